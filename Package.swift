@@ -1,0 +1,45 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+// Layering (lower never imports higher):
+//   CGEOS, CPROJ (C system libraries)
+//   GUPModel        core model: geometry values, features, layers, GeoJSON, CSV
+//   GUPTopology     safe Swift over GEOS            (only module importing CGEOS)
+//   GUPProjection   safe Swift over PROJ            (only module importing CPROJ)
+//   GUPAnalysis     loading pipeline and analyses (domanialité, incidents, nettoyage)
+//   GUPCartography  SVG plans
+//   GUPDossier      the dossier qualité de service
+//   GUPKit          umbrella re-exporting the library
+//   gup             command-line tool
+let package = Package(
+    name: "GUPKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "GUPKit", targets: ["GUPKit"]),
+        .executable(name: "gup", targets: ["gup"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGEOS", pkgConfig: "geos",
+            providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(
+            name: "CPROJ", pkgConfig: "proj",
+            providers: [.apt(["libproj-dev"])]),
+        .target(name: "GUPModel"),
+        .target(name: "GUPTopology", dependencies: ["CGEOS", "GUPModel"]),
+        .target(name: "GUPProjection", dependencies: ["CPROJ", "GUPModel"]),
+        .target(name: "GUPAnalysis", dependencies: ["GUPModel", "GUPTopology", "GUPProjection"]),
+        .target(name: "GUPKit", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis"]),
+        .executableTarget(name: "gup", dependencies: [
+            "GUPKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "GUPModelTests", dependencies: ["GUPModel"]),
+        .testTarget(name: "GUPTopologyTests", dependencies: ["GUPTopology", "GUPModel"]),
+        .testTarget(name: "GUPProjectionTests", dependencies: ["GUPProjection", "GUPModel"]),
+        .testTarget(name: "GUPAnalysisTests", dependencies: ["GUPAnalysis", "GUPModel", "GUPTopology", "GUPProjection"]),
+    ]
+)

@@ -1,0 +1,208 @@
+import Foundation
+import GUPModel
+import GUPProjection
+import GUPTopology
+
+/// What a layer is expected to hold.
+public enum GeometryExpectation: Sendable {
+    /// Polygons (perimeters, parcels, residences, sectors).
+    case areal
+    /// Points (incidents); a polygon is reduced to its point on surface.
+    case point
+    /// Anything.
+    case any
+}
+
+/// What happened to the features of one layer on loading: every feature
+/// read is either used, repaired (and counted) or reported as skipped.
+public struct LoadSummary: Sendable, Equatable {
+    public var layer: String
+    public var source: String
+    public var sourceCRS: String
+    public var read: Int
+    public var used: Int
+    public var repaired: Int
+    /// Skipped features: label and reason, in file order.
+    public var skipped: [Skipped]
+
+    public struct Skipped: Sendable, Equatable {
+        public var feature: String
+        public var reason: String
+    }
+
+    /// One French line: « parcelles : 4 241 lues, 4 240 utilisées (3 réparées), 1 ignorée ».
+    public var line: String {
+        var s = "\(layer) : \(read) entité(s) lue(s), \(used) utilisée(s)"
+        if repaired > 0 { s += " dont \(repaired) réparée(s)" }
+        if !skipped.isEmpty { s += ", \(skipped.count) ignorée(s)" }
+        return s
+    }
+}
+
+/// A layer ready for analysis: geometries in the working CRS, valid, with
+/// their GEOS handles (areal layers) built once.
+public struct WorkingLayer: @unchecked Sendable {
+    public var name: String
+    public var source: String
+    public var crs: CRS
+    /// Features kept, geometry in the working CRS (repaired where needed).
+    public var features: [Feature]
+    /// GEOS geometries aligned with `features` (areal layers), else empty.
+    public var shapes: [GeometryHandle]
+    public var summary: LoadSummary
+
+    public var count: Int { features.count }
+
+    /// Points of a point layer, aligned with `features`.
+    public var points: [Position] {
+        features.map { f in
+            if case .point(let p)? = f.geometry { return p }
+            return f.geometry?.bounds?.center ?? Position(.nan, .nan)
+        }
+    }
+}
+
+public enum Loader {
+    /// Reads a GeoJSON file. `declaredCRS` applies to a file that declares
+    /// none (and overrides RFC 7946's WGS 84 default).
+    public static func read(path: String, name: String? = nil, declaredCRS: CRS? = nil) throws -> Layer {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw GUPError.input(file: path, "fichier introuvable")
+        }
+        if let declaredCRS {
+            // Read without the lon/lat range check, then apply the CRS unless the file declares one.
+            let data = FileManager.default.contents(atPath: path) ?? Data()
+            let hasCRS = data.range(of: Data("\"crs\"".utf8)) != nil
+            var l = try GeoJSONReader.read(data: data, source: path,
+                                           name: name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
+                                           checkLonLat: hasCRS)
+            if !hasCRS { l.crs = declaredCRS }
+            return l
+        }
+        return try GeoJSONReader.read(path: path, name: name)
+    }
+
+    /// Brings a layer into the working CRS, repairs invalid polygons
+    /// (GEOS make-valid, keeping the polygonal part), skips null or
+    /// unusable geometries, and reports it all. Uses every core.
+    public static func prepare(_ layer: Layer, to working: CRS, expecting: GeometryExpectation,
+                               reporter: Reporter = SilentReporter()) throws -> WorkingLayer {
+        let n = layer.features.count
+        let transformer = try CoordinateTransformer(from: layer.crs, to: working)
+        enum Outcome { case used(Feature, GeometryHandle?, repaired: Bool), skipped(String, String) }
+        var outcomes = [Outcome?](repeating: nil, count: n)
+        let chunk = max(256, n / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)
+        let chunks = (n + chunk - 1) / chunk
+        let lock = NSLock()
+        var firstError: Error?
+        outcomes.withUnsafeMutableBufferPointer { out in
+            let outBase = out.baseAddress
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                do {
+                    let t = chunks > 1 ? try transformer.copy() : transformer
+                    for k in (c * chunk)..<min(n, (c + 1) * chunk) {
+                        outBase![k] = try prepareOne(layer.features[k], layer: layer, transformer: t, expecting: expecting)
+                    }
+                } catch {
+                    lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
+                }
+            }
+        }
+        if let firstError { throw firstError }
+        var features: [Feature] = []
+        var shapes: [GeometryHandle] = []
+        features.reserveCapacity(n)
+        var summary = LoadSummary(layer: layer.name, source: layer.source, sourceCRS: layer.crs.identifier,
+                                  read: n, used: 0, repaired: 0, skipped: [])
+        for o in outcomes {
+            switch o! {
+            case .used(let f, let h, let repaired):
+                features.append(f)
+                if let h { shapes.append(h) }
+                if repaired { summary.repaired += 1 }
+            case .skipped(let label, let why):
+                summary.skipped.append(.init(feature: label, reason: why))
+            }
+        }
+        summary.used = features.count
+        reporter.info(summary.line)
+        if summary.repaired > 0 {
+            reporter.warning("\(layer.source) : \(summary.repaired) géométrie(s) invalide(s) réparée(s) (GEOS make-valid)")
+        }
+        for s in summary.skipped.prefix(10) {
+            reporter.warning("\(layer.source), \(s.feature) : ignorée (\(s.reason))")
+        }
+        if summary.skipped.count > 10 {
+            reporter.warning("\(layer.source) : \(summary.skipped.count - 10) autre(s) entité(s) ignorée(s)")
+        }
+        return WorkingLayer(name: layer.name, source: layer.source, crs: working, features: features,
+                            shapes: shapes, summary: summary)
+
+        func prepareOne(_ f: Feature, layer: Layer, transformer: CoordinateTransformer,
+                        expecting: GeometryExpectation) throws -> Outcome {
+            guard var g0 = f.geometry else { return .skipped(f.label, "géométrie nulle") }
+            var repaired = false
+            if expecting == .areal {
+                guard g0.isAreal else {
+                    return .skipped(f.label, "géométrie de type \(g0.typeName) là où un polygone est attendu")
+                }
+                // Validity is judged first in the source CRS, as the producer drew it.
+                let h0: GeometryHandle
+                do { h0 = try GeometryHandle(g0) } catch {
+                    return .skipped(f.label, "géométrie refusée par GEOS : \(error.localizedDescription)")
+                }
+                if try !h0.isValid() {
+                    guard let fixed = try repair(h0) else {
+                        return .skipped(f.label, "géométrie invalide sans surface après réparation")
+                    }
+                    g0 = try fixed.geometry()
+                    repaired = true
+                }
+            }
+            let g: Geometry
+            do { g = try transformer.transform(g0) } catch {
+                return .skipped(f.label, "coordonnées impossibles à projeter en \(working) (\(error.localizedDescription))")
+            }
+            var out = f
+            out.geometry = g
+            switch expecting {
+            case .any:
+                return .used(out, nil, repaired: false)
+            case .point:
+                if case .point = g { return .used(out, nil, repaired: false) }
+                guard g.isAreal || g.positionCount > 0 else { return .skipped(f.label, "géométrie vide") }
+                let h = try GeometryHandle(g)
+                let p = try h.pointOnSurface()
+                guard !p.isEmpty else { return .skipped(f.label, "géométrie vide") }
+                out.geometry = .point(try p.pointPosition())
+                return .used(out, nil, repaired: false)
+            case .areal:
+                var h = try GeometryHandle(g)
+                // Projection can make a valid ring touch itself: check again.
+                if try !h.isValid() {
+                    guard let fixed = try repair(h) else {
+                        return .skipped(f.label, "géométrie invalide sans surface après réparation")
+                    }
+                    h = fixed
+                    out.geometry = try h.geometry()
+                    repaired = true
+                }
+                if h.isEmpty { return .skipped(f.label, "géométrie vide") }
+                return .used(out, h, repaired: repaired)
+            }
+        }
+
+        /// make-valid, keeping the polygonal part; nil when nothing areal is left.
+        func repair(_ h: GeometryHandle) throws -> GeometryHandle? {
+            let polys = try h.makeValid().polygonParts()
+            if polys.isEmpty { return nil }
+            return polys.count == 1 ? polys[0] : try GeometryHandle.collection(polys, type: .multiPolygon)
+        }
+    }
+
+    /// Reads and prepares in one step.
+    public static func load(path: String, name: String? = nil, declaredCRS: CRS? = nil, working: CRS,
+                            expecting: GeometryExpectation, reporter: Reporter = SilentReporter()) throws -> WorkingLayer {
+        try prepare(read(path: path, name: name, declaredCRS: declaredCRS), to: working, expecting: expecting, reporter: reporter)
+    }
+}

@@ -1,0 +1,5 @@
+// The GUPKit library: one import for every layer.
+@_exported import GUPModel
+@_exported import GUPTopology
+@_exported import GUPProjection
+@_exported import GUPAnalysis

@@ -1,0 +1,186 @@
+import Foundation
+
+/// A CSV table (RFC 4180): a header row and string cells.
+public struct CSVTable: Sendable {
+    public var source: String
+    public var header: [String]
+    public var rows: [[String]]
+
+    public init(source: String, header: [String], rows: [[String]]) {
+        self.source = source
+        self.header = header
+        self.rows = rows
+    }
+
+    /// Reads a UTF-8 CSV file; the separator (`,` or `;`) is detected from the header.
+    public static func read(path: String) throws -> CSVTable {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GUPError.input(file: path, "fichier introuvable ou illisible")
+        }
+        guard var text = String(data: data, encoding: .utf8) else {
+            throw GUPError.input(file: path, "le fichier n'est pas en UTF-8")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return try parse(text, source: path)
+    }
+
+    public static func parse(_ text: String, source: String) throws -> CSVTable {
+        let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" }
+        let sep: Character = firstLine.filter { $0 == ";" }.count > firstLine.filter { $0 == "," }.count ? ";" : ","
+        var records: [[String]] = []
+        var field = ""
+        var record: [String] = []
+        var inQuotes = false
+        var quotedFieldClosed = false
+        var line = 1
+        var it = text.makeIterator()
+        var pending: Character? = nil
+        func next() -> Character? {
+            if let p = pending { pending = nil; return p }
+            return it.next()
+        }
+        while let c = next() {
+            if inQuotes {
+                if c == "\"" {
+                    if let n = next() {
+                        if n == "\"" { field.append("\"") } else { inQuotes = false; quotedFieldClosed = true; pending = n }
+                    } else { inQuotes = false; quotedFieldClosed = true }
+                } else {
+                    if c == "\n" || c == "\r\n" { line += 1 }
+                    field.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"" where field.isEmpty && !quotedFieldClosed:
+                inQuotes = true
+            case sep:
+                record.append(field); field = ""; quotedFieldClosed = false
+            case "\n", "\r\n", "\r":
+                record.append(field); field = ""; quotedFieldClosed = false
+                if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
+                record = []
+                line += 1
+            default:
+                if quotedFieldClosed {
+                    throw GUPError.input(file: source, "ligne \(line) : caractère « \(c) » après un champ entre guillemets")
+                }
+                field.append(c)
+            }
+        }
+        if inQuotes { throw GUPError.input(file: source, "ligne \(line) : guillemet non refermé") }
+        if !field.isEmpty || !record.isEmpty {
+            record.append(field)
+            records.append(record)
+        }
+        guard let header = records.first else {
+            throw GUPError.input(file: source, "fichier CSV vide (pas de ligne d'en-tête)")
+        }
+        let rows = Array(records.dropFirst())
+        for (k, r) in rows.enumerated() where r.count != header.count {
+            throw GUPError.input(file: source, "ligne \(k + 2) : \(r.count) colonnes au lieu de \(header.count)")
+        }
+        return CSVTable(source: source, header: header.map { $0.trimmingCharacters(in: .whitespaces) }, rows: rows)
+    }
+
+    public func column(named name: String) -> Int? {
+        header.firstIndex(of: name) ?? header.firstIndex { $0.lowercased() == name.lowercased() }
+    }
+}
+
+/// The outcome of joining a table onto a layer.
+public struct JoinReport: Sendable {
+    /// Features whose key matched no row: count and first identifiers.
+    public var unmatchedCount: Int
+    public var unmatchedFirst: [String]
+    /// Features with no key value at all.
+    public var missingKeyCount: Int
+}
+
+extension Layer {
+    /// Copies the table's columns (all but the key) onto the features whose
+    /// `key` (property, or the feature `id`) equals the row's key. Numbers in
+    /// the table stay strings; a table column overrides a property of the same name.
+    public func joining(_ table: CSVTable, key: String, tableKey: String? = nil) throws -> (Layer, JoinReport) {
+        guard let k = table.column(named: tableKey ?? key) else {
+            throw GUPError.input(file: table.source, "colonne clé « \(tableKey ?? key) » absente (colonnes : \(table.header.joined(separator: ", ")))")
+        }
+        var index: [String: Int] = [:]
+        for (i, r) in table.rows.enumerated() {
+            let v = r[k].trimmingCharacters(in: .whitespaces)
+            if index[v] != nil {
+                throw GUPError.input(file: table.source, "ligne \(i + 2) : clé « \(v) » en double")
+            }
+            index[v] = i
+        }
+        var out = self
+        var report = JoinReport(unmatchedCount: 0, unmatchedFirst: [], missingKeyCount: 0)
+        for fi in out.features.indices {
+            guard let v = out.features[fi].value(forKey: key)?.text else {
+                report.missingKeyCount += 1
+                continue
+            }
+            guard let ri = index[v] else {
+                report.unmatchedCount += 1
+                if report.unmatchedFirst.count < 5 { report.unmatchedFirst.append(v) }
+                continue
+            }
+            for (c, name) in table.header.enumerated() where c != k {
+                out.features[fi].properties[name] = .string(table.rows[ri][c])
+            }
+        }
+        return (out, report)
+    }
+}
+
+/// Writes CSV (RFC 4180, UTF-8, header row). `french` uses `;` separators and
+/// decimal commas, as French spreadsheets expect.
+public struct CSVWriter: Sendable {
+    public var french: Bool
+    public init(french: Bool = false) { self.french = french }
+
+    public enum Cell: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+        case text(String)
+        case integer(Int)
+        case decimal(Double, places: Int)
+        case empty
+        public init(stringLiteral value: String) { self = .text(value) }
+        public init(integerLiteral value: Int) { self = .integer(value) }
+    }
+
+    public func render(header: [String], rows: [[Cell]]) -> String {
+        var s = header.map(escape).joined(separator: sep) + "\r\n"
+        for r in rows {
+            s += r.map(render).joined(separator: sep)
+            s += "\r\n"
+        }
+        return s
+    }
+
+    private var sep: String { french ? ";" : "," }
+
+    private func render(_ c: Cell) -> String {
+        switch c {
+        case .text(let t): return escape(t)
+        case .integer(let i): return String(i)
+        case .decimal(let d, let places):
+            let t = Self.fixed(d, places: places)
+            return french ? t.replacingOccurrences(of: ".", with: ",") : t
+        case .empty: return ""
+        }
+    }
+
+    /// Fixed decimals without locale effects; `-0.00` is written `0.00`.
+    public static func fixed(_ d: Double, places: Int) -> String {
+        let t = String(format: "%.\(places)f", d)
+        if t.hasPrefix("-"), Double(t) == 0 { return String(t.dropFirst()) }
+        return t
+    }
+
+    private func escape(_ t: String) -> String {
+        if t.contains(where: { $0 == "\"" || $0 == "," || $0 == ";" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return t
+    }
+}

@@ -1,0 +1,56 @@
+import CPROJ
+import Foundation
+import GUPModel
+
+/// The projected CRS the analyses measure in, chosen from the data's extent.
+public enum WorkingCRS {
+    /// Chooses from a WGS 84 lon/lat box: metropolitan France Lambert-93
+    /// (EPSG:2154); Guadeloupe and Martinique EPSG:5490; Guyane EPSG:2972;
+    /// La Réunion EPSG:2975; Mayotte EPSG:4471; elsewhere the WGS 84 UTM
+    /// zone of the box's centre.
+    public static func choose(lonLatBounds b: BoundingBox) -> CRS {
+        let c = b.center
+        func inside(_ minLon: Double, _ minLat: Double, _ maxLon: Double, _ maxLat: Double) -> Bool {
+            c.x >= minLon && c.x <= maxLon && c.y >= minLat && c.y <= maxLat
+        }
+        if inside(-5.8, 41.0, 10.0, 51.6) { return CRS("EPSG:2154") }
+        if inside(-62.0, 14.2, -60.7, 16.6) { return CRS("EPSG:5490") }
+        if inside(-54.7, 2.0, -51.5, 6.0) { return CRS("EPSG:2972") }
+        if inside(55.1, -21.5, 56.0, -20.8) { return CRS("EPSG:2975") }
+        if inside(44.9, -13.1, 45.4, -12.5) { return CRS("EPSG:4471") }
+        let zone = min(60, max(1, Int(((c.x + 180) / 6).rounded(.down)) + 1))
+        return CRS("EPSG:\(c.y >= 0 ? 32600 + zone : 32700 + zone)")
+    }
+
+    /// Chooses from layers in any CRS: their extents are brought to WGS 84 first.
+    public static func choose(for layers: [Layer]) throws -> CRS {
+        var boxes: [BoundingBox] = []
+        for l in layers {
+            guard let b = l.bounds else { continue }
+            if l.crs.isWGS84LonLat { boxes.append(b); continue }
+            let t = try CoordinateTransformer(from: l.crs, to: .wgs84)
+            var corners = [Position(b.minX, b.minY), Position(b.maxX, b.maxY), Position(b.minX, b.maxY), Position(b.maxX, b.minY)]
+            try t.transform(&corners)
+            boxes.append(BoundingBox.union(corners.map(BoundingBox.init))!)
+        }
+        guard let all = BoundingBox.union(boxes) else { return CRS("EPSG:2154") }
+        return choose(lonLatBounds: all)
+    }
+
+    /// The meridian convergence (degrees, angle from grid north to true
+    /// north) of a projected CRS at a lon/lat point, from PROJ's factors.
+    public static func meridianConvergence(of crs: CRS, lon: Double, lat: Double) throws -> Double {
+        guard let ctx = proj_context_create() else { throw ProjectionError(message: "contexte") }
+        defer { proj_context_destroy(ctx) }
+        guard let pj = proj_create(ctx, crs.identifier) else {
+            throw ProjectionError(message: "système \(crs) inconnu")
+        }
+        defer { proj_destroy(pj) }
+        var c = PJ_COORD()
+        c.lpzt.lam = lon * .pi / 180
+        c.lpzt.phi = lat * .pi / 180
+        let f = proj_factors(pj, c)
+        if proj_errno(pj) != 0 { throw ProjectionError(message: "facteurs de \(crs) indisponibles") }
+        return f.meridian_convergence * 180 / .pi
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import GUPKit
+
+struct Resume: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Résume des couches GeoJSON : entités, types, système de coordonnées, surfaces, réparations.",
+        discussion: """
+        Charge chaque fichier comme pour une analyse (projection dans le système de travail, \
+        réparation des géométries invalides) et affiche pour chacun le nombre d'entités lues, \
+        utilisées, réparées et ignorées, les types de géométrie, l'emprise et, pour les \
+        couches surfaciques, la surface totale en hectares.
+
+        Exemples :
+          gup resume Data/*.geojson
+          gup resume --crs EPSG:2154 parcelles_l93.geojson
+        """
+    )
+
+    @Argument(help: "Fichiers GeoJSON à résumer.")
+    var fichiers: [String]
+
+    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
+    var crs: String?
+
+    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
+    var crsSource: String?
+
+    func run() throws {
+        try runReportingErrors {
+            let reporter = TerminalReporter(verbose: false)
+            let declared = try parseCRS(crsSource)
+            let layers = try fichiers.map { try Loader.read(path: $0, declaredCRS: declared) }
+            let working = try parseCRS(crs) ?? WorkingCRS.choose(for: layers)
+            print("Système de travail : \(working)")
+            for l in layers {
+                var types: [String: Int] = [:]
+                for f in l.features { types[f.geometry?.typeName ?? "null", default: 0] += 1 }
+                let areal = l.features.contains { $0.geometry?.isAreal == true }
+                let w = try Loader.prepare(l, to: working, expecting: areal ? .areal : .any, reporter: reporter)
+                print("")
+                print("\(l.name) (\(l.source))")
+                print("  système source : \(l.crs)")
+                print("  \(w.summary.line)")
+                print("  types : " + types.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                if let b = BoundingBox.union(w.features.compactMap { $0.geometry?.bounds }) {
+                    print(String(format: "  emprise (%@) : %.1f %.1f %.1f %.1f", working.identifier, b.minX, b.minY, b.maxX, b.maxY))
+                }
+                if areal {
+                    let ha = try w.shapes.reduce(0.0) { $0 + (try $1.area()) } / 10_000
+                    print(String(format: "  surface totale : %.2f ha", ha))
+                }
+                for s in w.summary.skipped.prefix(5) { print("  ignorée : \(s.feature) (\(s.reason))") }
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the system libraries GUPKit needs when they are missing
+# (Debian/Ubuntu: GEOS and PROJ development packages, rsvg-convert for
+# looking at plans). Needs root for apt-get.
+set -euo pipefail
+need=()
+pkg-config --exists geos 2>/dev/null || need+=(libgeos-dev)
+pkg-config --exists proj 2>/dev/null || need+=(libproj-dev)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installation de : ${need[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
+fi
