@@ -37,6 +37,7 @@ let package = Package(
             "GUPKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "gup-bench", dependencies: ["GUPKit"], path: "Benchmarks/gup-bench"),
         .testTarget(name: "GUPModelTests", dependencies: ["GUPModel"]),
         .testTarget(name: "GUPTopologyTests", dependencies: ["GUPTopology", "GUPModel"]),
         .testTarget(name: "GUPProjectionTests", dependencies: ["GUPProjection", "GUPModel"]),

@@ -1,0 +1,22 @@
+import Foundation
+
+/// Wall-clock seconds of `body`.
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+}
+
+/// Peak resident memory of this process so far (VmHWM), in MiB.
+func peakResidentMiB() -> Double { procStatusKiB("VmHWM:") / 1024 }
+
+/// Current resident memory (VmRSS), in MiB.
+func residentMiB() -> Double { procStatusKiB("VmRSS:") / 1024 }
+
+private func procStatusKiB(_ key: String) -> Double {
+    guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in s.split(separator: "\n") where line.hasPrefix(key) {
+        return Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+    return 0
+}

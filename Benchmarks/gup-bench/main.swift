@@ -1,0 +1,20 @@
+// gup-bench: release-build benchmarks that print their figures.
+//   swift run -c release gup-bench <name> [args…]
+// Each benchmark lives in its own file and registers itself in `benchmarks`.
+import Foundation
+
+let benchmarks: [String: (_ args: [String]) throws -> Void] = [
+    "geos-memoire": geosMemoryBenchmark,
+]
+
+let args = Array(CommandLine.arguments.dropFirst())
+guard let name = args.first, let run = benchmarks[name] else {
+    print("usage : gup-bench <\(benchmarks.keys.sorted().joined(separator: "|"))> [arguments]")
+    exit(2)
+}
+do {
+    try run(Array(args.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("erreur : \(error)\n".utf8))
+    exit(1)
+}
