@@ -41,6 +41,6 @@ let package = Package(
         .testTarget(name: "GUPModelTests", dependencies: ["GUPModel"]),
         .testTarget(name: "GUPTopologyTests", dependencies: ["GUPTopology", "GUPModel"]),
         .testTarget(name: "GUPProjectionTests", dependencies: ["GUPProjection", "GUPModel"]),
-        .testTarget(name: "GUPAnalysisTests", dependencies: ["GUPAnalysis", "GUPModel", "GUPTopology", "GUPProjection"]),
+        .testTarget(name: "GUPAnalysisTests", dependencies: ["GUPAnalysis", "GUPModel", "GUPTopology", "GUPProjection"], resources: [.copy("Fixtures")]),
     ]
 )

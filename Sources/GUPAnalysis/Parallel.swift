@@ -1,0 +1,33 @@
+import Foundation
+
+/// Runs `body` on chunks of `0..<count` on every core and returns the
+/// per-chunk results in chunk order (deterministic whatever the scheduling).
+/// The first error thrown by any chunk is rethrown.
+public func parallelChunks<T>(count: Int, minChunk: Int = 64, _ body: (Range<Int>) throws -> T) throws -> [T] {
+    if count == 0 { return [] }
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let chunk = max(minChunk, (count + cores * 8 - 1) / (cores * 8))
+    let chunks = (count + chunk - 1) / chunk
+    var results = [T?](repeating: nil, count: chunks)
+    var firstError: Error?
+    let lock = NSLock()
+    results.withUnsafeMutableBufferPointer { out in
+        let base = out.baseAddress!
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let r = (c * chunk)..<min(count, (c + 1) * chunk)
+            do {
+                let v = try body(r)
+                base[c] = v
+            } catch {
+                lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
+            }
+        }
+    }
+    if let firstError { throw firstError }
+    return results.map { $0! }
+}
+
+/// Maps `0..<count` in parallel, keeping order.
+public func parallelMap<T>(count: Int, minChunk: Int = 1, _ body: (Int) throws -> T) throws -> [T] {
+    try parallelChunks(count: count, minChunk: minChunk) { r in try r.map(body) }.flatMap { $0 }
+}
