@@ -39,7 +39,7 @@ let package = Package(
         ]),
         .executableTarget(name: "gup-bench", dependencies: ["GUPKit"], path: "Benchmarks/gup-bench"),
         .testTarget(name: "GUPModelTests", dependencies: ["GUPModel"]),
-        .testTarget(name: "GUPTopologyTests", dependencies: ["GUPTopology", "GUPModel"]),
+        .testTarget(name: "GUPTopologyTests", dependencies: ["GUPTopology", "GUPModel", "GUPProjection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GUPProjectionTests", dependencies: ["GUPProjection", "GUPModel"]),
         .testTarget(name: "GUPAnalysisTests", dependencies: ["GUPAnalysis", "GUPModel", "GUPTopology", "GUPProjection"], resources: [.copy("Fixtures")]),
     ]

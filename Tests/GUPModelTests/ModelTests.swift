@@ -1,0 +1,51 @@
+import XCTest
+@testable import GUPModel
+
+final class ModelTests: XCTestCase {
+    func testCRSParsing() {
+        XCTAssertEqual(CRS.parse("urn:ogc:def:crs:OGC:1.3:CRS84"), .wgs84)
+        XCTAssertEqual(CRS.parse("urn:ogc:def:crs:EPSG::2154"), .lambert93)
+        XCTAssertEqual(CRS.parse("EPSG:2154"), .lambert93)
+        XCTAssertEqual(CRS.parse("epsg:2154"), .lambert93)
+        XCTAssertEqual(CRS.parse("2154"), .lambert93)
+        XCTAssertNil(CRS.parse("Lambert"))
+    }
+
+    func testPropertyFallbacksAndFrenchNumbers() {
+        let p: Properties = ["NOM_QP": .string("Maurepas"), "pop": .string("6 206"), "surface": .number(49)]
+        XCTAssertEqual(p.first(of: FieldNames.perimeterName)?.value, .string("Maurepas"))
+        XCTAssertEqual(p.first(of: FieldNames.perimeterName)?.key, "NOM_QP")
+        XCTAssertEqual(p["pop"]?.number, 6206)
+        XCTAssertEqual(PropertyValue.string("12,5").number, 12.5)
+        XCTAssertNil(p.first(of: ["absent"]))
+    }
+
+    func testCSVJoinOnFeatureId() throws {
+        let table = try CSVTable.parse("id;gestionnaire\n91216000AB0037;Ville\n91216000AB0038;\"OPAC; Sud\"\n", source: "g.csv")
+        XCTAssertEqual(table.header, ["id", "gestionnaire"])
+        let layer = Layer(name: "p", source: "p.geojson", crs: .wgs84, features: [
+            Feature(index: 0, id: .string("91216000AB0037"), geometry: nil),
+            Feature(index: 1, id: .string("91216000AB0038"), geometry: nil),
+            Feature(index: 2, id: .string("91216000AB0099"), geometry: nil),
+        ])
+        let (joined, report) = try layer.joining(table, key: "id")
+        XCTAssertEqual(joined.features[0].properties["gestionnaire"], .string("Ville"))
+        XCTAssertEqual(joined.features[1].properties["gestionnaire"], .string("OPAC; Sud"))
+        XCTAssertEqual(report.unmatchedCount, 1)
+        XCTAssertEqual(report.unmatchedFirst, ["91216000AB0099"])
+        XCTAssertThrowsError(try layer.joining(table, key: "parcelle")) { e in
+            XCTAssertTrue("\(e)".contains("g.csv"))
+        }
+    }
+
+    func testOutputFolderWritesAtomicallyAndOnlyInside() throws {
+        let dir = NSTemporaryDirectory() + "gup-out-\(UUID().uuidString)"
+        let out = try OutputFolder(path: dir)
+        try out.write("a,b\r\n", to: "t.csv")
+        XCTAssertEqual(try String(contentsOfFile: dir + "/t.csv", encoding: .utf8), "a,b\r\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["t.csv"])
+        XCTAssertThrowsError(try out.write("x", to: "../evil.csv"))
+        XCTAssertThrowsError(try out.write("x", to: "/tmp/evil.csv"))
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}

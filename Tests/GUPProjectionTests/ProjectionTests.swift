@@ -1,0 +1,68 @@
+import XCTest
+import GUPModel
+@testable import GUPProjection
+
+final class ProjectionTests: XCTestCase {
+    func testLonLatToLambert93() throws {
+        let t = try CoordinateTransformer(from: .wgs84, to: .lambert93)
+        let p = try t.transform(Position(5.25, 43.45))
+        XCTAssertEqual(p.x, 882180.93, accuracy: 0.01)
+        XCTAssertEqual(p.y, 6263806.64, accuracy: 0.01)
+        // EPSG:4326 declares lat/lon axis order: normalised to lon/lat all the same.
+        let t2 = try CoordinateTransformer(from: CRS("EPSG:4326"), to: .lambert93)
+        let p2 = try t2.transform(Position(5.25, 43.45))
+        XCTAssertEqual(p2.x, p.x, accuracy: 1e-6)
+        XCTAssertEqual(p2.y, p.y, accuracy: 1e-6)
+    }
+
+    func testRoundTripWithinNanodegree() throws {
+        let fwd = try CoordinateTransformer(from: .wgs84, to: .lambert93)
+        let back = try CoordinateTransformer(from: .lambert93, to: .wgs84)
+        var pts = [Position(5.25, 43.45), Position(2.3522, 48.8566), Position(-1.6778, 48.1173), Position(7.75, 48.58)]
+        let original = pts
+        try fwd.transform(&pts)
+        try back.transform(&pts)
+        for (a, b) in zip(pts, original) {
+            XCTAssertEqual(a.x, b.x, accuracy: 1e-9)
+            XCTAssertEqual(a.y, b.y, accuracy: 1e-9)
+        }
+    }
+
+    func testWorkingCRSChoice() throws {
+        func at(_ lon: Double, _ lat: Double) -> CRS {
+            WorkingCRS.choose(lonLatBounds: BoundingBox(minX: lon - 0.01, minY: lat - 0.01, maxX: lon + 0.01, maxY: lat + 0.01))
+        }
+        XCTAssertEqual(at(5.25, 43.45), CRS("EPSG:2154"))     // Vitrolles
+        XCTAssertEqual(at(55.45, -20.88), CRS("EPSG:2975"))   // Saint-Denis, La Réunion
+        XCTAssertEqual(at(-61.53, 16.24), CRS("EPSG:5490"))   // Pointe-à-Pitre
+        XCTAssertEqual(at(-61.07, 14.6), CRS("EPSG:5490"))    // Fort-de-France
+        XCTAssertEqual(at(-52.33, 4.93), CRS("EPSG:2972"))    // Cayenne
+        XCTAssertEqual(at(45.23, -12.78), CRS("EPSG:4471"))   // Mamoudzou
+        XCTAssertEqual(at(13.4, 52.52), CRS("EPSG:32633"))    // Berlin: UTM 33N
+        XCTAssertEqual(at(-58.4, -34.6), CRS("EPSG:32721"))   // Buenos Aires: UTM 21S
+        // A point in La Réunion is measured in metres in EPSG:2975.
+        let t = try CoordinateTransformer(from: .wgs84, to: at(55.45, -20.88))
+        let a = try t.transform(Position(55.45, -20.88)), b = try t.transform(Position(55.46, -20.88))
+        XCTAssertEqual(b.x - a.x, 1040, accuracy: 5) // 0.01° of longitude at 20.9° S ≈ 1.04 km
+    }
+
+    func testWorkingCRSFromLayersInAnyCRS() throws {
+        let l = Layer(name: "l", source: "l", crs: .lambert93,
+                      features: [Feature(index: 0, geometry: .point(Position(882180.93, 6263806.64)))])
+        XCTAssertEqual(try WorkingCRS.choose(for: [l]), .lambert93)
+    }
+
+    func testUnknownCRSIsAClearError() {
+        XCTAssertThrowsError(try CoordinateTransformer(from: CRS("EPSG:999999"), to: .lambert93)) { e in
+            XCTAssertTrue("\(e)".contains("EPSG:999999"))
+        }
+    }
+
+    func testMeridianConvergenceLambert93() throws {
+        // Lambert-93's central meridian is 3° E: no convergence there, some east of it.
+        XCTAssertEqual(try WorkingCRS.meridianConvergence(of: .lambert93, lon: 3, lat: 46.5), 0, accuracy: 1e-6)
+        let c = try WorkingCRS.meridianConvergence(of: .lambert93, lon: 5.25, lat: 43.45)
+        XCTAssertGreaterThan(abs(c), 1.0)
+        XCTAssertLessThan(abs(c), 2.0)
+    }
+}
