@@ -20,6 +20,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -32,7 +33,9 @@ let package = Package(
         .target(name: "GUPTopology", dependencies: ["CGEOS", "GUPModel"]),
         .target(name: "GUPProjection", dependencies: ["CPROJ", "GUPModel"]),
         .target(name: "GUPAnalysis", dependencies: ["GUPModel", "GUPTopology", "GUPProjection"]),
-        .target(name: "GUPKit", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis"]),
+        .target(name: "GUPDossier", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis",
+                                                   .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "GUPKit", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis", "GUPDossier"]),
         .executableTarget(name: "gup", dependencies: [
             "GUPKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -41,6 +44,7 @@ let package = Package(
         .testTarget(name: "GUPModelTests", dependencies: ["GUPModel"]),
         .testTarget(name: "GUPTopologyTests", dependencies: ["GUPTopology", "GUPModel", "GUPProjection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GUPProjectionTests", dependencies: ["GUPProjection", "GUPModel"]),
+        .testTarget(name: "GUPDossierTests", dependencies: ["GUPDossier", "GUPModel"]),
         .testTarget(name: "GUPAnalysisTests", dependencies: ["GUPAnalysis", "GUPModel", "GUPTopology", "GUPProjection"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,0 +1,81 @@
+import XCTest
+import GUPModel
+@testable import GUPDossier
+
+final class ProjectFileTests: XCTestCase {
+    var dir = ""
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "gup-projet-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for f in ["perimetres.geojson", "parcelles.geojson", "gestionnaires.csv"] {
+            FileManager.default.createFile(atPath: dir + "/" + f, contents: Data("{}".utf8))
+        }
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+
+    func write(_ toml: String) -> String {
+        let p = dir + "/dossier.toml"
+        FileManager.default.createFile(atPath: p, contents: Data(toml.utf8))
+        return p
+    }
+
+    func testFullFileIsReadWithPathsRelativeToIt() throws {
+        let p = write("""
+        titre = "Dossier test"
+        commune = "Vitrolles"
+        sortie = "sortie/dossier"
+        crs = "EPSG:2154"
+        quartiers = ["Les Pins"]
+        [couches]
+        perimetres = { fichier = "perimetres.geojson", champ_nom = "nom_qp" }
+        parcelles = { fichier = "parcelles.geojson", gestionnaires = "gestionnaires.csv", cle = "id", crs = "EPSG:2154" }
+        [periodes]
+        periode_1 = ["2025-01-01", "2025-12-31"]
+        periode_2 = ["2026-01-01", "2026-12-31"]
+        [seuils]
+        lacune_m2 = 20
+        cellule_m = 25
+        [plans]
+        format = "A3"
+        [parcours]
+        arrets = 6
+        depart = [5.25, 43.45]
+        """)
+        let f = try ProjectFile.read(path: p)
+        XCTAssertEqual(f.title, "Dossier test")
+        XCTAssertEqual(f.output, URL(fileURLWithPath: dir + "/sortie/dossier").standardizedFileURL.path)
+        XCTAssertEqual(f.workingCRS, .lambert93)
+        XCTAssertEqual(f.quartiers, ["Les Pins"])
+        XCTAssertEqual(f.layers["perimetres"]?.fields["nom"], "nom_qp")
+        XCTAssertEqual(f.layers["parcelles"]?.join?.key, "id")
+        XCTAssertEqual(f.layers["parcelles"]?.crs, .lambert93)
+        XCTAssertTrue(f.layers["parcelles"]!.join!.file.hasSuffix("/gestionnaires.csv"))
+        XCTAssertEqual(f.period2, .init(from: "2026-01-01", to: "2026-12-31"))
+        XCTAssertEqual(f.gapThreshold, 20)
+        XCTAssertEqual(f.cellSize, 25)
+        XCTAssertEqual(f.overlapThreshold, 1)
+        XCTAssertEqual(f.pageFormat, "A3")
+        XCTAssertEqual(f.routeStops, 6)
+        XCTAssertEqual(f.routeStart, Position(5.25, 43.45))
+    }
+
+    func assertError(_ toml: String, mentions needles: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try ProjectFile.read(path: write(toml)), file: file, line: line) { e in
+            let m = "\(e)"
+            for n in needles { XCTAssertTrue(m.contains(n), "« \(m) » ne mentionne pas « \(n) »", file: file, line: line) }
+        }
+    }
+
+    func testErrorsNameTheKeyOrTheFile() {
+        assertError("titr = \"x\"\n[couches]\nperimetres = { fichier = \"perimetres.geojson\" }", mentions: ["titr", "clé inconnue", "dossier.toml"])
+        assertError("[couches]\nperimetres = { fichier = \"absent.geojson\" }", mentions: ["couches.perimetres.fichier", "absent.geojson"])
+        assertError("[couches]\nparcelles = { fichier = \"parcelles.geojson\" }", mentions: ["couches.perimetres"])
+        assertError("[couches]\nperimetres = { fichier = \"perimetres.geojson\", champnom = \"x\" }", mentions: ["couches.perimetres.champnom"])
+        assertError("[couches]\nperimetres = { fichier = \"perimetres.geojson\" }\n[periodes]\nperiode_1 = [\"2025-13-01\", \"2025-12-31\"]", mentions: ["periodes.periode_1"])
+        assertError("[couches]\nperimetres = { fichier = \"perimetres.geojson\" }\n[plans]\nformat = \"A5\"", mentions: ["plans.format"])
+        assertError("titre = \n", mentions: ["TOML invalide", "ligne 1"])
+        XCTAssertThrowsError(try ProjectFile.read(path: dir + "/absent.toml")) { e in XCTAssertTrue("\(e)".contains("absent.toml")) }
+    }
+}
