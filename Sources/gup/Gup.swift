@@ -19,6 +19,61 @@ struct Gup: ParsableCommand {
         version: "0.1.0",
         subcommands: [Resume.self]
     )
+
+    /// Parses, runs, and prints help and errors in French (the parser's own
+    /// words are English; they are translated on the way out).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let text = FrenchHelp.translate(fullMessage(for: error))
+            if !text.isEmpty {
+                if code == .success {
+                    print(text)
+                } else {
+                    FileHandle.standardError.write(Data((text + "\n").utf8))
+                }
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
+}
+
+/// Translates swift-argument-parser's fixed English words.
+enum FrenchHelp {
+    static let replacements: [(String, String)] = [
+        ("OVERVIEW:", "PRÉSENTATION :"),
+        ("USAGE:", "UTILISATION :"),
+        ("ARGUMENTS:", "ARGUMENTS :"),
+        ("OPTIONS:", "OPTIONS :"),
+        ("SUBCOMMANDS:", "COMMANDES :"),
+        ("Show help information.", "Affiche cette aide."),
+        ("Show the version.", "Affiche la version."),
+        ("See 'gup help <subcommand>' for detailed help.", "Voir « gup help <commande> » pour l'aide détaillée."),
+        ("(default: ", "(par défaut : "),
+        ("(values: ", "(valeurs : "),
+        ("Error: ", "Erreur : "),
+        ("Missing expected argument", "Argument attendu manquant"),
+        ("Missing value for option", "Valeur manquante pour l'option"),
+        ("Unknown option", "Option inconnue"),
+        ("Unexpected argument", "Argument inattendu"),
+        ("The value", "La valeur"),
+        ("is invalid for", "n'est pas valable pour"),
+        ("Help:  ", "Aide :  "),
+        ("Usage: ", "Utilisation : "),
+        ("Did you mean", "Vouliez-vous dire"),
+        ("for more information.", "pour plus d'informations."),
+        ("  See '", "  Voir « "),
+        ("--help' pour", "--help » pour"),
+    ]
+
+    static func translate(_ text: String) -> String {
+        var t = text
+        for (en, fr) in replacements { t = t.replacingOccurrences(of: en, with: fr) }
+        return t
+    }
 }
 
 /// Prints the library's messages on the terminal (stderr).
