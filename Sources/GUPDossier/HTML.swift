@@ -1,0 +1,90 @@
+import Foundation
+
+/// Minimal HTML building with escaping everywhere: pages open offline in any
+/// browser (no script, no network, no CDN) and print cleanly.
+public struct HTMLDocument {
+    public var title: String
+    private(set) var body = ""
+
+    public init(title: String) { self.title = title }
+
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    public mutating func raw(_ html: String) { body += html }
+    public mutating func heading(_ level: Int, _ text: String, id: String? = nil) {
+        let idAttr = id.map { " id=\"\(Self.escape($0))\"" } ?? ""
+        body += "<h\(level)\(idAttr)>\(Self.escape(text))</h\(level)>\n"
+    }
+    public mutating func paragraph(_ text: String, className: String? = nil) {
+        let c = className.map { " class=\"\(Self.escape($0))\"" } ?? ""
+        body += "<p\(c)>\(Self.escape(text))</p>\n"
+    }
+    public mutating func link(_ text: String, href: String) {
+        body += "<a href=\"\(Self.escape(href))\">\(Self.escape(text))</a>"
+    }
+    /// Key figures as a definition list.
+    public mutating func figures(_ items: [(String, String)]) {
+        body += "<dl class=\"chiffres\">\n"
+        for (k, v) in items { body += "<div><dt>\(Self.escape(k))</dt><dd>\(Self.escape(v))</dd></div>\n" }
+        body += "</dl>\n"
+    }
+    /// A table; `numeric` columns are right-aligned.
+    public mutating func table(header: [String], rows: [[String]], numeric: Set<Int> = [], caption: String? = nil) {
+        body += "<table>\n"
+        if let caption { body += "<caption>\(Self.escape(caption))</caption>\n" }
+        body += "<thead><tr>" + header.map { "<th>\(Self.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        for r in rows {
+            body += "<tr>" + r.enumerated().map { k, v in
+                numeric.contains(k) ? "<td class=\"n\">\(Self.escape(v))</td>" : "<td>\(Self.escape(v))</td>"
+            }.joined() + "</tr>\n"
+        }
+        body += "</tbody></table>\n"
+    }
+    /// A figure showing an SVG file of the dossier (relative path).
+    public mutating func svgFigure(src: String, caption: String) {
+        body += "<figure><img src=\"\(Self.escape(src))\" alt=\"\(Self.escape(caption))\"><figcaption>\(Self.escape(caption))</figcaption></figure>\n"
+    }
+
+    public func render() -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="fr">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(Self.escape(title))</title>
+        <style>\(Self.css)</style>
+        </head>
+        <body>
+        \(body)</body>
+        </html>
+
+        """
+    }
+
+    static let css = """
+    body{font-family:"DejaVu Sans",Arial,sans-serif;color:#222;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.4}
+    h1{font-size:1.6em;border-bottom:2px solid #2b5c8a;padding-bottom:.2em}h2{font-size:1.25em;color:#2b5c8a;margin-top:1.6em}
+    table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em}th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left}
+    th{background:#eef2f6}td.n{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:bold;padding:.3em 0}
+    dl.chiffres{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:.5em}dl.chiffres div{border:1px solid #ccd;padding:.4em .6em;border-radius:4px}
+    dt{font-size:.8em;color:#555}dd{margin:0;font-size:1.15em;font-weight:bold}
+    figure{margin:1em 0}figure img{width:100%;border:1px solid #ccc}figcaption{font-size:.85em;color:#555}
+    nav a{margin-right:1em}.note{min-height:5em;border:1px dashed #999;margin:.3em 0 1em}.arret{page-break-inside:avoid}
+    @media print{body{max-width:none;margin:0}nav{display:none}h2{page-break-after:avoid}figure,table{page-break-inside:avoid}.page{page-break-before:always}}
+    """
+}
