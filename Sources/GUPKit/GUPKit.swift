@@ -3,3 +3,4 @@
 @_exported import GUPTopology
 @_exported import GUPProjection
 @_exported import GUPAnalysis
+@_exported import GUPCartography
