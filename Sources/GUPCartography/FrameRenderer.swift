@@ -22,6 +22,9 @@ struct LabelCandidate {
     var bold: Bool
     var color: String
     var anchor: Position   // page mm
+    /// Radius (mm) of the largest circle inside the polygon around `anchor`:
+    /// other anchors inside it are tried when the centre is taken.
+    var room: Double = 0
     var priority: Double
     var order: Int         // stable tie-break
     var layer: String
@@ -139,7 +142,8 @@ final class FrameRenderer {
                     let mic = try h.maximumInscribedCircle(tolerance: micTolerance)
                     let anchor = frame.toPage(mic.center)
                     let cand = LabelCandidate(lines: lines, size: spec.size, bold: spec.bold, color: spec.color,
-                                              anchor: anchor, priority: spec.priority(f), order: k, layer: layer.name)
+                                              anchor: anchor, room: mic.radius * frame.mmPerMetre,
+                                              priority: spec.priority(f), order: k, layer: layer.name)
                     out.label = cand
                 }
             }
@@ -363,15 +367,38 @@ final class FrameRenderer {
             return out
         }
         var dropped = 0
-        for c in sorted {
-            let box = c.box
-            guard inner.contains(box), !obstacles.contains(where: { $0.intersects(box) }) else { dropped += 1; continue }
-            let ks = keys(box)
-            var clash = false
-            outer: for key in ks { for i in grid[key] ?? [] where placed[i].1.intersects(box) { clash = true; break outer } }
-            if clash { dropped += 1; continue }
-            for key in ks { grid[key, default: []].append(placed.count) }
-            placed.append((c, box))
+        func free(_ box: PageRect) -> Bool {
+            guard inner.contains(box), !obstacles.contains(where: { $0.intersects(box) }) else { return false }
+            for key in keys(box) { for i in grid[key] ?? [] where placed[i].1.intersects(box) { return false } }
+            return true
+        }
+        for c0 in sorted {
+            // The pole of inaccessibility first; then, when the label fits in
+            // the inscribed circle, positions around it still inside it.
+            var tries = [c0.anchor]
+            let half = c0.box
+            let halfDiag = (half.width * half.width + half.height * half.height).squareRoot() / 2
+            let spare = c0.room - halfDiag
+            if spare > 0.5 {
+                for frac in [0.5, 1.0] {
+                    for k in 0..<8 {
+                        let a = Double(k) * .pi / 4
+                        tries.append(Position(c0.anchor.x + cos(a) * spare * frac, c0.anchor.y + sin(a) * spare * frac))
+                    }
+                }
+            }
+            var done = false
+            for a in tries {
+                var c = c0
+                c.anchor = a
+                let box = c.box
+                guard free(box) else { continue }
+                for key in keys(box) { grid[key, default: []].append(placed.count) }
+                placed.append((c, box))
+                done = true
+                break
+            }
+            if !done { dropped += 1 }
         }
         stats.labelsPlaced = placed.count
         stats.labelsDropped = dropped

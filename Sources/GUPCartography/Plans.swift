@@ -111,16 +111,17 @@ public enum Plans {
                       extraKeys: FieldNames.dwellings.filter { k in w.features.first?.properties[k] != nil })
         let prepared = try? quartier.map(PreparedGeometry.init)
         let lock = NSLock()
+        // Residences of the quartier are named; those around it are drawn only.
+        func inside(_ f: Feature) -> Bool {
+            guard let prepared else { return true }
+            guard let c = f.geometry?.bounds?.center else { return false }
+            lock.lock(); defer { lock.unlock() }
+            return (try? prepared.contains([c]))?.first ?? false
+        }
         l.labels = LabelSpec(size: 2.1, color: "#1a1a1a", priority: { f in
-            let d = f.properties.first(of: FieldNames.dwellings)?.value.number ?? 0
-            var inside = false
-            if let prepared, let g = f.geometry, let c = g.bounds?.center {
-                lock.lock()
-                inside = (try? prepared.contains([c]))?.first ?? false
-                lock.unlock()
-            }
-            return (inside ? 1_000_000 : 0) + d
+            f.properties.first(of: FieldNames.dwellings)?.value.number ?? 0
         }, text: { f in
+            guard inside(f) else { return nil }
             guard let n = f.properties.first(of: FieldNames.residenceName)?.value.text, !n.isEmpty else { return nil }
             if let d = f.properties.first(of: FieldNames.dwellings)?.value.number {
                 return [n, "\(SVG.frenchInteger(Int(d))) logement\(d >= 2 ? "s" : "")"]
@@ -140,7 +141,7 @@ public enum Plans {
         let sel = try select(perimeters, name: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
         // The subject: the quartier with its surroundings (at least 2 km).
-        let side = Swift.max(qb.width * 2.5, qb.height * 2.5, 2000)
+        let side = Swift.max(qb.width * 2.5, qb.height * 2.5, 3000)
         let c = qb.center
         let subject = BoundingBox(minX: c.x - side / 2, minY: c.y - side / 2, maxX: c.x + side / 2, maxY: c.y + side / 2)
 
@@ -280,14 +281,14 @@ public enum Plans {
     /// name and dwellings, cleaning sectors and gaps, incidents or their
     /// density, hotspots, the perimeter.
     public static func site(perimeters: WorkingLayer, quartier: String?, layers input: SiteLayers,
-                            options: PlanOptions = PlanOptions(), reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
+                            commune: String? = nil, options: PlanOptions = PlanOptions(), reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
         let sel = try select(perimeters, name: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
         let layers = siteLayers(input, sel: sel)
         let used = [perimeters, input.tenure, input.residences, input.sectors, input.gaps, input.incidents, input.hotspots].compactMap { $0 }
         var notes: [String] = []
         if let h = input.heat { notes.append("Densité : maille de \(PropertyValue.format(h.cellSize)) m, \(h.unit)") }
-        let cart = Cartouche(title: "Plan de masse", quartier: sel.name, commune: nil, date: options.date,
+        let cart = Cartouche(title: "Plan de masse", quartier: sel.name, commune: commune, date: options.date,
                              sources: used.map(sourceName) + options.sources, notes: notes)
         let plan = try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
                                                        panels: [PlanPanel(layers: layers)], cartouche: cart))
@@ -302,14 +303,14 @@ public enum Plans {
     /// Two states of the same tenure layer (before and after works) side by
     /// side at the same scale, with the same colours.
     public static func beforeAfter(perimeters: WorkingLayer, quartier: String?, before: WorkingLayer, after: WorkingLayer,
-                                   residences: WorkingLayer? = nil, options: PlanOptions = PlanOptions(),
+                                   residences: WorkingLayer? = nil, commune: String? = nil, options: PlanOptions = PlanOptions(),
                                    reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
         let sel = try select(perimeters, name: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
         let colors = managerColors([before, after])
         let a = siteLayers(SiteLayers(tenure: before, residences: residences, managerColors: colors), sel: sel, suffix: "-avant")
         let b = siteLayers(SiteLayers(tenure: after, residences: residences, managerColors: colors), sel: sel, suffix: "-apres")
-        let cart = Cartouche(title: "Plan avant / après travaux", quartier: sel.name, date: options.date,
+        let cart = Cartouche(title: "Plan avant / après travaux", quartier: sel.name, commune: commune, date: options.date,
                              sources: [perimeters, before, after, residences].compactMap { $0 }.map(sourceName) + options.sources)
         return try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
                                                    panels: [PlanPanel(id: "carte-avant", caption: "Avant travaux", layers: a),

@@ -93,7 +93,7 @@ struct PlanMasse: ParsableCommand {
                     layers.heat = IncidentCountGrid.make(points: i.points, extent: ext, cellSize: maille)
                 }
             }
-            let plan = try Plans.site(perimeters: wp, quartier: quartier, layers: layers, options: options, reporter: reporter)
+            let plan = try Plans.site(perimeters: wp, quartier: quartier, layers: layers, commune: page.commune, options: options, reporter: reporter)
             try PlanRenderer.write(plan, to: page.sortie)
             page.report(plan)
         }
@@ -144,7 +144,7 @@ struct PlanAvantApres: ParsableCommand {
             let a = try Loader.load(path: avant, declaredCRS: declared, working: working, expecting: .areal, reporter: reporter)
             let b = try Loader.load(path: apres, declaredCRS: declared, working: working, expecting: .areal, reporter: reporter)
             let r = try residences.map { try Loader.load(path: $0, declaredCRS: declared, working: working, expecting: .areal, reporter: reporter) }
-            let plan = try Plans.beforeAfter(perimeters: wp, quartier: quartier, before: a, after: b, residences: r,
+            let plan = try Plans.beforeAfter(perimeters: wp, quartier: quartier, before: a, after: b, residences: r, commune: page.commune,
                                              options: options, reporter: reporter)
             try PlanRenderer.write(plan, to: page.sortie)
             page.report(plan)

@@ -25,6 +25,9 @@ struct PlanPageOptions: ParsableArguments {
     @Option(name: .customLong("source"), help: "Source à citer dans le cartouche en plus des fichiers (répétable).")
     var sources: [String] = []
 
+    @Option(help: "Nom de la commune à écrire dans le cartouche (plan de masse, avant / après).")
+    var commune: String?
+
     @Option(help: "Fichier SVG à écrire (écrit de façon atomique).")
     var sortie: String
 
