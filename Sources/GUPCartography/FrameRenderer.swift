@@ -139,7 +139,12 @@ final class FrameRenderer {
                 Self.appendData(f, layer.dataKeys, dataNames, into: &pb)
                 pb.append("/>\n")
                 if let spec = layer.labels, areal, let lines = spec.text(f), !lines.isEmpty {
-                    let mic = try h.maximumInscribedCircle(tolerance: micTolerance)
+                    var lh = h
+                    if let avoid = layer.labelAvoid {
+                        let d = try h.difference(avoid)
+                        if !d.isEmpty { lh = d }
+                    }
+                    let mic = try lh.maximumInscribedCircle(tolerance: micTolerance)
                     let anchor = frame.toPage(mic.center)
                     let cand = LabelCandidate(lines: lines, size: spec.size, bold: spec.bold, color: spec.color,
                                               anchor: anchor, room: mic.radius * frame.mmPerMetre,

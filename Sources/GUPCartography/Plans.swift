@@ -171,6 +171,9 @@ public enum Plans {
             var lm = layer(mine, name: "commune", title: commune.map { "Commune : \($0)" } ?? "Commune",
                            style: Style(fill: "#ffffff", stroke: "#404040", strokeWidth: 0.6))
             lm.labels = LabelSpec(size: 3.4, bold: true, color: "#404040", priority: { _ in 5 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
+            let avoid = try GeometryHandle.unaryUnion(perimeters.shapes).buffer(100)
+            lo.labelAvoid = avoid
+            lm.labelAvoid = avoid
             layers += [lo, lm]
         }
         var otherQ = perimeters

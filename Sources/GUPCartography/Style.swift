@@ -130,6 +130,10 @@ public struct MapLayer: @unchecked Sendable {
     /// Properties written as `data-` attributes on each feature.
     public var dataKeys: [String]
     public var labels: LabelSpec?
+    /// Ground the labels of this layer keep clear of (their polygon minus
+    /// it is used to find the pole of inaccessibility): a commune's name
+    /// stays off the quartiers drawn over it.
+    public var labelAvoid: GeometryHandle?
     public var inLegend: Bool
     public var raster: RasterLayer?
 
