@@ -53,7 +53,7 @@ public struct ColorAssignment: Sendable, Equatable {
     public let colors: [String]
 
     public init(names: some Sequence<String>, palette: ((Int) -> [String])? = nil) {
-        let sorted = Array(Set(names.map { $0.trimmingCharacters(in: .whitespaces) }).filter { !$0.isEmpty }).sorted()
+        let sorted = Array(Set(Set(names).map(trimmed)).filter { !$0.isEmpty }).sorted()
         self.names = sorted
         let p = (palette ?? ColorBrewer.qualitative)(sorted.count)
         colors = sorted.indices.map { p[$0 % p.count] }
@@ -61,7 +61,7 @@ public struct ColorAssignment: Sendable, Equatable {
 
     /// The colour of `name`, nil when it is not in the list.
     public func color(of name: String) -> String? {
-        let n = name.trimmingCharacters(in: .whitespaces)
+        let n = trimmed(name)
         // names is sorted: binary search.
         var lo = 0, hi = names.count - 1
         while lo <= hi {

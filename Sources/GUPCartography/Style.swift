@@ -154,7 +154,8 @@ public struct MapLayer: @unchecked Sendable {
     /// The class key of a feature: its `classField` text, nil when absent.
     public func classKey(of f: Feature) -> String? {
         guard let classField else { return nil }
-        return f.value(forKey: classField)?.text?.trimmingCharacters(in: .whitespaces)
+        guard let t = f.value(forKey: classField)?.text else { return nil }
+        return trimmed(t)
     }
 }
 
@@ -174,4 +175,11 @@ public func identifyingKeys(of layerFeatures: [Feature], extra: [String] = []) -
     for e in extra where !seen.contains(e) { keys.append(e); seen.insert(e) }
     if !seen.contains("id"), layerFeatures.contains(where: { $0.id != nil }) { keys.insert("id", at: 0) }
     return keys
+}
+
+/// The text without surrounding spaces; the common case (none) costs no copy.
+@inline(__always) func trimmed(_ s: String) -> String {
+    guard let a = s.unicodeScalars.first, let z = s.unicodeScalars.last else { return s }
+    if a.properties.isWhitespace || z.properties.isWhitespace { return s.trimmingCharacters(in: .whitespaces) }
+    return s
 }
