@@ -33,9 +33,10 @@ let package = Package(
         .target(name: "GUPTopology", dependencies: ["CGEOS", "GUPModel"]),
         .target(name: "GUPProjection", dependencies: ["CPROJ", "GUPModel"]),
         .target(name: "GUPAnalysis", dependencies: ["GUPModel", "GUPTopology", "GUPProjection"]),
-        .target(name: "GUPDossier", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis",
+        .target(name: "GUPCartography", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis"]),
+        .target(name: "GUPDossier", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis", "GUPCartography",
                                                    .product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "GUPKit", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis", "GUPDossier"]),
+        .target(name: "GUPKit", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis", "GUPCartography", "GUPDossier"]),
         .executableTarget(name: "gup", dependencies: [
             "GUPKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -47,5 +48,6 @@ let package = Package(
         .testTarget(name: "GupCLITests", dependencies: ["gup"]),
         .testTarget(name: "GUPDossierTests", dependencies: ["GUPDossier", "GUPModel"]),
         .testTarget(name: "GUPAnalysisTests", dependencies: ["GUPAnalysis", "GUPModel", "GUPTopology", "GUPProjection"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GUPCartographyTests", dependencies: ["GUPCartography", "GUPAnalysis", "GUPModel", "GUPTopology", "GUPProjection"], resources: [.copy("Fixtures")]),
     ]
 )

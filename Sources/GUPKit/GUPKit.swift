@@ -3,4 +3,5 @@
 @_exported import GUPTopology
 @_exported import GUPProjection
 @_exported import GUPAnalysis
+@_exported import GUPCartography
 @_exported import GUPDossier

@@ -1,0 +1,307 @@
+import Foundation
+import GUPModel
+
+/// North arrow, scale bar, legend and cartouche, each in its own group and
+/// inside the box the page layout gives it.
+enum Furniture {
+    static func text(_ s: String, x: Double, y: Double, size: Double, anchor: String = "start", bold: Bool = false,
+                     color: String = "#000000", cls: String? = nil, into b: inout SVGBuffer) {
+        b.append("<text")
+        if let cls { b.attribute("class", cls) }
+        b.attribute("x", number: x); b.attribute("y", number: y)
+        b.attribute("font-size", number: size)
+        if anchor != "start" { b.attribute("text-anchor", anchor) }
+        if bold { b.append(" font-weight=\"bold\"") }
+        b.attribute("fill", color)
+        b.append(">")
+        b.append(SVG.escape(s))
+        b.append("</text>\n")
+    }
+
+    static func rect(_ r: PageRect, fill: String, stroke: String? = nil, width: Double = 0.2, cls: String? = nil,
+                     into b: inout SVGBuffer) {
+        b.append("<rect")
+        if let cls { b.attribute("class", cls) }
+        b.attribute("x", number: r.x); b.attribute("y", number: r.y)
+        b.attribute("width", number: r.width); b.attribute("height", number: r.height)
+        b.attribute("fill", fill)
+        if let stroke { b.attribute("stroke", stroke); b.attribute("stroke-width", number: width) }
+        b.append("/>\n")
+    }
+
+    /// Cuts a line to `maxWidth`, ending it with « … ».
+    static func fit(_ s: String, size: Double, maxWidth: Double) -> String {
+        if TextMetrics.width(s, size: size) <= maxWidth { return s }
+        var t = s
+        while !t.isEmpty, TextMetrics.width(t + "…", size: size) > maxWidth { t.removeLast() }
+        return t + "…"
+    }
+
+    // MARK: north arrow
+
+    /// Grid north is up; when the meridian convergence exceeds 0.5° the
+    /// arrow points to geographic north (rotated by minus the convergence).
+    static func northArrow(in box: PageRect, convergence: Double, into b: inout SVGBuffer) {
+        let rotate = abs(convergence) > 0.5
+        let angle = rotate ? -convergence : 0
+        let caption = rotate
+            ? "Nord géographique (convergence \(String(format: "%.1f", convergence).replacingOccurrences(of: ".", with: ","))°)"
+            : "Nord"
+        let capSize = 2.2
+        let h = min(box.height - 4 - capSize * 1.4, 16.0)
+        let cx = box.x + box.width / 2
+        let top = box.y + 1 + (box.height - 1 - h - capSize * 1.4 - 1) / 2
+        let cy = top + h / 2
+        b.append("<g id=\"nord\"")
+        b.attribute("data-convergence", SVG.number(convergence))
+        b.attribute("data-rotation", SVG.number(angle))
+        b.append(">\n<g")
+        b.attribute("transform", "rotate(\(SVG.number(angle)) \(SVG.number(cx)) \(SVG.number(cy)))")
+        b.append(">\n")
+        let w = h * 0.36
+        let tipY = top + h * 0.28, baseY = top + h
+        // Left half black, right half white: the classic half-filled arrow.
+        b.append("<path d=\"M\(SVG.number(cx)) \(SVG.number(tipY))L\(SVG.number(cx - w / 2)) \(SVG.number(baseY))L\(SVG.number(cx)) \(SVG.number(baseY - h * 0.18))Z\" fill=\"#000000\"/>\n")
+        b.append("<path d=\"M\(SVG.number(cx)) \(SVG.number(tipY))L\(SVG.number(cx + w / 2)) \(SVG.number(baseY))L\(SVG.number(cx)) \(SVG.number(baseY - h * 0.18))Z\" fill=\"#ffffff\" stroke=\"#000000\" stroke-width=\"0.25\" stroke-linejoin=\"round\"/>\n")
+        text("N", x: cx, y: top + h * 0.24, size: h * 0.24, anchor: "middle", bold: true, into: &b)
+        b.append("</g>\n")
+        text(caption, x: cx, y: box.maxY - 1, size: capSize, anchor: "middle", color: "#333333", into: &b)
+        b.append("</g>\n")
+    }
+
+    // MARK: scale bar
+
+    /// The round length (1, 2 or 5 × 10^k m) closest to a fifth of the frame
+    /// width that fits the box.
+    static func scaleBarLength(frame: MapFrame, maxMillimetres: Double) -> Double {
+        let target = frame.rect.width / 5 / frame.mmPerMetre
+        var best = 1.0
+        var bestErr = Double.infinity
+        for e in -1...6 {
+            for m in [1.0, 2.0, 5.0] {
+                let L = m * pow(10, Double(e))
+                guard L * frame.mmPerMetre <= maxMillimetres else { continue }
+                let err = abs(log(L / target))
+                if err < bestErr { bestErr = err; best = L }
+            }
+        }
+        return best
+    }
+
+    static func lengthText(_ m: Double) -> String {
+        if m >= 1000 { return PropertyValue.format(m / 1000) + " km" }
+        return PropertyValue.format(m) + " m"
+    }
+
+    static func scaleBar(in box: PageRect, frame: MapFrame, into b: inout SVGBuffer) -> (metres: Double, millimetres: Double) {
+        let L = scaleBarLength(frame: frame, maxMillimetres: box.width - 12)
+        let mm = L * frame.mmPerMetre
+        let lead = Int((L / pow(10, floor(log10(L)))).rounded())
+        let segments = lead == 5 ? 5 : 4
+        let x0 = box.x + (box.width - mm) / 2
+        let size = 2.4
+        let barY = box.y + box.height * 0.45
+        let barH = 1.6
+        b.append("<g id=\"echelle-graphique\"")
+        b.attribute("data-longueur-m", PropertyValue.format(L))
+        b.attribute("data-longueur-mm", SVG.number(mm))
+        b.attribute("data-echelle", String(frame.scale))
+        b.append(">\n")
+        text("Échelle 1/\(SVG.frenchInteger(frame.scale))", x: box.x + box.width / 2, y: box.y + size + 0.5, size: size + 0.4,
+             anchor: "middle", bold: true, cls: "echelle-numerique", into: &b)
+        let seg = mm / Double(segments)
+        for k in 0..<segments {
+            rect(PageRect(x: x0 + Double(k) * seg, y: barY, width: seg, height: barH),
+                 fill: k % 2 == 0 ? "#000000" : "#ffffff", stroke: "#000000", width: 0.2, cls: "segment", into: &b)
+        }
+        let ly = barY + barH + size + 0.6
+        text("0", x: x0, y: ly, size: size, anchor: "middle", into: &b)
+        text(lengthText(L / 2), x: x0 + mm / 2, y: ly, size: size, anchor: "middle", into: &b)
+        text(lengthText(L), x: x0 + mm, y: ly, size: size, anchor: "middle", into: &b)
+        b.append("</g>\n")
+        return (L, mm)
+    }
+
+    // MARK: legend
+
+    private enum Item {
+        case heading(String)
+        case entry(LegendEntry, swatch: Swatch)
+    }
+    private enum Swatch {
+        case area(Style)
+        case point(Style)
+        case color(String, Double)
+    }
+
+    /// Lists, for each layer (topmost first), the classes it drew.
+    static func legend(in box: PageRect, panels: [PlanPanel], stats: [FrameStats], patterns: PatternRegistry,
+                       into b: inout SVGBuffer) -> [LegendEntry] {
+        // Layers in drawing order across panels, merged by title.
+        var order: [String] = []
+        var byTitle: [String: (layer: MapLayer, drawn: Set<String>)] = [:]
+        for (k, panel) in panels.enumerated() {
+            for l in panel.layers where l.inLegend {
+                let drawn = stats[k].classesDrawn[l.name] ?? []
+                if var e = byTitle[l.title] {
+                    e.drawn.formUnion(drawn); byTitle[l.title] = e
+                } else {
+                    order.append(l.title); byTitle[l.title] = (l, drawn)
+                }
+            }
+        }
+        var items: [Item] = []
+        var entries: [LegendEntry] = []
+        for title in order.reversed() {
+            guard let (l, drawn) = byTitle[title], !drawn.isEmpty else { continue }
+            let isPoint = l.features.first.map { f in
+                if case .point? = f.geometry { return true }
+                if case .multiPoint? = f.geometry { return true }
+                return false
+            } ?? false
+            func swatch(_ s: Style) -> Swatch { isPoint ? .point(s) : .area(s) }
+            if let r = l.raster {
+                items.append(.heading(l.title))
+                for k in r.colors.indices where drawn.contains(String(k)) {
+                    let e = LegendEntry(layer: l.name, classKey: String(k), label: r.label(k))
+                    entries.append(e); items.append(.entry(e, swatch: .color(r.colors[k], r.opacity)))
+                }
+            } else if l.classField != nil {
+                items.append(.heading(l.title))
+                for c in l.classes where drawn.contains(c.key) {
+                    let e = LegendEntry(layer: l.name, classKey: c.key, label: c.label)
+                    entries.append(e); items.append(.entry(e, swatch: swatch(c.style)))
+                }
+                if drawn.contains(otherClassKey) {
+                    let e = LegendEntry(layer: l.name, classKey: otherClassKey, label: l.otherLabel)
+                    entries.append(e); items.append(.entry(e, swatch: swatch(l.style)))
+                }
+            } else {
+                let e = LegendEntry(layer: l.name, classKey: "", label: l.title)
+                entries.append(e); items.append(.entry(e, swatch: swatch(l.style)))
+            }
+        }
+
+        // Columns: as many as needed to fit the box height, text shrunk if
+        // even that is not enough.
+        let titleSize = 3.2
+        var row = 4.4
+        let avail = box.height - titleSize - 2.5
+        var cols = 1
+        func rowsPerColumn(_ r: Double) -> Int { max(1, Int(avail / r)) }
+        while items.count > rowsPerColumn(row) * cols {
+            if box.width / Double(cols + 1) >= 42 { cols += 1 } else if row > 3.0 { row -= 0.2 } else { break }
+        }
+        let perCol = rowsPerColumn(row)
+        let colW = box.width / Double(cols)
+        let fs = row * 0.56
+        b.append("<g id=\"legende\">\n")
+        text("Légende", x: box.x, y: box.y + titleSize, size: titleSize, bold: true, into: &b)
+        let y0 = box.y + titleSize + 2.5
+        for (k, item) in items.enumerated() where k < perCol * cols {
+            let cx = box.x + Double(k / perCol) * colW
+            let cy = y0 + Double(k % perCol) * row
+            switch item {
+            case .heading(let t):
+                text(fit(t, size: fs, maxWidth: colW - 1), x: cx, y: cy + row * 0.72, size: fs, bold: true, cls: "titre-legende", into: &b)
+            case .entry(let e, let sw):
+                b.append("<g class=\"entree-legende\"")
+                b.attribute("data-couche", e.layer)
+                b.attribute("data-classe", e.classKey)
+                b.attribute("data-libelle", e.label)
+                b.append(">\n")
+                let sr = PageRect(x: cx + 0.5, y: cy + row * 0.15, width: 6, height: row * 0.62)
+                switch sw {
+                case .area(let s):
+                    b.append("<rect")
+                    b.attribute("x", number: sr.x); b.attribute("y", number: sr.y)
+                    b.attribute("width", number: sr.width); b.attribute("height", number: sr.height)
+                    FrameRenderer.appendStyle(s, patterns: patterns, into: &b)
+                    b.append("/>\n")
+                case .point(let s):
+                    b.append("<g")
+                    FrameRenderer.appendStyle(s, patterns: patterns, into: &b)
+                    b.append(">")
+                    var sym = s.symbol
+                    sym.size = max(sym.size, 1.6)
+                    FrameRenderer.appendSymbol(sym, at: Position(sr.x + sr.width / 2, sr.y + sr.height / 2), into: &b)
+                    b.append("/></g>\n")
+                case .color(let c, let o):
+                    b.append("<rect")
+                    b.attribute("x", number: sr.x); b.attribute("y", number: sr.y)
+                    b.attribute("width", number: sr.width); b.attribute("height", number: sr.height)
+                    b.attribute("fill", c); b.attribute("fill-opacity", number: o)
+                    b.append(" stroke=\"#999999\" stroke-width=\"0.1\"/>\n")
+                }
+                text(fit(e.label, size: fs, maxWidth: colW - 9), x: cx + 8, y: cy + row * 0.7, size: fs, into: &b)
+                b.append("</g>\n")
+            }
+        }
+        b.append("</g>\n")
+        return entries
+    }
+
+    // MARK: cartouche
+
+    static func crsName(_ crs: CRS) -> String {
+        switch crs.epsg {
+        case 2154: return "EPSG:2154 (RGF93 v1 / Lambert-93)"
+        case 5490: return "EPSG:5490 (RGAF09 / UTM 20N)"
+        case 2972: return "EPSG:2972 (RGFG95 / UTM 22N)"
+        case 2975: return "EPSG:2975 (RGR92 / UTM 40S)"
+        case 4471: return "EPSG:4471 (RGM04 / UTM 38S)"
+        case let n? where (32601...32660).contains(n): return "EPSG:\(n) (WGS 84 / UTM \(n - 32600)N)"
+        case let n? where (32701...32760).contains(n): return "EPSG:\(n) (WGS 84 / UTM \(n - 32700)S)"
+        default: return crs.identifier
+        }
+    }
+
+    static func cartouche(_ c: Cartouche, in box: PageRect, scale: Int, page: Page, crs: CRS, into b: inout SVGBuffer) {
+        b.append("<g id=\"cartouche\">\n")
+        rect(box, fill: "#ffffff", stroke: "#000000", width: 0.35, into: &b)
+        let pad = 2.5
+        let w = box.width - 2 * pad
+        var y = box.y + pad
+        let titleSize = 4.0
+        for line in TextMetrics.wrap(c.title, size: titleSize, maxWidth: w).prefix(2) {
+            y += titleSize
+            text(fit(line, size: titleSize, maxWidth: w), x: box.x + pad, y: y, size: titleSize, bold: true, cls: "titre", into: &b)
+            y += 0.8
+        }
+        y += 1.0
+        let fs = 2.5
+        var lines: [(String, Double)] = []
+        if let q = c.quartier { lines.append(("Quartier : \(q)", fs)) }
+        if let m = c.commune { lines.append(("Commune : \(m)", fs)) }
+        lines.append(("Échelle : 1/\(SVG.frenchInteger(scale)) (format \(page.label))", fs))
+        lines.append(("Système : \(crsName(crs))", fs))
+        lines.append(("Date : \(c.date)", fs))
+        for n in c.notes { lines.append((n, fs)) }
+        let src = "Sources : " + (c.sources.isEmpty ? "non précisées" : c.sources.joined(separator: " ; "))
+        var all: [(String, Double)] = []
+        for (l, s) in lines { for w2 in TextMetrics.wrap(l, size: s, maxWidth: w) { all.append((w2, s)) } }
+        let ss = 2.1
+        let srcLines = TextMetrics.wrap(src, size: ss, maxWidth: w)
+        for (l, s) in all {
+            guard y + s * 1.3 <= box.maxY - pad else { break }
+            y += s * 1.3
+            text(fit(l, size: s, maxWidth: w), x: box.x + pad, y: y, size: s, into: &b)
+        }
+        y += 0.8
+        var shown: [String] = []
+        for l in srcLines {
+            guard y + ss * 1.25 <= box.maxY - pad + 0.5 else {
+                if let last = shown.popLast() { shown.append(fit(last + " …", size: ss, maxWidth: w)) }
+                break
+            }
+            y += ss * 1.25
+            shown.append(l)
+        }
+        var yy = y - Double(shown.count) * ss * 1.25
+        for l in shown {
+            yy += ss * 1.25
+            text(fit(l, size: ss, maxWidth: w), x: box.x + pad, y: yy, size: ss, color: "#333333", cls: "sources", into: &b)
+        }
+        b.append("</g>\n")
+    }
+}

@@ -1,0 +1,323 @@
+import Foundation
+import GUPAnalysis
+import GUPModel
+import GUPTopology
+
+/// Common options of the plans.
+public struct PlanOptions: Sendable {
+    public var page: Page
+    /// 1:N, nil for the standard scale that fits.
+    public var scale: Int?
+    /// Date printed in the cartouche.
+    public var date: String
+    /// Extra source lines (producers, vintages) added after the file names.
+    public var sources: [String]
+    public init(page: Page = Page(), scale: Int? = nil, date: String = Cartouche.today(), sources: [String] = []) {
+        self.page = page; self.scale = scale; self.date = date; self.sources = sources
+    }
+}
+
+/// A chosen quartier: its feature, shape and name.
+public struct SelectedPerimeter {
+    public var index: Int
+    public var feature: Feature
+    public var shape: GeometryHandle
+    public var name: String
+    public var nameField: String?
+}
+
+public enum Plans {
+    // MARK: shared
+
+    /// Name of a perimeter (FieldNames.perimeterName), or its label.
+    static func perimeterName(_ f: Feature) -> String {
+        f.properties.first(of: FieldNames.perimeterName)?.value.text ?? f.label
+    }
+
+    /// The quartier named `name` (case- and accent-insensitive), or the only
+    /// one / the first one when no name is given.
+    public static func select(_ perimeters: WorkingLayer, name: String?, reporter: Reporter = SilentReporter()) throws -> SelectedPerimeter {
+        guard !perimeters.features.isEmpty else {
+            throw GUPError.input(file: perimeters.source, "aucun périmètre utilisable")
+        }
+        let field = perimeters.features.first?.properties.first(of: FieldNames.perimeterName)?.key
+        func fold(_ s: String) -> String {
+            s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "fr_FR"))
+                .trimmingCharacters(in: .whitespaces)
+        }
+        var k = 0
+        if let name {
+            let wanted = fold(name)
+            guard let i = perimeters.features.firstIndex(where: { fold(perimeterName($0)) == wanted }) else {
+                let names = perimeters.features.map(perimeterName).sorted()
+                let shown = names.prefix(15).joined(separator: ", ") + (names.count > 15 ? ", …" : "")
+                throw GUPError.input(file: perimeters.source, "quartier « \(name) » introuvable (quartiers présents : \(shown))")
+            }
+            k = i
+        } else if perimeters.features.count > 1 {
+            reporter.warning("\(perimeters.source) : \(perimeters.features.count) quartiers, plan fait pour le premier (« \(perimeterName(perimeters.features[0])) ») ; choisissez avec --quartier")
+        }
+        return SelectedPerimeter(index: k, feature: perimeters.features[k], shape: perimeters.shapes[k],
+                                 name: perimeterName(perimeters.features[k]), nameField: field)
+    }
+
+    static func sourceName(_ l: WorkingLayer) -> String { URL(fileURLWithPath: l.source).lastPathComponent }
+
+    static func layer(_ w: WorkingLayer, name: String, title: String, style: Style, extraKeys: [String] = []) -> MapLayer {
+        MapLayer(name: name, title: title, features: w.features, shapes: w.shapes, style: style,
+                 dataKeys: identifyingKeys(of: w.features, extra: extraKeys))
+    }
+
+    static func perimeterLayer(_ sel: SelectedPerimeter, name: String = "perimetre") -> MapLayer {
+        var f = sel.feature
+        f.index = sel.index
+        return MapLayer(name: name, title: "Périmètre du quartier", features: [f], shapes: [sel.shape],
+                        style: Style(stroke: "#000000", strokeWidth: 0.8, dash: [4, 1.2, 1, 1.2]),
+                        dataKeys: identifyingKeys(of: [f]))
+    }
+
+    /// The manager field of a tenure layer (FieldNames.manager).
+    static func managerField(_ w: WorkingLayer) -> String? {
+        for f in w.features.prefix(200) { if let m = f.properties.first(of: FieldNames.manager) { return m.key } }
+        return nil
+    }
+
+    /// Every manager name of the layers, for a stable colour assignment.
+    public static func managerColors(_ layers: [WorkingLayer]) -> ColorAssignment {
+        var names: [String] = []
+        for l in layers {
+            guard let field = managerField(l) else { continue }
+            for f in l.features { if let t = f.value(forKey: field)?.text { names.append(t) } }
+        }
+        return ColorAssignment(names: names)
+    }
+
+    static func tenureLayer(_ w: WorkingLayer, name: String, colors: ColorAssignment) -> MapLayer {
+        var l = layer(w, name: name, title: "Domanialité (gestionnaire)",
+                      style: Style(fill: "#e0e0e0", stroke: "#ffffff", strokeWidth: 0.15))
+        if let field = managerField(w) {
+            l.classField = field
+            l.classes = zip(colors.names, colors.colors).map {
+                LegendClass(key: $0, label: $0, style: Style(fill: $1, stroke: "#ffffff", strokeWidth: 0.15))
+            }
+            l.otherLabel = "Gestionnaire non renseigné"
+            if !l.dataKeys.contains(field) { l.dataKeys.append(field) }
+        }
+        return l
+    }
+
+    static func residenceLayer(_ w: WorkingLayer, name: String, quartier: GeometryHandle?) -> MapLayer {
+        var l = layer(w, name: name, title: "Résidences", style: Style(fill: "#bdbdbd", stroke: "#525252", strokeWidth: 0.25),
+                      extraKeys: FieldNames.dwellings.filter { k in w.features.first?.properties[k] != nil })
+        let prepared = try? quartier.map(PreparedGeometry.init)
+        let lock = NSLock()
+        // Residences of the quartier are named; those around it are drawn only.
+        func inside(_ f: Feature) -> Bool {
+            guard let prepared else { return true }
+            guard let c = f.geometry?.bounds?.center else { return false }
+            lock.lock(); defer { lock.unlock() }
+            return (try? prepared.contains([c]))?.first ?? false
+        }
+        l.labels = LabelSpec(size: 2.1, color: "#1a1a1a", priority: { f in
+            f.properties.first(of: FieldNames.dwellings)?.value.number ?? 0
+        }, text: { f in
+            guard inside(f) else { return nil }
+            guard let n = f.properties.first(of: FieldNames.residenceName)?.value.text, !n.isEmpty else { return nil }
+            if let d = f.properties.first(of: FieldNames.dwellings)?.value.number {
+                return [n, "\(SVG.frenchInteger(Int(d))) logement\(d >= 2 ? "s" : "")"]
+            }
+            return [n]
+        })
+        return l
+    }
+
+    // MARK: plan de situation
+
+    /// The quartier in its town: the quartier highlighted, the town of the
+    /// quartier (found by location: largest overlap) and its neighbours with
+    /// their names, the other quartiers outlined.
+    public static func situation(perimeters: WorkingLayer, quartier: String?, context: WorkingLayer?,
+                                 options: PlanOptions = PlanOptions(), reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
+        let sel = try select(perimeters, name: quartier, reporter: reporter)
+        guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
+        // The subject: the quartier with its surroundings (at least 2 km).
+        let side = Swift.max(qb.width * 2.5, qb.height * 2.5, 3000)
+        let c = qb.center
+        let subject = BoundingBox(minX: c.x - side / 2, minY: c.y - side / 2, maxX: c.x + side / 2, maxY: c.y + side / 2)
+
+        var layers: [MapLayer] = []
+        var commune: String?
+        if let context {
+            var best = -1, bestArea = 0.0
+            let index = try SpatialIndex(context.shapes)
+            for k in try index.query(qb) {
+                let a = try context.shapes[k].intersection(sel.shape).area()
+                if a > bestArea { bestArea = a; best = k }
+            }
+            let nameOf: (Feature) -> String? = { $0.properties.first(of: FieldNames.communeName)?.value.text }
+            var others = context, mine = context
+            others.features = []; others.shapes = []; mine.features = []; mine.shapes = []
+            for (k, f) in context.features.enumerated() {
+                if k == best { mine.features.append(f); mine.shapes.append(context.shapes[k]) } else {
+                    others.features.append(f); others.shapes.append(context.shapes[k])
+                }
+            }
+            if best >= 0 { commune = nameOf(context.features[best]) } else {
+                reporter.warning("\(context.source) : aucune commune ne recouvre le quartier « \(sel.name) »")
+            }
+            var lo = layer(others, name: "communes", title: "Communes voisines",
+                           style: Style(fill: "#ebe7df", stroke: "#8c8c8c", strokeWidth: 0.35))
+            lo.labels = LabelSpec(size: 3.0, color: "#4d4d4d", priority: { _ in 1 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
+            var lm = layer(mine, name: "commune", title: commune.map { "Commune : \($0)" } ?? "Commune",
+                           style: Style(fill: "#ffffff", stroke: "#404040", strokeWidth: 0.6))
+            lm.labels = LabelSpec(size: 3.4, bold: true, color: "#404040", priority: { _ in 5 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
+            let avoid = try GeometryHandle.unaryUnion(perimeters.shapes).buffer(100)
+            lo.labelAvoid = avoid
+            lm.labelAvoid = avoid
+            layers += [lo, lm]
+        }
+        var otherQ = perimeters
+        otherQ.features = []; otherQ.shapes = []
+        for (k, f) in perimeters.features.enumerated() where k != sel.index {
+            otherQ.features.append(f); otherQ.shapes.append(perimeters.shapes[k])
+        }
+        var lq = layer(otherQ, name: "quartiers", title: "Autres quartiers prioritaires",
+                       style: Style(fill: "#bababa", fillOpacity: 0.35, stroke: "#525252", strokeWidth: 0.4, dash: [1.6, 0.8]))
+        lq.labels = LabelSpec(size: 2.4, color: "#333333", priority: { _ in 2 }, text: { [perimeterName($0)] })
+        layers.append(lq)
+        var lp = perimeterLayer(sel)
+        lp.title = "Quartier : \(sel.name)"
+        lp.style = Style(fill: "#e31a1c", fillOpacity: 0.45, stroke: "#b10026", strokeWidth: 0.8)
+        lp.labels = LabelSpec(size: 3.4, bold: true, color: "#67000d", priority: { _ in 10 }, text: { [perimeterName($0)] })
+        layers.append(lp)
+
+        let sources = [perimeters, context].compactMap { $0 }.map(sourceName) + options.sources
+        let cart = Cartouche(title: "Plan de situation", quartier: sel.name, commune: commune, date: options.date, sources: sources)
+        return try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: subject, scale: options.scale,
+                                                   margin: 0.02, panels: [PlanPanel(layers: layers)], cartouche: cart))
+    }
+
+    // MARK: plan de masse
+
+    /// The layers a plan de masse may draw; each optional.
+    public struct SiteLayers {
+        public var tenure: WorkingLayer?
+        public var residences: WorkingLayer?
+        public var sectors: WorkingLayer?
+        public var gaps: WorkingLayer?
+        public var incidents: WorkingLayer?
+        public var hotspots: WorkingLayer?
+        /// A density surface drawn instead of the incident symbols.
+        public var heat: RasterGrid?
+        /// Colours of managers shared across the dossier (default: from `tenure`).
+        public var managerColors: ColorAssignment?
+        public init(tenure: WorkingLayer? = nil, residences: WorkingLayer? = nil, sectors: WorkingLayer? = nil,
+                    gaps: WorkingLayer? = nil, incidents: WorkingLayer? = nil, hotspots: WorkingLayer? = nil,
+                    heat: RasterGrid? = nil, managerColors: ColorAssignment? = nil) {
+            self.tenure = tenure; self.residences = residences; self.sectors = sectors; self.gaps = gaps
+            self.incidents = incidents; self.hotspots = hotspots; self.heat = heat; self.managerColors = managerColors
+        }
+    }
+
+    static let categoryLabels: [String: String] = [
+        "depot_sauvage": "Dépôt sauvage", "encombrants": "Encombrants", "tag": "Tag", "eclairage": "Éclairage",
+        "epave": "Épave", "proprete": "Propreté", "degradation": "Dégradation",
+    ]
+
+    static func siteLayers(_ input: SiteLayers, sel: SelectedPerimeter, suffix: String = "") -> [MapLayer] {
+        var layers: [MapLayer] = []
+        if let t = input.tenure {
+            layers.append(tenureLayer(t, name: "domanialite" + suffix, colors: input.managerColors ?? managerColors([t])))
+        }
+        if let s = input.sectors {
+            let field = s.features.first?.properties.first(of: FieldNames.cleaner)?.key
+            var l = layer(s, name: "secteurs" + suffix, title: "Secteurs de nettoyage (intervenant)",
+                          style: Style(stroke: "#4d4d4d", strokeWidth: 0.5, dash: [2, 1]), extraKeys: field.map { [$0] } ?? [])
+            if let field {
+                let names = s.features.compactMap { $0.value(forKey: field)?.text }
+                let colors = ColorAssignment(names: names, palette: { n in
+                    n <= 3 ? Array(ColorBrewer.dark2.prefix(3)) : ColorBrewer.dark2 })
+                l.classField = field
+                l.classes = zip(colors.names, colors.colors).map {
+                    LegendClass(key: $0, label: $0, style: Style(stroke: $1, strokeWidth: 0.55, dash: [2, 1]))
+                }
+                l.otherLabel = "Intervenant non renseigné"
+            }
+            layers.append(l)
+        }
+        if let g = input.gaps {
+            layers.append(layer(g, name: "lacunes" + suffix, title: "Lacunes de nettoyage",
+                                style: Style(stroke: "#d7301f", strokeWidth: 0.3, hatch: Hatch(color: "#d7301f", spacing: 1.4, angle: 45, lineWidth: 0.3))))
+        }
+        if let h = input.heat {
+            layers.append(MapLayer(name: "chaleur" + suffix, title: "Densité d'incidents", raster: RasterLayer(grid: h)))
+        }
+        if let r = input.residences {
+            layers.append(residenceLayer(r, name: "residences" + suffix, quartier: sel.shape))
+        }
+        if let i = input.incidents, input.heat == nil {
+            let field = i.features.first?.properties.first(of: FieldNames.category)?.key
+            var l = MapLayer(name: "incidents" + suffix, title: "Signalements (catégorie)", features: i.features,
+                             style: Style(fill: "#666666", symbol: PointSymbol(shape: .circle, size: 0.9)),
+                             dataKeys: identifyingKeys(of: i.features, extra: []).filter { $0 == "id" })
+            if let field {
+                let names = i.features.compactMap { $0.value(forKey: field)?.text }
+                let colors = ColorAssignment(names: names, palette: { n in n <= 3 ? Array(ColorBrewer.dark2.prefix(3)) : ColorBrewer.dark2 })
+                l.classField = field
+                l.classes = zip(colors.names, colors.colors).map {
+                    LegendClass(key: $0, label: categoryLabels[$0] ?? $0,
+                                style: Style(fill: $1, stroke: "#ffffff", strokeWidth: 0.1, symbol: PointSymbol(shape: .circle, size: 0.9)))
+                }
+                l.otherLabel = "Catégorie non renseignée"
+            }
+            layers.append(l)
+        }
+        if let h = input.hotspots {
+            layers.append(layer(h, name: "points-chauds" + suffix, title: "Points chauds",
+                                style: Style(stroke: "#b10026", strokeWidth: 0.9)))
+        }
+        layers.append(perimeterLayer(sel, name: "perimetre" + suffix))
+        return layers
+    }
+
+    /// The quartier in detail: ground coloured by manager, residences with
+    /// name and dwellings, cleaning sectors and gaps, incidents or their
+    /// density, hotspots, the perimeter.
+    public static func site(perimeters: WorkingLayer, quartier: String?, layers input: SiteLayers,
+                            commune: String? = nil, options: PlanOptions = PlanOptions(), reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
+        let sel = try select(perimeters, name: quartier, reporter: reporter)
+        guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
+        let layers = siteLayers(input, sel: sel)
+        let used = [perimeters, input.tenure, input.residences, input.sectors, input.gaps, input.incidents, input.hotspots].compactMap { $0 }
+        var notes: [String] = []
+        if let h = input.heat { notes.append("Densité : maille de \(PropertyValue.format(h.cellSize)) m, \(h.unit)") }
+        let cart = Cartouche(title: "Plan de masse", quartier: sel.name, commune: commune, date: options.date,
+                             sources: used.map(sourceName) + options.sources, notes: notes)
+        let plan = try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
+                                                       panels: [PlanPanel(layers: layers)], cartouche: cart))
+        if plan.labelsDropped > 0 {
+            reporter.info("\(plan.labelsDropped) étiquette(s) non placée(s) faute de place")
+        }
+        return plan
+    }
+
+    // MARK: avant / après
+
+    /// Two states of the same tenure layer (before and after works) side by
+    /// side at the same scale, with the same colours.
+    public static func beforeAfter(perimeters: WorkingLayer, quartier: String?, before: WorkingLayer, after: WorkingLayer,
+                                   residences: WorkingLayer? = nil, commune: String? = nil, options: PlanOptions = PlanOptions(),
+                                   reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
+        let sel = try select(perimeters, name: quartier, reporter: reporter)
+        guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
+        let colors = managerColors([before, after])
+        let a = siteLayers(SiteLayers(tenure: before, residences: residences, managerColors: colors), sel: sel, suffix: "-avant")
+        let b = siteLayers(SiteLayers(tenure: after, residences: residences, managerColors: colors), sel: sel, suffix: "-apres")
+        let cart = Cartouche(title: "Plan avant / après travaux", quartier: sel.name, commune: commune, date: options.date,
+                             sources: [perimeters, before, after, residences].compactMap { $0 }.map(sourceName) + options.sources)
+        return try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
+                                                   panels: [PlanPanel(id: "carte-avant", caption: "Avant travaux", layers: a),
+                                                            PlanPanel(id: "carte-apres", caption: "Après travaux", layers: b)],
+                                                   cartouche: cart))
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+
+/// A fast append-only UTF-8 buffer for SVG output, with fixed 2-decimal
+/// number formatting (no `String(format:)` in the hot path).
+public struct SVGBuffer {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
+
+    @inline(__always) public mutating func append(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    @inline(__always) public mutating func append(byte: UInt8) { bytes.append(byte) }
+    public mutating func append(_ other: SVGBuffer) { bytes.append(contentsOf: other.bytes) }
+    public mutating func appendBytes(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
+
+    /// Appends `v` rounded to 2 decimals, always written with 2 decimals
+    /// (`12.30`, `-0.05`, `0.00`).
+    public mutating func append(number v: Double) {
+        var c = Int((v * 100).rounded())
+        if c < 0 { bytes.append(UInt8(ascii: "-")); c = -c }
+        let ip = c / 100, fp = c % 100
+        appendInt(ip)
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(48 + fp / 10))
+        bytes.append(UInt8(48 + fp % 10))
+    }
+
+    public mutating func appendInt(_ v: Int) {
+        var v = v
+        if v < 0 { bytes.append(UInt8(ascii: "-")); v = -v }
+        if v < 10 { bytes.append(UInt8(48 + v)); return }
+        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &tmp) { raw in
+            while v > 0 { raw[n] = UInt8(48 + v % 10); v /= 10; n += 1 }
+            for k in stride(from: n - 1, through: 0, by: -1) { bytes.append(raw[k]) }
+        }
+    }
+
+    /// Appends ` name="value"` with the value escaped.
+    public mutating func attribute(_ name: String, _ value: String) {
+        bytes.append(UInt8(ascii: " "))
+        append(name)
+        append("=\"")
+        append(SVG.escape(value))
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends ` name="12.34"`.
+    public mutating func attribute(_ name: String, number v: Double) {
+        bytes.append(UInt8(ascii: " "))
+        append(name)
+        append("=\"")
+        append(number: v)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+public enum SVG {
+    /// The font stack of every text.
+    public static let fontFamily = "DejaVu Sans, Arial, sans-serif"
+
+    /// XML escaping for text and attribute values: `& < > " '`; control
+    /// characters XML 1.0 forbids are removed.
+    public static func escape(_ s: String) -> String {
+        var needs = false
+        for u in s.utf8 where u == 38 || u == 60 || u == 62 || u == 34 || u == 39 || u < 32 { needs = true; break }
+        if !needs { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 16)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n", "\r": out += " "
+            default:
+                if ch.value < 32 { continue }
+                out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// A property key made safe for a `data-` attribute name: lower case,
+    /// letters, digits, `-` and `_` (accents dropped: `intitulé` → `intitule`).
+    public static func dataName(_ key: String) -> String {
+        let folded = key.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
+        var out = ""
+        for ch in folded.unicodeScalars {
+            if (ch >= "a" && ch <= "z") || (ch >= "0" && ch <= "9") || ch == "-" || ch == "_" {
+                out.unicodeScalars.append(ch)
+            } else if !out.hasSuffix("-") {
+                out += "-"
+            }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out.isEmpty ? "valeur" : out
+    }
+
+    /// A French-formatted integer: `5 000`, `25 000`, `100 000`.
+    public static func frenchInteger(_ v: Int) -> String {
+        let s = String(abs(v))
+        var out = ""
+        for (k, ch) in s.enumerated() {
+            if k > 0, (s.count - k) % 3 == 0 { out += " " }
+            out.append(ch)
+        }
+        return v < 0 ? "-" + out : out
+    }
+
+    /// A fixed 2-decimal number as text.
+    public static func number(_ v: Double) -> String {
+        var b = SVGBuffer(capacity: 16)
+        b.append(number: v)
+        return b.string
+    }
+}
+
+/// Approximate advance widths of DejaVu Sans (the widest font of the stack),
+/// in em, so that label and text boxes are conservative for Arial too.
+public enum TextMetrics {
+    public static func advance(_ c: Character) -> Double {
+        switch c {
+        case " ": return 0.32
+        case "i", "j", "l", "I", "J", "'", ".", ",", ":", ";", "!", "|", "’": return 0.30
+        case "f", "t", "r", "(", ")", "[", "]", "-", "/": return 0.42
+        case "c", "s", "z", "k", "v", "x", "y": return 0.60
+        case "m": return 0.98
+        case "w": return 0.82
+        case "M", "W", "%": return 1.0
+        case "0"..."9": return 0.64
+        default:
+            if c.isUppercase { return 0.78 }
+            return 0.64
+        }
+    }
+
+    /// Width of one line of text at `size` (mm).
+    public static func width(_ text: String, size: Double) -> Double {
+        text.reduce(0.0) { $0 + advance($1) } * size
+    }
+
+    /// Line height for `size`.
+    public static func lineHeight(_ size: Double) -> Double { size * 1.2 }
+
+    /// Greedy word wrap to `maxWidth` mm.
+    public static func wrap(_ text: String, size: Double, maxWidth: Double) -> [String] {
+        var lines: [String] = []
+        var cur = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let cand = cur.isEmpty ? String(word) : cur + " " + word
+            if width(cand, size: size) <= maxWidth || cur.isEmpty {
+                cur = cand
+            } else {
+                lines.append(cur)
+                cur = String(word)
+            }
+        }
+        if !cur.isEmpty { lines.append(cur) }
+        return lines
+    }
+}

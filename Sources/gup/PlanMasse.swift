@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import GUPKit
+
+struct PlanMasse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan-masse",
+        abstract: "Dessine le plan de masse d'un quartier (SVG à l'échelle) : qui tient quel sol, résidences, signalements.",
+        discussion: """
+        Le sol est coloré par gestionnaire (domanialité ; palette ColorBrewer, le même \
+        gestionnaire garde la même couleur sur tous les plans faits du même fichier), les \
+        résidences portent leur nom et leur nombre de logements (placés au pôle \
+        d'inaccessibilité, jamais superposés : une étiquette sans place est écartée et \
+        comptée). En option : secteurs de nettoyage par intervenant, lacunes de nettoyage \
+        hachurées, signalements en petits symboles par catégorie ou en densité (--chaleur), \
+        points chauds cernés. Échelle typique 1/1 000 à 1/5 000.
+
+        --chaleur dessine, faute encore de l'analyse de densité par noyau, le nombre de \
+        signalements par maille de --maille mètres, ramené à l'hectare.
+
+        Exemples :
+          gup plan-masse --perimetres Data/demo/perimetres.geojson --quartier "Les Pins" \\
+              --domanialite Data/demo/parcelles.geojson --residences Data/demo/residences.geojson \\
+              --sortie plans/masse.svg
+          gup plan-masse --perimetres Data/demo/perimetres.geojson --quartier "Les Hermes" \\
+              --parcelles Data/demo/parcelles.geojson --incidents Data/demo/incidents.geojson \\
+              --chaleur --format A3 --echelle 2000 --sortie plans/chaleur.svg
+        """
+    )
+
+    @Option(help: "Périmètres des quartiers (GeoJSON).")
+    var perimetres: String
+
+    @Option(help: "Nom du quartier (par défaut : le premier du fichier).")
+    var quartier: String?
+
+    @Option(help: "Parcelles avec leur gestionnaire (GeoJSON, champ gestionnaire ou proprietaire).")
+    var domanialite: String?
+
+    @Option(help: "Synonyme de --domanialite.")
+    var parcelles: String?
+
+    @Option(help: "Résidences (GeoJSON, champs nom et logements).")
+    var residences: String?
+
+    @Option(help: "Secteurs de nettoyage (GeoJSON, champ intervenant).")
+    var secteurs: String?
+
+    @Option(help: "Lacunes de nettoyage (GeoJSON), hachurées.")
+    var lacunes: String?
+
+    @Option(help: "Signalements (GeoJSON de points, champ categorie).")
+    var incidents: String?
+
+    @Option(name: .customLong("points-chauds"), help: "Points chauds (GeoJSON de polygones), cernés.")
+    var pointsChauds: String?
+
+    @Flag(help: "Dessine la densité des signalements au lieu des symboles (exige --incidents).")
+    var chaleur = false
+
+    @Option(help: "Maille de la densité, en mètres.")
+    var maille: Double = 25
+
+    @OptionGroup var page: PlanPageOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let reporter = TerminalReporter(verbose: false)
+            let options = try page.planOptions()
+            if domanialite != nil && parcelles != nil {
+                throw GUPError("--domanialite et --parcelles désignent la même couche : n'en donnez qu'une")
+            }
+            if chaleur && incidents == nil { throw GUPError("--chaleur exige --incidents") }
+            guard maille > 0 else { throw GUPError("--maille doit être positive (reçu \(maille))") }
+            let declared = try parseCRS(page.crsSource)
+            let p = try Loader.read(path: perimetres, declaredCRS: declared)
+            let working = try page.workingCRS(for: [p])
+            func load(_ path: String?, _ e: GeometryExpectation) throws -> WorkingLayer? {
+                try path.map { try Loader.load(path: $0, declaredCRS: declared, working: working, expecting: e, reporter: reporter) }
+            }
+            let wp = try Loader.prepare(p, to: working, expecting: .areal, reporter: reporter)
+            var layers = Plans.SiteLayers(tenure: try load(domanialite ?? parcelles, .areal),
+                                          residences: try load(residences, .areal),
+                                          sectors: try load(secteurs, .areal),
+                                          gaps: try load(lacunes, .areal),
+                                          incidents: try load(incidents, .point),
+                                          hotspots: try load(pointsChauds, .areal))
+            if chaleur, let i = layers.incidents {
+                let sel = try Plans.select(wp, name: quartier)
+                if let b = try sel.shape.bounds() {
+                    let pad = max(b.width, b.height)
+                    let ext = BoundingBox(minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad, maxY: b.maxY + pad)
+                    layers.heat = IncidentCountGrid.make(points: i.points, extent: ext, cellSize: maille)
+                }
+            }
+            let plan = try Plans.site(perimeters: wp, quartier: quartier, layers: layers, commune: page.commune, options: options, reporter: reporter)
+            try PlanRenderer.write(plan, to: page.sortie)
+            page.report(plan)
+        }
+    }
+}
+
+struct PlanAvantApres: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan-avant-apres",
+        abstract: "Dessine côte à côte deux états de la domanialité (avant / après travaux) à la même échelle.",
+        discussion: """
+        Pour une résidentialisation ou un transfert de gestion : les deux états de la couche \
+        des parcelles et gestionnaires sont dessinés sur une même page, à la même échelle et \
+        avec les mêmes couleurs de gestionnaires, avec une légende commune.
+
+        Exemple :
+          gup plan-avant-apres --perimetres Data/demo/perimetres.geojson --quartier "Les Pins" \\
+              --avant parcelles_2024.geojson --apres parcelles_2026.geojson \\
+              --residences Data/demo/residences.geojson --sortie plans/avant_apres.svg
+        """
+    )
+
+    @Option(help: "Périmètres des quartiers (GeoJSON).")
+    var perimetres: String
+
+    @Option(help: "Nom du quartier (par défaut : le premier du fichier).")
+    var quartier: String?
+
+    @Option(help: "Domanialité avant travaux (GeoJSON, champ gestionnaire).")
+    var avant: String
+
+    @Option(help: "Domanialité après travaux (GeoJSON, champ gestionnaire).")
+    var apres: String
+
+    @Option(help: "Résidences (GeoJSON), dessinées sur les deux plans.")
+    var residences: String?
+
+    @OptionGroup var page: PlanPageOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let reporter = TerminalReporter(verbose: false)
+            let options = try page.planOptions()
+            let declared = try parseCRS(page.crsSource)
+            let p = try Loader.read(path: perimetres, declaredCRS: declared)
+            let working = try page.workingCRS(for: [p])
+            let wp = try Loader.prepare(p, to: working, expecting: .areal, reporter: reporter)
+            let a = try Loader.load(path: avant, declaredCRS: declared, working: working, expecting: .areal, reporter: reporter)
+            let b = try Loader.load(path: apres, declaredCRS: declared, working: working, expecting: .areal, reporter: reporter)
+            let r = try residences.map { try Loader.load(path: $0, declaredCRS: declared, working: working, expecting: .areal, reporter: reporter) }
+            let plan = try Plans.beforeAfter(perimeters: wp, quartier: quartier, before: a, after: b, residences: r, commune: page.commune,
+                                             options: options, reporter: reporter)
+            try PlanRenderer.write(plan, to: page.sortie)
+            page.report(plan)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import GUPKit
+
+/// Options shared by the plan commands: page, scale, CRS, date, sources, output.
+struct PlanPageOptions: ParsableArguments {
+    @Option(help: "Format du papier : A4 ou A3.")
+    var format: String = "A4"
+
+    @Option(help: "Orientation : paysage ou portrait.")
+    var orientation: String = "paysage"
+
+    @Option(help: "Dénominateur d'échelle N (plan au 1/N). Par défaut la plus petite échelle standard où le sujet tient dans le cadre.")
+    var echelle: Int?
+
+    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
+    var crs: String?
+
+    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
+    var crsSource: String?
+
+    @Option(help: "Date imprimée dans le cartouche (par défaut : aujourd'hui, JJ/MM/AAAA).")
+    var date: String?
+
+    @Option(name: .customLong("source"), help: "Source à citer dans le cartouche en plus des fichiers (répétable).")
+    var sources: [String] = []
+
+    @Option(help: "Nom de la commune à écrire dans le cartouche (plan de masse, avant / après).")
+    var commune: String?
+
+    @Option(help: "Fichier SVG à écrire (écrit de façon atomique).")
+    var sortie: String
+
+    func planOptions() throws -> PlanOptions {
+        guard let f = PaperFormat(rawValue: format.uppercased()) else {
+            throw GUPError("--format : « \(format) » non reconnu (A4 ou A3)")
+        }
+        guard let o = Orientation(rawValue: orientation.lowercased()) else {
+            throw GUPError("--orientation : « \(orientation) » non reconnue (paysage ou portrait)")
+        }
+        if let e = echelle, e <= 0 { throw GUPError("--echelle : le dénominateur doit être positif (reçu \(e))") }
+        guard sortie.lowercased().hasSuffix(".svg") else {
+            throw GUPError("--sortie : le plan s'écrit dans un fichier .svg (reçu « \(sortie) »)")
+        }
+        return PlanOptions(page: Page(format: f, orientation: o), scale: echelle, date: date ?? Cartouche.today(), sources: sources)
+    }
+
+    /// Reads the given files, chooses the working CRS from them (or --crs).
+    func workingCRS(for layers: [Layer]) throws -> CRS {
+        try parseCRS(crs) ?? WorkingCRS.choose(for: layers)
+    }
+
+    func report(_ plan: RenderedPlan) {
+        let size = ByteCountFormatter.string(fromByteCount: Int64(plan.svg.utf8.count), countStyle: .file)
+        print("Plan écrit : \(sortie) (\(size)), échelle 1/\(SVG.frenchInteger(plan.scale)), \(plan.legend.count) entrée(s) de légende")
+        if plan.labelsDropped > 0 {
+            print("\(plan.labelsDropped) étiquette(s) non placée(s) faute de place, \(plan.labelsPlaced) placée(s)")
+        }
+    }
+}
+
+struct PlanSituation: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan-situation",
+        abstract: "Dessine le plan de situation d'un quartier (SVG à l'échelle) : le quartier dans sa commune.",
+        discussion: """
+        Le quartier est mis en évidence dans sa commune (trouvée par localisation : la commune \
+        qui recouvre le plus sa surface) et les communes voisines, avec leurs noms ; les autres \
+        quartiers du fichier des périmètres sont cernés. Le plan est exact à l'impression : \
+        1 m sur le terrain = 1000/N mm sur le papier, dans le système de travail. Il porte une \
+        échelle graphique, la flèche du nord (corrigée de la convergence des méridiens), une \
+        légende et un cartouche (titre, quartier, commune, date, échelle, système, sources).
+
+        Exemples :
+          gup plan-situation --perimetres Data/demo/perimetres.geojson --quartier "Les Pins" \\
+              --contexte communes-13.geojson --sortie plans/situation.svg
+          gup plan-situation --perimetres Data/qpv-rennes.geojson --quartier Maurepas \\
+              --format A3 --orientation portrait --echelle 15000 --sortie maurepas.svg
+        """
+    )
+
+    @Option(help: "Périmètres des quartiers (GeoJSON).")
+    var perimetres: String
+
+    @Option(help: "Nom du quartier à situer (par défaut : le premier du fichier).")
+    var quartier: String?
+
+    @Option(help: "Communes (GeoJSON) : la commune du quartier et ses voisines.")
+    var contexte: String?
+
+    @OptionGroup var page: PlanPageOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let reporter = TerminalReporter(verbose: false)
+            let options = try page.planOptions()
+            let declared = try parseCRS(page.crsSource)
+            let p = try Loader.read(path: perimetres, declaredCRS: declared)
+            let c = try contexte.map { try Loader.read(path: $0, declaredCRS: declared) }
+            let working = try page.workingCRS(for: [p])
+            let wp = try Loader.prepare(p, to: working, expecting: .areal, reporter: reporter)
+            let wc = try c.map { try Loader.prepare($0, to: working, expecting: .areal, reporter: reporter) }
+            let plan = try Plans.situation(perimeters: wp, quartier: quartier, context: wc, options: options, reporter: reporter)
+            try PlanRenderer.write(plan, to: page.sortie)
+            page.report(plan)
+        }
+    }
+}
