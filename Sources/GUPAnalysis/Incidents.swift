@@ -147,7 +147,8 @@ public struct ZoneDwellings: Sendable {
 
     public static func compute(zones: ZoneSet, residences: WorkingLayer, dwellingsField: String? = nil,
                                reporter: Reporter = SilentReporter()) throws -> ZoneDwellings {
-        let field = dwellingsField ?? IncidentSet.findField(FieldNames.dwellings, in: residences.features)
+        let names = dwellingsField.map { [$0] } ?? FieldNames.dwellings
+        let field = IncidentSet.findField(names, in: residences.features)
         let points = try parallelMap(count: residences.shapes.count, minChunk: 64) { k in
             try residences.shapes[k].pointOnSurface().pointPosition()
         }
@@ -156,7 +157,8 @@ public struct ZoneDwellings: Sendable {
         var missing = 0
         var firstMissing: [String] = []
         for (k, f) in residences.features.enumerated() {
-            guard let field, let v = f.properties[field]?.number, v.isFinite else {
+            // Each residence may use either name (`logements` or `nb_logements`).
+            guard let v = f.properties.first(of: names)?.value.number, v.isFinite else {
                 missing += 1
                 if firstMissing.count < 5 { firstMissing.append(f.label) }
                 continue
@@ -164,9 +166,9 @@ public struct ZoneDwellings: Sendable {
             for z in a.polygons(containing: k) { per[Int(z)] += v }
         }
         if field == nil {
-            reporter.warning("\(residences.source) : aucun champ de logements (\(FieldNames.dwellings.joined(separator: ", "))) : logements comptés 0")
+            reporter.warning("\(residences.source) : aucun champ de logements (\(names.joined(separator: ", "))) : logements comptés 0")
         } else if missing > 0 {
-            reporter.warning("\(residences.source) : \(missing) résidence(s) sans nombre de logements lisible (champ « \(field!) »), comptée(s) 0 : \(firstMissing.joined(separator: ", "))")
+            reporter.warning("\(residences.source) : \(missing) résidence(s) sans nombre de logements lisible (champ \(names.map { "« \($0) »" }.joined(separator: " ou "))), comptée(s) 0 : \(firstMissing.joined(separator: ", "))")
         }
         return ZoneDwellings(perZone: per, missing: missing, field: field)
     }
