@@ -5,6 +5,7 @@ import Foundation
 
 let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "geos-memoire": geosMemoryBenchmark,
+    "densites": densitiesBenchmark, "points-chauds": hotspotsBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -60,8 +60,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `2025-03-14T09:30:00.250Z`, `2025-03-14 09:30:00+01:00`.
     /// Nil for anything else (`14/03/2025`, `2025-02-30`, `2025-03-14T25:00`).
     public static func parseISO8601(_ text: String) -> Day? {
+        if let d = text.utf8.withContiguousStorageIfAvailable({ parse($0) }) { return d }
         var s = text
-        return s.withUTF8 { parse(UnsafeBufferPointer(rebasing: $0[...])) }
+        return s.withUTF8 { parse($0) }
     }
 
     static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Day? {

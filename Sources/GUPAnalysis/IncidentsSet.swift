@@ -90,8 +90,8 @@ public struct IncidentSet: Sendable {
                 rep.missing += 1
                 return (noDay, false)
             }
-            if t.allSatisfy({ $0 == " " }) { rep.missing += 1; return (noDay, false) }
             if let d = Day.parseISO8601(t) { rep.readable += 1; return (d.number, true) }
+            if trimmed(t) == nil { rep.missing += 1; return (noDay, false) }
             rep.unreadable += 1
             if rep.examples.count < 5 { rep.examples.append("\(f.label) : « \(t) »") }
             return (noDay, true)
@@ -103,12 +103,14 @@ public struct IncidentSet: Sendable {
             for k in r {
                 let f = features[k]
                 var name = IncidentSet.noCategory
-                if let cField, let t = f.properties[cField]?.text?.trimmingCharacters(in: .whitespaces), !t.isEmpty {
+                if let cField, let t = f.properties[cField]?.text.flatMap(trimmed) {
                     name = t
                 } else {
                     c.missingCategory += 1
                 }
-                if let i = c.index[name] { c.category.append(i) } else {
+                // Few categories: a linear scan of small strings beats hashing.
+                if c.names.count <= 32, let i = c.names.firstIndex(of: name) { c.category.append(Int32(i)) }
+                else if c.names.count > 32, let i = c.index[name] { c.category.append(i) } else {
                     let i = Int32(c.names.count)
                     c.names.append(name); c.index[name] = i; c.category.append(i)
                 }
@@ -151,6 +153,17 @@ public struct IncidentSet: Sendable {
                               missingCategory: missingCategory, dates: dates, resolutionDates: resolutions)
         set.report(source: layer.source, to: reporter)
         return set
+    }
+
+    /// The text without surrounding spaces, nil when empty; no copy in the
+    /// usual case (Foundation's trimming is slow on a million values).
+    static func trimmed(_ t: String) -> String? {
+        let u = t.utf8
+        guard let first = u.first, let last = u.last else { return nil }
+        func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        if !space(first) && !space(last) { return t }
+        let r = t.trimmingCharacters(in: .whitespacesAndNewlines)
+        return r.isEmpty ? nil : r
     }
 
     /// The first name of `names` that a feature carries (exact, then case-insensitive).
