@@ -62,20 +62,24 @@ public struct IncidentSet: Sendable {
     /// `.date`, `.resolutionDate` that any incident carries. Dates are
     /// ISO 8601 dates or date-times (the date part counts); unreadable ones
     /// are counted, their first examples kept, and reported.
+    ///
+    /// `readDates: false` skips the dates when nothing will use them (no
+    /// period, no comparison): they are then neither read nor reported,
+    /// unless the incidents carry a resolution date (the treatment delays
+    /// need both dates).
     public static func make(from layer: WorkingLayer, categoryField: String? = nil, dateField: String? = nil,
-                            resolutionField: String? = nil, reporter: Reporter = SilentReporter()) throws -> IncidentSet {
+                            resolutionField: String? = nil, readDates: Bool = true,
+                            reporter: Reporter = SilentReporter()) throws -> IncidentSet {
         let features = layer.features
         let cField = categoryField ?? findField(FieldNames.category, in: features)
-        let dField = dateField ?? findField(FieldNames.date, in: features)
         let rField = resolutionField ?? findField(FieldNames.resolutionDate, in: features)
+        let datesUsed = readDates || rField != nil
+        let dField = datesUsed ? (dateField ?? findField(FieldNames.date, in: features)) : nil
 
         struct Chunk {
+            var range: Range<Int>
             var names: [String] = []
             var index: [String: Int32] = [:]
-            var category: [Int32] = []
-            var day: [Int32] = []
-            var resolution: [Int32] = []
-            var closed: [Bool] = []
             var missingCategory = 0
             var dates = DateFieldReport()
             var resolutions = DateFieldReport()
@@ -96,42 +100,52 @@ public struct IncidentSet: Sendable {
             if rep.examples.count < 5 { rep.examples.append("\(f.label) : « \(t) »") }
             return (noDay, true)
         }
-        let chunks = try parallelChunks(count: features.count, minChunk: 4096) { r -> Chunk in
-            var c = Chunk()
-            c.category.reserveCapacity(r.count)
-            c.day.reserveCapacity(r.count)
-            for k in r {
-                let f = features[k]
-                var name = IncidentSet.noCategory
-                if let cField, let t = f.properties[cField]?.text.flatMap(trimmed) {
-                    name = t
-                } else {
-                    c.missingCategory += 1
-                }
-                // Few categories: a linear scan of small strings beats hashing.
-                if c.names.count <= 32, let i = c.names.firstIndex(of: name) { c.category.append(Int32(i)) }
-                else if c.names.count > 32, let i = c.index[name] { c.category.append(i) } else {
-                    let i = Int32(c.names.count)
-                    c.names.append(name); c.index[name] = i; c.category.append(i)
-                }
-                if let dField {
-                    c.day.append(readDate(f.properties[dField], f, &c.dates).0)
-                } else {
-                    c.day.append(noDay); c.dates.missing += 1
-                }
-                if let rField {
-                    let (d, closed) = readDate(f.properties[rField], f, &c.resolutions)
-                    c.resolution.append(d); c.closed.append(closed)
-                } else {
-                    c.resolution.append(noDay); c.closed.append(false)
+        let n = features.count
+        // Columns written in place by the chunks (disjoint ranges); categories
+        // first as chunk-local indices, renumbered once the names are known.
+        var category = [Int32](repeating: 0, count: n)
+        var day = [Int32](repeating: noDay, count: n)
+        var resolution = [Int32](repeating: noDay, count: n)
+        var closed = [Bool](repeating: false, count: n)
+        let chunks = try category.withUnsafeMutableBufferPointer { catOut in
+            try day.withUnsafeMutableBufferPointer { dayOut in
+                try resolution.withUnsafeMutableBufferPointer { resOut in
+                    try closed.withUnsafeMutableBufferPointer { closedOut in
+                        try parallelChunks(count: n, minChunk: 4096) { r -> Chunk in
+                            var c = Chunk(range: r)
+                            for k in r {
+                                let f = features[k]
+                                var name = IncidentSet.noCategory
+                                if let cField, let t = f.properties[cField]?.text.flatMap(trimmed) {
+                                    name = t
+                                } else {
+                                    c.missingCategory += 1
+                                }
+                                // Few categories: a linear scan of small strings beats hashing.
+                                if c.names.count <= 32, let i = c.names.firstIndex(of: name) { catOut[k] = Int32(i) }
+                                else if c.names.count > 32, let i = c.index[name] { catOut[k] = i } else {
+                                    let i = Int32(c.names.count)
+                                    c.names.append(name); c.index[name] = i; catOut[k] = i
+                                }
+                                if let dField {
+                                    dayOut[k] = readDate(f.properties[dField], f, &c.dates).0
+                                } else if datesUsed {
+                                    c.dates.missing += 1
+                                }
+                                if let rField {
+                                    let (d, isClosed) = readDate(f.properties[rField], f, &c.resolutions)
+                                    resOut[k] = d
+                                    closedOut[k] = isClosed
+                                }
+                            }
+                            return c
+                        }
+                    }
                 }
             }
-            return c
         }
         let names = Array(Set(chunks.flatMap(\.names))).sorted()
         let global = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
-        var category: [Int32] = [], day: [Int32] = [], resolution: [Int32] = [], closed: [Bool] = []
-        category.reserveCapacity(features.count); day.reserveCapacity(features.count)
         var missingCategory = 0
         var dates = DateFieldReport(field: dField), resolutions = DateFieldReport(field: rField)
         func merge(_ a: inout DateFieldReport, _ b: DateFieldReport) {
@@ -140,10 +154,7 @@ public struct IncidentSet: Sendable {
         }
         for c in chunks {
             let remap = c.names.map { global[$0]! }
-            category.append(contentsOf: c.category.map { remap[Int($0)] })
-            day.append(contentsOf: c.day)
-            resolution.append(contentsOf: c.resolution)
-            closed.append(contentsOf: c.closed)
+            for k in c.range { category[k] = remap[Int(category[k])] }
             missingCategory += c.missingCategory
             merge(&dates, c.dates)
             merge(&resolutions, c.resolutions)
@@ -151,7 +162,7 @@ public struct IncidentSet: Sendable {
         let set = IncidentSet(points: layer.points, categories: names, category: category, day: day,
                               resolutionDay: resolution, closed: closed, categoryField: cField,
                               missingCategory: missingCategory, dates: dates, resolutionDates: resolutions)
-        set.report(source: layer.source, to: reporter)
+        set.report(source: layer.source, datesUsed: datesUsed, to: reporter)
         return set
     }
 
@@ -178,13 +189,15 @@ public struct IncidentSet: Sendable {
     }
 
     /// Reports missing categories and dates, and unreadable dates with examples.
-    public func report(source: String, to reporter: Reporter) {
+    public func report(source: String, datesUsed: Bool = true, to reporter: Reporter) {
         if categoryField == nil {
             reporter.warning("\(source) : aucun champ de catégorie (\(FieldNames.category.joined(separator: ", "))) : tous les signalements sont « \(Self.noCategory) »")
         } else if missingCategory > 0 {
             reporter.warning("\(source) : \(missingCategory) signalement(s) sans catégorie, comptés dans « \(Self.noCategory) »")
         }
-        if dates.field == nil {
+        if !datesUsed {
+            // Dates not read: nothing to say about them.
+        } else if dates.field == nil {
             reporter.warning("\(source) : aucun champ de date (\(FieldNames.date.joined(separator: ", "))) : les filtres de période ne retiennent aucun signalement")
         } else {
             if dates.missing > 0 {

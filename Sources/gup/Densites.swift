@@ -119,7 +119,8 @@ struct Densites: ParsableCommand {
             let iw = try Loader.prepare(il, to: working, expecting: .point, reporter: reporter)
             let zoneSet = try ZoneSet.make(from: zw, nameField: champNom, reporter: reporter)
             let set = try IncidentSet.make(from: iw, categoryField: champCategorie, dateField: champDate,
-                                           resolutionField: champResolution, reporter: reporter)
+                                           resolutionField: champResolution,
+                                           readDates: period != nil || p1 != nil, reporter: reporter)
             let zi = try ZoneIncidents(zones: zoneSet, incidents: set)
             let dwellings = try rl.map {
                 try ZoneDwellings.compute(zones: zoneSet,

@@ -75,7 +75,7 @@ struct PointsChauds: ParsableCommand {
             reporter.info("Système de travail : \(working)")
             let zw = try Loader.prepare(zl, to: working, expecting: .areal, reporter: reporter)
             let iw = try Loader.prepare(il, to: working, expecting: .point, reporter: reporter)
-            let set = try IncidentSet.make(from: iw, categoryField: champCategorie, reporter: SilentReporter())
+            let set = try IncidentSet.make(from: iw, categoryField: champCategorie, readDates: false, reporter: reporter)
             let grid = try Hotspots.analyse(zones: zw.shapes, points: set.points, cellSize: cellule)
             if grid.outside > 0 {
                 reporter.info("\(grid.outside) signalement(s) hors de l'intérieur des zones (non comptés)")
