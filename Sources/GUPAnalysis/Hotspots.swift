@@ -120,30 +120,32 @@ public enum Hotspots {
 
     /// The grid cells of side `cellSize`, aligned on multiples of it, whose
     /// interior meets the union of the zones (intersects and does not only
-    /// touch), as linear ids over `range`. A cell meets the union's interior
-    /// exactly when it meets the interior of one of the (valid) zones, so
-    /// the test runs zone by zone, on every core.
-    static func cells(of zones: [GeometryHandle], cellSize c: Double, range: CellRange) throws -> [Int] {
-        let perZone: [[Int]] = try parallelMap(count: zones.count, minChunk: 1) { zi in
+    /// touch), as a state per linear id over `range`: 0 not in the grid,
+    /// 1 in the grid, 2 in the grid and inside a zone's interior (every
+    /// point of the cell is then inside the union's interior). A cell meets
+    /// the union's interior exactly when it meets the interior of one of the
+    /// (valid) zones, so the test runs zone by zone, on every core.
+    static func cellStates(of zones: [GeometryHandle], cellSize c: Double, range: CellRange) throws -> [UInt8] {
+        let perZone: [[(Int, UInt8)]] = try parallelMap(count: zones.count, minChunk: 1) { zi in
             guard let b = try zones[zi].bounds() else { return [] }
             let prepared = try PreparedGeometry(zones[zi])
-            var out: [Int] = []
+            var out: [(Int, UInt8)] = []
             for i in Int((b.minX / c).rounded(.down))...Int((b.maxX / c).rounded(.down)) {
                 for j in Int((b.minY / c).rounded(.down))...Int((b.maxY / c).rounded(.down)) {
                     let rect = try GeometryHandle(rectangle: BoundingBox(minX: Double(i) * c, minY: Double(j) * c,
                                                                          maxX: Double(i + 1) * c, maxY: Double(j + 1) * c))
                     if try prepared.containsProperly(rect) {
-                        out.append(range.id(i, j))
+                        out.append((range.id(i, j), 2))
                     } else if try prepared.intersects(rect), try zones[zi].interiorsIntersect(rect) {
-                        out.append(range.id(i, j))
+                        out.append((range.id(i, j), 1))
                     }
                 }
             }
             return out
         }
-        var present = [Bool](repeating: false, count: range.count)
-        for list in perZone { for id in list { present[id] = true } }
-        return present.indices.filter { present[$0] }
+        var state = [UInt8](repeating: 0, count: range.count)
+        for list in perZone { for (id, s) in list where s > state[id] { state[id] = s } }
+        return state
     }
 
     /// The cells of the bounding box of the union, i-major linear ids.
@@ -170,25 +172,47 @@ public enum Hotspots {
         guard range.ni.multipliedReportingOverflow(by: range.nj).overflow == false, range.count <= maximumGridCells else {
             throw GUPError("grille de \(range.ni) × \(range.nj) cellules de \(c) m : trop grande, choisissez une cellule plus grande (--cellule)")
         }
-        let ids = try cells(of: zones.filter { !$0.isEmpty }, cellSize: c, range: range)
+        let state = try cellStates(of: zones.filter { !$0.isEmpty }, cellSize: c, range: range)
+        var ids: [Int] = []
         var slot = [Int32](repeating: -1, count: range.count)
-        for (k, id) in ids.enumerated() { slot[id] = Int32(k) }
-        // Incidents inside the union's interior: the parts of a valid
-        // multipolygon have disjoint interiors, so each inside point is in one part.
-        let parts = try union.polygonParts()
-        let a = try PointInPolygon.assign(points: points, to: parts)
+        for id in 0..<range.count where state[id] > 0 {
+            slot[id] = Int32(ids.count)
+            ids.append(id)
+        }
+        // Each incident goes to its cell (floor(x/c), floor(y/c)) when it lies
+        // inside the union's interior. In a cell inside a zone's interior it
+        // does; in a cell of the grid's edge it is tested against the union
+        // (its parts have disjoint interiors: a point inside is in one part);
+        // anywhere else it is outside.
         var counts = [Double](repeating: 0, count: ids.count)
         var cellOf = [Int32](repeating: -1, count: points.count)
-        var outside = 0
+        var candidates: [Int] = []
         for k in 0..<points.count {
-            guard a.offsets[k] != a.offsets[k + 1] else { outside += 1; continue }
             let p = points[k]
-            let i = Int((p.x / c).rounded(.down)), j = Int((p.y / c).rounded(.down))
-            guard i >= i0, i <= i1, j >= j0, j <= j1, slot[range.id(i, j)] >= 0 else { outside += 1; continue }
-            let s = slot[range.id(i, j)]
-            cellOf[k] = s
-            counts[Int(s)] += 1
+            let fx = (p.x / c).rounded(.down), fy = (p.y / c).rounded(.down)
+            guard fx >= Double(i0), fx <= Double(i1), fy >= Double(j0), fy <= Double(j1) else { continue }
+            let id = range.id(Int(fx), Int(fy))
+            switch state[id] {
+            case 2:
+                cellOf[k] = slot[id]
+                counts[Int(slot[id])] += 1
+            case 1:
+                candidates.append(k)
+            default:
+                continue
+            }
         }
+        if !candidates.isEmpty {
+            let parts = try union.polygonParts()
+            let a = try PointInPolygon.assign(points: candidates.map { points[$0] }, to: parts)
+            for (n, k) in candidates.enumerated() where a.offsets[n] != a.offsets[n + 1] {
+                let p = points[k]
+                let s = slot[range.id(Int((p.x / c).rounded(.down)), Int((p.y / c).rounded(.down)))]
+                cellOf[k] = s
+                counts[Int(s)] += 1
+            }
+        }
+        let outside = cellOf.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
         let ij = ids.map(range.ij)
         let z = getisOrdStar(i: ij.map(\.0), j: ij.map(\.1), values: counts)
         var cells: [HotspotCell] = []

@@ -20,25 +20,33 @@ struct Densites: ParsableCommand {
         les dates illisibles sont signalées (nombre et premiers exemples) et exclues des \
         seuls filtres de période.
 
-        Fichiers écrits dans --sortie (CSV : en-tête, 2 décimales, lignes triées par zone \
-        puis par catégorie, « toutes » en dernier) :
-          densites.csv    zone,categorie,incidents,surface_ha,par_ha,logements,pour_100_logements
-                          (logements : somme des logements des résidences dont le point \
-        intérieur est dans la zone ; pour_100_logements vide sans logements ; logements vide \
-        sans --residences). Avec --du/--au, seuls les signalements datés de la période comptent.
-          evolution.csv   zone,categorie,periode_1,periode_2,variation_pct (avec --periode-1 \
-        et --periode-2, dates incluses ; variation vide quand la période 1 ne compte aucun \
-        signalement).
-          traitement.csv  zone,categorie,resolus,non_resolus,delai_median_jours,part_sous_30_jours_pct \
-        (quand les signalements portent une date de résolution ; résolu = date de résolution \
-        renseignée ; délai médian et part traitée sous 30 jours (délai ≤ 30 jours, indicateur \
-        des conventions d'utilité sociale) calculés sur les signalements dont les deux dates \
-        sont lisibles et dans l'ordre ; avec --du/--au, sur les signalements de la période).
+        Fichiers écrits dans --sortie (CSV : en-tête, 2 décimales, lignes triées par \
+        zone puis par catégorie, « toutes » en dernier) :
+
+        densites.csv : zone,categorie,incidents,surface_ha,par_ha,logements,
+        pour_100_logements. logements est la somme des logements des résidences \
+        dont le point intérieur (point on surface) est dans la zone, vide sans \
+        --residences ; pour_100_logements est vide sans logements. Avec --du/--au, \
+        seuls les signalements datés de la période comptent.
+
+        evolution.csv (avec --periode-1 et --periode-2, dates incluses) : \
+        zone,categorie,periode_1,periode_2,variation_pct ; la variation est vide \
+        quand la période 1 ne compte aucun signalement.
+
+        traitement.csv (quand les signalements portent une date de résolution) : \
+        zone,categorie,resolus,non_resolus,delai_median_jours,part_sous_30_jours_pct. \
+        Résolu = date de résolution renseignée. Le délai médian et la part traitée \
+        sous 30 jours (délai ≤ 30 jours, indicateur des conventions d'utilité \
+        sociale) portent sur les signalements dont les deux dates sont lisibles et \
+        dans l'ordre ; avec --du/--au, sur les signalements de la période.
 
         Exemples :
-          gup densites --zones perimetres.geojson --incidents signalements.geojson --sortie resultats
-          gup densites --zones perimetres.geojson --incidents signalements.geojson \\
-              --residences residences.geojson --du 2025-01-01 --au 2025-12-31 --sortie resultats
+          gup densites --zones perimetres.geojson \\
+              --incidents signalements.geojson --sortie resultats
+          gup densites --zones perimetres.geojson \\
+              --incidents signalements.geojson \\
+              --residences residences.geojson --du 2025-01-01 --au 2025-12-31 \\
+              --sortie resultats
           gup densites --zones residences.geojson --champ-nom nom_residence \\
               --incidents signalements.geojson --periode-1 2025-01-01:2025-06-30 \\
               --periode-2 2026-01-01:2026-06-30 --sortie evaluation

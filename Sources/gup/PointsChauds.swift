@@ -20,21 +20,29 @@ struct PointsChauds: ParsableCommand {
         +3/+2/+1 (point chaud à 99/95/90 % de confiance), −3/−2/−1 (point froid), 0 sinon.
 
         Fichiers écrits dans --sortie :
-          points_chauds.csv      i,j,x,y,lon,lat,incidents,gi_z,p_value,classe pour chaque cellule, \
-        triées par z décroissant (x, y : centre en mètres, 2 décimales ; lon, lat : WGS 84, \
-        7 décimales ; gi_z et p_value : 6 décimales, pour comparer à 1e-6 près).
-          points_chauds.geojson  les cellules en polygones (WGS 84), mêmes propriétés.
-          zones_chaudes.geojson  les cellules de classe ≥ 2 réunies en zones d'un seul tenant \
-        (voisinage reine), classées par nombre de signalements (rang 1 = le plus), avec leurs \
-        trois catégories principales et la densité maximale du lissage : la liste des lieux \
-        à visiter lors du prochain diagnostic en marchant.
-          densite_noyau.asc      densité lissée (noyau quartique de rayon --rayon mètres), en \
-        signalements par hectare, grille ESRI ASCII dans le système de travail (cellules de \
-        --cellule / 5 mètres), lisible par QGIS.
+
+        points_chauds.csv : i,j,x,y,lon,lat,incidents,gi_z,p_value,classe pour \
+        chaque cellule, triées par z décroissant ; x, y : centre de la cellule en \
+        mètres (2 décimales) ; lon, lat : WGS 84 (7 décimales) ; gi_z et p_value \
+        avec 6 décimales, pour comparer à 1e-6 près.
+
+        points_chauds.geojson : les cellules en polygones (WGS 84), mêmes propriétés.
+
+        zones_chaudes.geojson : les cellules de classe ≥ 2 réunies en zones d'un \
+        seul tenant (voisinage reine, union GEOS), classées par nombre de \
+        signalements (rang 1 = le plus), avec leurs trois catégories principales \
+        et la densité maximale du lissage : la liste des lieux à visiter lors du \
+        prochain diagnostic en marchant.
+
+        densite_noyau.asc : densité lissée (noyau quartique de rayon --rayon \
+        mètres), en signalements par hectare, grille ESRI ASCII dans le système de \
+        travail, cellules de --cellule / 5 mètres, lisible par QGIS.
 
         Exemples :
-          gup points-chauds --zones perimetres.geojson --incidents signalements.geojson --sortie diagnostic
-          gup points-chauds --zones perimetres.geojson --incidents signalements.geojson \\
+          gup points-chauds --zones perimetres.geojson \\
+              --incidents signalements.geojson --sortie diagnostic
+          gup points-chauds --zones perimetres.geojson \\
+              --incidents signalements.geojson \\
               --cellule 100 --rayon 150 --sortie diagnostic
         """
     )

@@ -93,6 +93,21 @@ final class IncidentsTests: XCTestCase {
         XCTAssertEqual(h.zi.outsideAllZones, 2)
     }
 
+    func testDatesAreSkippedOnlyWhenNothingUsesThem() throws {
+        let city = try Loader.load(path: path("city-small/incidents.geojson"), working: .lambert93, expecting: .point)
+        let rep = CollectingReporter()
+        let bare = try IncidentSet.make(from: city, readDates: false, reporter: rep)
+        XCTAssertNil(bare.dates.field)
+        XCTAssertTrue(bare.day.allSatisfy { $0 == IncidentSet.noDay })
+        XCTAssertTrue(rep.warnings.isEmpty, "\(rep.warnings)")
+        XCTAssertEqual(bare.category, try IncidentSet.make(from: city).category)
+        // With a resolution date the delays need both dates: they are read anyway.
+        let hand = try Loader.load(path: path("incidents-dates/incidents.geojson"), working: .lambert93, expecting: .point)
+        let withResolution = try IncidentSet.make(from: hand, readDates: false)
+        XCTAssertEqual(withResolution.dates.field, "date")
+        XCTAssertEqual(withResolution.dates.readable, 9)
+    }
+
     func testDensitiesCountInEveryContainingZoneWithDwellingsByPointOnSurface() throws {
         let h = try hand()
         let rows = try IncidentAnalysis.densities(h.zi, dwellings: h.dwellings)
