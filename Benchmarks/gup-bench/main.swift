@@ -6,6 +6,7 @@ import Foundation
 let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "geos-memoire": geosMemoryBenchmark,
     "plan-masse": planMasseBenchmark,
+    "densites": densitiesBenchmark, "points-chauds": hotspotsBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

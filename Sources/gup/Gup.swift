@@ -17,7 +17,14 @@ struct Gup: ParsableCommand {
         l'emprise des données (Lambert-93 en métropole), modifiable par --crs.
         """,
         version: "0.1.0",
-        subcommands: [Resume.self, PlanSituation.self, PlanMasse.self, PlanAvantApres.self]
+        subcommands: [
+            Resume.self,
+            Densites.self,
+            PointsChauds.self,
+            PlanSituation.self,
+            PlanMasse.self,
+            PlanAvantApres.self,
+        ]
     )
 
     /// Parses, runs, and prints help and errors in French (the parser's own

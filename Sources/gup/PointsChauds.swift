@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import GUPKit
+
+struct PointsChauds: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "points-chauds",
+        abstract: "Points chauds des signalements (Getis-Ord Gi*) sur une grille, et zones chaudes à visiter.",
+        discussion: """
+        Découpe le territoire des zones en cellules carrées de --cellule mètres (50 par \
+        défaut), alignées sur les multiples de la cellule dans le système de travail \
+        (Lambert-93 en métropole) ; la grille compte les cellules dont l'intérieur rencontre \
+        l'union des zones. Un signalement (x, y) situé à l'intérieur de l'union compte dans \
+        la cellule (⌊x/c⌋, ⌊y/c⌋).
+
+        Sur ces comptes, la statistique Gi* de Getis et Ord (1995) : poids binaires, la \
+        cellule elle-même et ses voisines (reine) présentes dans la grille, moyenne et écart \
+        type (de population) sur toutes les cellules — comme PySAL esda \
+        G_Local(star=True, transform="B"). p-valeur bilatérale de la loi normale ; classe \
+        +3/+2/+1 (point chaud à 99/95/90 % de confiance), −3/−2/−1 (point froid), 0 sinon.
+
+        Fichiers écrits dans --sortie :
+
+        points_chauds.csv : i,j,x,y,lon,lat,incidents,gi_z,p_value,classe pour \
+        chaque cellule, triées par z décroissant ; x, y : centre de la cellule en \
+        mètres (2 décimales) ; lon, lat : WGS 84 (7 décimales) ; gi_z et p_value \
+        avec 6 décimales, pour comparer à 1e-6 près.
+
+        points_chauds.geojson : les cellules en polygones (WGS 84), mêmes propriétés.
+
+        zones_chaudes.geojson : les cellules de classe ≥ 2 réunies en zones d'un \
+        seul tenant (voisinage reine, union GEOS), classées par nombre de \
+        signalements (rang 1 = le plus), avec leurs trois catégories principales \
+        et la densité maximale du lissage : la liste des lieux à visiter lors du \
+        prochain diagnostic en marchant.
+
+        densite_noyau.asc : densité lissée (noyau quartique de rayon --rayon \
+        mètres), en signalements par hectare, grille ESRI ASCII dans le système de \
+        travail, cellules de --cellule / 5 mètres, lisible par QGIS.
+
+        Exemples :
+          gup points-chauds --zones perimetres.geojson \\
+              --incidents signalements.geojson --sortie diagnostic
+          gup points-chauds --zones perimetres.geojson \\
+              --incidents signalements.geojson \\
+              --cellule 100 --rayon 150 --sortie diagnostic
+        """
+    )
+
+    @Option(help: "Zones (polygones GeoJSON) qui délimitent le territoire étudié.")
+    var zones: String
+
+    @Option(help: "Signalements (points GeoJSON ; un polygone compte par son point intérieur).")
+    var incidents: String
+
+    @Option(help: "Côté des cellules de la grille, en mètres.")
+    var cellule: Double = 50
+
+    @Option(help: "Rayon du lissage par noyau quartique, en mètres.")
+    var rayon: Double = 100
+
+    @Option(name: .customLong("champ-categorie"), help: "Champ de la catégorie des signalements.")
+    var champCategorie: String?
+
+    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
+    var crs: String?
+
+    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
+    var crsSource: String?
+
+    @Option(help: "Dossier de sortie.")
+    var sortie: String
+
+    func run() throws {
+        try runReportingErrors {
+            guard cellule > 0, cellule.isFinite else { throw GUPError("--cellule : attendu un nombre de mètres positif (reçu \(cellule))") }
+            guard rayon > 0, rayon.isFinite else { throw GUPError("--rayon : attendu un nombre de mètres positif (reçu \(rayon))") }
+            let reporter = TerminalReporter()
+            let declared = try parseCRS(crsSource)
+            let zl = try Loader.read(path: zones, declaredCRS: declared)
+            let il = try Loader.read(path: incidents, declaredCRS: declared)
+            let working = try parseCRS(crs) ?? WorkingCRS.choose(for: [zl, il])
+            reporter.info("Système de travail : \(working)")
+            let zw = try Loader.prepare(zl, to: working, expecting: .areal, reporter: reporter)
+            let iw = try Loader.prepare(il, to: working, expecting: .point, reporter: reporter)
+            let set = try IncidentSet.make(from: iw, categoryField: champCategorie, readDates: false, reporter: reporter)
+            let grid = try Hotspots.analyse(zones: zw.shapes, points: set.points, cellSize: cellule)
+            if grid.outside > 0 {
+                reporter.info("\(grid.outside) signalement(s) hors de l'intérieur des zones (non comptés)")
+            }
+            let hot = try Hotspots.hotZones(grid, categories: set.categories, category: set.category)
+            let density = try KernelDensity.quartic(points: set.points, radius: rayon, cellSize: cellule / 5,
+                                                    extent: try grid.union.bounds()!)
+            let lonLat = try HotspotsOutput.centersLonLat(grid, from: working)
+            let out = try OutputFolder(path: sortie)
+            let written = [
+                try out.write(HotspotsOutput.csv(grid, lonLat: lonLat), to: "points_chauds.csv"),
+                try out.write(HotspotsOutput.cellsGeoJSON(grid, lonLat: lonLat, from: working), to: "points_chauds.geojson"),
+                try out.write(HotspotsOutput.hotZonesGeoJSON(hot, grid: grid, density: density, from: working), to: "zones_chaudes.geojson"),
+                try out.write(HotspotsOutput.asciiGrid(density), to: "densite_noyau.asc"),
+            ]
+            let classes = Dictionary(grouping: grid.cells, by: \.classe).mapValues(\.count)
+            print("\(grid.cells.count) cellule(s) de \(CSVWriter.fixed(cellule, places: 0)) m, \(set.count - grid.outside) signalement(s) comptés ; points chauds : \(classes[3] ?? 0) à 99 %, \(classes[2] ?? 0) à 95 %, \(classes[1] ?? 0) à 90 % ; \(hot.count) zone(s) chaude(s)")
+            for z in hot.prefix(5) {
+                print("  zone chaude n° \(z.rank) : \(z.incidents) signalement(s), \(CSVWriter.fixed(z.areaM2 / 10_000, places: 2)) ha — \(z.mainCategories.map(\.category).joined(separator: ", "))")
+            }
+            for u in written { print("écrit : \(u.path)") }
+        }
+    }
+}
