@@ -15,8 +15,9 @@ struct PlanMasse: ParsableCommand {
         hachurées, signalements en petits symboles par catégorie ou en densité (--chaleur), \
         points chauds cernés. Échelle typique 1/1 000 à 1/5 000.
 
-        --chaleur dessine, faute encore de l'analyse de densité par noyau, le nombre de \
-        signalements par maille de --maille mètres, ramené à l'hectare.
+        --chaleur dessine la densité des signalements par noyau quartique de rayon --rayon \
+        mètres (comme la « carte de chaleur » de QGIS), en signalements par hectare, sur une \
+        grille de --maille mètres.
 
         Exemples :
           gup plan-masse --perimetres Data/demo/perimetres.geojson --quartier "Les Pins" \\
@@ -59,7 +60,10 @@ struct PlanMasse: ParsableCommand {
     var chaleur = false
 
     @Option(help: "Maille de la densité, en mètres.")
-    var maille: Double = 25
+    var maille: Double = 10
+
+    @Option(help: "Rayon du noyau de la densité, en mètres.")
+    var rayon: Double = 100
 
     @OptionGroup var page: PlanPageOptions
 
@@ -90,7 +94,7 @@ struct PlanMasse: ParsableCommand {
                 if let b = try sel.shape.bounds() {
                     let pad = max(b.width, b.height)
                     let ext = BoundingBox(minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad, maxY: b.maxY + pad)
-                    layers.heat = IncidentCountGrid.make(points: i.points, extent: ext, cellSize: maille)
+                    layers.heat = try KernelDensity.quartic(points: i.points, radius: rayon, cellSize: maille, extent: ext)
                 }
             }
             let plan = try Plans.site(perimeters: wp, quartier: quartier, layers: layers, commune: page.commune, options: options, reporter: reporter)
