@@ -211,11 +211,17 @@ public enum Plans {
         public var heat: RasterGrid?
         /// Colours of managers shared across the dossier (default: from `tenure`).
         public var managerColors: ColorAssignment?
+        /// The walking route: a line, and its stops as small polygons
+        /// carrying their number in `numero`.
+        public var route: WorkingLayer?
+        public var stops: WorkingLayer?
         public init(tenure: WorkingLayer? = nil, residences: WorkingLayer? = nil, sectors: WorkingLayer? = nil,
                     gaps: WorkingLayer? = nil, incidents: WorkingLayer? = nil, hotspots: WorkingLayer? = nil,
-                    heat: RasterGrid? = nil, managerColors: ColorAssignment? = nil) {
+                    heat: RasterGrid? = nil, managerColors: ColorAssignment? = nil,
+                    route: WorkingLayer? = nil, stops: WorkingLayer? = nil) {
             self.tenure = tenure; self.residences = residences; self.sectors = sectors; self.gaps = gaps
             self.incidents = incidents; self.hotspots = hotspots; self.heat = heat; self.managerColors = managerColors
+            self.route = route; self.stops = stops
         }
     }
 
@@ -276,6 +282,18 @@ public enum Plans {
             layers.append(layer(h, name: "points-chauds" + suffix, title: "Points chauds",
                                 style: Style(stroke: "#b10026", strokeWidth: 0.9)))
         }
+        if let r = input.route {
+            layers.append(MapLayer(name: "parcours" + suffix, title: "Parcours du diagnostic en marchant", features: r.features,
+                                   style: Style(stroke: "#08306b", strokeWidth: 0.8, dash: [3, 1.2])))
+        }
+        if let st = input.stops {
+            layers.append(MapLayer(name: "arrets" + suffix, title: "Arrêts (numérotés)", features: st.features, shapes: st.shapes,
+                                   style: Style(fill: "#ffffff", stroke: "#08306b", strokeWidth: 0.6),
+                                   dataKeys: ["numero"],
+                                   labels: LabelSpec(size: 2.6, bold: true, color: "#08306b",
+                                                     priority: { f in -(f.value(forKey: "numero")?.number ?? 0) },
+                                                     text: { f in f.value(forKey: "numero")?.text.map { [$0] } })))
+        }
         layers.append(perimeterLayer(sel, name: "perimetre" + suffix))
         return layers
     }
@@ -288,7 +306,8 @@ public enum Plans {
         let sel = try select(perimeters, name: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
         let layers = siteLayers(input, sel: sel)
-        let used = [perimeters, input.tenure, input.residences, input.sectors, input.gaps, input.incidents, input.hotspots].compactMap { $0 }
+        let used = [perimeters, input.tenure, input.residences, input.sectors, input.gaps, input.incidents, input.hotspots,
+                    input.route].compactMap { $0 }
         var notes: [String] = []
         if let h = input.heat { notes.append("Densité : maille de \(PropertyValue.format(h.cellSize)) m, \(h.unit)") }
         let cart = Cartouche(title: "Plan de masse", quartier: sel.name, commune: commune, date: options.date,
