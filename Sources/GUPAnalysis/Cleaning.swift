@@ -174,10 +174,21 @@ public enum Cleaning {
             let prepared = try PreparedGeometry(p)
             // Outdoor space.
             let inside = try residenceIndex.query(p).filter { try prepared.intersects(residenceShapes[$0]) }
-            let outdoor = inside.isEmpty ? p : try p.difference(GeometryHandle.unaryUnion(inside.map { residenceShapes[$0] }))
+            let footprints = inside.isEmpty ? nil : try GeometryHandle.unaryUnion(inside.map { residenceShapes[$0] })
+            let outdoor = try footprints.map { try p.difference($0) } ?? p
             let outdoorArea = try outdoor.area()
             // Per cleaner unions clipped to E(P).
             let candidates = try pieceIndex.query(p).filter { try prepared.intersects(pieces[$0]) }
+            // Pieces clipped to P (most lie inside and are kept as they are).
+            var clipped: [Int: GeometryHandle] = [:]
+            for c in candidates {
+                clipped[c] = try prepared.containsProperly(pieces[c]) ? pieces[c] : try pieces[c].intersection(p)
+            }
+            /// Union of pieces, clipped to E(P) = P − footprints.
+            func outdoorUnion(_ members: [Int]) throws -> GeometryHandle {
+                let u = try GeometryHandle.unaryUnion(members.map { clipped[$0]! })
+                return try footprints.map { try u.difference($0) } ?? u
+            }
             var byCleaner: [Int: [Int]] = [:]
             for c in candidates { byCleaner[sectorCleaner[pieceSector[c]], default: []].append(c) }
             let cleaners = byCleaner.keys.sorted { cleanerNames[$0] < cleanerNames[$1] }
@@ -187,7 +198,7 @@ public enum Cleaning {
             var frequencyEverywhere = true
             for c in cleaners {
                 let members = byCleaner[c]!
-                let u = try GeometryHandle.unaryUnion(members.map { pieces[$0] }).intersection(outdoor)
+                let u = try outdoorUnion(members)
                 let a = try u.area()
                 guard a > 0 else { continue }
                 unions.append((c, u, a))
@@ -205,7 +216,7 @@ public enum Cleaning {
                 var previous = 0.0
                 for (j, level) in levels.enumerated() {
                     let at = withFreq.filter { sectorFrequency[pieceSector[$0]]! >= level }
-                    let region = try GeometryHandle.unaryUnion(at.map { pieces[$0] }).intersection(outdoor)
+                    let region = try outdoorUnion(at)
                     integral += (level - previous) * (try region.area())
                     previous = level
                     if j == 0 { frequencyRegions.append(region) }
