@@ -8,9 +8,7 @@ import GUPTopology
 //   E(P) = P − union of the residences' footprints (or P without residences),
 //   U_c  = union of the sectors of cleaner c, clipped to E(P),
 //   C    = union of all U_c (the covered outdoor space),
-//   gaps = connected polygons of E(P) − C with area ≥ threshold (two parts
-//     joined only by a sliver narrower than `sliverTolerance`, 2 cm, are two
-//     gaps: digitising noise must not merge them),
+//   gaps = connected polygons of E(P) − C with area ≥ threshold,
 //   double coverage = polygons of U_a ∩ U_b (a ≠ b) with area ≥ threshold,
 //     per pair of cleaners; the perimeter's double-coverage area is the area
 //     of the union of all those polygons (a spot three cleaners share counts once).
@@ -105,20 +103,9 @@ public struct CleaningResult: @unchecked Sendable {
     public var sectorPieces: Int
 }
 
-extension GeometryHandle {
-    /// Morphological opening (inward then outward buffer by `d`): removes
-    /// parts narrower than 2·d; a convex corner loses less than d² of area.
-    fileprivate func shape(openedBy d: Double) throws -> GeometryHandle {
-        try buffer(-d).buffer(d)
-    }
-}
-
 public enum Cleaning {
     public static let unknownCleaner = "(intervenant non renseigné)"
     public static let defaultThreshold = 10.0
-    /// Width (m) under which a strip of uncovered space joining two gaps is
-    /// a digitising sliver, not a connection: 2 cm.
-    public static let sliverTolerance = 0.02
 
     /// Runs the analysis. Every layer must be in the same working CRS
     /// (as `Loader.load` gives them); perimeters, sectors and residences areal.
@@ -239,15 +226,7 @@ public enum Cleaning {
             let coveredArea = unions.isEmpty ? 0 : try covered.area()
             // Gaps.
             let rest = unions.isEmpty ? outdoor : try outdoor.difference(covered)
-            // A gap joined to another only by a sliver narrower than the
-            // digitising tolerance is two gaps (an opening by half the tolerance
-            // splits it; a gap it does not split keeps its exact geometry).
             let gaps = try rest.polygonParts().map { ($0, try $0.area()) }.filter { $0.1 >= threshold }
-                .flatMap { part, area -> [(GeometryHandle, Double)] in
-                    let opened = try part.shape(openedBy: sliverTolerance / 2).polygonParts()
-                    if opened.count <= 1 { return [(part, area)] }
-                    return try opened.map { ($0, try $0.area()) }.filter { $0.1 >= threshold }
-                }
             // Double coverage, pair by pair.
             var doubles: [DoubleCoverage] = []
             var allPieces: [GeometryHandle] = []

@@ -178,21 +178,6 @@ final class CleaningTests: XCTestCase {
         XCTAssertNil(result.coverage[0].meanFrequency)
     }
 
-    /// Two 10 m squares left uncovered, joined by a 1 mm strip (a digitising
-    /// sliver): two gaps, not one.
-    func testGapsJoinedBySliverAreSeparate() throws {
-        let p = try layer("perimetres", [(square(0, 0, 100, 100), ["nom": .string("Q")])])
-        let hole: [(Double, Double)] = [(10, 10), (20, 10), (20, 15), (40, 15), (40, 10), (50, 10), (50, 20), (40, 20),
-                                        (40, 15.001), (20, 15.001), (20, 20), (10, 20), (10, 10)]
-        let outer: [(Double, Double)] = [(0, 0), (100, 0), (100, 100), (0, 100), (0, 0)]
-        func ring(_ r: [(Double, Double)]) -> [Position] { r.map { Position(Self.x0 + $0.0, Self.y0 + $0.1) } }
-        let s = try layer("secteurs", [(.polygon(Polygon(exterior: ring(outer), holes: [ring(hole)])), ["intervenant": .string("Ville")])])
-        let result = try Cleaning.analyze(perimeters: p, sectors: s)
-        XCTAssertEqual(result.coverage[0].gapCount, 2)
-        XCTAssertEqual(result.gaps.map(\.area), [100, 100], accuracy: 1e-3)
-        XCTAssertEqual(result.coverage[0].coveredArea, 10_000 - 200.02, accuracy: 1e-6)
-    }
-
     func testIncidentsInGapsWithMainCategories() throws {
         let result = try handMade(withIncidents: true)
         XCTAssertEqual(result.gaps.count, 1)
