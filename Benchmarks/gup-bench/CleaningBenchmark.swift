@@ -44,14 +44,18 @@ func cleaningBenchmark(_ args: [String]) throws {
         }
     }
     var result: CleaningResult!
+    let cpu0 = cpuSeconds(RUSAGE_SELF)
     let analysis = try seconds {
         result = try Cleaning.analyze(perimeters: p, sectors: s, residences: r, incidents: i)
     }
+    let analysisCPU = cpuSeconds(RUSAGE_SELF) - cpu0
     let write = try seconds { try CleaningWriter.write(result, to: OutputFolder(path: ours.path)) }
     print(String(format: "nettoyage (gup) : %d périmètres, %d secteurs (%d morceaux), %d résidences, %d signalements",
                  p.count, s.count, result.sectorPieces, r?.count ?? 0, i?.count ?? 0))
-    print(String(format: "  chargement %.2f s, analyse %.2f s, écriture %.2f s ; %d lacunes, %d paires en doublon ; mémoire max %.0f Mio",
-                 load, analysis, write, result.gaps.count, result.doubles.count, peakResidentMiB()))
+    print(String(format: "  chargement %.2f s, analyse %.2f s (temps processeur %.2f s, %d cœurs), écriture %.2f s ; %d lacunes, %d paires en doublon ; mémoire max %.0f Mio",
+                 load, analysis, analysisCPU, ProcessInfo.processInfo.activeProcessorCount, write,
+                 result.gaps.count, result.doubles.count, peakResidentMiB()))
+    print(String(format: "  charge de la machine (1 min) : %@", loadAverage()))
     guard reference else { return }
 
     // geopandas, on the same files, after ours.
@@ -73,7 +77,10 @@ func cleaningBenchmark(_ args: [String]) throws {
         print("  geopandas : échec (code \(py.terminationStatus))")
         return
     }
-    print(String(format: "nettoyage (geopandas) : chargement %.2f s, analyse %.2f s", refSeconds["load"] ?? .nan, refAnalysis))
+    let pythonCPU = cpuSeconds(RUSAGE_CHILDREN)
+    let pythonWall = (refSeconds["load"] ?? .nan) + refAnalysis
+    print(String(format: "nettoyage (geopandas) : chargement %.2f s, analyse %.2f s (un cœur ; temps processeur total %.2f s pour %.2f s écoulées)",
+                 refSeconds["load"] ?? .nan, refAnalysis, pythonCPU, pythonWall))
     print(String(format: "  rapport analyse gup/geopandas : %.3f (%.1f× plus rapide ; objectif ≤ 0,2)", analysis / refAnalysis, refAnalysis / analysis))
     print(String(format: "  rapport chargement + analyse : %.3f", (load + analysis) / ((refSeconds["load"] ?? .nan) + refAnalysis)))
 
@@ -95,4 +102,16 @@ func cleaningBenchmark(_ args: [String]) throws {
         let mismatched = result.coverage.filter { refCounts[$0.perimeter] != $0.gapCount }
         print("  nombre de lacunes identique : \(mismatched.isEmpty ? "oui" : "non, \(mismatched.count) périmètre(s), ex. \(mismatched[0].perimeter)")")
     }
+}
+
+/// User + system CPU seconds of this process (RUSAGE_SELF) or of its
+/// finished children (RUSAGE_CHILDREN).
+private func cpuSeconds(_ who: __rusage_who) -> Double {
+    var u = rusage()
+    getrusage(__rusage_who_t(who.rawValue), &u)
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+}
+
+private func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
 }
