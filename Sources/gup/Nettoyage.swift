@@ -25,7 +25,9 @@ struct Nettoyage: ParsableCommand {
         --incidents est donné, le nombre de signalements à l'intérieur et leurs catégories \
         principales ;
           doublons.geojson   chaque doublon, avec les intervenants concernés ;
-          doublons.csv       surface en doublon par périmètre et par paire d'intervenants.
+          doublons.csv       surface en doublon par périmètre et par paire d'intervenants \
+        (un espace couvert par trois intervenants figure dans chacune de leurs paires ; \
+        doublons_m2 de couverture.csv le compte une seule fois).
         Les surfaces sont en m², mesurées dans le système de travail ; les GeoJSON sont en \
         WGS 84 (longitude, latitude).
 
