@@ -7,6 +7,7 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "geos-memoire": geosMemoryBenchmark,
     "plan-masse": planMasseBenchmark,
     "densites": densitiesBenchmark, "points-chauds": hotspotsBenchmark,
+    "nettoyage": cleaningBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

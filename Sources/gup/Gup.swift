@@ -21,6 +21,7 @@ struct Gup: ParsableCommand {
             Resume.self,
             Densites.self,
             PointsChauds.self,
+            Nettoyage.self,
             PlanSituation.self,
             PlanMasse.self,
             PlanAvantApres.self,

@@ -1,0 +1,313 @@
+import Foundation
+import GUPModel
+import GUPTopology
+
+// Nettoyage: cleaning coverage gaps and double coverage.
+//
+// For each perimeter P:
+//   E(P) = P − union of the residences' footprints (or P without residences),
+//   U_c  = union of the sectors of cleaner c, clipped to E(P),
+//   C    = union of all U_c (the covered outdoor space),
+//   gaps = connected polygons of E(P) − C with area ≥ threshold,
+//   double coverage = polygons of U_a ∩ U_b (a ≠ b) with area ≥ threshold,
+//     per pair of cleaners; the perimeter's double-coverage area is the area
+//     of the union of all those polygons (a spot three cleaners share counts once).
+// Two overlapping sectors of the same cleaner are never double coverage:
+// a cleaner's sectors are unioned first.
+//
+// Mean frequency (passages per week), where sectors carry one: the frequency
+// at a point x is the sum over cleaners of the highest frequency among that
+// cleaner's sectors covering x (two cleaners both sweep a doubly covered
+// spot; one cleaner's overlapping sectors are a digitising overlap, swept at
+// its highest frequency, not twice). The mean is the integral of that
+// frequency over E(P) divided by the area of E(P) covered by sectors that
+// carry a frequency.
+
+/// Which properties hold what. Each list is tried in order (exact name
+/// first, then case-insensitively), as `FieldNames` does.
+public struct CleaningFields: Sendable {
+    public var perimeterName: [String]
+    public var cleaner: [String]
+    public var frequency: [String]
+    public var category: [String]
+
+    public init(perimeterName: [String] = FieldNames.perimeterName, cleaner: [String] = FieldNames.cleaner,
+                frequency: [String] = FieldNames.frequency, category: [String] = FieldNames.category) {
+        self.perimeterName = perimeterName
+        self.cleaner = cleaner
+        self.frequency = frequency
+        self.category = category
+    }
+}
+
+/// Coverage figures of one perimeter (areas in m² of the working CRS).
+public struct PerimeterCoverage: Sendable, Equatable {
+    public var perimeter: String
+    /// Area of E(P).
+    public var outdoorArea: Double
+    /// Area of E(P) ∩ C.
+    public var coveredArea: Double
+    /// Total area of the gaps over the threshold.
+    public var gapArea: Double
+    public var gapCount: Int
+    /// Area of the union of the double-coverage polygons over the threshold.
+    public var doubleCoverageArea: Double
+    /// Area-weighted mean frequency over the space covered by sectors that
+    /// carry one; nil when no such sector covers this perimeter.
+    public var meanFrequency: Double?
+
+    /// Covered share of the outdoor space, in percent (0 when E(P) is empty).
+    public var coverageRate: Double { outdoorArea > 0 ? 100 * coveredArea / outdoorArea : 0 }
+}
+
+/// One gap: a connected piece of outdoor space no sector covers.
+public struct CoverageGap: @unchecked Sendable {
+    public var perimeter: String
+    public var area: Double
+    /// The polygon, in the working CRS.
+    public var shape: GeometryHandle
+    /// Incidents inside (nil when no incident layer was given).
+    public var incidents: Int?
+    /// Most frequent categories of those incidents, most frequent first (at most 3).
+    public var mainCategories: [(category: String, count: Int)]
+}
+
+/// Space of one perimeter covered by two different cleaners.
+public struct DoubleCoverage: @unchecked Sendable {
+    public var perimeter: String
+    /// The two cleaners, sorted.
+    public var cleaners: [String]
+    /// Total area of `pieces`.
+    public var area: Double
+    /// Connected polygons over the threshold, largest first, with their areas.
+    public var pieces: [(shape: GeometryHandle, area: Double)]
+}
+
+public struct CleaningResult: @unchecked Sendable {
+    /// One row per perimeter, sorted by name (then input order).
+    public var coverage: [PerimeterCoverage]
+    /// All gaps over the threshold, largest first.
+    public var gaps: [CoverageGap]
+    /// One entry per perimeter and pair of cleaners, sorted by perimeter then cleaners.
+    public var doubles: [DoubleCoverage]
+    /// Whether any sector carries a frequency.
+    public var hasFrequency: Bool
+    /// Whether incidents were counted in the gaps.
+    public var hasIncidents: Bool
+    public var threshold: Double
+    /// Working CRS of the shapes.
+    public var crs: CRS
+    /// Sectors without a cleaner name, grouped under `Cleaning.unknownCleaner`.
+    public var sectorsWithoutCleaner: Int
+    /// Sector parts after subdivision (for reports).
+    public var sectorPieces: Int
+}
+
+public enum Cleaning {
+    public static let unknownCleaner = "(intervenant non renseigné)"
+    public static let defaultThreshold = 10.0
+
+    /// Runs the analysis. Every layer must be in the same working CRS
+    /// (as `Loader.load` gives them); perimeters, sectors and residences areal.
+    public static func analyze(perimeters: WorkingLayer, sectors: WorkingLayer, residences: WorkingLayer? = nil,
+                               incidents: WorkingLayer? = nil, fields: CleaningFields = CleaningFields(),
+                               threshold: Double = defaultThreshold,
+                               reporter: Reporter = SilentReporter()) throws -> CleaningResult {
+        for l in [sectors, residences, incidents].compactMap({ $0 }) where l.crs != perimeters.crs {
+            throw GUPError("\(l.source) : couche en \(l.crs), les périmètres en \(perimeters.crs) (même système de travail attendu)")
+        }
+        guard threshold >= 0, threshold.isFinite else { throw GUPError("--seuil : valeur \(threshold) invalide (surface en m², positive)") }
+
+        // Perimeter names.
+        let names: [String] = perimeters.features.enumerated().map { k, f in
+            f.properties.first(of: fields.perimeterName)?.value.text ?? "périmètre n° \(k + 1)"
+        }
+
+        // Sectors: cleaner ids, frequencies, and small pieces indexed once.
+        var cleanerNames: [String] = []
+        var cleanerId: [String: Int] = [:]
+        var sectorCleaner: [Int] = []
+        var sectorFrequency: [Double?] = []
+        var withoutCleaner = 0
+        for f in sectors.features {
+            var name = f.properties.first(of: fields.cleaner)?.value.text?.trimmingCharacters(in: .whitespaces) ?? ""
+            if name.isEmpty {
+                name = unknownCleaner
+                withoutCleaner += 1
+                if withoutCleaner <= 10 { reporter.warning("\(sectors.source), \(f.label) : secteur sans intervenant, compté comme « \(unknownCleaner) »") }
+            }
+            if cleanerId[name] == nil { cleanerId[name] = cleanerNames.count; cleanerNames.append(name) }
+            sectorCleaner.append(cleanerId[name]!)
+            var freq: Double?
+            if let v = f.properties.first(of: fields.frequency)?.value, v != .null {
+                if let d = v.number, d.isFinite, d >= 0 { freq = d } else {
+                    reporter.warning("\(sectors.source), \(f.label) : fréquence « \(v.text ?? "") » illisible, ignorée")
+                }
+            }
+            sectorFrequency.append(freq)
+        }
+        if withoutCleaner > 10 { reporter.warning("\(sectors.source) : \(withoutCleaner - 10) autre(s) secteur(s) sans intervenant") }
+        let hasFrequency = sectorFrequency.contains { $0 != nil }
+
+        let subdivided: [[GeometryHandle]] = try parallelMap(count: sectors.shapes.count) { k in
+            try sectors.shapes[k].subdividedPolygons(maxVertices: 256)
+        }
+        var pieces: [GeometryHandle] = []
+        var pieceSector: [Int] = []
+        for (k, ps) in subdivided.enumerated() {
+            pieces += ps
+            pieceSector += Array(repeating: k, count: ps.count)
+        }
+        let pieceIndex = try SpatialIndex(pieces)
+        let residenceShapes = residences?.shapes ?? []
+        let residenceIndex = try SpatialIndex(residenceShapes)
+
+        // Per perimeter, in parallel.
+        struct Outcome {
+            var coverage: PerimeterCoverage
+            var gaps: [(GeometryHandle, Double)]
+            var doubles: [DoubleCoverage]
+        }
+        let outcomes: [Outcome] = try parallelMap(count: perimeters.shapes.count) { k in
+            let p = perimeters.shapes[k]
+            let name = names[k]
+            let prepared = try PreparedGeometry(p)
+            // Outdoor space.
+            let inside = try residenceIndex.query(p).filter { try prepared.intersects(residenceShapes[$0]) }
+            let footprints = inside.isEmpty ? nil : try GeometryHandle.unaryUnion(inside.map { residenceShapes[$0] })
+            let outdoor = try footprints.map { try p.difference($0) } ?? p
+            let outdoorArea = try outdoor.area()
+            // Per cleaner unions clipped to E(P).
+            let candidates = try pieceIndex.query(p).filter { try prepared.intersects(pieces[$0]) }
+            // Pieces clipped to P (most lie inside and are kept as they are).
+            var clipped: [Int: GeometryHandle] = [:]
+            for c in candidates {
+                clipped[c] = try prepared.containsProperly(pieces[c]) ? pieces[c] : try pieces[c].intersection(p)
+            }
+            /// Union of pieces, clipped to E(P) = P − footprints.
+            func outdoorUnion(_ members: [Int]) throws -> GeometryHandle {
+                let u = try GeometryHandle.unaryUnion(members.map { clipped[$0]! })
+                return try footprints.map { try u.difference($0) } ?? u
+            }
+            var byCleaner: [Int: [Int]] = [:]
+            for c in candidates { byCleaner[sectorCleaner[pieceSector[c]], default: []].append(c) }
+            let cleaners = byCleaner.keys.sorted { cleanerNames[$0] < cleanerNames[$1] }
+            var unions: [(cleaner: Int, shape: GeometryHandle, area: Double)] = []
+            var integral = 0.0
+            var frequencyRegions: [GeometryHandle] = []
+            var frequencyEverywhere = true
+            for c in cleaners {
+                let members = byCleaner[c]!
+                let u = try outdoorUnion(members)
+                let a = try u.area()
+                guard a > 0 else { continue }
+                unions.append((c, u, a))
+                guard hasFrequency else { continue }
+                // Frequency levels of this cleaner's pieces here.
+                let withFreq = members.filter { sectorFrequency[pieceSector[$0]] != nil }
+                if withFreq.count < members.count { frequencyEverywhere = false }
+                let levels = Set(withFreq.map { sectorFrequency[pieceSector[$0]]! }).sorted()
+                if levels.isEmpty { continue }
+                if withFreq.count == members.count && levels.count == 1 {
+                    integral += levels[0] * a
+                    frequencyRegions.append(u)
+                    continue
+                }
+                var previous = 0.0
+                for (j, level) in levels.enumerated() {
+                    let at = withFreq.filter { sectorFrequency[pieceSector[$0]]! >= level }
+                    let region = try outdoorUnion(at)
+                    integral += (level - previous) * (try region.area())
+                    previous = level
+                    if j == 0 { frequencyRegions.append(region) }
+                }
+            }
+            let covered = try GeometryHandle.unaryUnion(unions.map(\.shape))
+            let coveredArea = unions.isEmpty ? 0 : try covered.area()
+            // Gaps.
+            let rest = unions.isEmpty ? outdoor : try outdoor.difference(covered)
+            let gaps = try rest.polygonParts().map { ($0, try $0.area()) }.filter { $0.1 >= threshold }
+            // Double coverage, pair by pair.
+            var doubles: [DoubleCoverage] = []
+            var allPieces: [GeometryHandle] = []
+            let boxes = try unions.map { try $0.shape.bounds() }
+            for i in 0..<unions.count {
+                for j in (i + 1)..<unions.count {
+                    guard let bi = boxes[i], let bj = boxes[j], bi.intersects(bj) else { continue }
+                    let inter = try unions[i].shape.intersection(unions[j].shape)
+                    let kept = try inter.polygonParts().map { (shape: $0, area: try $0.area()) }
+                        .filter { $0.area >= threshold }
+                        .sorted { $0.area > $1.area }
+                    guard !kept.isEmpty else { continue }
+                    allPieces += kept.map(\.shape)
+                    doubles.append(DoubleCoverage(perimeter: name,
+                                                  cleaners: [cleanerNames[unions[i].cleaner], cleanerNames[unions[j].cleaner]].sorted(),
+                                                  area: kept.reduce(0) { $0 + $1.area }, pieces: kept))
+                }
+            }
+            let doubleArea = allPieces.isEmpty ? 0 : try GeometryHandle.unaryUnion(allPieces).area()
+            var meanFrequency: Double?
+            if !frequencyRegions.isEmpty {
+                let denominator = frequencyEverywhere && frequencyRegions.count == unions.count
+                    ? coveredArea : try GeometryHandle.unaryUnion(frequencyRegions).area()
+                if denominator > 0 { meanFrequency = integral / denominator }
+            }
+            let row = PerimeterCoverage(perimeter: name, outdoorArea: outdoorArea, coveredArea: coveredArea,
+                                        gapArea: gaps.reduce(0) { $0 + $1.1 }, gapCount: gaps.count,
+                                        doubleCoverageArea: doubleArea, meanFrequency: meanFrequency)
+            return Outcome(coverage: row, gaps: gaps, doubles: doubles)
+        }
+
+        // Gather, in a deterministic order.
+        let order = (0..<outcomes.count).sorted { names[$0] != names[$1] ? names[$0] < names[$1] : $0 < $1 }
+        var gaps: [CoverageGap] = []
+        var gapBoxes: [BoundingBox] = []
+        for k in order {
+            for (g, a) in outcomes[k].gaps {
+                gaps.append(CoverageGap(perimeter: names[k], area: a, shape: g, incidents: nil, mainCategories: []))
+                gapBoxes.append(try g.bounds() ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0))
+            }
+        }
+        let gapOrder = (0..<gaps.count).sorted { a, b in
+            if gaps[a].area != gaps[b].area { return gaps[a].area > gaps[b].area }
+            if gaps[a].perimeter != gaps[b].perimeter { return gaps[a].perimeter < gaps[b].perimeter }
+            if gapBoxes[a].minX != gapBoxes[b].minX { return gapBoxes[a].minX < gapBoxes[b].minX }
+            return gapBoxes[a].minY < gapBoxes[b].minY
+        }
+        gaps = gapOrder.map { gaps[$0] }
+
+        if let incidents {
+            let assignment = try PointInPolygon.assign(points: incidents.points, to: gaps.map(\.shape))
+            var perGap = [[String: Int]](repeating: [:], count: gaps.count)
+            var counts = [Int](repeating: 0, count: gaps.count)
+            for k in 0..<assignment.pointCount {
+                let inGaps = assignment.polygons(containing: k)
+                if inGaps.isEmpty { continue }
+                let category = incidents.features[k].properties.first(of: fields.category)?.value.text ?? "(sans catégorie)"
+                for g in inGaps {
+                    counts[Int(g)] += 1
+                    perGap[Int(g)][category, default: 0] += 1
+                }
+            }
+            for g in 0..<gaps.count {
+                gaps[g].incidents = counts[g]
+                gaps[g].mainCategories = perGap[g]
+                    .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                    .prefix(3).map { (category: $0.key, count: $0.value) }
+            }
+        }
+
+        let doubles = order.flatMap { outcomes[$0].doubles }
+            .enumerated()
+            .sorted { a, b in
+                if a.element.perimeter != b.element.perimeter { return a.element.perimeter < b.element.perimeter }
+                let ka = a.element.cleaners.joined(separator: " + "), kb = b.element.cleaners.joined(separator: " + ")
+                return ka != kb ? ka < kb : a.offset < b.offset
+            }
+            .map(\.element)
+
+        return CleaningResult(coverage: order.map { outcomes[$0].coverage }, gaps: gaps, doubles: doubles,
+                              hasFrequency: hasFrequency, hasIncidents: incidents != nil, threshold: threshold,
+                              crs: perimeters.crs, sectorsWithoutCleaner: withoutCleaner, sectorPieces: pieces.count)
+    }
+}

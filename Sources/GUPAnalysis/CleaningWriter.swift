@@ -1,0 +1,85 @@
+import Foundation
+import GUPModel
+import GUPProjection
+import GUPTopology
+
+/// Writes the nettoyage outputs: `couverture.csv`, `lacunes.geojson`,
+/// `doublons.geojson`, `doublons.csv` (CSV: header, 2 decimals; GeoJSON in
+/// WGS 84 lon/lat, RFC 7946).
+public enum CleaningWriter {
+    public static let coverageFile = "couverture.csv"
+    public static let gapsFile = "lacunes.geojson"
+    public static let doublesGeoJSONFile = "doublons.geojson"
+    public static let doublesCSVFile = "doublons.csv"
+
+    /// Writes the four files and returns their names.
+    @discardableResult
+    public static func write(_ r: CleaningResult, to folder: OutputFolder, csv: CSVWriter = CSVWriter()) throws -> [String] {
+        try folder.write(coverageCSV(r, csv: csv), to: coverageFile)
+        try folder.write(gapsGeoJSON(r), to: gapsFile)
+        try folder.write(doublesGeoJSON(r), to: doublesGeoJSONFile)
+        try folder.write(doublesCSV(r, csv: csv), to: doublesCSVFile)
+        return [coverageFile, gapsFile, doublesGeoJSONFile, doublesCSVFile]
+    }
+
+    /// `perimetre,surface_exterieure_m2,couverte_m2,taux_couverture_pct,lacunes_m2,nb_lacunes,doublons_m2`
+    /// (+ `frequence_moyenne` when sectors carry a frequency), one row per perimeter, sorted by name.
+    public static func coverageCSV(_ r: CleaningResult, csv: CSVWriter = CSVWriter()) -> String {
+        var header = ["perimetre", "surface_exterieure_m2", "couverte_m2", "taux_couverture_pct",
+                      "lacunes_m2", "nb_lacunes", "doublons_m2"]
+        if r.hasFrequency { header.append("frequence_moyenne") }
+        let rows: [[CSVWriter.Cell]] = r.coverage.map { c in
+            var row: [CSVWriter.Cell] = [.text(c.perimeter), .decimal(c.outdoorArea, places: 2), .decimal(c.coveredArea, places: 2),
+                                         .decimal(c.coverageRate, places: 2), .decimal(c.gapArea, places: 2),
+                                         .integer(c.gapCount), .decimal(c.doubleCoverageArea, places: 2)]
+            if r.hasFrequency { row.append(c.meanFrequency.map { .decimal($0, places: 2) } ?? .empty) }
+            return row
+        }
+        return csv.render(header: header, rows: rows)
+    }
+
+    /// `perimetre,intervenants,surface_m2`, one row per perimeter and pair of
+    /// cleaners (sorted, joined by ` + `), sorted by perimeter then cleaners.
+    public static func doublesCSV(_ r: CleaningResult, csv: CSVWriter = CSVWriter()) -> String {
+        csv.render(header: ["perimetre", "intervenants", "surface_m2"], rows: r.doubles.map {
+            [.text($0.perimeter), .text($0.cleaners.joined(separator: " + ")), .decimal($0.area, places: 2)]
+        })
+    }
+
+    /// Each gap as a feature (`perimetre`, `surface_m2`, and with incidents
+    /// `incidents`, `categories_principales`), largest first.
+    public static func gapsGeoJSON(_ r: CleaningResult) throws -> String {
+        let toWGS84 = try CoordinateTransformer(from: r.crs, to: .wgs84)
+        var features: [Feature] = []
+        for (k, g) in r.gaps.enumerated() {
+            var p = Properties()
+            p["perimetre"] = .string(g.perimeter)
+            p["surface_m2"] = .number(rounded(g.area))
+            if r.hasIncidents {
+                p["incidents"] = .number(Double(g.incidents ?? 0))
+                p["categories_principales"] = .string(g.mainCategories.map { "\($0.category) (\($0.count))" }.joined(separator: ", "))
+            }
+            features.append(Feature(index: k, geometry: try toWGS84.transform(g.shape.geometry()), properties: p))
+        }
+        return GeoJSONWriter().render(features)
+    }
+
+    /// Each double-coverage polygon as a feature (`perimetre`, `intervenants`,
+    /// `surface_m2`), sorted by perimeter, cleaners, then largest first.
+    public static func doublesGeoJSON(_ r: CleaningResult) throws -> String {
+        let toWGS84 = try CoordinateTransformer(from: r.crs, to: .wgs84)
+        var features: [Feature] = []
+        for d in r.doubles {
+            for piece in d.pieces {
+                var p = Properties()
+                p["perimetre"] = .string(d.perimeter)
+                p["intervenants"] = .string(d.cleaners.joined(separator: " + "))
+                p["surface_m2"] = .number(rounded(piece.area))
+                features.append(Feature(index: features.count, geometry: try toWGS84.transform(piece.shape.geometry()), properties: p))
+            }
+        }
+        return GeoJSONWriter().render(features)
+    }
+
+    private static func rounded(_ d: Double) -> Double { (d * 100).rounded() / 100 }
+}

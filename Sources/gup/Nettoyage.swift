@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import GUPKit
+
+struct Nettoyage: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nettoyage",
+        abstract: "Lacunes et doublons de couverture des secteurs de nettoyage, par périmètre.",
+        discussion: """
+        L'espace extérieur d'un périmètre est le périmètre moins l'emprise des résidences \
+        (--residences ; sans elles, tout le périmètre). Une lacune est une partie connexe \
+        de cet espace qu'aucun secteur ne couvre ; un doublon, une partie couverte par les \
+        secteurs d'au moins deux intervenants différents (deux secteurs d'un même \
+        intervenant qui se chevauchent ne sont pas un doublon). Les parties plus petites \
+        que le seuil (--seuil, 10 m² par défaut) sont ignorées : ce sont des défauts de \
+        numérisation.
+
+        Fichiers écrits dans le dossier de sortie :
+          couverture.csv     par périmètre : surface extérieure, surface couverte, taux de \
+        couverture, lacunes (surface, nombre), doublons (surface) et, si les secteurs ont \
+        un champ « frequence » (passages par semaine), la fréquence moyenne pondérée par \
+        la surface couverte (les fréquences de deux intervenants s'ajoutent ; deux secteurs \
+        d'un même intervenant comptent pour la plus forte) ;
+          lacunes.geojson    chaque lacune, de la plus grande à la plus petite, avec, si \
+        --incidents est donné, le nombre de signalements à l'intérieur et leurs catégories \
+        principales ;
+          doublons.geojson   chaque doublon, avec les intervenants concernés ;
+          doublons.csv       surface en doublon par périmètre et par paire d'intervenants \
+        (un espace couvert par trois intervenants figure dans chacune de leurs paires ; \
+        doublons_m2 de couverture.csv le compte une seule fois).
+        Les surfaces sont en m², mesurées dans le système de travail ; les GeoJSON sont en \
+        WGS 84 (longitude, latitude).
+
+        Exemple :
+          gup nettoyage --perimetres qpv.geojson --secteurs secteurs.geojson \\
+              --residences residences.geojson --incidents signalements.geojson \\
+              --seuil 10 --sortie resultats/nettoyage
+        """
+    )
+
+    @Option(help: "Périmètres des quartiers (GeoJSON, polygones).")
+    var perimetres: String
+
+    @Option(help: "Secteurs de nettoyage (GeoJSON, polygones, champ « intervenant »).")
+    var secteurs: String
+
+    @Option(help: "Résidences (GeoJSON, polygones) : leur emprise est retirée de l'espace extérieur.")
+    var residences: String?
+
+    @Option(help: "Signalements (GeoJSON, points) à compter dans les lacunes.")
+    var incidents: String?
+
+    @Option(help: "Surface minimale d'une lacune ou d'un doublon, en m².")
+    var seuil: Double = Cleaning.defaultThreshold
+
+    @Option(name: .customLong("champ-intervenant"), help: "Champ des secteurs qui nomme l'intervenant (par défaut « intervenant »).")
+    var champIntervenant: String?
+
+    @Option(name: .customLong("champ-nom"), help: "Champ des périmètres qui les nomme (par défaut « nom », « nom_qp »…).")
+    var champNom: String?
+
+    @Option(name: .customLong("champ-frequence"), help: "Champ des secteurs donnant les passages par semaine (par défaut « frequence »).")
+    var champFrequence: String?
+
+    @Option(name: .customLong("champ-categorie"), help: "Champ des signalements donnant la catégorie (par défaut « categorie », « type »…).")
+    var champCategorie: String?
+
+    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
+    var crs: String?
+
+    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
+    var crsSource: String?
+
+    @Option(help: "Dossier de sortie (créé s'il n'existe pas).")
+    var sortie: String
+
+    func run() throws {
+        try runReportingErrors {
+            let reporter = TerminalReporter(verbose: true)
+            let declared = try parseCRS(crsSource)
+            let rawPerimeters = try Loader.read(path: perimetres, name: "périmètres", declaredCRS: declared)
+            let rawSectors = try Loader.read(path: secteurs, name: "secteurs", declaredCRS: declared)
+            let rawResidences = try residences.map { try Loader.read(path: $0, name: "résidences", declaredCRS: declared) }
+            let rawIncidents = try incidents.map { try Loader.read(path: $0, name: "signalements", declaredCRS: declared) }
+            try requireField(champNom, in: rawPerimeters, option: "--champ-nom")
+            try requireField(champIntervenant, in: rawSectors, option: "--champ-intervenant")
+            try requireField(champFrequence, in: rawSectors, option: "--champ-frequence")
+            if let rawIncidents { try requireField(champCategorie, in: rawIncidents, option: "--champ-categorie") }
+            let working = try parseCRS(crs) ?? WorkingCRS.choose(for: [rawPerimeters, rawSectors])
+            reporter.info("Système de travail : \(working)")
+            let p = try Loader.prepare(rawPerimeters, to: working, expecting: .areal, reporter: reporter)
+            let s = try Loader.prepare(rawSectors, to: working, expecting: .areal, reporter: reporter)
+            let r = try rawResidences.map { try Loader.prepare($0, to: working, expecting: .areal, reporter: reporter) }
+            let i = try rawIncidents.map { try Loader.prepare($0, to: working, expecting: .point, reporter: reporter) }
+            var fields = CleaningFields()
+            if let champNom { fields.perimeterName = [champNom] }
+            if let champIntervenant { fields.cleaner = [champIntervenant] }
+            if let champFrequence { fields.frequency = [champFrequence] }
+            if let champCategorie { fields.category = [champCategorie] }
+            let result = try Cleaning.analyze(perimeters: p, sectors: s, residences: r, incidents: i,
+                                              fields: fields, threshold: seuil, reporter: reporter)
+            let folder = try OutputFolder(path: sortie)
+            let files = try CleaningWriter.write(result, to: folder)
+            printSummary(result, files: files, folder: folder)
+        }
+    }
+
+    /// An explicitly named field must exist in at least one feature.
+    private func requireField(_ name: String?, in layer: Layer, option: String) throws {
+        guard let name else { return }
+        if !layer.features.contains(where: { $0.properties.first(of: [name]) != nil }) {
+            let known = Set(layer.features.prefix(50).flatMap { $0.properties.keys }).sorted().joined(separator: ", ")
+            throw GUPError.input(file: layer.source, "\(option) : aucun champ « \(name) » (champs présents : \(known))")
+        }
+    }
+
+    private func printSummary(_ r: CleaningResult, files: [String], folder: OutputFolder) {
+        func m2(_ d: Double) -> String { String(format: "%.0f m²", d) }
+        print("")
+        print("Couverture du nettoyage (seuil \(String(format: "%g", r.threshold)) m²) :")
+        for c in r.coverage {
+            var line = "  \(c.perimeter) : \(String(format: "%.1f", c.coverageRate)) % couvert, "
+            line += "\(c.gapCount) lacune(s) (\(m2(c.gapArea))), doublons \(m2(c.doubleCoverageArea))"
+            if let f = c.meanFrequency { line += String(format: ", %.1f passage(s)/semaine", f) }
+            print(line)
+        }
+        let outdoor = r.coverage.reduce(0) { $0 + $1.outdoorArea }
+        let covered = r.coverage.reduce(0) { $0 + $1.coveredArea }
+        let gaps = r.coverage.reduce(0) { $0 + $1.gapArea }
+        let doubles = r.coverage.reduce(0) { $0 + $1.doubleCoverageArea }
+        print(String(format: "Total : %.1f %% de %@ couverts, %d lacune(s) (%@), doublons %@",
+                     outdoor > 0 ? 100 * covered / outdoor : 0, m2(outdoor), r.gaps.count, m2(gaps), m2(doubles)))
+        if let biggest = r.gaps.first {
+            var line = "Plus grande lacune : \(m2(biggest.area)) (\(biggest.perimeter))"
+            if let n = biggest.incidents { line += ", \(n) signalement(s)" }
+            print(line)
+        }
+        print("Fichiers écrits dans \(folder.url.path) : \(files.joined(separator: ", "))")
+    }
+}
