@@ -139,7 +139,7 @@ public enum Tenure {
         let nameField = try resolveField(options.perimeterNameField, FieldNames.perimeterName, in: perimeters,
                                          option: "--champ-nom", required: false)
         guard let managerField = try resolveField(options.managerField, FieldNames.manager, in: parcels,
-                                                  option: "--champ-gestionnaire", required: true) else {
+                                                  option: "--champ-gestionnaire (ou un tableau --gestionnaires)", required: true) else {
             throw GUPError.input(file: parcels.source, "aucun champ de gestionnaire")
         }
         var ownerField = try resolveField(options.ownerField, FieldNames.owner, in: parcels,

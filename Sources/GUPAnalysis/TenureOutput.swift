@@ -34,7 +34,7 @@ public enum TenureOutput {
         let toWGS84 = try CoordinateTransformer(from: workingCRS, to: .wgs84)
         func geojson(_ name: String, _ items: [(props: Properties, shape: GeometryHandle)]) throws {
             let features = try lonLatFeatures(items, transformer: toWGS84)
-            try folder.write(GeoJSONWriter().render(features), to: name)
+            try folder.write(renderInParallel(features), to: name)
             written.append(name)
         }
         func rounded(_ d: Double) -> PropertyValue { .number((d * 100).rounded() / 100) }
@@ -49,6 +49,29 @@ public enum TenureOutput {
             (["perimetre": .string($0.perimeter), "surface_m2": rounded($0.area), "part_pct": rounded($0.share)], $0.shape)
         })
         return written
+    }
+
+    /// `GeoJSONWriter().render(features)`, the features rendered on every
+    /// core: each chunk is rendered as a collection, then the chunks' feature
+    /// lists are spliced into one collection (same text as one render).
+    static func renderInParallel(_ features: [Feature], writer: GeoJSONWriter = GeoJSONWriter()) throws -> String {
+        let empty = writer.render([])
+        guard let open = empty.range(of: "\"features\":[")?.upperBound, features.count > 64 else {
+            return writer.render(features)
+        }
+        let head = String(empty[..<open]), tail = String(empty[open...])   // tail: "\n]}\n"
+        let bodies = try parallelChunks(count: features.count, minChunk: 32) { r -> Substring in
+            let t = writer.render(Array(features[r]))
+            return t.dropFirst(head.count).dropLast(tail.count)
+        }
+        var s = head
+        s.reserveCapacity(bodies.reduce(head.count + tail.count) { $0 + $1.utf8.count + 1 })
+        for (k, b) in bodies.enumerated() {
+            if k > 0 { s += "," }
+            s += b
+        }
+        s += tail
+        return s
     }
 
     /// Features in WGS 84 lon/lat, converted in parallel (each task its own PROJ context).

@@ -23,17 +23,24 @@ struct Domanialite: ParsableCommand {
         Toutes les surfaces sont mesurées dans le système de travail (Lambert-93 en métropole).
 
         Fichiers écrits dans le dossier de sortie :
-          domanialite.csv                 perimetre,gestionnaire,surface_m2,part_pct
-          chevauchements.csv / .geojson   perimetre,gestionnaire_a,gestionnaire_b,surface_m2
-          non_cadastre.geojson            l'espace de chaque périmètre hors parcelles
-          domanialite.geojson             chaque périmètre découpé par gestionnaire
-          responsabilites.csv             (avec --incidents) perimetre,gestionnaire,categorie,incidents
-          proprietaire_gestionnaire.csv   (parcelles avec propriétaire et gestionnaire) là où ils diffèrent
+          domanialite.csv          perimetre, gestionnaire, surface_m2, part_pct
+          chevauchements.csv       perimetre, gestionnaire_a, gestionnaire_b,
+                                   surface_m2 (et chevauchements.geojson)
+          non_cadastre.geojson     l'espace de chaque périmètre hors parcelles
+          domanialite.geojson      chaque périmètre découpé par gestionnaire
+          responsabilites.csv      perimetre, gestionnaire, categorie,
+                                   incidents (avec --incidents)
+          proprietaire_gestionnaire.csv
+                                   là où propriétaire et gestionnaire diffèrent
+        Les fichiers GeoJSON sont en WGS 84 (longitude, latitude).
 
         Exemples :
-          gup domanialite --perimetres qpv.geojson --parcelles parcelles.geojson --sortie resultats
-          gup domanialite --perimetres qpv.geojson --parcelles cadastre.geojson \\
-              --gestionnaires gestionnaires.csv --cle id --incidents signalements.geojson \\
+          gup domanialite --perimetres qpv.geojson \\
+              --parcelles parcelles.geojson --sortie resultats
+          gup domanialite --perimetres qpv.geojson \\
+              --parcelles cadastre.geojson \\
+              --gestionnaires gestionnaires.csv --cle id \\
+              --incidents signalements.geojson \\
               --seuil-chevauchement 5 --sortie resultats
         """
     )

@@ -248,3 +248,14 @@ final class TenureTests: XCTestCase {
         }
     }
 }
+
+extension TenureTests {
+    /// The GeoJSON rendered in parallel chunks is the text of one render.
+    func testParallelGeoJSONRenderingIsIdentical() throws {
+        let layer = try Loader.read(path: fixture("city-small", "parcelles.geojson"))
+        XCTAssertGreaterThan(layer.count, 500)
+        XCTAssertEqual(try TenureOutput.renderInParallel(layer.features), GeoJSONWriter().render(layer.features))
+        let few = Array(layer.features.prefix(3))
+        XCTAssertEqual(try TenureOutput.renderInParallel(few), GeoJSONWriter().render(few))
+    }
+}
