@@ -139,7 +139,8 @@ public enum Tenure {
         let nameField = try resolveField(options.perimeterNameField, FieldNames.perimeterName, in: perimeters,
                                          option: "--champ-nom", required: false)
         guard let managerField = try resolveField(options.managerField, FieldNames.manager, in: parcels,
-                                                  option: "--champ-gestionnaire (ou un tableau --gestionnaires)", required: true) else {
+                                                  option: "--champ-gestionnaire", required: true,
+                                                  alternative: "ou joignez un tableau avec --gestionnaires") else {
             throw GUPError.input(file: parcels.source, "aucun champ de gestionnaire")
         }
         var ownerField = try resolveField(options.ownerField, FieldNames.owner, in: parcels,
@@ -245,7 +246,7 @@ public enum Tenure {
     /// one feature), else the first fallback some feature carries (exact
     /// name first, then ignoring case).
     static func resolveField(_ explicit: String?, _ fallbacks: [String], in layer: WorkingLayer,
-                             option: String, required: Bool) throws -> String? {
+                             option: String, required: Bool, alternative: String? = nil) throws -> String? {
         let keys = Set(layer.features.flatMap(\.properties.keys))
         let hasID = layer.features.contains { $0.id != nil }
         func present(_ n: String) -> String? {
@@ -259,7 +260,7 @@ public enum Tenure {
         for n in fallbacks { if keys.contains(n) { return n } }
         for n in fallbacks { if let p = present(n) { return p } }
         if required {
-            throw GUPError.input(file: layer.source, "aucun des champs \(fallbacks.joined(separator: ", ")) ; indiquez-le avec \(option) (champs disponibles : \(keys.sorted().joined(separator: ", ")))")
+            throw GUPError.input(file: layer.source, "aucun des champs \(fallbacks.joined(separator: ", ")) ; indiquez-le avec \(option)\(alternative.map { " " + $0 } ?? "") (champs disponibles : \(keys.sorted().joined(separator: ", ")))")
         }
         return nil
     }
