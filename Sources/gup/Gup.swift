@@ -19,6 +19,7 @@ struct Gup: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Resume.self,
+            Domanialite.self,
             Densites.self,
             PointsChauds.self,
             Nettoyage.self,

@@ -1,0 +1,90 @@
+import Foundation
+import GUPModel
+import GUPProjection
+import GUPTopology
+
+/// Writes the files of the domanialité analysis into the output folder:
+/// `domanialite.csv`, `chevauchements.csv`, `chevauchements.geojson`,
+/// `non_cadastre.geojson`, `domanialite.geojson`, and when available
+/// `responsabilites.csv` and `proprietaire_gestionnaire.csv`. GeoJSON is
+/// written in WGS 84 lon/lat (RFC 7946), transformed back from `workingCRS`.
+public enum TenureOutput {
+    @discardableResult
+    public static func write(_ r: TenureResult, workingCRS: CRS, to folder: OutputFolder) throws -> [String] {
+        var written: [String] = []
+        func csv(_ name: String, _ header: [String], _ rows: [[CSVWriter.Cell]]) throws {
+            try folder.write(CSVWriter().render(header: header, rows: rows), to: name)
+            written.append(name)
+        }
+        func m2(_ d: Double) -> CSVWriter.Cell { .decimal(d, places: 2) }
+
+        try csv("domanialite.csv", ["perimetre", "gestionnaire", "surface_m2", "part_pct"],
+                r.tenureRows.map { [.text($0.perimeter), .text($0.manager), m2($0.area), m2($0.share)] })
+        try csv("chevauchements.csv", ["perimetre", "gestionnaire_a", "gestionnaire_b", "surface_m2"],
+                r.overlaps.map { [.text($0.perimeter), .text($0.managerA), .text($0.managerB), m2($0.area)] })
+        if let rows = r.responsibilities {
+            try csv("responsabilites.csv", ["perimetre", "gestionnaire", "categorie", "incidents"],
+                    rows.map { [.text($0.perimeter), .text($0.managers), .text($0.category), .integer($0.incidents)] })
+        }
+        if let rows = r.ownerManager {
+            try csv("proprietaire_gestionnaire.csv", ["perimetre", "proprietaire", "gestionnaire", "surface_m2"],
+                    rows.map { [.text($0.perimeter), .text($0.owner), .text($0.manager), m2($0.area)] })
+        }
+
+        let toWGS84 = try CoordinateTransformer(from: workingCRS, to: .wgs84)
+        func geojson(_ name: String, _ items: [(props: Properties, shape: GeometryHandle)]) throws {
+            let features = try lonLatFeatures(items, transformer: toWGS84)
+            try folder.write(renderInParallel(features), to: name)
+            written.append(name)
+        }
+        func rounded(_ d: Double) -> PropertyValue { .number((d * 100).rounded() / 100) }
+        try geojson("domanialite.geojson", r.pieces.map {
+            (["perimetre": .string($0.perimeter), "gestionnaire": .string($0.manager), "surface_m2": rounded($0.area)], $0.shape)
+        })
+        try geojson("chevauchements.geojson", r.overlaps.map {
+            (["perimetre": .string($0.perimeter), "gestionnaire_a": .string($0.managerA),
+              "gestionnaire_b": .string($0.managerB), "surface_m2": rounded($0.area)], $0.shape)
+        })
+        try geojson("non_cadastre.geojson", r.nonCadastral.map {
+            (["perimetre": .string($0.perimeter), "surface_m2": rounded($0.area), "part_pct": rounded($0.share)], $0.shape)
+        })
+        return written
+    }
+
+    /// `GeoJSONWriter().render(features)`, the features rendered on every
+    /// core: each chunk is rendered as a collection, then the chunks' feature
+    /// lists are spliced into one collection (same text as one render).
+    static func renderInParallel(_ features: [Feature], writer: GeoJSONWriter = GeoJSONWriter()) throws -> String {
+        let empty = writer.render([])
+        guard let open = empty.range(of: "\"features\":[")?.upperBound, features.count > 64 else {
+            return writer.render(features)
+        }
+        let head = String(empty[..<open]), tail = String(empty[open...])   // tail: "\n]}\n"
+        let bodies = try parallelChunks(count: features.count, minChunk: 32) { r -> Substring in
+            let t = writer.render(Array(features[r]))
+            return t.dropFirst(head.count).dropLast(tail.count)
+        }
+        var s = head
+        s.reserveCapacity(bodies.reduce(head.count + tail.count) { $0 + $1.utf8.count + 1 })
+        for (k, b) in bodies.enumerated() {
+            if k > 0 { s += "," }
+            s += b
+        }
+        s += tail
+        return s
+    }
+
+    /// Features in WGS 84 lon/lat, converted in parallel (each task its own PROJ context).
+    static func lonLatFeatures(_ items: [(props: Properties, shape: GeometryHandle)],
+                               transformer: CoordinateTransformer) throws -> [Feature] {
+        let chunks = try parallelChunks(count: items.count, minChunk: 16) { range -> [Feature] in
+            let t = try transformer.copy()
+            return try range.map { k in
+                let s = items[k].shape
+                let g: Geometry = s.isEmpty ? .multiPolygon([]) : try t.transform(s.geometry())
+                return Feature(index: k, geometry: g, properties: items[k].props)
+            }
+        }
+        return chunks.flatMap { $0 }
+    }
+}

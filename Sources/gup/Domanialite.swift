@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import GUPKit
+
+struct Domanialite: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "domanialite",
+        abstract: "Domanialité : qui possède ou gère quel espace de chaque quartier, où les gestionnaires se chevauchent, ce que personne ne tient.",
+        discussion: """
+        Pour chaque périmètre P et chaque gestionnaire g, mesure la surface de P couverte par \
+        les parcelles de g (un espace revendiqué par deux gestionnaires compte pour chacun), la \
+        surface que personne ne tient (« (non cadastré) », surtout la voirie) et les \
+        chevauchements entre gestionnaires. Avec --incidents, attribue chaque signalement \
+        situé dans un périmètre au(x) gestionnaire(s) des parcelles qui le contiennent.
+
+        Le nom du périmètre vient de --champ-nom ou du premier des champs nom, nom_qp, NOM_QP, \
+        lib_qp, name ; le gestionnaire de --champ-gestionnaire ou du premier des champs \
+        gestionnaire, proprietaire. Avec --gestionnaires, le gestionnaire vient d'un tableau CSV \
+        joint aux parcelles par la clé --cle (par défaut l'identifiant « id » des parcelles) ; \
+        les parcelles sans ligne dans le tableau, ou sans gestionnaire, sont signalées et comptées \
+        comme « (gestionnaire inconnu) » : elles restent cadastrées.
+
+        Toutes les surfaces sont mesurées dans le système de travail (Lambert-93 en métropole).
+
+        Fichiers écrits dans le dossier de sortie :
+          domanialite.csv          perimetre, gestionnaire, surface_m2, part_pct
+          chevauchements.csv       perimetre, gestionnaire_a, gestionnaire_b,
+                                   surface_m2 (et chevauchements.geojson)
+          non_cadastre.geojson     l'espace de chaque périmètre hors parcelles
+          domanialite.geojson      chaque périmètre découpé par gestionnaire
+          responsabilites.csv      perimetre, gestionnaire, categorie,
+                                   incidents (avec --incidents)
+          proprietaire_gestionnaire.csv
+                                   là où propriétaire et gestionnaire diffèrent
+        Les fichiers GeoJSON sont en WGS 84 (longitude, latitude).
+
+        Exemples :
+          gup domanialite --perimetres qpv.geojson \\
+              --parcelles parcelles.geojson --sortie resultats
+          gup domanialite --perimetres qpv.geojson \\
+              --parcelles cadastre.geojson \\
+              --gestionnaires gestionnaires.csv --cle id \\
+              --incidents signalements.geojson \\
+              --seuil-chevauchement 5 --sortie resultats
+        """
+    )
+
+    @Option(help: "Périmètres des quartiers (GeoJSON de polygones).")
+    var perimetres: String
+
+    @Option(help: "Parcelles (GeoJSON de polygones), avec leur gestionnaire ou jointes à --gestionnaires.")
+    var parcelles: String
+
+    @Option(help: "Tableau CSV des gestionnaires, joint aux parcelles par --cle.")
+    var gestionnaires: String?
+
+    @Option(help: "Clé de jointure entre les parcelles et le tableau des gestionnaires.")
+    var cle: String = "id"
+
+    @Option(help: "Signalements (GeoJSON de points) à attribuer aux gestionnaires.")
+    var incidents: String?
+
+    @Option(name: .customLong("champ-nom"), help: "Champ du nom des périmètres (par défaut : nom, nom_qp, NOM_QP, lib_qp, name).")
+    var champNom: String?
+
+    @Option(name: .customLong("champ-gestionnaire"), help: "Champ du gestionnaire (par défaut : gestionnaire, proprietaire).")
+    var champGestionnaire: String?
+
+    @Option(name: .customLong("champ-proprietaire"), help: "Champ du propriétaire, comparé au gestionnaire (par défaut : proprietaire).")
+    var champProprietaire: String?
+
+    @Option(name: .customLong("champ-categorie"), help: "Champ de la catégorie des signalements (par défaut : categorie, type, category).")
+    var champCategorie: String?
+
+    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
+    var crs: String?
+
+    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
+    var crsSource: String?
+
+    @Option(name: .customLong("seuil-chevauchement"), help: "Surface minimale (m²) d'un chevauchement signalé.")
+    var seuilChevauchement: Double = 1
+
+    @Option(help: "Dossier de sortie.")
+    var sortie: String
+
+    func run() throws {
+        try runReportingErrors {
+            let reporter = TerminalReporter()
+            guard seuilChevauchement >= 0 else {
+                throw GUPError("--seuil-chevauchement : la surface doit être positive ou nulle (\(seuilChevauchement))")
+            }
+            let declared = try parseCRS(crsSource)
+            let perimeterLayer = try Loader.read(path: perimetres, declaredCRS: declared)
+            var parcelLayer = try Loader.read(path: parcelles, declaredCRS: declared)
+            if let gestionnaires {
+                let table = try CSVTable.read(path: gestionnaires)
+                let (joined, report) = try parcelLayer.joining(table, key: cle)
+                parcelLayer = joined
+                if report.unmatchedCount > 0 {
+                    reporter.warning("\(parcelles) : \(report.unmatchedCount) parcelle(s) sans ligne dans \(gestionnaires) (clé « \(cle) ») : \(report.unmatchedFirst.joined(separator: ", "))\(report.unmatchedCount > report.unmatchedFirst.count ? "…" : "")")
+                }
+                if report.missingKeyCount > 0 {
+                    reporter.warning("\(parcelles) : \(report.missingKeyCount) parcelle(s) sans valeur de clé « \(cle) »")
+                }
+            }
+            let incidentLayer = try incidents.map { try Loader.read(path: $0, declaredCRS: declared) }
+            let working = try parseCRS(crs) ?? WorkingCRS.choose(for: [perimeterLayer, parcelLayer])
+            reporter.info("Système de travail : \(working)")
+            let p = try Loader.prepare(perimeterLayer, to: working, expecting: .areal, reporter: reporter)
+            let d = try Loader.prepare(parcelLayer, to: working, expecting: .areal, reporter: reporter)
+            let i = try incidentLayer.map { try Loader.prepare($0, to: working, expecting: .point, reporter: reporter) }
+            let options = TenureOptions(perimeterNameField: champNom, managerField: champGestionnaire,
+                                        ownerField: champProprietaire, categoryField: champCategorie,
+                                        overlapThreshold: seuilChevauchement)
+            let result = try Tenure.analyse(perimeters: p, parcels: d, incidents: i, options: options, reporter: reporter)
+            let folder = try OutputFolder(path: sortie)
+            let files = try TenureOutput.write(result, workingCRS: working, to: folder)
+            printSummary(result)
+            print("")
+            print("Fichiers écrits dans \(folder.url.path) : \(files.joined(separator: ", "))")
+        }
+    }
+
+    private func printSummary(_ r: TenureResult) {
+        func fr(_ d: Double, _ places: Int = 0) -> String {
+            CSVWriter.fixed(d, places: places).replacingOccurrences(of: ".", with: ",")
+        }
+        print("Domanialité (gestionnaire : champ « \(r.managerField) »\(r.ownerField.map { ", propriétaire : « \($0) »" } ?? ""))")
+        if r.parcelsWithoutManager > 0 {
+            print("  \(r.parcelsWithoutManager) parcelle(s) sans gestionnaire, comptées comme « \(TenureLabel.unknownManager) »")
+        }
+        for s in r.summaries {
+            print("")
+            print("\(s.perimeter) — \(fr(s.area / 10_000, 2)) ha")
+            for m in s.largestManagers {
+                print("  \(m.manager) : \(fr(m.area)) m² (\(fr(m.share, 1)) %)")
+            }
+            print("  chevauchements : \(fr(s.overlapArea)) m²")
+            print("  non cadastré : \(fr(s.nonCadastralShare, 1)) %")
+        }
+        if r.responsibilities != nil {
+            print("")
+            print("Signalements attribués : \(r.incidentsInside) dans un périmètre, \(r.incidentsOutside) hors de tout périmètre")
+        }
+    }
+}
