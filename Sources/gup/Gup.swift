@@ -18,6 +18,7 @@ struct Gup: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
+            DossierCommand.self,
             Resume.self,
             Domanialite.self,
             Densites.self,
@@ -85,11 +86,38 @@ enum FrenchHelp {
     }
 }
 
-/// Prints the library's messages on the terminal (stderr).
+/// Prints the library's messages on the terminal (stderr); with
+/// `progressBar`, long steps show a progress bar when stderr is a terminal
+/// (one line per step otherwise).
 struct TerminalReporter: Reporter {
     var verbose = true
-    func warning(_ message: String) { FileHandle.standardError.write(Data("attention : \(message)\n".utf8)) }
+    var progressBar = false
+    private static let isTTY = isatty(STDERR_FILENO) == 1
+
+    init(verbose: Bool = true, progressBar: Bool = false) {
+        self.verbose = verbose
+        self.progressBar = progressBar
+    }
+
+    func warning(_ message: String) {
+        if progressBar && Self.isTTY { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        FileHandle.standardError.write(Data("attention : \(message)\n".utf8))
+    }
     func info(_ message: String) { if verbose { FileHandle.standardError.write(Data("\(message)\n".utf8)) } }
+    func progress(_ step: String, done: Int, total: Int) {
+        guard progressBar else { return }
+        if Self.isTTY {
+            let width = 30
+            let filled = total > 0 ? width * done / total : width
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(done)/\(total) \(step)".utf8))
+        } else if done < total {
+            FileHandle.standardError.write(Data("… \(step)\n".utf8))
+        }
+    }
+    func finishProgress() {
+        if progressBar && Self.isTTY { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
 }
 
 /// Runs a command body, turning library errors into a French message and exit 1.
