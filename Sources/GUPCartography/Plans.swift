@@ -302,7 +302,8 @@ public enum Plans {
     /// name and dwellings, cleaning sectors and gaps, incidents or their
     /// density, hotspots, the perimeter.
     public static func site(perimeters: WorkingLayer, quartier: String?, layers input: SiteLayers,
-                            commune: String? = nil, options: PlanOptions = PlanOptions(), reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
+                            commune: String? = nil, title: String = "Plan de masse", options: PlanOptions = PlanOptions(),
+                            reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
         let sel = try select(perimeters, name: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
         let layers = siteLayers(input, sel: sel)
@@ -310,7 +311,7 @@ public enum Plans {
                     input.route].compactMap { $0 }
         var notes: [String] = []
         if let h = input.heat { notes.append("Densité : maille de \(PropertyValue.format(h.cellSize)) m, \(h.unit)") }
-        let cart = Cartouche(title: "Plan de masse", quartier: sel.name, commune: commune, date: options.date,
+        let cart = Cartouche(title: title, quartier: sel.name, commune: commune, date: options.date,
                              sources: used.map(sourceName) + options.sources, notes: notes)
         let plan = try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
                                                        panels: [PlanPanel(layers: layers)], cartouche: cart))

@@ -230,7 +230,8 @@ struct QuartierBuilder {
         }
 
         // Walking route through the main hotspots.
-        var routeLayer: WorkingLayer?, stopsLayer: WorkingLayer?
+        var routeLayer: WorkingLayer?
+        var routeMarkers: (start: Position, stops: [Position])?
         let hotLayer = hot.isEmpty ? nil : derivedLayer(name: "points_chauds", source: "zones_chaudes.geojson",
                                                         items: hot.map { (Properties([("rang", .number(Double($0.rank))), ("incidents", .number(Double($0.incidents)))]), $0.shape) })
         if let grid, !hot.isEmpty {
@@ -254,12 +255,7 @@ struct QuartierBuilder {
             let loop = [start] + route.order.map { stopPoints[$0] } + [start]
             routeLayer = derivedLayer(name: "parcours", source: "parcours.geojson",
                                       values: [(Properties([("longueur_m", .number(route.length.rounded()))]), .lineString(loop))])
-            let marker = max(3, 1.2 * Double(scaleGuess) / 1000)
-            stopsLayer = derivedLayer(name: "arrets", source: "parcours.geojson",
-                                      items: try route.order.enumerated().map { n, si in
-                                          (Properties([("numero", .number(Double(n + 1)))]),
-                                           try GeometryHandle(x: stopPoints[si].x, y: stopPoints[si].y).buffer(marker, quadrantSegments: 8))
-                                      })
+            routeMarkers = (start, route.order.map { stopPoints[$0] })
             try folder.write(try routeGeoJSON(start: start, loop: loop, stops: stops, length: route.length, toLonLat: toLonLat),
                              to: "parcours.geojson")
             files.append("parcours.geojson")
@@ -290,15 +286,27 @@ struct QuartierBuilder {
             try plan("plan_points_chauds.svg", "Plan des points chauds : densité des signalements") {
                 try Plans.site(perimeters: inputs.perimeters, quartier: name,
                                layers: .init(residences: inputs.residences, hotspots: hotLayer, heat: density),
-                               commune: project.commune, options: options, reporter: reporter)
+                               commune: project.commune, title: "Plan des points chauds", options: options, reporter: reporter)
             }
         }
-        if routeLayer != nil {
+        if let routeLayer, let routeMarkers {
             try plan("plan_parcours.svg", "Parcours du diagnostic en marchant") {
-                try Plans.site(perimeters: inputs.perimeters, quartier: name,
-                               layers: .init(tenure: inputs.parcels, residences: inputs.residences, hotspots: hotLayer,
-                                             managerColors: colors, route: routeLayer, stops: stopsLayer),
-                               commune: project.commune, options: options, reporter: reporter)
+                // Markers are sized on paper (about 4.4 mm across): render once to learn the scale.
+                func render(scale: Int) throws -> RenderedPlan {
+                    let radius = 2.2 * Double(scale) / 1000
+                    var items = [(Properties([("numero", .string("D"))]), try GeometryHandle(x: routeMarkers.start.x, y: routeMarkers.start.y).buffer(radius))]
+                    for (n, p) in routeMarkers.stops.enumerated() {
+                        items.append((Properties([("numero", .number(Double(n + 1)))]), try GeometryHandle(x: p.x, y: p.y).buffer(radius)))
+                    }
+                    return try Plans.site(perimeters: inputs.perimeters, quartier: name,
+                                          layers: .init(tenure: inputs.parcels, residences: inputs.residences, hotspots: hotLayer,
+                                                        managerColors: colors, route: routeLayer,
+                                                        stops: derivedLayer(name: "arrets", source: "parcours.geojson", items: items)),
+                                          commune: project.commune, title: "Parcours du diagnostic en marchant",
+                                          options: options, reporter: reporter)
+                }
+                let first = try render(scale: options.scale ?? 2500)
+                return first.scale == (options.scale ?? 2500) ? first : try render(scale: first.scale)
             }
         }
 
@@ -312,9 +320,6 @@ struct QuartierBuilder {
         try folder.write(DossierPages.quartier(project: project, figures: fig, date: date), to: "index.html")
         return fig
     }
-
-    /// A rough plan scale for sizing the stop markers (the plan picks its own).
-    private var scaleGuess: Int { 2500 }
 
     private func dayRange(_ p: ProjectFile.Period) -> DayRange? {
         guard let a = Day.parseISO8601(p.from), let b = Day.parseISO8601(p.to) else { return nil }

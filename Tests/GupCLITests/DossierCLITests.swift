@@ -1,0 +1,140 @@
+import Foundation
+import XCTest
+
+/// End to end: `gup dossier` on the embedded demo, every file checked.
+final class DossierCLITests: XCTestCase {
+    static var output: URL!
+    static var run: CLI.Result!
+
+    override class func setUp() {
+        super.setUp()
+        output = try! CLI.temporaryFolder().appendingPathComponent("dossier")
+        run = try! CLI.run(["dossier", "Data/demo/dossier.toml", "--sortie", output.path, "--date", "01/12/2026"])
+    }
+
+    var out: URL { Self.output }
+
+    func text(_ rel: String) throws -> String { try String(contentsOf: out.appendingPathComponent(rel), encoding: .utf8) }
+
+    func csv(_ rel: String) throws -> [[String: String]] {
+        let lines = try text(rel).split(separator: "\r\n").map(String.init)
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        return lines.dropFirst().map { l in
+            Dictionary(uniqueKeysWithValues: zip(header, l.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+        }
+    }
+
+    func report() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(try text("rapport.json").utf8)) as! [String: Any]
+    }
+
+    func testRunsAndWritesEveryFileItLists() throws {
+        XCTAssertEqual(Self.run.status, 0, Self.run.stderr)
+        XCTAssertTrue(Self.run.stdout.contains("Dossier écrit"))
+        let files = try XCTUnwrap(report()["fichiers"] as? [String])
+        XCTAssertGreaterThan(files.count, 40)
+        for f in files { XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(f).path), f) }
+        let quartiers = try XCTUnwrap(report()["quartiers"] as? [[String: Any]])
+        XCTAssertEqual(quartiers.map { $0["nom"] as? String }, ["Les Pins", "Les Hermes", "La Petite Garrigue", "Le Liourat"])
+        for q in quartiers {
+            let dir = q["dossier"] as! String
+            for f in ["index.html", "plan_situation.svg", "plan_masse.svg", "plan_points_chauds.svg", "plan_parcours.svg",
+                      "domanialite.csv", "densites.csv", "evolution.csv", "couverture.csv", "points_chauds.csv",
+                      "zones_chaudes.geojson", "parcours.geojson", "fiche_terrain.html", "lacunes.geojson"] {
+                XCTAssertTrue(files.contains("\(dir)/\(f)"), "\(dir)/\(f)")
+            }
+        }
+    }
+
+    func testReportFiguresAgreeWithTheAnalysesFiles() throws {
+        let quartiers = try XCTUnwrap(report()["quartiers"] as? [[String: Any]])
+        var total = 0
+        for q in quartiers {
+            let dir = q["dossier"] as! String
+            let name = q["nom"] as! String
+            // Incidents: the « toutes » row of densites.csv.
+            let all = try csv("\(dir)/densites.csv").first { $0["categorie"] == "toutes" }!
+            let incidents = q["signalements"] as! [String: Any]
+            XCTAssertEqual(all["zone"], name)
+            XCTAssertEqual(Int(all["incidents"]!), incidents["total"] as? Int)
+            total += incidents["total"] as! Int
+            // Per category counts sum to the total.
+            let cats = incidents["par_categorie"] as! [[String: Any]]
+            XCTAssertEqual(cats.reduce(0) { $0 + ($1["total"] as! Int) }, incidents["total"] as? Int)
+            // Periods: evolution.csv per category.
+            for row in try csv("\(dir)/evolution.csv") where row["categorie"] != "toutes" {
+                let c = cats.first { $0["categorie"] as? String == row["categorie"] }
+                XCTAssertEqual(c?["periode_1"] as? Int, Int(row["periode_1"]!))
+                XCTAssertEqual(c?["periode_2"] as? Int, Int(row["periode_2"]!))
+            }
+            // Cleaning coverage rate: couverture.csv.
+            let cov = try csv("\(dir)/couverture.csv")[0]
+            let n = q["nettoyage"] as! [String: Any]
+            XCTAssertEqual(Double(cov["taux_couverture_pct"]!)!, n["taux_couverture_pct"] as! Double, accuracy: 0.006)
+            XCTAssertEqual(Int(cov["nb_lacunes"]!), n["nb_lacunes"] as? Int)
+            // Domanialité: same rows, and the non-cadastral share.
+            let dom = try csv("\(dir)/domanialite.csv")
+            let shares = q["domanialite"] as! [[String: Any]]
+            XCTAssertEqual(dom.count, shares.count)
+            let nc = dom.first { $0["gestionnaire"] == "(non cadastré)" }!
+            XCTAssertEqual(Double(nc["part_pct"]!)!, q["non_cadastre_pct"] as! Double, accuracy: 0.006)
+            // Surface from GEOS equals the densites.csv hectares.
+            XCTAssertEqual(Double(all["surface_ha"]!)!, q["surface_ha"] as! Double, accuracy: 0.006)
+            // The walk visits the hotspots, each stop once.
+            let route = q["parcours"] as! [String: Any]
+            let stops = route["arrets"] as! [[String: Any]]
+            let hot = q["points_chauds"] as! [[String: Any]]
+            XCTAssertEqual(stops.count, min(8, hot.count))
+            XCTAssertEqual(Set(stops.map { $0["point_chaud"] as! Int }), Set(hot.prefix(8).map { $0["rang"] as! Int }))
+        }
+        // Every incident of the demo lies in some quartier or outside all; none counted twice (disjoint quartiers).
+        XCTAssertLessThanOrEqual(total, 5000)
+        XCTAssertGreaterThan(total, 3000)
+        // Nothing silently lost: every layer read is used, repaired or skipped.
+        for l in try XCTUnwrap(report()["couches"] as? [[String: Any]]) {
+            let read = l["lues"] as! Int, used = l["utilisees"] as! Int, skipped = (l["ignorees"] as! [Any]).count
+            XCTAssertEqual(read, used + skipped, "\(l["couche"]!)")
+        }
+    }
+
+    func testHTMLReferencesOnlyFilesThatExist() throws {
+        let pages = try XCTUnwrap(report()["fichiers"] as? [String]).filter { $0.hasSuffix(".html") }
+        XCTAssertGreaterThanOrEqual(pages.count, 1 + 4 * 2)
+        let pattern = try NSRegularExpression(pattern: "(?:href|src)=\"([^\"]+)\"")
+        var links = 0
+        for page in pages {
+            let html = try text(page)
+            XCTAssertFalse(html.contains("http://") || html.contains("https://"), "\(page) needs the network")
+            let base = out.appendingPathComponent(page).deletingLastPathComponent()
+            for m in pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
+                let target = String(html[Range(m.range(at: 1), in: html)!]).replacingOccurrences(of: "&amp;", with: "&")
+                links += 1
+                XCTAssertTrue(FileManager.default.fileExists(atPath: base.appendingPathComponent(target).standardizedFileURL.path),
+                              "\(page) → \(target)")
+            }
+        }
+        XCTAssertGreaterThan(links, 50)
+        let pins = try text("les-pins/index.html")
+        XCTAssertTrue(pins.contains("Note de présentation"))
+        XCTAssertTrue(pins.contains("Taux de couverture du nettoyage"))
+        XCTAssertTrue(try text("les-pins/fiche_terrain.html").contains("Arrêt 1"))
+    }
+
+    func testPlansAreSVGWithTheDossierDate() throws {
+        let svg = try text("les-pins/plan_masse.svg")
+        XCTAssertTrue(svg.hasPrefix("<?xml") || svg.hasPrefix("<svg"))
+        XCTAssertTrue(svg.contains("01/12/2026"))
+        XCTAssertTrue(svg.contains("id=\"couche-domanialite\""))
+        XCTAssertTrue(try text("les-pins/plan_parcours.svg").contains("id=\"couche-parcours\""))
+    }
+
+    func testWrongProjectKeyIsAFrenchErrorNamingIt() throws {
+        let dir = try CLI.temporaryFolder()
+        let p = dir.appendingPathComponent("dossier.toml")
+        try "titre = \"x\"\n[couches]\nperimetres = { fichier = \"\(CLI.root.path)/Data/demo/perimetres.geojson\", champ_nomm = \"nom_qp\" }\n"
+            .write(to: p, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["dossier", p.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("couches.perimetres.champ_nomm"), r.stderr)
+    }
+}
