@@ -13,7 +13,7 @@ build: deps
 	$(SWIFT) build -c release -j $(JOBS)
 
 demo: build
-	.build/release/gup resume Data/demo/*.geojson Data/qpv-rennes.geojson
+	.build/release/gup dossier Data/demo/dossier.toml
 
 test: deps
 	$(SWIFT) build --build-tests -j $(JOBS)

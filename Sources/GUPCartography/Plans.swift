@@ -225,10 +225,6 @@ public enum Plans {
         }
     }
 
-    static let categoryLabels: [String: String] = [
-        "depot_sauvage": "Dépôt sauvage", "encombrants": "Encombrants", "tag": "Tag", "eclairage": "Éclairage",
-        "epave": "Épave", "proprete": "Propreté", "degradation": "Dégradation",
-    ]
 
     static func siteLayers(_ input: SiteLayers, sel: SelectedPerimeter, suffix: String = "") -> [MapLayer] {
         var layers: [MapLayer] = []
@@ -271,7 +267,7 @@ public enum Plans {
                 let colors = ColorAssignment(names: names, palette: { n in n <= 3 ? Array(ColorBrewer.dark2.prefix(3)) : ColorBrewer.dark2 })
                 l.classField = field
                 l.classes = zip(colors.names, colors.colors).map {
-                    LegendClass(key: $0, label: categoryLabels[$0] ?? $0,
+                    LegendClass(key: $0, label: IncidentCategories.label($0),
                                 style: Style(fill: $1, stroke: "#ffffff", strokeWidth: 0.1, symbol: PointSymbol(shape: .circle, size: 0.9)))
                 }
                 l.otherLabel = "Catégorie non renseignée"

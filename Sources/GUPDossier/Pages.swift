@@ -95,7 +95,7 @@ enum DossierPages {
             var header = ["catégorie", "signalements"]
             if periods { header += ["période 1 (\(q.period1!))", "période 2 (\(q.period2!))", "variation"] }
             h.table(header: header, rows: q.categories.map { c in
-                var r = [c.category, FR.int(c.total)]
+                var r = [IncidentCategories.label(c.category), FR.int(c.total)]
                 if periods {
                     r += [c.period1.map(FR.int) ?? "", c.period2.map(FR.int) ?? ""]
                     if let a = c.period1, let b = c.period2, a > 0 { r.append((b >= a ? "+" : "") + FR.pct(100 * Double(b - a) / Double(a))) } else { r.append("") }
@@ -118,7 +118,7 @@ enum DossierPages {
             h.heading(2, "Points chauds à visiter", id: "points-chauds")
             h.table(header: ["rang", "signalements", "surface", "z max", "catégories principales", "position (lat, lon)"],
                     rows: q.hotspots.map { [FR.int($0.rank), FR.int($0.incidents), FR.m2($0.area), FR.number($0.maxZ, 2),
-                                            $0.mainCategories.joined(separator: ", "), FR.lonLat($0.lonLat)] },
+                                            $0.mainCategories.map(IncidentCategories.label).joined(separator: ", "), FR.lonLat($0.lonLat)] },
                     numeric: [0, 1, 2, 3])
         }
         if !q.stops.isEmpty, let l = q.routeLength {
@@ -160,7 +160,7 @@ enum DossierPages {
                 ("Gestionnaire(s) du sol", s.managers.isEmpty ? "(non cadastré)" : s.managers.map { "\($0.manager) (\(FR.pct($0.share)))" }.joined(separator: ", ")),
                 ("Secteur et intervenant de nettoyage", s.sectors.isEmpty ? "aucun secteur (lacune)" : s.sectors.map { "\($0.sector) : \($0.cleaner)" }.joined(separator: " ; ")),
             ])
-            h.table(header: ["catégorie", "signalements"], rows: s.incidentsByCategory.map { [$0.category, FR.int($0.incidents)] }, numeric: [1])
+            h.table(header: ["catégorie", "signalements"], rows: s.incidentsByCategory.map { [IncidentCategories.label($0.category), FR.int($0.incidents)] }, numeric: [1])
             h.paragraph("Observations :")
             h.raw("<div class=\"note\"></div>\n</section>\n")
         }
