@@ -55,8 +55,9 @@ enum DossierPages {
                                               FR.int($0.repaired), FR.int($0.skipped.count)] },
                 numeric: [2, 3, 4, 5])
         if let s = project.sources { h.paragraph("Sources : \(s)", className: "note-sources") }
-        h.paragraph("Chiffres détaillés : ")
+        h.raw("<p>Tous les chiffres, lisibles par un programme : ")
         h.link("rapport.json", href: "rapport.json")
+        h.raw("</p>\n")
         return h.render()
     }
 
