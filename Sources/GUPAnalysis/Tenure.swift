@@ -329,18 +329,20 @@ public enum Tenure {
         // Overlaps: pairs of clipped parcels of different managers sharing area.
         var overlaps: [(a: String, b: String, area: Double, shape: GeometryHandle)] = []
         if byManager.count > 1, clips.count > 1 {
-            let boxes = try clips.map { try $0.shape.bounds() }
-            let local = try SpatialIndex(boxes: boxes)
+            // Sweep over x: only pairs whose envelopes overlap with some area
+            // (envelopes of adjacent parcels that merely touch are skipped).
+            let boxes = try clips.map { try $0.shape.bounds() ?? BoundingBox(minX: .nan, minY: .nan, maxX: .nan, maxY: .nan) }
+            let order = clips.indices.filter { !boxes[$0].minX.isNaN }.sorted { boxes[$0].minX < boxes[$1].minX }
             struct Pair: Hashable { var a: String; var b: String }
             var involved: [Pair: (a: Set<Int>, b: Set<Int>)] = [:]
-            for k in clips.indices {
-                let mk = managers[clips[k].parcel]
-                for l in try local.query(clips[k].shape) where l > k {
+            for (n, k) in order.enumerated() {
+                let bk = boxes[k], mk = managers[clips[k].parcel]
+                for l in order[(n + 1)...] {
+                    let bl = boxes[l]
+                    if bl.minX >= bk.maxX { break }
+                    guard bk.minY < bl.maxY, bl.minY < bk.maxY else { continue }
                     let ml = managers[clips[l].parcel]
                     if mk == ml { continue }
-                    // Envelopes that only touch (adjacent parcels) cannot share area.
-                    guard let bk = boxes[k], let bl = boxes[l], bk.minX < bl.maxX, bl.minX < bk.maxX,
-                          bk.minY < bl.maxY, bl.minY < bk.maxY else { continue }
                     guard try clips[k].shape.intersects(clips[l].shape),
                           try !clips[k].shape.touches(clips[l].shape) else { continue }
                     let (a, ka, kb) = mk < ml ? (Pair(a: mk, b: ml), k, l) : (Pair(a: ml, b: mk), l, k)
