@@ -90,7 +90,7 @@ public struct DossierInputs: @unchecked Sendable {
             raw[name] = l
         }
         let perimetersRaw = raw["perimetres"]!
-        let working = try project.workingCRS ?? WorkingCRS.choose(for: [perimetersRaw])
+        let working = try project.workingCRS.map(WorkingCRS.checkProjected) ?? WorkingCRS.choose(for: [perimetersRaw])
         reporter.info("Système de travail : \(working)")
         func prep(_ name: String, _ e: GeometryExpectation) throws -> WorkingLayer? {
             guard let l = raw[name] else { return nil }

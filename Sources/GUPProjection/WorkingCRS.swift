@@ -54,3 +54,23 @@ public enum WorkingCRS {
         return f.meridian_convergence * 180 / .pi
     }
 }
+
+extension WorkingCRS {
+    /// Refuses a working CRS the analyses cannot measure in: one PROJ does
+    /// not know, or one that is not projected (degrees would make areas in
+    /// square degrees). Returns the CRS when it is usable.
+    @discardableResult
+    public static func checkProjected(_ crs: CRS) throws -> CRS {
+        guard let ctx = proj_context_create() else { throw ProjectionError(message: "contexte") }
+        defer { proj_context_destroy(ctx) }
+        guard let pj = proj_create(ctx, crs.identifier) else {
+            throw ProjectionError(message: "système de coordonnées \(crs) inconnu de PROJ")
+        }
+        defer { proj_destroy(pj) }
+        let t = proj_get_type(pj)
+        guard t == PJ_TYPE_PROJECTED_CRS else {
+            throw ProjectionError(message: "\(crs) n'est pas un système projeté en mètres : les surfaces seraient en degrés carrés ; choisissez par exemple EPSG:2154 (Lambert-93) ou laissez le système être choisi d'après l'emprise")
+        }
+        return crs
+    }
+}

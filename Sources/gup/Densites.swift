@@ -121,7 +121,7 @@ struct Densites: ParsableCommand {
             let zl = try Loader.read(path: zones, declaredCRS: declared)
             let il = try Loader.read(path: incidents, declaredCRS: declared)
             let rl = try residences.map { try Loader.read(path: $0, declaredCRS: declared) }
-            let working = try parseCRS(crs) ?? WorkingCRS.choose(for: [zl, il] + (rl.map { [$0] } ?? []))
+            let working = try parseWorkingCRS(crs) ?? WorkingCRS.choose(for: [zl, il] + (rl.map { [$0] } ?? []))
             reporter.info("Système de travail : \(working)")
             let zw = try Loader.prepare(zl, to: working, expecting: .areal, reporter: reporter)
             let iw = try Loader.prepare(il, to: working, expecting: .point, reporter: reporter)

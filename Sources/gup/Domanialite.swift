@@ -105,7 +105,7 @@ struct Domanialite: ParsableCommand {
                 }
             }
             let incidentLayer = try incidents.map { try Loader.read(path: $0, declaredCRS: declared) }
-            let working = try parseCRS(crs) ?? WorkingCRS.choose(for: [perimeterLayer, parcelLayer])
+            let working = try parseWorkingCRS(crs) ?? WorkingCRS.choose(for: [perimeterLayer, parcelLayer])
             reporter.info("Système de travail : \(working)")
             let p = try Loader.prepare(perimeterLayer, to: working, expecting: .areal, reporter: reporter)
             let d = try Loader.prepare(parcelLayer, to: working, expecting: .areal, reporter: reporter)

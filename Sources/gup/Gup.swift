@@ -136,7 +136,13 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
-/// Parses a `--crs` value.
+/// Parses a `--crs` working CRS: it must be a projected CRS PROJ knows.
+func parseWorkingCRS(_ raw: String?) throws -> CRS? {
+    guard let c = try parseCRS(raw) else { return nil }
+    return try WorkingCRS.checkProjected(c)
+}
+
+/// Parses a CRS option value.
 func parseCRS(_ raw: String?) throws -> CRS? {
     guard let raw else { return nil }
     guard let c = CRS.parse(raw) else {

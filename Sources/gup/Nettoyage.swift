@@ -86,7 +86,7 @@ struct Nettoyage: ParsableCommand {
             try requireField(champIntervenant, in: rawSectors, option: "--champ-intervenant")
             try requireField(champFrequence, in: rawSectors, option: "--champ-frequence")
             if let rawIncidents { try requireField(champCategorie, in: rawIncidents, option: "--champ-categorie") }
-            let working = try parseCRS(crs) ?? WorkingCRS.choose(for: [rawPerimeters, rawSectors])
+            let working = try parseWorkingCRS(crs) ?? WorkingCRS.choose(for: [rawPerimeters, rawSectors])
             reporter.info("Système de travail : \(working)")
             let p = try Loader.prepare(rawPerimeters, to: working, expecting: .areal, reporter: reporter)
             let s = try Loader.prepare(rawSectors, to: working, expecting: .areal, reporter: reporter)

@@ -47,7 +47,7 @@ struct PlanPageOptions: ParsableArguments {
 
     /// Reads the given files, chooses the working CRS from them (or --crs).
     func workingCRS(for layers: [Layer]) throws -> CRS {
-        try parseCRS(crs) ?? WorkingCRS.choose(for: layers)
+        try parseWorkingCRS(crs) ?? WorkingCRS.choose(for: layers)
     }
 
     func report(_ plan: RenderedPlan) {

@@ -79,7 +79,7 @@ struct PointsChauds: ParsableCommand {
             let declared = try parseCRS(crsSource)
             let zl = try Loader.read(path: zones, declaredCRS: declared)
             let il = try Loader.read(path: incidents, declaredCRS: declared)
-            let working = try parseCRS(crs) ?? WorkingCRS.choose(for: [zl, il])
+            let working = try parseWorkingCRS(crs) ?? WorkingCRS.choose(for: [zl, il])
             reporter.info("Système de travail : \(working)")
             let zw = try Loader.prepare(zl, to: working, expecting: .areal, reporter: reporter)
             let iw = try Loader.prepare(il, to: working, expecting: .point, reporter: reporter)

@@ -32,7 +32,7 @@ struct Resume: ParsableCommand {
             let reporter = TerminalReporter(verbose: false)
             let declared = try parseCRS(crsSource)
             let layers = try fichiers.map { try Loader.read(path: $0, declaredCRS: declared) }
-            let working = try parseCRS(crs) ?? WorkingCRS.choose(for: layers)
+            let working = try parseWorkingCRS(crs) ?? WorkingCRS.choose(for: layers)
             print("Système de travail : \(working)")
             for l in layers {
                 var types: [String: Int] = [:]

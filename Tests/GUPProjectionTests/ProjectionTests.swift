@@ -66,3 +66,14 @@ final class ProjectionTests: XCTestCase {
         XCTAssertLessThan(abs(c), 2.0)
     }
 }
+
+final class WorkingCRSCheckTests: XCTestCase {
+    func testGeographicWorkingCRSIsRefusedProjectedAccepted() throws {
+        XCTAssertNoThrow(try WorkingCRS.checkProjected(.lambert93))
+        XCTAssertNoThrow(try WorkingCRS.checkProjected(CRS("EPSG:32631")))
+        XCTAssertThrowsError(try WorkingCRS.checkProjected(CRS("EPSG:4326"))) { e in
+            XCTAssertTrue("\(e)".contains("degrés carrés"), "\(e)")
+        }
+        XCTAssertThrowsError(try WorkingCRS.checkProjected(CRS("EPSG:999999")))
+    }
+}
