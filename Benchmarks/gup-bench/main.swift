@@ -5,6 +5,7 @@ import Foundation
 
 let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "geos-memoire": geosMemoryBenchmark,
+    "chargement": geoJSONLoadBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
