@@ -439,7 +439,7 @@ struct FastParser {
         ws()
         var o = GeoObject(offset: i)
         guard cur == B_LBRACE else { throw fail(i < end ? "objet GeoJSON attendu (« { »)" : "fin de fichier inattendue : objet GeoJSON attendu") }
-        if depth > 16 { throw fail("GeometryCollection imbriquées trop profondément") }
+        if depth > 100 { throw fail("GeometryCollection imbriquées trop profondément") }
         i += 1
         ws()
         if cur == B_RBRACE { i += 1; return o }

@@ -524,6 +524,7 @@ private struct Validator {
 
     mutating func polygon(_ n: Node, _ ptr: String) {
         guard let rings = array(n, ptr, "d'anneaux") else { return }
+        if rings.isEmpty { error(n, ptr, "polygone sans anneau") }
         for (k, r) in rings.enumerated() {
             let rp = ptr + "/\(k)"
             guard let ps = positions(r, rp) else { continue }

@@ -17,7 +17,7 @@ struct Gup: ParsableCommand {
         l'emprise des données (Lambert-93 en métropole), modifiable par --crs.
         """,
         version: "0.1.0",
-        subcommands: [Resume.self]
+        subcommands: [Resume.self, Verifier.self]
     )
 }
 
