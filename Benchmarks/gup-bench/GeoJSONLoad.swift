@@ -29,11 +29,25 @@ func geoJSONLoadBenchmark(_ args: [String]) throws {
                      file, mb, layer!.count, positions, t, mb / t, target, cpu, mb / cpu, peak, peak * 1.048576 / mb, before))
         layer = nil
     }
-    if !args.contains("--sans-reference") {
-        print("  geopandas (python3 /work/shared/tools/reference.py \(dir) /tmp/ref-metro --steps load) :")
+    guard !args.contains("--sans-reference") else { return }
+    // geopandas on the same files: read_file alone, file by file, then the
+    // reference's whole load step (every layer, to_crs and make_valid included).
+    let perFile = """
+    import sys, time, geopandas
+    for name in ("incidents", "parcelles"):
+        t = time.perf_counter(); g = geopandas.read_file(f"{sys.argv[1]}/{name}.geojson"); t = time.perf_counter() - t
+        print(f"  geopandas read_file {name}.geojson : {len(g)} entités, {t:.2f} s", flush=True)
+    """
+    for (title, arguments) in [
+        ("geopandas, lecture seule (gpd.read_file) :", ["python3", "-c", perFile, dir]),
+        ("geopandas, étape load de python3 /work/shared/tools/reference.py \(dir) /tmp/ref-metro --steps load (toutes les couches, to_crs et make_valid compris) :",
+         ["python3", "/work/shared/tools/reference.py", dir, "/tmp/ref-metro", "--steps", "load"]),
+    ] {
+        print("  " + title)
+        fflush(stdout)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "/work/shared/tools/reference.py", dir, "/tmp/ref-metro", "--steps", "load"]
+        p.arguments = arguments
         try p.run()
         p.waitUntilExit()
     }
