@@ -404,33 +404,166 @@ struct FastParser {
                 throw Failure(offset: offset, message: "« \(typeText) » n'est pas un type de géométrie")
             }
             try checkNo([.geometry, .properties, .features])
-            if type == .geometryCollection {
-                guard let gs = geometries else { throw Failure(offset: offset, message: "GeometryCollection sans tableau « geometries »") }
-                return .geometryCollection(gs)
+            return try FastParser.buildGeometry(type, coordinates: coordinates, geometries: geometries, offset: offset)
+        }
+    }
+
+    /// A geometry from its parsed members; nil when its coordinates are empty.
+    static func buildGeometry(_ type: GeoType, coordinates: Coords?, geometries: [Geometry]?, offset: Int) throws -> Geometry? {
+        if type == .geometryCollection {
+            guard let gs = geometries else { throw Failure(offset: offset, message: "GeometryCollection sans tableau « geometries »") }
+            return .geometryCollection(gs)
+        }
+        guard let c = coordinates else { throw Failure(offset: offset, message: "\(type.name) sans membre « coordinates »") }
+        switch (type, c) {
+        case (_, .empty): return nil
+        case (.point, .position(let p)): return .point(p)
+        case (.multiPoint, .line(let ps)): return .multiPoint(ps)
+        case (.lineString, .line(let ps)): return .lineString(try line(ps, offset))
+        case (.multiLineString, .lines(let ls)): return .multiLineString(try ls.map { try line($0, offset) })
+        case (.polygon, .lines(let rs)): return .polygon(try polygon(rs, offset))
+        case (.multiPolygon, .polygons(let ps)): return .multiPolygon(try ps.map { try polygon($0, offset) })
+        default: throw Failure(offset: offset, message: "coordonnées de \(type.name) mal imbriquées")
+        }
+    }
+    private static func line(_ ps: [Position], _ offset: Int) throws -> [Position] {
+        if ps.count < 2 { throw Failure(offset: offset, message: "LineString de moins de 2 positions") }
+        return ps
+    }
+    private static func polygon(_ rs: [[Position]], _ offset: Int) throws -> Polygon {
+        for r in rs {
+            if r.count < 4 { throw Failure(offset: offset, message: "anneau de moins de 4 positions") }
+            if r[0] != r[r.count - 1] { throw Failure(offset: offset, message: "anneau non fermé (la dernière position doit répéter la première)") }
+        }
+        guard let ext = rs.first else { throw Failure(offset: offset, message: "polygone sans anneau") }
+        return Polygon(exterior: ext, holes: rs.count == 1 ? [] : Array(rs.dropFirst()))
+    }
+
+    /// At a Feature object (the hot path: no intermediate GeoObject).
+    mutating func featureObject(depth: Int, index: Int) throws -> Feature {
+        ws()
+        let start = i
+        guard cur == B_LBRACE else { throw fail(i < end ? "entité attendue (« { »)" : "fin de fichier inattendue : entité attendue") }
+        i += 1
+        var seen: Seen = []
+        var type: GeoType?
+        var id: PropertyValue?
+        var geometry: Geometry?
+        var properties = Properties()
+        ws()
+        if cur == B_RBRACE { i += 1; throw Failure(offset: start, message: "membre « type » absent") }
+        while true {
+            ws()
+            let key = try memberKey()
+            if let bit = key.seen {
+                if seen.contains(bit) { throw fail("membre en double") }
+                seen.insert(bit)
             }
-            guard let c = coordinates else { throw Failure(offset: offset, message: "\(type.name) sans membre « coordinates »") }
-            if case .empty = c { return nil }
-            func line(_ ps: [Position]) throws -> [Position] {
-                if ps.count < 2 { throw Failure(offset: offset, message: "LineString de moins de 2 positions") }
-                return ps
+            switch key {
+            case .type:
+                guard cur == B_QUOTE else { throw fail("« type » doit être une chaîne") }
+                let (s, e, esc) = try rawString()
+                type = geoType(s, e, esc)
+            case .id:
+                id = try idValue()
+            case .geometry:
+                if try !literalNull() { geometry = try geometryObject(depth: depth + 1) }
+            case .properties:
+                if try literalNull() { break }
+                guard cur == B_LBRACE else { throw fail("« properties » doit être un objet ou null") }
+                properties = try self.properties(depth: depth + 1, cacheKeys: true)
+            case .coordinates, .geometries, .features:
+                throw Failure(offset: start, message: "une entité ne doit pas avoir de membre « \(key) »")
+            case .crs, .bbox, .other:
+                _ = try value(depth: depth + 1)
             }
-            func polygon(_ rs: [[Position]]) throws -> Polygon {
-                for r in rs {
-                    if r.count < 4 { throw Failure(offset: offset, message: "anneau de moins de 4 positions") }
-                    if r[0] != r[r.count - 1] { throw Failure(offset: offset, message: "anneau non fermé (la dernière position doit répéter la première)") }
-                }
-                guard let ext = rs.first else { throw Failure(offset: offset, message: "polygone sans anneau") }
-                return Polygon(exterior: ext, holes: rs.count == 1 ? [] : Array(rs.dropFirst()))
+            ws()
+            if cur == B_COMMA { i += 1; continue }
+            if cur == B_RBRACE { i += 1; break }
+            throw fail(i < end ? "« , » ou « } » attendu" : "fin de fichier inattendue dans un objet")
+        }
+        guard type == .feature else { throw Failure(offset: start, message: type == nil ? "membre « type » absent" : "« Feature » attendu") }
+        guard seen.contains(.geometry) else { throw Failure(offset: start, message: "membre « geometry » absent") }
+        guard seen.contains(.properties) else { throw Failure(offset: start, message: "membre « properties » absent") }
+        return Feature(index: index, id: id, geometry: geometry, properties: properties)
+    }
+
+    /// At a geometry object.
+    mutating func geometryObject(depth: Int) throws -> Geometry? {
+        ws()
+        let start = i
+        guard cur == B_LBRACE else { throw fail(i < end ? "géométrie attendue (objet ou null)" : "fin de fichier inattendue : géométrie attendue") }
+        if depth > 100 { throw fail("GeometryCollection imbriquées trop profondément") }
+        i += 1
+        var seen: Seen = []
+        var type: GeoType?
+        var coordinates: Coords?
+        var geometries: [Geometry]?
+        ws()
+        if cur == B_RBRACE { i += 1; throw Failure(offset: start, message: "géométrie sans membre « type »") }
+        while true {
+            ws()
+            let key = try memberKey()
+            if let bit = key.seen {
+                if seen.contains(bit) { throw fail("membre en double") }
+                seen.insert(bit)
             }
-            switch (type, c) {
-            case (.point, .position(let p)): return .point(p)
-            case (.multiPoint, .line(let ps)): return .multiPoint(ps)
-            case (.lineString, .line(let ps)): return .lineString(try line(ps))
-            case (.multiLineString, .lines(let ls)): return .multiLineString(try ls.map(line))
-            case (.polygon, .lines(let rs)): return .polygon(try polygon(rs))
-            case (.multiPolygon, .polygons(let ps)): return .multiPolygon(try ps.map(polygon))
-            default: throw Failure(offset: offset, message: "coordonnées de \(type.name) mal imbriquées")
+            switch key {
+            case .type:
+                guard cur == B_QUOTE else { throw fail("« type » doit être une chaîne") }
+                let (s, e, esc) = try rawString()
+                type = geoType(s, e, esc)
+            case .coordinates:
+                guard cur == B_LBRACKET else { throw fail("« coordinates » doit être un tableau") }
+                coordinates = try coords(level: 0)
+            case .geometries:
+                guard cur == B_LBRACKET else { throw fail("« geometries » doit être un tableau") }
+                geometries = try geometryArray(depth: depth)
+            case .geometry, .properties, .features:
+                throw Failure(offset: start, message: "une géométrie ne doit pas avoir de membre « \(key) »")
+            case .id, .crs, .bbox, .other:
+                _ = try value(depth: depth + 1)
             }
+            ws()
+            if cur == B_COMMA { i += 1; continue }
+            if cur == B_RBRACE { i += 1; break }
+            throw fail(i < end ? "« , » ou « } » attendu" : "fin de fichier inattendue dans un objet")
+        }
+        guard let type else { throw Failure(offset: start, message: "géométrie sans membre « type »") }
+        guard type.isGeometry else { throw Failure(offset: start, message: "type de géométrie attendu") }
+        return try FastParser.buildGeometry(type, coordinates: coordinates, geometries: geometries, offset: start)
+    }
+
+    /// At the `[` of `geometries`.
+    mutating func geometryArray(depth: Int) throws -> [Geometry] {
+        i += 1
+        var gs: [Geometry] = []
+        ws()
+        if cur == B_RBRACKET { i += 1; return gs }
+        while true {
+            if let g = try geometryObject(depth: depth + 1) { gs.append(g) }
+            ws()
+            if cur == B_COMMA { i += 1; continue }
+            if cur == B_RBRACKET { i += 1; return gs }
+            throw fail(i < end ? "« , » ou « ] » attendu" : "fin de fichier inattendue dans « geometries »")
+        }
+    }
+
+    /// A member name and its `:`; at the value after it.
+    @inline(__always) mutating func memberKey() throws -> Key {
+        let (ks, ke, escaped) = try rawString()
+        try expect(B_COLON, "« : »")
+        ws()
+        return escaped ? Key.match(string(ks, ke, escaped: true)) : Key.match(base + ks, ke - ks)
+    }
+
+    @inline(__always) mutating func idValue() throws -> PropertyValue {
+        switch cur {
+        case B_QUOTE:
+            let (s, e, esc) = try rawString()
+            return .string(string(s, e, escaped: esc))
+        case B_MINUS, B_ZERO...B_NINE: return .number(try number())
+        default: throw fail("« id » doit être une chaîne ou un nombre")
         }
     }
 
@@ -469,10 +602,7 @@ struct FastParser {
                 default: throw fail("« id » doit être une chaîne ou un nombre")
                 }
             case .geometry:
-                if try literalNull() { o.geometryValue = nil } else {
-                    var g = try object(depth: depth + 1)
-                    o.geometryValue = try g.geometryChecked()
-                }
+                if try !literalNull() { o.geometryValue = try geometryObject(depth: depth + 1) }
             case .properties:
                 if try literalNull() { break }
                 guard cur == B_LBRACE else { throw fail("« properties » doit être un objet ou null") }
@@ -482,20 +612,7 @@ struct FastParser {
                 o.coordinates = try coords(level: 0)
             case .geometries:
                 guard cur == B_LBRACKET else { throw fail("« geometries » doit être un tableau") }
-                i += 1
-                var gs: [Geometry] = []
-                ws()
-                if cur == B_RBRACKET { i += 1 } else {
-                    while true {
-                        var g = try object(depth: depth + 1)
-                        if let geom = try g.geometryChecked() { gs.append(geom) }
-                        ws()
-                        if cur == B_COMMA { i += 1; continue }
-                        if cur == B_RBRACKET { i += 1; break }
-                        throw fail(i < end ? "« , » ou « ] » attendu" : "fin de fichier inattendue dans « geometries »")
-                    }
-                }
-                o.geometries = gs
+                o.geometries = try geometryArray(depth: depth)
             case .features:
                 guard top else { _ = try value(depth: depth + 1); break }
                 guard cur == B_LBRACKET else { throw fail("« features » doit être un tableau") }
@@ -593,8 +710,7 @@ struct FastParser {
         if cur == B_RBRACKET { i += 1; return out }
         let start = i
         while true {
-            var o = try object(depth: 1)
-            out.append(try o.feature(index: out.count))
+            out.append(try featureObject(depth: 1, index: out.count))
             if out.count == 1000 {
                 // Reserve from the mean size so far: the array does not double past what the file holds.
                 let estimate = Int(Double(end - start) / Double(i - start) * 1000 * 1.02) + 16
@@ -640,8 +756,7 @@ struct FastParser {
                         p.releasedUpTo = starts[lo]
                         do {
                             for k in lo..<hi {
-                                var o = try p.object(depth: 1)
-                                (out + k).initialize(to: try o.feature(index: k))
+                                (out + k).initialize(to: try p.featureObject(depth: 1, index: k))
                                 doneBuf[c] += 1
                                 p.ws()
                                 guard p.cur == (k == n - 1 ? B_RBRACKET : B_COMMA) else {
@@ -1022,10 +1137,6 @@ struct FastParser {
     }
 }
 
-extension FastParser.GeoObject {
-    /// The geometry, checking the object is a geometry (not a Feature…).
-    mutating func geometryChecked() throws -> Geometry? { try geometry() }
-}
 
 @inline(__always) func hexValue(_ c: UInt8) -> UInt32? {
     switch c {
