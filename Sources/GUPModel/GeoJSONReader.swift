@@ -724,110 +724,151 @@ struct FastParser {
     }
 
     @inline(__always) mutating func releaseBehind() {
-        if let release, i - releasedUpTo >= 8 << 20 {
+        if let release, i - releasedUpTo >= 2 << 20 {
             release(releasedUpTo..<i)
             releasedUpTo = i
         }
     }
 
-    /// Finds each element's start with a structural scan, then parses the
-    /// elements on every core. Nil when the scan finds the array malformed
-    /// (the sequential parse then reports the error where it is).
+    /// Splits the array's bytes into chunks at likely element starts (a `{`
+    /// after a `,`, followed by a member name) and parses the chunks on every
+    /// core, each into its own region of one buffer. A chunk counts only if
+    /// the chunk before it, parsed from a verified start, ended exactly where
+    /// it began: so a wrong guess (a `, {"` inside a string) is never trusted;
+    /// it sends the whole array to the sequential parse. Nil in that case.
     mutating func parallelFeatureArray() throws -> [Feature]? {
-        guard let (starts, close) = scanArray(from: i + 1) else { return nil }
-        let n = starts.count
-        if n < 1000 { return nil }
+        var probe = self
+        probe.i += 1
+        probe.ws()
+        guard probe.i < end, probe.cur != B_RBRACKET else { return nil }
+        let first = probe.i
+        let span = end - first
         let workers = ProcessInfo.processInfo.activeProcessorCount
-        let chunks = min(n, workers * 8)
-        let per = (n + chunks - 1) / chunks
-        var failures = [Failure?](repeating: nil, count: chunks)
+        let minChunk = max(64, GeoJSONReader.parallelThreshold / 8)
+        let wanted = min(workers * 4, span / minChunk)
+        guard wanted >= 2 else { return nil }
+        var starts = [first]
+        for c in 1..<wanted {
+            guard let s = likelyElementStart(from: max(first + span / wanted * c, starts[starts.count - 1] + 1)) else { break }
+            starts.append(s)
+        }
+        let n = starts.count
+        guard n >= 2 else { return nil }
+        // A feature takes at least 50 bytes ({"type":"Feature","geometry":null,"properties":{}}),
+        // so a verified chunk never outgrows its region; untouched pages cost no memory.
+        var regionStart = [Int](repeating: 0, count: n + 1)
+        for c in 0..<n {
+            let bytes = (c + 1 < n ? starts[c + 1] : end) - starts[c]
+            regionStart[c + 1] = regionStart[c] + bytes / 50 + 2
+        }
+        enum Status { case limit, closed, overflow, failed }
+        var status = [Status](repeating: .failed, count: n)
+        var endPos = [Int](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: n)
+        var failures = [Failure?](repeating: nil, count: n)
+        struct Fallback: Error {}
         let me = self
-        let features = try [Feature](unsafeUninitializedCapacity: n) { buf, count in
-            let out = buf.baseAddress!
-            var done = [Int](repeating: 0, count: chunks)
-            failures.withUnsafeMutableBufferPointer { fails in
-                done.withUnsafeMutableBufferPointer { doneBuf in
-                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        do {
+            let features = try [Feature](unsafeUninitializedCapacity: regionStart[n]) { buf, count in
+                let out = buf.baseAddress!
+                status.withUnsafeMutableBufferPointer { statusBuf in
+                endPos.withUnsafeMutableBufferPointer { endBuf in
+                counts.withUnsafeMutableBufferPointer { countBuf in
+                failures.withUnsafeMutableBufferPointer { failBuf in
+                    DispatchQueue.concurrentPerform(iterations: n) { c in
                         var p = me
                         p.parallel = false
-                        let lo = c * per, hi = min(n, lo + per)
-                        guard lo < hi else { return }
-                        p.i = starts[lo]
-                        p.releasedUpTo = starts[lo]
+                        p.i = starts[c]
+                        p.releasedUpTo = starts[c]
+                        let limit = c + 1 < n ? starts[c + 1] : Int.max
+                        let region = out + regionStart[c]
+                        let capacity = regionStart[c + 1] - regionStart[c]
+                        var k = 0
                         do {
-                            for k in lo..<hi {
-                                (out + k).initialize(to: try p.featureObject(depth: 1, index: k))
-                                doneBuf[c] += 1
+                            while true {
+                                guard k < capacity else { statusBuf[c] = .overflow; break }
+                                (region + k).initialize(to: try p.featureObject(depth: 1, index: 0))
+                                k += 1
                                 p.ws()
-                                guard p.cur == (k == n - 1 ? B_RBRACKET : B_COMMA) else {
-                                    throw p.fail(k == n - 1 ? "« ] » attendu" : "« , » ou « ] » attendu entre les entités")
+                                if p.cur == B_COMMA {
+                                    p.i += 1
+                                    p.ws()
+                                    p.releaseBehind()
+                                    if p.i >= limit { statusBuf[c] = .limit; break }
+                                    continue
                                 }
-                                p.i += 1
-                                p.releaseBehind()
+                                if p.cur == B_RBRACKET { statusBuf[c] = .closed; break }
+                                throw p.fail(p.i < p.end ? "« , » ou « ] » attendu entre les entités" : "fin de fichier inattendue dans « features »")
                             }
                         } catch let f as Failure {
-                            fails[c] = f
+                            failBuf[c] = f
+                            statusBuf[c] = .failed
                         } catch {
-                            fails[c] = Failure(offset: p.i, message: "\(error)")
+                            failBuf[c] = Failure(offset: p.i, message: "\(error)")
+                            statusBuf[c] = .failed
                         }
+                        endBuf[c] = p.i
+                        countBuf[c] = k
                     }
+                }}}}
+                func discardAll() {
+                    for c in 0..<n { (out + regionStart[c]).deinitialize(count: counts[c]) }
+                    count = 0
                 }
+                // Verify the chain of chunks in order.
+                var last = -1
+                for c in 0..<n {
+                    if c > 0 && !(status[c - 1] == .limit && endPos[c - 1] == starts[c]) { discardAll(); throw Fallback() }
+                    switch status[c] {
+                    case .failed: discardAll(); throw failures[c]!
+                    case .overflow: discardAll(); throw Fallback()
+                    case .closed: last = c
+                    case .limit: break
+                    }
+                    if last >= 0 { break }
+                }
+                guard last >= 0 else { discardAll(); throw Fallback() }
+                // Chunks after the closing bracket were guesses beyond the array.
+                for c in (last + 1)..<n { (out + regionStart[c]).deinitialize(count: counts[c]) }
+                // Vacated memory goes back to the system as soon as it is vacated (it is
+                // uninitialized memory of this buffer; it reads as zeros if touched again),
+                // so compacting never holds two copies.
+                let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+                func giveBack(_ from: UnsafeMutablePointer<Feature>, _ to: UnsafeMutablePointer<Feature>) {
+                    let lo = (Int(bitPattern: from) + page - 1) / page * page
+                    let hi = Int(bitPattern: to) / page * page
+                    if hi > lo { _ = madvise(UnsafeMutableRawPointer(bitPattern: lo), hi - lo, Int32(MADV_DONTNEED)) }
+                }
+                var cursor = counts[0]
+                for c in 1...max(1, last) where c <= last {
+                    let src = out + regionStart[c]
+                    (out + cursor).moveInitialize(from: src, count: counts[c])
+                    cursor += counts[c]
+                    giveBack(max(src, out + cursor), src + counts[c])
+                }
+                for k in 0..<cursor { out[k].index = k }
+                count = cursor
+                giveBack(out + cursor, out + regionStart[n])
             }
-            if failures.contains(where: { $0 != nil }) {
-                for c in 0..<chunks { (out + c * per).deinitialize(count: done[c]) }
-                count = 0
-                throw failures.first { $0 != nil }!!
-            }
-            count = n
+            i = endPos[(0..<n).first { status[$0] == .closed }!] + 1
+            return features
+        } catch is Fallback {
+            return nil
         }
-        i = close + 1
-        return features
     }
 
-    /// Element starts of the array whose content starts at `from`, and the
-    /// offset of its closing `]`.
-    func scanArray(from: Int) -> ([Int], Int)? {
-        var starts: [Int] = []
-        var depth = 0
+    /// The next `{` after `from` that follows a `,` and precedes a member name.
+    func likelyElementStart(from: Int) -> Int? {
         var k = from
-        var expectStart = true
-        let release = self.release
-        var releasedTo = from
         while k < end {
-            let c = base[k]
-            if c == B_QUOTE {
-                if expectStart && depth == 0 { starts.append(k); expectStart = false }
-                k += 1
-                while k < end {
-                    let d = base[k]
-                    if d == B_QUOTE { break }
-                    k += d == B_BACKSLASH ? 2 : 1
-                }
-                k += 1
-                continue
-            }
-            switch c {
-            case 0x20, 0x0A, 0x0D, 0x09: break
-            case B_LBRACE, B_LBRACKET:
-                if expectStart && depth == 0 { starts.append(k); expectStart = false }
-                depth += 1
-            case B_RBRACE, B_RBRACKET:
-                if depth == 0 {
-                    guard c == B_RBRACKET, !expectStart || starts.isEmpty else { return nil }
-                    if let release { release(releasedTo..<k) }
-                    return (starts, k)
-                }
-                depth -= 1
-            case B_COMMA:
-                if depth == 0 {
-                    if expectStart { return nil }
-                    expectStart = true
-                    if let release, k - releasedTo >= 16 << 20 { release(releasedTo..<k); releasedTo = k }
-                }
-            default:
-                if expectStart && depth == 0 { starts.append(k); expectStart = false }
-            }
-            k += 1
+            guard let q = memchr(base + k, Int32(B_LBRACE), end - k) else { return nil }
+            let at = UnsafeRawPointer(q).assumingMemoryBound(to: UInt8.self) - base
+            var b = at - 1
+            while b >= 0, base[b] == 0x20 || base[b] == 0x0A || base[b] == 0x0D || base[b] == 0x09 { b -= 1 }
+            var f = at + 1
+            while f < end, base[f] == 0x20 || base[f] == 0x0A || base[f] == 0x0D || base[f] == 0x09 { f += 1 }
+            if b >= 0, base[b] == B_COMMA, f < end, base[f] == B_QUOTE { return at }
+            k = at + 1
         }
         return nil
     }
