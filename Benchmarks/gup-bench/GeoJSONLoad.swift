@@ -27,6 +27,9 @@ func geoJSONLoadBenchmark(_ args: [String]) throws {
         for f in layer!.features { positions += f.geometry?.positionCount ?? 0 }
         print(String(format: "  %@ : %.1f Mo, %d entités, %d positions : %.2f s, %.0f Mo/s (cible ≥ %.0f) ; temps CPU %.2f s, %.0f Mo/s par seconde CPU ; mémoire max %.0f Mio = %.2f × le fichier (avant : %.0f Mio)",
                      file, mb, layer!.count, positions, t, mb / t, target, cpu, mb / cpu, peak, peak * 1.048576 / mb, before))
+        var written = 0
+        let tw = seconds { written = GeoJSONWriter().render(layer!.features).utf8.count }
+        print(String(format: "    écriture GeoJSON (7 décimales) : %.1f Mo en %.2f s, %.0f Mo/s", Double(written) / 1e6, tw, Double(written) / 1e6 / tw))
         layer = nil
     }
     guard !args.contains("--sans-reference") else { return }

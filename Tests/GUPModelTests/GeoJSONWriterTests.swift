@@ -84,3 +84,29 @@ final class CSVWriterTests: XCTestCase {
         XCTAssertEqual(PropertyValue.string(t.rows[0][1]).number, 12.35)
     }
 }
+
+final class CoordinateFormatTests: XCTestCase {
+    /// The fast formatter agrees with printf's correctly rounded `%.*f`.
+    func testCoordinateMatchesPrintf() {
+        func printf(_ d: Double, _ p: Int) -> String {
+            var t = String(format: "%.\(p)f", d)
+            if t.contains(".") {
+                while t.hasSuffix("0") { t.removeLast() }
+                if t.hasSuffix(".") { t.removeLast() }
+            }
+            return t == "-0" ? "0" : t
+        }
+        var values: [Double] = [0, -0.0, 0.15, 0.25, 1.00000005, 44.99999995, -0.00000001, 2.123456789, 652000.125, 6862000.005, 1e-12, 123456789.123456789, -179.99999999, 1e20]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20000 {
+            values.append(Double.random(in: -180...180, using: &rng))
+            values.append((Double(Int.random(in: -1_800_000_000...1_800_000_000, using: &rng)) + 0.5) / 1e7)
+            values.append(Double.random(in: 0...1_300_000, using: &rng).rounded() / 100)
+        }
+        for d in values {
+            for p in [0, 2, 3, 7] {
+                XCTAssertEqual(GeoJSONWriter.coordinate(d, p), printf(d, p), "\(d) \(p)")
+            }
+        }
+    }
+}
