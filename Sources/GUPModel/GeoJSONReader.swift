@@ -117,7 +117,8 @@ public enum GeoJSONReader {
 public final class MappedFile: @unchecked Sendable {
     private let base: UnsafeMutableRawPointer?
     private let count: Int
-    private let fallback: Data?
+    /// Owned copy of a special file's content (not mapped).
+    private let fallback: UnsafeMutableRawPointer?
 
     public init(path: String) throws {
         let fd = open(path, O_RDONLY)
@@ -144,20 +145,24 @@ public final class MappedFile: @unchecked Sendable {
             // A pipe or a device: read it whole.
             let h = FileHandle(fileDescriptor: dup(fd), closeOnDealloc: true)
             let d = (try? h.readToEnd()) ?? Data()
-            fallback = d
             count = d.count
             base = nil
+            if d.isEmpty { fallback = nil } else {
+                let copy = UnsafeMutableRawPointer.allocate(byteCount: d.count, alignment: 16)
+                d.copyBytes(to: copy.assumingMemoryBound(to: UInt8.self), count: d.count)
+                fallback = copy
+            }
         }
     }
 
-    deinit { if let base { munmap(base, count) } }
+    deinit {
+        if let base { munmap(base, count) }
+        fallback?.deallocate()
+    }
 
     public var bytes: UnsafeBufferPointer<UInt8> {
         if let base { return UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count) }
-        if let fallback, !fallback.isEmpty {
-            // Data is kept alive by self; its storage does not move.
-            return fallback.withUnsafeBytes { UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count) }
-        }
+        if let fallback { return UnsafeBufferPointer(start: fallback.assumingMemoryBound(to: UInt8.self), count: count) }
         return UnsafeBufferPointer(start: nil, count: 0)
     }
 
