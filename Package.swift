@@ -42,7 +42,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "gup-bench", dependencies: ["GUPKit"], path: "Benchmarks/gup-bench"),
-        .testTarget(name: "GUPModelTests", dependencies: ["GUPModel"]),
+        .testTarget(name: "GUPModelTests", dependencies: ["GUPModel"], exclude: ["Fixtures"]),
         .testTarget(name: "GUPTopologyTests", dependencies: ["GUPTopology", "GUPModel", "GUPProjection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GUPProjectionTests", dependencies: ["GUPProjection", "GUPModel"]),
         .testTarget(name: "GupCLITests", dependencies: ["gup"]),

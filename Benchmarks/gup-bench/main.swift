@@ -9,6 +9,7 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "densites": densitiesBenchmark, "points-chauds": hotspotsBenchmark,
     "nettoyage": cleaningBenchmark,
     "domanialite": tenureBenchmark,
+    "chargement": geoJSONLoadBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

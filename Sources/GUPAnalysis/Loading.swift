@@ -69,17 +69,8 @@ public enum Loader {
         guard FileManager.default.fileExists(atPath: path) else {
             throw GUPError.input(file: path, "fichier introuvable")
         }
-        if let declaredCRS {
-            // Read without the lon/lat range check, then apply the CRS unless the file declares one.
-            let data = FileManager.default.contents(atPath: path) ?? Data()
-            let hasCRS = data.range(of: Data("\"crs\"".utf8)) != nil
-            var l = try GeoJSONReader.read(data: data, source: path,
-                                           name: name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
-                                           checkLonLat: hasCRS)
-            if !hasCRS { l.crs = declaredCRS }
-            return l
-        }
-        return try GeoJSONReader.read(path: path, name: name)
+        // A file's own `crs` member wins; `declaredCRS` applies to files without one.
+        return try GeoJSONReader.read(path: path, name: name, defaultCRS: declaredCRS)
     }
 
     /// Brings a layer into the working CRS, repairs invalid polygons

@@ -92,8 +92,44 @@ public struct GeoJSONWriter: Sendable {
         return (a > 0) == counterClockwise || a == 0 ? r : r.reversed()
     }
 
-    /// A coordinate with at most `precision` decimals, trailing zeros removed.
+    /// A coordinate with at most `precision` decimals, trailing zeros removed
+    /// (correctly rounded, as `%.*f` would; `-0` is written `0`).
     public static func coordinate(_ d: Double, _ precision: Int) -> String {
+        // Fast path: scale to an integer when that is exact enough to decide the
+        // rounding; near a tie, or out of range, let printf decide.
+        if precision >= 0, precision <= 15, d.isFinite {
+            let scale = pow10Table[precision]
+            let scaled = abs(d) * scale
+            if scaled < 9.0e15 {
+                let frac = scaled - scaled.rounded(.down)
+                if abs(frac - 0.5) > 1e-6 {
+                    var n = UInt64(scaled.rounded())
+                    if n == 0 { return "0" }
+                    // Digits right to left into a small buffer, trailing fraction zeros dropped.
+                    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buf in
+                        var k = 40
+                        var place = 0
+                        var significant = false
+                        while n > 0 || place <= precision {
+                            let digit = UInt8(n % 10)
+                            n /= 10
+                            if place < precision {
+                                if digit != 0 || significant {
+                                    significant = true
+                                    k -= 1; buf[k] = 0x30 + digit
+                                }
+                            } else {
+                                if place == precision && significant { k -= 1; buf[k] = 0x2E }
+                                k -= 1; buf[k] = 0x30 + digit
+                            }
+                            place += 1
+                        }
+                        if d < 0 { k -= 1; buf[k] = 0x2D }
+                        return String(decoding: UnsafeBufferPointer(rebasing: buf[k..<40]), as: UTF8.self)
+                    }
+                }
+            }
+        }
         var t = String(format: "%.\(precision)f", d)
         if t.contains(".") {
             while t.hasSuffix("0") { t.removeLast() }
@@ -102,6 +138,7 @@ public struct GeoJSONWriter: Sendable {
         if t == "-0" { t = "0" }
         return t
     }
+    private static let pow10Table: [Double] = (0...15).map { k in (0..<k).reduce(1.0) { a, _ in a * 10 } }
 
     public static func writeValue(_ v: PropertyValue, into s: inout String) {
         switch v {
@@ -124,6 +161,12 @@ public struct GeoJSONWriter: Sendable {
     }
 
     public static func writeString(_ t: String, into s: inout String) {
+        if t.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+            s += "\""
+            s += t
+            s += "\""
+            return
+        }
         s += "\""
         for u in t.unicodeScalars {
             switch u {

@@ -1,5 +1,5 @@
 /// A JSON-typed property value, as GeoJSON properties carry them.
-public indirect enum PropertyValue: Hashable, Sendable {
+public enum PropertyValue: Hashable, Sendable {
     case string(String)
     case number(Double)
     case bool(Bool)

@@ -19,6 +19,7 @@ struct Gup: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             DossierCommand.self,
+            Verifier.self,
             Resume.self,
             Domanialite.self,
             Densites.self,

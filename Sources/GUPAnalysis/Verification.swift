@@ -1,0 +1,119 @@
+import Foundation
+import GUPModel
+import GUPTopology
+
+/// The outcome of `GeoJSONVerifier.verify` on one file.
+public struct VerificationReport: Sendable {
+    public var path: String
+    /// Set when the file could not be read at all (exit status 2).
+    public var unreadable: String?
+    /// Structural (RFC 7946) and geometric (GEOS) problems, in file order,
+    /// with line:column and JSON pointer.
+    public var issues: [GeoJSONIssue]
+    public var errorCount: Int
+    public var warningCount: Int
+    public var featureCount: Int
+    /// Features whose geometry GEOS finds invalid.
+    public var invalidGeometryCount: Int
+
+    /// 0 valid (warnings allowed), 1 errors, 2 unreadable.
+    public var exitStatus: Int32 { unreadable != nil ? 2 : errorCount > 0 ? 1 : 0 }
+
+    /// « fichier : valide (105 entités, 2 avertissements) ».
+    public var summary: String {
+        if let unreadable { return "\(path) : illisible (\(unreadable))" }
+        let f = "\(featureCount) entité\(featureCount > 1 ? "s" : "")"
+        let w = warningCount > 0 ? ", \(warningCount) avertissement\(warningCount > 1 ? "s" : "")" : ""
+        if errorCount == 0 { return "\(path) : valide (\(f)\(w))" }
+        let g = invalidGeometryCount > 0 ? " dont \(invalidGeometryCount) géométrie\(invalidGeometryCount > 1 ? "s" : "") invalide\(invalidGeometryCount > 1 ? "s" : "") (GEOS)" : ""
+        return "\(path) : \(errorCount) erreur\(errorCount > 1 ? "s" : "")\(g)\(w) (\(f))"
+    }
+}
+
+/// `gup verifier`: strict RFC 7946 validation of a GeoJSON file, then
+/// geometric validity of each feature through GEOS.
+public enum GeoJSONVerifier {
+    /// - Parameters:
+    ///   - declaredCRS: the CRS of a file that declares none (then its
+    ///     coordinates are not checked against lon/lat ranges).
+    ///   - maxIssues: issues kept in detail (all are counted).
+    public static func verify(path: String, declaredCRS: CRS? = nil, maxIssues: Int = 200) -> VerificationReport {
+        var report = VerificationReport(path: path, unreadable: nil, issues: [], errorCount: 0, warningCount: 0,
+                                        featureCount: 0, invalidGeometryCount: 0)
+        let file: MappedFile
+        do { file = try MappedFile(path: path) } catch {
+            report.unreadable = (error as? GUPError)?.message.replacingOccurrences(of: "\(path) : ", with: "") ?? "\(error)"
+            return report
+        }
+        return withExtendedLifetime(file) {
+            let bytes = file.bytes
+            let v = GeoJSONValidator.validate(bytes: bytes, maxIssues: maxIssues, checkLonLat: declaredCRS == nil)
+            report.issues = v.issues
+            report.errorCount = v.errorCount
+            report.warningCount = v.warningCount
+            report.featureCount = v.featureCount
+            guard v.isValid else { return report }
+            // Geometric validity, only on structurally valid files.
+            let layer: Layer
+            do {
+                let raw = UnsafeMutableRawPointer(mutating: UnsafeRawPointer(bytes.baseAddress!))
+                layer = try GeoJSONReader.read(data: Data(bytesNoCopy: raw, count: bytes.count, deallocator: .none),
+                                               source: path, name: "verif", checkLonLat: false)
+            } catch {
+                report.errorCount += 1
+                report.issues.append(GeoJSONIssue(.error, offset: 0, pointer: "", "\(error)"))
+                return report
+            }
+            var problems = geometryProblems(layer.features)
+            for k in problems.indices {
+                let f = problems[k].feature
+                let (ptr, text) = v.geometryPointer(f)
+                let offset = f < v.geometryOffsets.count ? max(0, v.geometryOffsets[f]) : 0
+                var issue = GeoJSONIssue(.error, offset: offset, pointer: ptr,
+                                         "géométrie invalide (GEOS) : \(problems[k].problem)")
+                issue.text = text
+                problems[k].issue = issue
+            }
+            report.invalidGeometryCount = problems.count
+            report.errorCount += problems.count
+            let room = max(0, maxIssues - report.issues.count)
+            report.issues += problems.prefix(room).compactMap(\.issue)
+            GeoJSONValidator.locate(&report.issues, in: bytes)
+            return report
+        }
+    }
+
+    struct GeometryProblem {
+        var feature: Int
+        /// GEOS's reason in French, with its location.
+        var problem: String
+        var issue: GeoJSONIssue?
+    }
+
+    /// GEOS validity of every non-point geometry, on every core; in feature order.
+    static func geometryProblems(_ features: [Feature]) -> [GeometryProblem] {
+        let n = features.count
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        let chunk = max(64, n / (workers * 4) + 1)
+        let chunks = (n + chunk - 1) / chunk
+        var results = [[GeometryProblem]](repeating: [], count: chunks)
+        results.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var found: [GeometryProblem] = []
+                for k in (c * chunk)..<min(n, (c + 1) * chunk) {
+                    guard let g = features[k].geometry else { continue }
+                    if case .point = g { continue }
+                    if case .multiPoint = g { continue }
+                    do {
+                        let h = try GeometryHandle(g)
+                        if let p = try h.validityProblem() { found.append(GeometryProblem(feature: k, problem: p.french)) }
+                    } catch {
+                        found.append(GeometryProblem(feature: k, problem: "refusée par GEOS (\(error))"))
+                    }
+                }
+                out[c] = found
+            }
+        }
+        return results.flatMap { $0 }
+    }
+}
