@@ -89,11 +89,7 @@ struct Densites: ParsableCommand {
     @Option(name: .customLong("champ-logements"), help: "Champ du nombre de logements des résidences.")
     var champLogements: String?
 
-    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
-    var crs: String?
-
-    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
-    var crsSource: String?
+    @OptionGroup var crs: CRSOptions
 
     @Option(help: "Dossier de sortie.")
     var sortie: String
@@ -117,14 +113,12 @@ struct Densites: ParsableCommand {
             let p1 = try periode1.map { try DayRange.parsePeriod($0, option: "--periode-1") }
             let p2 = try periode2.map { try DayRange.parsePeriod($0, option: "--periode-2") }
 
-            let declared = try parseCRS(crsSource)
-            let zl = try Loader.read(path: zones, declaredCRS: declared)
-            let il = try Loader.read(path: incidents, declaredCRS: declared)
-            let rl = try residences.map { try Loader.read(path: $0, declaredCRS: declared) }
-            let working = try parseWorkingCRS(crs) ?? WorkingCRS.choose(for: [zl, il] + (rl.map { [$0] } ?? []))
-            reporter.info("Système de travail : \(working)")
-            let zw = try Loader.prepare(zl, to: working, expecting: .areal, reporter: reporter)
-            let iw = try Loader.prepare(il, to: working, expecting: .point, reporter: reporter)
+            let zl = try crs.read(zones)
+            let il = try crs.read(incidents)
+            let rl = try crs.read(residences)
+            let working = try crs.workingCRS(for: [zl, il, rl], reporter: reporter)
+            let zw = try crs.prepare(zl, to: working, expecting: .areal, reporter: reporter)
+            let iw = try crs.prepare(il, to: working, expecting: .point, reporter: reporter)
             let zoneSet = try ZoneSet.make(from: zw, nameField: champNom, reporter: reporter)
             let set = try IncidentSet.make(from: iw, categoryField: champCategorie, dateField: champDate,
                                            resolutionField: champResolution,
@@ -132,7 +126,7 @@ struct Densites: ParsableCommand {
             let zi = try ZoneIncidents(zones: zoneSet, incidents: set)
             let dwellings = try rl.map {
                 try ZoneDwellings.compute(zones: zoneSet,
-                                          residences: try Loader.prepare($0, to: working, expecting: .areal, reporter: reporter),
+                                          residences: try crs.prepare($0, to: working, expecting: .areal, reporter: reporter),
                                           dwellingsField: champLogements, reporter: reporter)
             }
             if zi.outsideAllZones > 0 {

@@ -72,11 +72,7 @@ struct Domanialite: ParsableCommand {
     @Option(name: .customLong("champ-categorie"), help: "Champ de la catégorie des signalements (par défaut : categorie, type, category).")
     var champCategorie: String?
 
-    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
-    var crs: String?
-
-    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
-    var crsSource: String?
+    @OptionGroup var crs: CRSOptions
 
     @Option(name: .customLong("seuil-chevauchement"), help: "Surface minimale (m²) d'un chevauchement signalé.")
     var seuilChevauchement: Double = 1
@@ -90,9 +86,8 @@ struct Domanialite: ParsableCommand {
             guard seuilChevauchement >= 0 else {
                 throw GUPError("--seuil-chevauchement : la surface doit être positive ou nulle (\(seuilChevauchement))")
             }
-            let declared = try parseCRS(crsSource)
-            let perimeterLayer = try Loader.read(path: perimetres, declaredCRS: declared)
-            var parcelLayer = try Loader.read(path: parcelles, declaredCRS: declared)
+            let perimeterLayer = try crs.read(perimetres)
+            var parcelLayer = try crs.read(parcelles)
             if let gestionnaires {
                 let table = try CSVTable.read(path: gestionnaires)
                 let (joined, report) = try parcelLayer.joining(table, key: cle)
@@ -104,12 +99,11 @@ struct Domanialite: ParsableCommand {
                     reporter.warning("\(parcelles) : \(report.missingKeyCount) parcelle(s) sans valeur de clé « \(cle) »")
                 }
             }
-            let incidentLayer = try incidents.map { try Loader.read(path: $0, declaredCRS: declared) }
-            let working = try parseWorkingCRS(crs) ?? WorkingCRS.choose(for: [perimeterLayer, parcelLayer])
-            reporter.info("Système de travail : \(working)")
-            let p = try Loader.prepare(perimeterLayer, to: working, expecting: .areal, reporter: reporter)
-            let d = try Loader.prepare(parcelLayer, to: working, expecting: .areal, reporter: reporter)
-            let i = try incidentLayer.map { try Loader.prepare($0, to: working, expecting: .point, reporter: reporter) }
+            let incidentLayer = try crs.read(incidents)
+            let working = try crs.workingCRS(for: [perimeterLayer, parcelLayer], reporter: reporter)
+            let p = try crs.prepare(perimeterLayer, to: working, expecting: .areal, reporter: reporter)
+            let d = try crs.prepare(parcelLayer, to: working, expecting: .areal, reporter: reporter)
+            let i = try crs.prepare(incidentLayer, to: working, expecting: .point, reporter: reporter)
             let options = TenureOptions(perimeterNameField: champNom, managerField: champGestionnaire,
                                         ownerField: champProprietaire, categoryField: champCategorie,
                                         overlapThreshold: seuilChevauchement)

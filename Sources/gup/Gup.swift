@@ -136,18 +136,3 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         throw ExitCode(1)
     }
 }
-
-/// Parses a `--crs` working CRS: it must be a projected CRS PROJ knows.
-func parseWorkingCRS(_ raw: String?) throws -> CRS? {
-    guard let c = try parseCRS(raw) else { return nil }
-    return try WorkingCRS.checkProjected(c)
-}
-
-/// Parses a CRS option value.
-func parseCRS(_ raw: String?) throws -> CRS? {
-    guard let raw else { return nil }
-    guard let c = CRS.parse(raw) else {
-        throw GUPError("--crs : système de coordonnées « \(raw) » non reconnu (exemple : EPSG:2154)")
-    }
-    return c
-}

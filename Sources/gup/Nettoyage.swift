@@ -65,11 +65,7 @@ struct Nettoyage: ParsableCommand {
     @Option(name: .customLong("champ-categorie"), help: "Champ des signalements donnant la catégorie (par défaut « categorie », « type »…).")
     var champCategorie: String?
 
-    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
-    var crs: String?
-
-    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
-    var crsSource: String?
+    @OptionGroup var crs: CRSOptions
 
     @Option(help: "Dossier de sortie (créé s'il n'existe pas).")
     var sortie: String
@@ -77,21 +73,19 @@ struct Nettoyage: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let reporter = TerminalReporter(verbose: true)
-            let declared = try parseCRS(crsSource)
-            let rawPerimeters = try Loader.read(path: perimetres, name: "périmètres", declaredCRS: declared)
-            let rawSectors = try Loader.read(path: secteurs, name: "secteurs", declaredCRS: declared)
-            let rawResidences = try residences.map { try Loader.read(path: $0, name: "résidences", declaredCRS: declared) }
-            let rawIncidents = try incidents.map { try Loader.read(path: $0, name: "signalements", declaredCRS: declared) }
+            let rawPerimeters = try crs.read(perimetres, name: "périmètres")
+            let rawSectors = try crs.read(secteurs, name: "secteurs")
+            let rawResidences = try crs.read(residences, name: "résidences")
+            let rawIncidents = try crs.read(incidents, name: "signalements")
             try requireField(champNom, in: rawPerimeters, option: "--champ-nom")
             try requireField(champIntervenant, in: rawSectors, option: "--champ-intervenant")
             try requireField(champFrequence, in: rawSectors, option: "--champ-frequence")
             if let rawIncidents { try requireField(champCategorie, in: rawIncidents, option: "--champ-categorie") }
-            let working = try parseWorkingCRS(crs) ?? WorkingCRS.choose(for: [rawPerimeters, rawSectors])
-            reporter.info("Système de travail : \(working)")
-            let p = try Loader.prepare(rawPerimeters, to: working, expecting: .areal, reporter: reporter)
-            let s = try Loader.prepare(rawSectors, to: working, expecting: .areal, reporter: reporter)
-            let r = try rawResidences.map { try Loader.prepare($0, to: working, expecting: .areal, reporter: reporter) }
-            let i = try rawIncidents.map { try Loader.prepare($0, to: working, expecting: .point, reporter: reporter) }
+            let working = try crs.workingCRS(for: [rawPerimeters, rawSectors], reporter: reporter)
+            let p = try crs.prepare(rawPerimeters, to: working, expecting: .areal, reporter: reporter)
+            let s = try crs.prepare(rawSectors, to: working, expecting: .areal, reporter: reporter)
+            let r = try crs.prepare(rawResidences, to: working, expecting: .areal, reporter: reporter)
+            let i = try crs.prepare(rawIncidents, to: working, expecting: .point, reporter: reporter)
             var fields = CleaningFields()
             if let champNom { fields.perimeterName = [champNom] }
             if let champIntervenant { fields.cleaner = [champIntervenant] }

@@ -68,21 +68,18 @@ struct PlanMasse: ParsableCommand {
     @OptionGroup var page: PlanPageOptions
 
     func run() throws {
-        try runReportingErrors {
-            let reporter = TerminalReporter(verbose: false)
-            let options = try page.planOptions()
+        try page.drawAndWrite { options, reporter in
             if domanialite != nil && parcelles != nil {
                 throw GUPError("--domanialite et --parcelles désignent la même couche : n'en donnez qu'une")
             }
             if chaleur && incidents == nil { throw GUPError("--chaleur exige --incidents") }
             guard maille > 0 else { throw GUPError("--maille doit être positive (reçu \(maille))") }
-            let declared = try parseCRS(page.crsSource)
-            let p = try Loader.read(path: perimetres, declaredCRS: declared)
-            let working = try page.workingCRS(for: [p])
+            let p = try page.crs.read(perimetres)
+            let working = try page.crs.workingCRS(for: [p], reporter: reporter)
             func load(_ path: String?, _ e: GeometryExpectation) throws -> WorkingLayer? {
-                try path.map { try Loader.load(path: $0, declaredCRS: declared, working: working, expecting: e, reporter: reporter) }
+                try page.crs.load(path, working: working, expecting: e, reporter: reporter)
             }
-            let wp = try Loader.prepare(p, to: working, expecting: .areal, reporter: reporter)
+            let wp = try page.crs.prepare(p, to: working, expecting: .areal, reporter: reporter)
             var layers = Plans.SiteLayers(tenure: try load(domanialite ?? parcelles, .areal),
                                           residences: try load(residences, .areal),
                                           sectors: try load(secteurs, .areal),
@@ -97,9 +94,7 @@ struct PlanMasse: ParsableCommand {
                     layers.heat = try KernelDensity.quartic(points: i.points, radius: rayon, cellSize: maille, extent: ext)
                 }
             }
-            let plan = try Plans.site(perimeters: wp, quartier: quartier, layers: layers, commune: page.commune, options: options, reporter: reporter)
-            try PlanRenderer.write(plan, to: page.sortie)
-            page.report(plan)
+            return try Plans.site(perimeters: wp, quartier: quartier, layers: layers, commune: page.commune, options: options, reporter: reporter)
         }
     }
 }
@@ -138,20 +133,15 @@ struct PlanAvantApres: ParsableCommand {
     @OptionGroup var page: PlanPageOptions
 
     func run() throws {
-        try runReportingErrors {
-            let reporter = TerminalReporter(verbose: false)
-            let options = try page.planOptions()
-            let declared = try parseCRS(page.crsSource)
-            let p = try Loader.read(path: perimetres, declaredCRS: declared)
-            let working = try page.workingCRS(for: [p])
-            let wp = try Loader.prepare(p, to: working, expecting: .areal, reporter: reporter)
-            let a = try Loader.load(path: avant, declaredCRS: declared, working: working, expecting: .areal, reporter: reporter)
-            let b = try Loader.load(path: apres, declaredCRS: declared, working: working, expecting: .areal, reporter: reporter)
-            let r = try residences.map { try Loader.load(path: $0, declaredCRS: declared, working: working, expecting: .areal, reporter: reporter) }
-            let plan = try Plans.beforeAfter(perimeters: wp, quartier: quartier, before: a, after: b, residences: r, commune: page.commune,
-                                             options: options, reporter: reporter)
-            try PlanRenderer.write(plan, to: page.sortie)
-            page.report(plan)
+        try page.drawAndWrite { options, reporter in
+            let p = try page.crs.read(perimetres)
+            let working = try page.crs.workingCRS(for: [p], reporter: reporter)
+            let wp = try page.crs.prepare(p, to: working, expecting: .areal, reporter: reporter)
+            let a = try page.crs.load(avant, working: working, expecting: .areal, reporter: reporter)
+            let b = try page.crs.load(apres, working: working, expecting: .areal, reporter: reporter)
+            let r = try page.crs.load(residences, working: working, expecting: .areal, reporter: reporter)
+            return try Plans.beforeAfter(perimeters: wp, quartier: quartier, before: a, after: b, residences: r, commune: page.commune,
+                                         options: options, reporter: reporter)
         }
     }
 }

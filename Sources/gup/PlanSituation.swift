@@ -13,11 +13,7 @@ struct PlanPageOptions: ParsableArguments {
     @Option(help: "Dénominateur d'échelle N (plan au 1/N). Par défaut la plus petite échelle standard où le sujet tient dans le cadre.")
     var echelle: Int?
 
-    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
-    var crs: String?
-
-    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
-    var crsSource: String?
+    @OptionGroup var crs: CRSOptions
 
     @Option(help: "Date imprimée dans le cartouche (par défaut : aujourd'hui, JJ/MM/AAAA).")
     var date: String?
@@ -45,9 +41,16 @@ struct PlanPageOptions: ParsableArguments {
         return PlanOptions(page: Page(format: f, orientation: o), scale: echelle, date: date ?? Cartouche.today(), sources: sources)
     }
 
-    /// Reads the given files, chooses the working CRS from them (or --crs).
-    func workingCRS(for layers: [Layer]) throws -> CRS {
-        try parseWorkingCRS(crs) ?? WorkingCRS.choose(for: layers)
+    /// The body of a plan command: checks the page options, draws the plan
+    /// (`draw` reads the layers through `crs`), writes the SVG atomically to
+    /// --sortie and prints its summary; library errors exit 1 in French.
+    func drawAndWrite(_ draw: (PlanOptions, Reporter) throws -> RenderedPlan) throws {
+        try runReportingErrors {
+            let reporter = TerminalReporter(verbose: false)
+            let plan = try draw(try planOptions(), reporter)
+            try PlanRenderer.write(plan, to: sortie)
+            report(plan)
+        }
     }
 
     func report(_ plan: RenderedPlan) {
@@ -91,18 +94,13 @@ struct PlanSituation: ParsableCommand {
     @OptionGroup var page: PlanPageOptions
 
     func run() throws {
-        try runReportingErrors {
-            let reporter = TerminalReporter(verbose: false)
-            let options = try page.planOptions()
-            let declared = try parseCRS(page.crsSource)
-            let p = try Loader.read(path: perimetres, declaredCRS: declared)
-            let c = try contexte.map { try Loader.read(path: $0, declaredCRS: declared) }
-            let working = try page.workingCRS(for: [p])
-            let wp = try Loader.prepare(p, to: working, expecting: .areal, reporter: reporter)
-            let wc = try c.map { try Loader.prepare($0, to: working, expecting: .areal, reporter: reporter) }
-            let plan = try Plans.situation(perimeters: wp, quartier: quartier, context: wc, options: options, reporter: reporter)
-            try PlanRenderer.write(plan, to: page.sortie)
-            page.report(plan)
+        try page.drawAndWrite { options, reporter in
+            let p = try page.crs.read(perimetres)
+            let c = try page.crs.read(contexte)
+            let working = try page.crs.workingCRS(for: [p], reporter: reporter)
+            let wp = try page.crs.prepare(p, to: working, expecting: .areal, reporter: reporter)
+            let wc = try page.crs.prepare(c, to: working, expecting: .areal, reporter: reporter)
+            return try Plans.situation(perimeters: wp, quartier: quartier, context: wc, options: options, reporter: reporter)
         }
     }
 }

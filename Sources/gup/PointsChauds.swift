@@ -62,11 +62,7 @@ struct PointsChauds: ParsableCommand {
     @Option(name: .customLong("champ-categorie"), help: "Champ de la catégorie des signalements.")
     var champCategorie: String?
 
-    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
-    var crs: String?
-
-    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
-    var crsSource: String?
+    @OptionGroup var crs: CRSOptions
 
     @Option(help: "Dossier de sortie.")
     var sortie: String
@@ -76,13 +72,11 @@ struct PointsChauds: ParsableCommand {
             guard cellule > 0, cellule.isFinite else { throw GUPError("--cellule : attendu un nombre de mètres positif (reçu \(cellule))") }
             guard rayon > 0, rayon.isFinite else { throw GUPError("--rayon : attendu un nombre de mètres positif (reçu \(rayon))") }
             let reporter = TerminalReporter()
-            let declared = try parseCRS(crsSource)
-            let zl = try Loader.read(path: zones, declaredCRS: declared)
-            let il = try Loader.read(path: incidents, declaredCRS: declared)
-            let working = try parseWorkingCRS(crs) ?? WorkingCRS.choose(for: [zl, il])
-            reporter.info("Système de travail : \(working)")
-            let zw = try Loader.prepare(zl, to: working, expecting: .areal, reporter: reporter)
-            let iw = try Loader.prepare(il, to: working, expecting: .point, reporter: reporter)
+            let zl = try crs.read(zones)
+            let il = try crs.read(incidents)
+            let working = try crs.workingCRS(for: [zl, il], reporter: reporter)
+            let zw = try crs.prepare(zl, to: working, expecting: .areal, reporter: reporter)
+            let iw = try crs.prepare(il, to: working, expecting: .point, reporter: reporter)
             let set = try IncidentSet.make(from: iw, categoryField: champCategorie, readDates: false, reporter: reporter)
             let grid = try Hotspots.analyse(zones: zw.shapes, points: set.points, cellSize: cellule)
             if grid.outside > 0 {

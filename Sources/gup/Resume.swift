@@ -21,24 +21,19 @@ struct Resume: ParsableCommand {
     @Argument(help: "Fichiers GeoJSON à résumer.")
     var fichiers: [String]
 
-    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
-    var crs: String?
-
-    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
-    var crsSource: String?
+    @OptionGroup var crs: CRSOptions
 
     func run() throws {
         try runReportingErrors {
             let reporter = TerminalReporter(verbose: false)
-            let declared = try parseCRS(crsSource)
-            let layers = try fichiers.map { try Loader.read(path: $0, declaredCRS: declared) }
-            let working = try parseWorkingCRS(crs) ?? WorkingCRS.choose(for: layers)
+            let layers = try crs.read(all: fichiers)
+            let working = try crs.workingCRS(for: layers)
             print("Système de travail : \(working)")
             for l in layers {
                 var types: [String: Int] = [:]
                 for f in l.features { types[f.geometry?.typeName ?? "null", default: 0] += 1 }
                 let areal = l.features.contains { $0.geometry?.isAreal == true }
-                let w = try Loader.prepare(l, to: working, expecting: areal ? .areal : .any, reporter: reporter)
+                let w = try crs.prepare(l, to: working, expecting: areal ? .areal : .any, reporter: reporter)
                 print("")
                 print("\(l.name) (\(l.source))")
                 print("  système source : \(l.crs)")

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import GUPKit
+
+/// The two CRS options every analysis and plan command takes (`--crs`, the
+/// working CRS; `--crs-source`, the CRS of files declaring none), and the
+/// reading, working-CRS choice and preparation that go with them.
+///
+/// Used via `@OptionGroup var crs: CRSOptions`; the options appear in the
+/// command's help where the group is declared.
+struct CRSOptions: ParsableArguments {
+    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
+    var crs: String?
+
+    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
+    var crsSource: String?
+
+    /// `--crs-source`, parsed (nil: files without a CRS are WGS 84).
+    func declaredCRS() throws -> CRS? {
+        try Self.parse(crsSource)
+    }
+
+    /// `--crs`, parsed and checked to be a projected CRS PROJ knows (nil: not given).
+    func overrideCRS() throws -> CRS? {
+        guard let c = try Self.parse(crs) else { return nil }
+        return try WorkingCRS.checkProjected(c)
+    }
+
+    /// Reads a GeoJSON file, applying `--crs-source` if it declares no CRS.
+    func read(_ path: String, name: String? = nil) throws -> Layer {
+        try Loader.read(path: path, name: name, declaredCRS: declaredCRS())
+    }
+
+    /// Reads several files, `--crs-source` parsed once.
+    func read(all paths: [String]) throws -> [Layer] {
+        let declared = try declaredCRS()
+        return try paths.map { try Loader.read(path: $0, declaredCRS: declared) }
+    }
+
+    /// Reads an optional file (nil when the option was not given).
+    func read(_ path: String?, name: String? = nil) throws -> Layer? {
+        try path.map { try read($0, name: name) }
+    }
+
+    /// The working CRS: `--crs` (which must be projected) or, without it,
+    /// the CRS chosen from the extent of the given layers (nil ones are
+    /// ignored). Reported as « Système de travail : … » through `reporter`.
+    func workingCRS(for layers: [Layer?], reporter: Reporter = SilentReporter()) throws -> CRS {
+        let working = try overrideCRS() ?? WorkingCRS.choose(for: layers.compactMap { $0 })
+        reporter.info("Système de travail : \(working)")
+        return working
+    }
+
+    /// Brings a layer read with `read` into the working CRS (see `Loader.prepare`).
+    func prepare(_ layer: Layer, to working: CRS, expecting: GeometryExpectation, reporter: Reporter) throws -> WorkingLayer {
+        try Loader.prepare(layer, to: working, expecting: expecting, reporter: reporter)
+    }
+
+    /// Prepares an optional layer.
+    func prepare(_ layer: Layer?, to working: CRS, expecting: GeometryExpectation, reporter: Reporter) throws -> WorkingLayer? {
+        try layer.map { try prepare($0, to: working, expecting: expecting, reporter: reporter) }
+    }
+
+    /// Reads and prepares a file in one step, once the working CRS is known.
+    func load(_ path: String, working: CRS, expecting: GeometryExpectation, reporter: Reporter) throws -> WorkingLayer {
+        try prepare(try read(path), to: working, expecting: expecting, reporter: reporter)
+    }
+
+    /// Reads and prepares an optional file.
+    func load(_ path: String?, working: CRS, expecting: GeometryExpectation, reporter: Reporter) throws -> WorkingLayer? {
+        try path.map { try load($0, working: working, expecting: expecting, reporter: reporter) }
+    }
+
+    /// Parses a CRS option value (the message names --crs for both options, as it always has).
+    private static func parse(_ raw: String?) throws -> CRS? {
+        guard let raw else { return nil }
+        guard let c = CRS.parse(raw) else {
+            throw GUPError("--crs : système de coordonnées « \(raw) » non reconnu (exemple : EPSG:2154)")
+        }
+        return c
+    }
+}
