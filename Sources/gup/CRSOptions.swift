@@ -17,12 +17,12 @@ struct CRSOptions: ParsableArguments {
 
     /// `--crs-source`, parsed (nil: files without a CRS are WGS 84).
     func declaredCRS() throws -> CRS? {
-        try Self.parse(crsSource)
+        try Self.parse(crsSource, option: "--crs-source")
     }
 
     /// `--crs`, parsed and checked to be a projected CRS PROJ knows (nil: not given).
     func overrideCRS() throws -> CRS? {
-        guard let c = try Self.parse(crs) else { return nil }
+        guard let c = try Self.parse(crs, option: "--crs") else { return nil }
         return try WorkingCRS.checkProjected(c)
     }
 
@@ -71,11 +71,11 @@ struct CRSOptions: ParsableArguments {
         try path.map { try load($0, working: working, expecting: expecting, reporter: reporter) }
     }
 
-    /// Parses a CRS option value (the message names --crs for both options, as it always has).
-    private static func parse(_ raw: String?) throws -> CRS? {
+    /// Parses a CRS option value; the message names the option.
+    static func parse(_ raw: String?, option: String) throws -> CRS? {
         guard let raw else { return nil }
         guard let c = CRS.parse(raw) else {
-            throw GUPError("--crs : système de coordonnées « \(raw) » non reconnu (exemple : EPSG:2154)")
+            throw GUPError("\(option) : système de coordonnées « \(raw) » non reconnu (exemple : EPSG:2154)")
         }
         return c
     }

@@ -53,7 +53,7 @@ struct Verifier: ParsableCommand {
     func run() throws {
         var status: Int32 = 0
         try runReportingErrors {
-            let declared = try parseCRS(crsSource)
+            let declared = try CRSOptions.parse(crsSource, option: "--crs-source")
             for path in fichiers {
                 let r = GeoJSONVerifier.verify(path: path, declaredCRS: declared, maxIssues: Swift.max(1, max))
                 for issue in r.issues where !(sansAvertissements && issue.severity == .warning) {
