@@ -148,11 +148,23 @@ public enum Loader {
                     }
                     g0 = try fixed.geometry()
                     repaired = true
+                } else if case .geometryCollection = g0 {
+                    // Members of a collection may overlap (GEOS validates them one
+                    // by one): dissolve them into one (multi)polygon.
+                    let polys = try h0.polygonParts()
+                    guard !polys.isEmpty else { return .skipped(f.label, "collection sans polygone") }
+                    let dissolved = try GeometryHandle.unaryUnion(polys)
+                    let before = try polys.reduce(0.0) { $0 + (try $1.area()) }
+                    if abs(try dissolved.area() - before) > 1e-12 * max(1, abs(before)) { repaired = true }
+                    g0 = try dissolved.geometry()
                 }
             }
             let g: Geometry
             do { g = try transformer.transform(g0) } catch {
                 return .skipped(f.label, "coordonnées impossibles à projeter en \(working) (\(error.localizedDescription))")
+            }
+            if expecting == .point, layer.crs.isWGS84LonLat, case .point(let p0) = g0, p0.x == 0, p0.y == 0 {
+                return .skipped(f.label, "position (0, 0) : géocodage manquant")
             }
             var out = f
             out.geometry = g

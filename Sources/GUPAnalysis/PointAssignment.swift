@@ -76,11 +76,15 @@ struct PointGrid {
 
     init(points: [Position], extent: BoundingBox, targetPerCell: Int) {
         self.points = points
-        let area = max(extent.width * extent.height, 1e-9)
+        let area = extent.width * extent.height
         var cell = (area * Double(targetPerCell) / Double(max(points.count, 1))).squareRoot()
+        // Points all on one line (zero width or height) or a single point:
+        // the cell follows the longer side, never a vanishing size.
+        let longest = max(extent.width, extent.height)
+        if !(cell > 0) || cell < longest / 2000 { cell = longest / 2000 }
         if !(cell > 0) { cell = 1 }
         // Keep the grid within a sane number of cells.
-        while (extent.width / cell) * (extent.height / cell) > 4_000_000 { cell *= 2 }
+        while (extent.width / cell + 1) * (extent.height / cell + 1) > 4_000_000 { cell *= 2 }
         self.cell = cell
         origin = Position(extent.minX, extent.minY)
         columns = max(1, Int((extent.width / cell).rounded(.down)) + 1)

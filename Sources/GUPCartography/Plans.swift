@@ -123,7 +123,7 @@ public enum Plans {
         }, text: { f in
             guard inside(f) else { return nil }
             guard let n = f.properties.first(of: FieldNames.residenceName)?.value.text, !n.isEmpty else { return nil }
-            if let d = f.properties.first(of: FieldNames.dwellings)?.value.number {
+            if let d = f.properties.first(of: FieldNames.dwellings)?.value.number, d >= 0, d < 1e9 {
                 return [n, "\(SVG.frenchInteger(Int(d))) logement\(d >= 2 ? "s" : "")"]
             }
             return [n]

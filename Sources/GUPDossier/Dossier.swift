@@ -25,9 +25,10 @@ public enum Dossier {
         var figures: [QuartierFigures] = []
         var files: [String] = []
         let colors = inputs.parcels.map { Plans.managerColors([$0]) }
+        let slugs = uniqueSlugs(selected.map { inputs.names[$0] })
         for (n, k) in selected.enumerated() {
             reporter.progress("Quartier « \(inputs.names[k]) »", done: n, total: selected.count)
-            let q = try QuartierBuilder(project: project, inputs: inputs, index: k, colors: colors, date: date, reporter: reporter)
+            let q = try QuartierBuilder(project: project, inputs: inputs, index: k, slug: slugs[n], colors: colors, date: date, reporter: reporter)
             let f = try q.build(into: out)
             figures.append(f)
             files += f.files.map { "\(f.folder)/\($0)" }
@@ -39,6 +40,19 @@ public enum Dossier {
         try out.write(DossierReport.json(project: project, inputs: inputs, quartiers: figures, date: date, files: files.sorted()),
                       to: "rapport.json")
         return Outcome(folder: out.url.path, quartiers: figures, files: files.sorted())
+    }
+
+    /// Folder names for quartiers, made unique (`-2`, `-3`… on collisions:
+    /// « Saint-Jean » and « Saint Jean » must not overwrite each other).
+    public static func uniqueSlugs(_ names: [String]) -> [String] {
+        var used = Set<String>()
+        return names.map { n in
+            let base = slug(n)
+            var s = base, k = 2
+            while used.contains(s) { s = "\(base)-\(k)"; k += 1 }
+            used.insert(s)
+            return s
+        }
     }
 
     /// A folder name for a quartier: ASCII lower case, dashes.

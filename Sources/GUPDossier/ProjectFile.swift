@@ -1,4 +1,5 @@
 import Foundation
+import GUPAnalysis
 import GUPModel
 import TOMLKit
 
@@ -53,11 +54,9 @@ public struct ProjectFile: Sendable, Equatable {
                                         "gestionnaires", "cle"]
     static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "couches", "periodes", "seuils", "plans", "parcours"]
 
-    /// `AAAA-MM-JJ` with a plausible month and day.
+    /// `AAAA-MM-JJ`, a day that exists (the incidents analysis reads it the same way).
     static func isDay(_ s: String) -> Bool {
-        let p = s.split(separator: "-")
-        guard s.count == 10, p.count == 3, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]) else { return false }
-        return y > 1900 && (1...12).contains(m) && (1...31).contains(d)
+        s.count == 10 && Day.parseISO8601(s) != nil
     }
 
     /// Reads and checks a project file.

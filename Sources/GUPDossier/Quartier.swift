@@ -90,8 +90,10 @@ struct QuartierBuilder {
     let date: String
     let reporter: Reporter
 
-    init(project: ProjectFile, inputs: DossierInputs, index: Int, colors: ColorAssignment?, date: String, reporter: Reporter) throws {
-        self.project = project; self.inputs = inputs; self.index = index; self.colors = colors
+    let slug: String
+
+    init(project: ProjectFile, inputs: DossierInputs, index: Int, slug: String, colors: ColorAssignment?, date: String, reporter: Reporter) throws {
+        self.project = project; self.inputs = inputs; self.index = index; self.slug = slug; self.colors = colors
         self.date = date; self.reporter = reporter
     }
 
@@ -99,7 +101,6 @@ struct QuartierBuilder {
     func field(_ layer: String, _ key: String) -> String? { project.layers[layer]?.fields[key] }
 
     func build(into dossier: OutputFolder) throws -> QuartierFigures {
-        let slug = Dossier.slug(name)
         let folder = try OutputFolder(path: dossier.url.appendingPathComponent(slug).path)
         let single = inputs.single(index)
         let shape = single.shapes[0]
@@ -123,7 +124,7 @@ struct QuartierBuilder {
             for (k, f) in r.features.enumerated() where inside[k] {
                 let landlord = f.properties.first(of: ["bailleur", "gestionnaire", "proprietaire"])?.value.text ?? "(bailleur non renseigné)"
                 let rname = f.properties.first(of: FieldNames.residenceName)?.value.text ?? f.label
-                let d = f.properties.first(of: FieldNames.dwellings)?.value.number ?? 0
+                let d = f.properties.first(of: field("residences", "logements").map { [$0] } ?? FieldNames.dwellings)?.value.number ?? 0
                 byLandlord[landlord, default: .init(name: landlord, residences: [], dwellings: 0)].residences.append(rname)
                 byLandlord[landlord]!.dwellings += d
             }
@@ -169,8 +170,8 @@ struct QuartierBuilder {
             fig.incidentsPerHectare = all?.perHectare
             var perCat: [String: QuartierFigures.CategoryCount] = [:]
             for r in rows where r.category != "toutes" { perCat[r.category] = .init(category: r.category, total: r.incidents) }
-            if let p1 = project.period1, let p2 = project.period2,
-               let r1 = dayRange(p1), let r2 = dayRange(p2) {
+            if let p1 = project.period1, let p2 = project.period2 {
+                let r1 = try dayRange(p1, key: "periodes.periode_1"), r2 = try dayRange(p2, key: "periodes.periode_2")
                 let ev = try IncidentAnalysis.evolution(zi, period1: r1, period2: r2)
                 try folder.write(IncidentsCSV.evolution(ev), to: "evolution.csv")
                 files.append("evolution.csv")
@@ -321,8 +322,10 @@ struct QuartierBuilder {
         return fig
     }
 
-    private func dayRange(_ p: ProjectFile.Period) -> DayRange? {
-        guard let a = Day.parseISO8601(p.from), let b = Day.parseISO8601(p.to) else { return nil }
+    private func dayRange(_ p: ProjectFile.Period, key: String) throws -> DayRange {
+        guard let a = Day.parseISO8601(p.from), let b = Day.parseISO8601(p.to) else {
+            throw GUPError.input(file: project.path, "clé « \(key) » : date illisible (\(p.from), \(p.to))")
+        }
         return DayRange(from: a, to: b)
     }
 

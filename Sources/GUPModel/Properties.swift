@@ -24,7 +24,7 @@ public enum PropertyValue: Hashable, Sendable {
     /// (French formats: `6 206`, `12,5`); nil otherwise.
     public var number: Double? {
         switch self {
-        case .number(let d): return d
+        case .number(let d): return d.isFinite ? d : nil
         case .string(let s): return PropertyValue.parseNumber(s)
         case .bool, .null, .array, .object: return nil
         }
@@ -41,7 +41,8 @@ public enum PropertyValue: Hashable, Sendable {
         var s = raw.trimmingCharacters(in: .whitespaces)
         s.removeAll { $0 == " " || $0 == "\u{00A0}" || $0 == "\u{202F}" }
         if s.contains(","), !s.contains(".") { s = s.replacingOccurrences(of: ",", with: ".") }
-        return Double(s)
+        guard let d = Double(s), d.isFinite else { return nil }   // "nan", "inf": not a number of dwellings
+        return d
     }
 }
 

@@ -22,10 +22,19 @@ public enum WorkingCRS {
         return CRS("EPSG:\(c.y >= 0 ? 32600 + zone : 32700 + zone)")
     }
 
-    /// Chooses from layers in any CRS: their extents are brought to WGS 84 first.
+    /// Chooses from layers in any CRS: their extents are brought to WGS 84
+    /// first. Layers holding only points (incidents) count only when no
+    /// other layer has geometries: one stray geocode (a point at 0, 0) must
+    /// not move the choice thousands of kilometres.
     public static func choose(for layers: [Layer]) throws -> CRS {
+        func pointsOnly(_ l: Layer) -> Bool {
+            l.features.allSatisfy { f in
+                switch f.geometry { case .point?, .multiPoint?, nil: return true; default: return false }
+            }
+        }
+        let extentLayers = layers.filter { !pointsOnly($0) && $0.bounds != nil }
         var boxes: [BoundingBox] = []
-        for l in layers {
+        for l in (extentLayers.isEmpty ? layers : extentLayers) {
             guard let b = l.bounds else { continue }
             if l.crs.isWGS84LonLat { boxes.append(b); continue }
             let t = try CoordinateTransformer(from: l.crs, to: .wgs84)

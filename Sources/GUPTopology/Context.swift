@@ -5,7 +5,18 @@ import Foundation
 public struct TopologyError: Error, CustomStringConvertible, LocalizedError, Sendable {
     public var operation: String
     public var message: String
-    public var description: String { "GEOS (\(operation)) : \(message)" }
+    public var description: String { "GEOS (\(operation)) : \(Self.french(message))" }
+
+    /// GEOS's exception names in French, its own text kept after them.
+    static func french(_ m: String) -> String {
+        let names = [("TopologyException", "incohérence topologique"), ("IllegalArgumentException", "argument invalide"),
+                     ("ParseException", "lecture impossible"), ("UnsupportedOperationException", "opération non prise en charge"),
+                     ("AssertionFailedException", "assertion non vérifiée")]
+        for (en, fr) in names where m.hasPrefix(en) {
+            return "\(fr) (\(m))"
+        }
+        return m
+    }
     public var errorDescription: String? { description }
 }
 

@@ -8,8 +8,40 @@ import GUPModel
 public final class GeometryHandle: @unchecked Sendable {
     let ptr: OpaquePointer
 
-    /// Takes ownership of a GEOS geometry.
-    init(owning ptr: OpaquePointer) { self.ptr = ptr }
+    /// Takes ownership of a GEOS geometry, and primes its cached envelopes.
+    init(owning ptr: OpaquePointer) {
+        self.ptr = ptr
+        Self.primeEnvelopes(ptr, GEOSContext.current)
+    }
+
+    /// GEOS 3.11 computes the envelope of each geometry and ring lazily, on
+    /// first use, into a cache; two threads reading a shared geometry for the
+    /// first time would both write it. Computing every envelope once, at
+    /// birth, makes the handle truly read-only afterwards (GEOS 3.12 dropped
+    /// the lazy cache for this reason).
+    private static func primeEnvelopes(_ g: OpaquePointer, _ ctx: GEOSContext) {
+        var a = 0.0, b = 0.0, c = 0.0, d = 0.0
+        if GEOSisEmpty_r(ctx.handle, g) != 0 { return }
+        _ = GEOSGeom_getExtent_r(ctx.handle, g, &a, &b, &c, &d)
+        switch GEOSGeomTypeId_r(ctx.handle, g) {
+        case Int32(GEOS_POLYGON.rawValue):
+            if let ext = GEOSGetExteriorRing_r(ctx.handle, g) { _ = GEOSGeom_getExtent_r(ctx.handle, ext, &a, &b, &c, &d) }
+            let n = GEOSGetNumInteriorRings_r(ctx.handle, g)
+            if n > 0 {
+                for k in 0..<n {
+                    if let h = GEOSGetInteriorRingN_r(ctx.handle, g, k) { _ = GEOSGeom_getExtent_r(ctx.handle, h, &a, &b, &c, &d) }
+                }
+            }
+        case Int32(GEOS_MULTIPOINT.rawValue), Int32(GEOS_MULTILINESTRING.rawValue),
+             Int32(GEOS_MULTIPOLYGON.rawValue), Int32(GEOS_GEOMETRYCOLLECTION.rawValue):
+            let n = GEOSGetNumGeometries_r(ctx.handle, g)
+            if n > 0 {
+                for k in 0..<n { if let m = GEOSGetGeometryN_r(ctx.handle, g, k) { primeEnvelopes(m, ctx) } }
+            }
+        default:
+            break
+        }
+    }
 
     deinit { GEOSGeom_destroy_r(GEOSContext.current.handle, ptr) }
 

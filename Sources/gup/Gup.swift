@@ -134,5 +134,10 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     } catch let e as ProjectionError {
         FileHandle.standardError.write(Data("erreur : \(e.description)\n".utf8))
         throw ExitCode(1)
+    } catch let e as ExitCode {
+        throw e
+    } catch {
+        FileHandle.standardError.write(Data("erreur : \(error.localizedDescription)\n".utf8))
+        throw ExitCode(1)
     }
 }

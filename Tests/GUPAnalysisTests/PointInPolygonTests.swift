@@ -46,3 +46,48 @@ final class PointInPolygonTests: XCTestCase {
         XCTAssertEqual(try d[0].shape.area(), 1, accuracy: 1e-9)
     }
 }
+
+final class ReviewRegressionTests: XCTestCase {
+    /// Points on one vertical line, 50 km apart: the grid stays small.
+    func testCollinearPointsKeepTheGridSmall() throws {
+        let pts = [Position(700_100, 6_600_000), Position(700_100, 6_650_000), Position(700_100, 6_625_000)]
+        let b = BoundingBox.union(pts.map(BoundingBox.init))!
+        let grid = PointGrid(points: pts, extent: b, targetPerCell: 24)
+        XCTAssertLessThanOrEqual(grid.columns * grid.rows, 4_000_000)
+        let square = try GeometryHandle(rectangle: BoundingBox(minX: 700_000, minY: 6_620_000, maxX: 700_200, maxY: 6_630_000))
+        let a = try PointInPolygon.assign(points: pts, to: [square])
+        XCTAssertEqual((0..<3).map { Array(a.polygons(containing: $0)) }, [[], [], [0]])
+    }
+
+    /// A collection of two overlapping squares is one area of 1.5 squares, counted as repaired.
+    func testOverlappingCollectionMembersAreDissolved() throws {
+        func sq(_ x: Double) -> Geometry {
+            .polygon(Polygon(exterior: [Position(x, 0), Position(x + 100, 0), Position(x + 100, 100), Position(x, 100), Position(x, 0)]))
+        }
+        let layer = Layer(name: "gc", source: "gc.geojson", crs: .lambert93, features: [
+            Feature(index: 0, geometry: .geometryCollection([sq(0), sq(50)])),
+            Feature(index: 1, geometry: nil),
+            Feature(index: 2, geometry: .polygon(Polygon(exterior: [Position(0, 0), Position(10, 10), Position(10, 0), Position(0, 10), Position(0, 0)]))),
+            Feature(index: 3, geometry: .point(Position(1, 1))),
+        ])
+        let w = try Loader.prepare(layer, to: .lambert93, expecting: .areal)
+        XCTAssertEqual(w.summary.read, 4)
+        XCTAssertEqual(w.summary.used, 2)
+        XCTAssertEqual(w.summary.repaired, 2)        // the collection and the bow-tie
+        XCTAssertEqual(w.summary.skipped.map(\.feature), ["entité n° 2", "entité n° 4"])
+        XCTAssertEqual(w.summary.skipped[0].reason, "géométrie nulle")
+        XCTAssertEqual(try w.shapes[0].area(), 15_000, accuracy: 1e-6)
+        XCTAssertEqual(try w.shapes[1].area(), 50, accuracy: 1e-9)
+    }
+
+    /// A failed geocode at (0, 0) is skipped, not counted somewhere in the Gulf of Guinea.
+    func testNullIslandIncidentIsSkipped() throws {
+        let layer = Layer(name: "i", source: "i.geojson", crs: .wgs84, features: [
+            Feature(index: 0, geometry: .point(Position(5.25, 43.45))),
+            Feature(index: 1, geometry: .point(Position(0, 0))),
+        ])
+        let w = try Loader.prepare(layer, to: .lambert93, expecting: .point)
+        XCTAssertEqual(w.count, 1)
+        XCTAssertEqual(w.summary.skipped.first?.reason, "position (0, 0) : géocodage manquant")
+    }
+}

@@ -61,6 +61,11 @@ final class ProjectFileTests: XCTestCase {
         XCTAssertEqual(f.routeStart, Position(5.25, 43.45))
     }
 
+    func testQuartierFoldersAreUnique() {
+        XCTAssertEqual(Dossier.uniqueSlugs(["Les Pins", "Les Pins !", "Saint-Jean", "Saint Jean", "Écoles"]),
+                       ["les-pins", "les-pins-2", "saint-jean", "saint-jean-2", "ecoles"])
+    }
+
     func assertError(_ toml: String, mentions needles: [String], file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertThrowsError(try ProjectFile.read(path: write(toml)), file: file, line: line) { e in
             let m = "\(e)"
@@ -76,6 +81,7 @@ final class ProjectFileTests: XCTestCase {
         assertError("[couches]\nperimetres = { fichier = \"perimetres.geojson\" }\n[periodes]\nperiode_1 = [\"2025-13-01\", \"2025-12-31\"]", mentions: ["periodes.periode_1"])
         assertError("[couches]\nperimetres = { fichier = \"perimetres.geojson\" }\n[plans]\nformat = \"A5\"", mentions: ["plans.format"])
         assertError("titre = \n", mentions: ["TOML invalide", "ligne 1"])
+        assertError("[couches]\nperimetres = { fichier = \"perimetres.geojson\" }\n[periodes]\nperiode_1 = [\"2025-01-01\", \"2025-06-31\"]", mentions: ["periodes.periode_1"])
         XCTAssertThrowsError(try ProjectFile.read(path: dir + "/absent.toml")) { e in XCTAssertTrue("\(e)".contains("absent.toml")) }
     }
 }

@@ -18,6 +18,10 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(p["pop"]?.number, 6206)
         XCTAssertEqual(PropertyValue.string("12,5").number, 12.5)
         XCTAssertNil(p.first(of: ["absent"]))
+        // pandas writes missing values as "nan": not a number of dwellings.
+        XCTAssertNil(PropertyValue.string("nan").number)
+        XCTAssertNil(PropertyValue.string("inf").number)
+        XCTAssertNil(PropertyValue.number(.nan).number)
     }
 
     func testCSVJoinOnFeatureId() throws {

@@ -77,3 +77,19 @@ final class WorkingCRSCheckTests: XCTestCase {
         XCTAssertThrowsError(try WorkingCRS.checkProjected(CRS("EPSG:999999")))
     }
 }
+
+final class WorkingCRSPointLayerTests: XCTestCase {
+    /// One stray incident at (0, 0) does not move the working CRS of a zone in La Réunion.
+    func testPointLayersDoNotMoveTheChoice() throws {
+        let zone = Layer(name: "z", source: "z", crs: .wgs84, features: [Feature(index: 0, geometry: .polygon(Polygon(exterior: [
+            Position(55.45, -20.88), Position(55.46, -20.88), Position(55.46, -20.87), Position(55.45, -20.87), Position(55.45, -20.88),
+        ])))])
+        let incidents = Layer(name: "i", source: "i", crs: .wgs84, features: [
+            Feature(index: 0, geometry: .point(Position(55.455, -20.875))), Feature(index: 1, geometry: .point(Position(0, 0))),
+        ])
+        XCTAssertEqual(try WorkingCRS.choose(for: [zone, incidents]), CRS("EPSG:2975"))
+        // Points alone still choose.
+        XCTAssertEqual(try WorkingCRS.choose(for: [Layer(name: "p", source: "p", crs: .wgs84, features: [
+            Feature(index: 0, geometry: .point(Position(5.25, 43.45)))])]), .lambert93)
+    }
+}

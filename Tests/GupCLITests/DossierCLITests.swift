@@ -90,10 +90,15 @@ final class DossierCLITests: XCTestCase {
         // Every incident of the demo lies in some quartier or outside all; none counted twice (disjoint quartiers).
         XCTAssertLessThanOrEqual(total, 5000)
         XCTAssertGreaterThan(total, 3000)
-        // Nothing silently lost: every layer read is used, repaired or skipped.
-        for l in try XCTUnwrap(report()["couches"] as? [[String: Any]]) {
-            let read = l["lues"] as! Int, used = l["utilisees"] as! Int, skipped = (l["ignorees"] as! [Any]).count
-            XCTAssertEqual(read, used + skipped, "\(l["couche"]!)")
+        // The inputs' counts: the demo files hold these many features, all valid.
+        let expected = ["perimetres": 4, "parcelles": 884, "residences": 228, "secteurs": 7, "incidents": 5000, "contexte": 7]
+        let layers = try XCTUnwrap(report()["couches"] as? [[String: Any]])
+        XCTAssertEqual(Set(layers.map { $0["couche"] as! String }), Set(expected.keys))
+        for l in layers {
+            let name = l["couche"] as! String
+            XCTAssertEqual(l["lues"] as? Int, expected[name], name)
+            XCTAssertEqual(l["utilisees"] as? Int, expected[name], name)
+            XCTAssertEqual(l["reparees"] as? Int, 0, name)
         }
     }
 
