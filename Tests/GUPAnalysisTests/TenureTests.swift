@@ -55,7 +55,9 @@ final class TenureTests: XCTestCase {
             guard let av = a[k] else { continue }
             for c in areas {
                 let x = ev[c]!, y = av[c]!
-                XCTAssertLessThanOrEqual(abs(x - y), max(1, 0.005 * abs(x)), "\(k) \(c): expected \(x), got \(y)", file: file, line: line)
+                // Areas: within 0.5 % or 1 m²; percentages: within 0.5 % of the value (or 0.01 point).
+                let tolerance = c.hasSuffix("_pct") ? max(0.01, 0.005 * abs(x)) : max(1, 0.005 * abs(x))
+                XCTAssertLessThanOrEqual(abs(x - y), tolerance, "\(k) \(c): expected \(x), got \(y)", file: file, line: line)
             }
             for c in counts { XCTAssertEqual(av[c], ev[c], "\(k) \(c)", file: file, line: line) }
         }
