@@ -49,8 +49,8 @@ struct DossierCommand: ParsableCommand {
                 var bits = [String(format: "%.2f ha", q.area / 10_000)]
                 if let n = q.incidentsTotal { bits.append("\(n) signalements") }
                 if let c = q.coverage { bits.append(String(format: "nettoyage %.1f %%", c.rate)) }
-                bits.append("\(q.hotspots.count) point(s) chaud(s)")
-                if !q.stops.isEmpty { bits.append("parcours de \(q.stops.count) arrêts") }
+                bits.append(q.hotspots.count == 1 ? "1 point chaud" : "\(q.hotspots.count) points chauds")
+                if !q.stops.isEmpty { bits.append(q.stops.count == 1 ? "parcours d'un arrêt" : "parcours de \(q.stops.count) arrêts") }
                 print("  \(q.name) : " + bits.joined(separator: ", "))
             }
         }
