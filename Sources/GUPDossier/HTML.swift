@@ -1,4 +1,5 @@
 import Foundation
+import GUPCartography
 
 /// Minimal HTML building with escaping everywhere: pages open offline in any
 /// browser (no script, no network, no CDN) and print cleanly.
@@ -8,21 +9,8 @@ public struct HTMLDocument {
 
     public init(title: String) { self.title = title }
 
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// The same escaping as the plans' SVG (`& < > " '`, no control characters).
+    public static func escape(_ s: String) -> String { SVG.escape(s) }
 
     public mutating func raw(_ html: String) { body += html }
     public mutating func heading(_ level: Int, _ text: String, id: String? = nil) {
