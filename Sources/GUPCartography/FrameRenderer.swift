@@ -333,6 +333,7 @@ final class FrameRenderer {
         b.attribute("data-unite", g.unit)
         b.attribute("data-maille-m", SVG.number(g.cellSize))
         b.attribute("opacity", number: r.opacity)
+        b.attribute("shape-rendering", "crispEdges")
         b.append(">\n")
         var drawnClasses = Set<String>()
         for (k, rs) in rects.enumerated() where !rs.isEmpty {

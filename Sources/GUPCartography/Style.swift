@@ -78,13 +78,19 @@ public struct RasterLayer: Sendable {
     public var breaks: [Double]
     public var colors: [String]
     public var opacity: Double
+    /// Values at or below this are not drawn (the faint tail of a kernel
+    /// would otherwise tint the whole map).
+    public var floor: Double = 0
 
-    /// Equal-interval classes from 0 to the grid's maximum, ColorBrewer YlOrRd.
+    /// Equal-interval classes from 5 % of the grid's maximum (below: not
+    /// drawn) to the maximum, ColorBrewer YlOrRd.
     public init(grid: RasterGrid, classes: Int = 5, opacity: Double = 0.75) {
         self.grid = grid
         let maxV = grid.values.max() ?? 0
         let n = max(1, classes)
-        breaks = (1...n).map { maxV * Double($0) / Double(n) }
+        let low = maxV * 0.05
+        floor = low
+        breaks = (1...n).map { low + (maxV - low) * Double($0) / Double(n) }
         colors = ColorBrewer.sequential(count: n)
         self.opacity = opacity
     }
@@ -96,16 +102,16 @@ public struct RasterLayer: Sendable {
 
     /// Class index of a value, nil for values not drawn.
     public func classIndex(_ v: Double) -> Int? {
-        guard v > 0, v.isFinite else { return nil }
+        guard v > 0, v > floor, v.isFinite else { return nil }
         for (k, b) in breaks.enumerated() where v <= b { return k }
         return breaks.count - 1
     }
 
     /// « 2,5 – 5,0 incidents par hectare »
     public func label(_ k: Int) -> String {
-        let lo = k == 0 ? 0 : breaks[k - 1]
+        let lo = k == 0 ? floor : breaks[k - 1]
         func f(_ v: Double) -> String { String(format: "%.1f", v).replacingOccurrences(of: ".", with: ",") }
-        return "\(k == 0 ? "> 0" : f(lo)) – \(f(breaks[k])) \(grid.unit)"
+        return "\(k == 0 ? "> " + f(lo) : f(lo)) – \(f(breaks[k])) \(grid.unit)"
     }
 }
 
