@@ -8,10 +8,34 @@ public struct OutputFolder: Sendable {
     /// Creates the folder if needed.
     public init(path: String) throws {
         url = URL(fileURLWithPath: path).standardizedFileURL
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw GUPError("Impossible de créer le dossier de sortie \(path) : \(error.localizedDescription)")
+        try Self.makeFolder(url.path, for: path)
+    }
+
+    /// `mkdir -p`, with the reason in French when it fails.
+    private static func makeFolder(_ path: String, for shown: String) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+            if isDir.boolValue { return }
+            throw GUPError("Impossible de créer le dossier de sortie \(shown) : un fichier porte déjà ce nom")
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if parent != path, !parent.isEmpty { try makeFolder(parent, for: shown) }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw GUPError("Impossible de créer le dossier de sortie \(shown) : \(reason(errno))")
+        }
+    }
+
+    /// The common reasons a write fails, in French.
+    static func reason(_ code: Int32) -> String {
+        switch code {
+        case EACCES, EPERM: return "permission refusée"
+        case ENOSPC: return "disque plein"
+        case EROFS: return "système de fichiers en lecture seule"
+        case ENOENT: return "dossier introuvable"
+        case ENOTDIR: return "un élément du chemin n'est pas un dossier"
+        case EDQUOT: return "quota disque dépassé"
+        case ENAMETOOLONG: return "nom trop long"
+        default: return "erreur système \(code)"
         }
     }
 
@@ -19,17 +43,27 @@ public struct OutputFolder: Sendable {
     @discardableResult
     public func write(_ data: Data, to name: String) throws -> URL {
         let target = try resolve(name)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let tmp = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try data.write(to: tmp)
-            if rename(tmp.path, target.path) != 0 {
-                throw GUPError("renommage impossible (errno \(errno))")
+        let dir = target.deletingLastPathComponent()
+        try Self.makeFolder(dir.path, for: dir.path)
+        let tmp = dir.appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp").path
+        // Temporary file in the same folder, flushed, then renamed over the target.
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw GUPError("Écriture impossible de \(target.path) : \(Self.reason(errno))") }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { raw in
+            var off = 0
+            while off < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
+                if n < 0 { if errno == EINTR { continue }; failure = errno; return }
+                off += n
             }
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw GUPError("Écriture impossible de \(target.path) : \(error.localizedDescription)")
+        }
+        if failure == 0 && fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0 && failure == 0 { failure = errno }
+        if failure == 0 && rename(tmp, target.path) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(tmp)
+            throw GUPError("Écriture impossible de \(target.path) : \(Self.reason(failure))")
         }
         return target
     }

@@ -53,3 +53,23 @@ final class ModelTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 }
+
+final class OutputFolderErrorTests: XCTestCase {
+    func testUnwritableTargetIsAFrenchReason() throws {
+        let dir = NSTemporaryDirectory() + "gup-ro-\(UUID().uuidString)"
+        let out = try OutputFolder(path: dir)
+        // A folder standing where the file should go: rename fails.
+        try FileManager.default.createDirectory(atPath: dir + "/t.csv/x", withIntermediateDirectories: true)
+        XCTAssertThrowsError(try out.write("a", to: "t.csv")) { e in
+            XCTAssertTrue("\(e)".hasPrefix("Écriture impossible de "), "\(e)")
+        }
+        // A file standing where the folder should go.
+        FileManager.default.createFile(atPath: dir + "/plein", contents: Data("x".utf8))
+        XCTAssertThrowsError(try OutputFolder(path: dir + "/plein")) { e in
+            XCTAssertTrue("\(e)".contains("un fichier porte déjà ce nom"), "\(e)")
+        }
+        // Nothing half-written is left behind.
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir).contains { $0.hasSuffix(".tmp") })
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}
