@@ -68,7 +68,7 @@ public struct ProjectFile: Sendable, Equatable {
         do {
             table = try TOMLTable(string: text)
         } catch let e as TOMLParseError {
-            throw GUPError.input(file: path, "TOML invalide ligne \(e.source.begin.line), colonne \(e.source.begin.column) : \(e.description)")
+            throw GUPError.input(file: path, "TOML invalide ligne \(e.source.begin.line), colonne \(e.source.begin.column) (texte du lecteur toml++ : « \(e.description) »)")
         }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         func resolve(_ p: String) -> String {
