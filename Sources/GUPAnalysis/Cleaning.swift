@@ -149,18 +149,44 @@ public enum Cleaning {
         if withoutCleaner > 10 { reporter.warning("\(sectors.source) : \(withoutCleaner - 10) autre(s) secteur(s) sans intervenant") }
         let hasFrequency = sectorFrequency.contains { $0 != nil }
 
-        let subdivided: [[GeometryHandle]] = try parallelMap(count: sectors.shapes.count) { k in
-            try sectors.shapes[k].subdividedPolygons(maxVertices: 256)
+        // Sector pieces: each polygon of each sector, the large ones
+        // subdivided, minus the residences' footprints (once for all
+        // perimeters: ∪(piece − F) = (∪ pieces) − F). A piece remembers its
+        // sector and the sector polygon it comes from: pieces of one sector
+        // from different polygons never overlap nor share an edge (a valid
+        // MultiPolygon's members touch at points at most), so their union is
+        // just their collection; see `mergedUnion`.
+        let residenceShapes = residences?.shapes ?? []
+        let residenceIndex = try SpatialIndex(residenceShapes)
+        var parts: [(sector: Int, shape: GeometryHandle)] = []
+        for (k, s) in sectors.shapes.enumerated() { parts += try s.polygonParts().map { (k, $0) } }
+        let subdivided: [[GeometryHandle]] = try parallelMap(count: parts.count) { k in
+            try CleaningProfile.time("0 découpage des secteurs") { try parts[k].shape.subdividedPolygons(maxVertices: 256) }
+        }
+        let subdividedCount = subdivided.reduce(0) { $0 + $1.count }
+        var raw: [(part: Int, shape: GeometryHandle)] = []
+        for (k, ps) in subdivided.enumerated() { raw += ps.map { (k, $0) } }
+        let outdoorPieces: [GeometryHandle] = try parallelMap(count: raw.count, minChunk: 16) { k in
+            try CleaningProfile.time("1 secteurs hors emprises") {
+                let g = raw[k].shape
+                guard !residenceShapes.isEmpty else { return g }
+                let near = try residenceIndex.query(g)
+                if near.isEmpty { return g }
+                let prepared = try PreparedGeometry(g)
+                let hit = try near.filter { try prepared.intersects(residenceShapes[$0]) }
+                if hit.isEmpty { return g }
+                return try g.difference(disjointUnion(hit.map { residenceShapes[$0] }))
+            }
         }
         var pieces: [GeometryHandle] = []
         var pieceSector: [Int] = []
-        for (k, ps) in subdivided.enumerated() {
-            pieces += ps
-            pieceSector += Array(repeating: k, count: ps.count)
+        var piecePart: [Int] = []
+        for (k, g) in outdoorPieces.enumerated() where !g.isEmpty {
+            pieces.append(g)
+            piecePart.append(raw[k].part)
+            pieceSector.append(parts[raw[k].part].sector)
         }
         let pieceIndex = try SpatialIndex(pieces)
-        let residenceShapes = residences?.shapes ?? []
-        let residenceIndex = try SpatialIndex(residenceShapes)
 
         // Per perimeter, in parallel.
         struct Outcome {
@@ -173,21 +199,59 @@ public enum Cleaning {
             let name = names[k]
             let prepared = try PreparedGeometry(p)
             // Outdoor space.
-            let inside = try residenceIndex.query(p).filter { try prepared.intersects(residenceShapes[$0]) }
-            let footprints = inside.isEmpty ? nil : try GeometryHandle.unaryUnion(inside.map { residenceShapes[$0] })
-            let outdoor = try footprints.map { try p.difference($0) } ?? p
+            let inside = try CleaningProfile.time("2 emprises") { try residenceIndex.query(p).filter { try prepared.intersects(residenceShapes[$0]) } }
+            let footprints = try CleaningProfile.time("2 emprises") { inside.isEmpty ? nil : try disjointUnion(inside.map { residenceShapes[$0] }) }
+            let outdoor = try CleaningProfile.time("3 espace extérieur") { try footprints.map { try p.difference($0) } ?? p }
             let outdoorArea = try outdoor.area()
-            // Per cleaner unions clipped to E(P).
-            let candidates = try pieceIndex.query(p).filter { try prepared.intersects(pieces[$0]) }
-            // Pieces clipped to P (most lie inside and are kept as they are).
+            // Outdoor sector pieces clipped to P (most lie inside and are kept as they are).
+            let candidates = try CleaningProfile.time("4 morceaux") { try pieceIndex.query(p).filter { try prepared.intersects(pieces[$0]) } }
             var clipped: [Int: GeometryHandle] = [:]
-            for c in candidates {
-                clipped[c] = try prepared.containsProperly(pieces[c]) ? pieces[c] : try pieces[c].intersection(p)
+            var clippedBox: [Int: BoundingBox] = [:]
+            try CleaningProfile.time("4 morceaux") {
+                for c in candidates {
+                    let g = try prepared.containsProperly(pieces[c]) ? pieces[c] : try pieces[c].intersection(p)
+                    clipped[c] = g
+                    clippedBox[c] = try g.bounds()
+                }
             }
-            /// Union of pieces, clipped to E(P) = P − footprints.
-            func outdoorUnion(_ members: [Int]) throws -> GeometryHandle {
-                let u = try GeometryHandle.unaryUnion(members.map { clipped[$0]! })
-                return try footprints.map { try u.difference($0) } ?? u
+            /// Union of pieces (all in E(P)): only pieces that may share an
+            /// edge or overlap (boxes meeting, and from different sectors or
+            /// from the same sector polygon) go through a GEOS union.
+            func mergedUnion(_ members: [Int]) throws -> GeometryHandle {
+                try CleaningProfile.time("5 unions par intervenant") {
+                    let live = members.filter { clippedBox[$0] != nil }
+                    var parent = Array(0..<live.count)
+                    func root(_ i: Int) -> Int {
+                        var i = i
+                        while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
+                        return i
+                    }
+                    let byMinX = live.indices.sorted { clippedBox[live[$0]]!.minX < clippedBox[live[$1]]!.minX }
+                    for (n, i) in byMinX.enumerated() {
+                        let a = live[i], ba = clippedBox[a]!
+                        for j in byMinX[(n + 1)...] {
+                            let b = live[j], bb = clippedBox[b]!
+                            if bb.minX > ba.maxX { break }
+                            guard ba.intersects(bb), pieceSector[a] != pieceSector[b] || piecePart[a] == piecePart[b] else { continue }
+                            let ri = root(i), rj = root(j)
+                            if ri != rj { parent[ri] = rj }
+                        }
+                    }
+                    var groups: [Int: [Int]] = [:]
+                    var order: [Int] = []
+                    for i in live.indices {
+                        let r = root(i)
+                        if groups[r] == nil { order.append(r) }
+                        groups[r, default: []].append(live[i])
+                    }
+                    var polygons: [GeometryHandle] = []
+                    for r in order {
+                        let g = groups[r]!
+                        polygons += try g.count == 1 ? clipped[g[0]]!.polygonParts()
+                            : GeometryHandle.unaryUnion(g.map { clipped[$0]! }).polygonParts()
+                    }
+                    return try GeometryHandle.collection(polygons, type: .multiPolygon)
+                }
             }
             var byCleaner: [Int: [Int]] = [:]
             for c in candidates { byCleaner[sectorCleaner[pieceSector[c]], default: []].append(c) }
@@ -198,7 +262,7 @@ public enum Cleaning {
             var frequencyEverywhere = true
             for c in cleaners {
                 let members = byCleaner[c]!
-                let u = try outdoorUnion(members)
+                let u = try mergedUnion(members)
                 let a = try u.area()
                 guard a > 0 else { continue }
                 unions.append((c, u, a))
@@ -216,16 +280,16 @@ public enum Cleaning {
                 var previous = 0.0
                 for (j, level) in levels.enumerated() {
                     let at = withFreq.filter { sectorFrequency[pieceSector[$0]]! >= level }
-                    let region = try outdoorUnion(at)
+                    let region = try mergedUnion(at)
                     integral += (level - previous) * (try region.area())
                     previous = level
                     if j == 0 { frequencyRegions.append(region) }
                 }
             }
-            let covered = try GeometryHandle.unaryUnion(unions.map(\.shape))
+            let covered = try CleaningProfile.time("6 espace couvert") { try GeometryHandle.unaryUnion(unions.map(\.shape)) }
             let coveredArea = unions.isEmpty ? 0 : try covered.area()
             // Gaps.
-            let rest = unions.isEmpty ? outdoor : try outdoor.difference(covered)
+            let rest = try CleaningProfile.time("7 lacunes") { unions.isEmpty ? outdoor : try outdoor.difference(covered) }
             let gaps = try rest.polygonParts().map { ($0, try $0.area()) }.filter { $0.1 >= threshold }
             // Double coverage, pair by pair.
             var doubles: [DoubleCoverage] = []
@@ -234,7 +298,7 @@ public enum Cleaning {
             for i in 0..<unions.count {
                 for j in (i + 1)..<unions.count {
                     guard let bi = boxes[i], let bj = boxes[j], bi.intersects(bj) else { continue }
-                    let inter = try unions[i].shape.intersection(unions[j].shape)
+                    let inter = try CleaningProfile.time("8 doublons") { try unions[i].shape.intersection(unions[j].shape) }
                     let kept = try inter.polygonParts().map { (shape: $0, area: try $0.area()) }
                         .filter { $0.area >= threshold }
                         .sorted { $0.area > $1.area }
@@ -245,7 +309,7 @@ public enum Cleaning {
                                                   area: kept.reduce(0) { $0 + $1.area }, pieces: kept))
                 }
             }
-            let doubleArea = allPieces.isEmpty ? 0 : try GeometryHandle.unaryUnion(allPieces).area()
+            let doubleArea = try CleaningProfile.time("8 doublons") { allPieces.isEmpty ? 0 : try GeometryHandle.unaryUnion(allPieces).area() }
             var meanFrequency: Double?
             if !frequencyRegions.isEmpty {
                 let denominator = frequencyEverywhere && frequencyRegions.count == unions.count
@@ -277,7 +341,7 @@ public enum Cleaning {
         gaps = gapOrder.map { gaps[$0] }
 
         if let incidents {
-            let assignment = try PointInPolygon.assign(points: incidents.points, to: gaps.map(\.shape))
+            let assignment = try CleaningProfile.time("9 signalements") { try PointInPolygon.assign(points: incidents.points, to: gaps.map(\.shape)) }
             var perGap = [[String: Int]](repeating: [:], count: gaps.count)
             var counts = [Int](repeating: 0, count: gaps.count)
             for k in 0..<assignment.pointCount {
@@ -308,6 +372,6 @@ public enum Cleaning {
 
         return CleaningResult(coverage: order.map { outcomes[$0].coverage }, gaps: gaps, doubles: doubles,
                               hasFrequency: hasFrequency, hasIncidents: incidents != nil, threshold: threshold,
-                              crs: perimeters.crs, sectorsWithoutCleaner: withoutCleaner, sectorPieces: pieces.count)
+                              crs: perimeters.crs, sectorsWithoutCleaner: withoutCleaner, sectorPieces: subdividedCount)
     }
 }
