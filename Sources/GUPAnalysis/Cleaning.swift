@@ -217,7 +217,7 @@ public enum Cleaning {
             /// Union of pieces (all in E(P)): only pieces that may share an
             /// edge or overlap (boxes meeting, and from different sectors or
             /// from the same sector polygon) go through a GEOS union.
-            func mergedUnion(_ members: [Int]) throws -> GeometryHandle {
+            func mergedUnion(_ members: [Int]) throws -> PolygonSet {
                 try CleaningProfile.time("5 unions par intervenant") {
                     let live = members.filter { clippedBox[$0] != nil }
                     var parent = Array(0..<live.count)
@@ -250,20 +250,20 @@ public enum Cleaning {
                         polygons += try g.count == 1 ? clipped[g[0]]!.polygonParts()
                             : GeometryHandle.unaryUnion(g.map { clipped[$0]! }).polygonParts()
                     }
-                    return try GeometryHandle.collection(polygons, type: .multiPolygon)
+                    return try PolygonSet(polygons)
                 }
             }
             var byCleaner: [Int: [Int]] = [:]
             for c in candidates { byCleaner[sectorCleaner[pieceSector[c]], default: []].append(c) }
             let cleaners = byCleaner.keys.sorted { cleanerNames[$0] < cleanerNames[$1] }
-            var unions: [(cleaner: Int, shape: GeometryHandle, area: Double)] = []
+            var unions: [(cleaner: Int, parts: PolygonSet, area: Double)] = []
             var integral = 0.0
             var frequencyRegions: [GeometryHandle] = []
             var frequencyEverywhere = true
             for c in cleaners {
                 let members = byCleaner[c]!
                 let u = try mergedUnion(members)
-                let a = try u.area()
+                let a = try u.collection().area()
                 guard a > 0 else { continue }
                 unions.append((c, u, a))
                 guard hasFrequency else { continue }
@@ -274,31 +274,44 @@ public enum Cleaning {
                 if levels.isEmpty { continue }
                 if withFreq.count == members.count && levels.count == 1 {
                     integral += levels[0] * a
-                    frequencyRegions.append(u)
+                    frequencyRegions.append(try u.collection())
                     continue
                 }
                 var previous = 0.0
                 for (j, level) in levels.enumerated() {
                     let at = withFreq.filter { sectorFrequency[pieceSector[$0]]! >= level }
                     let region = try mergedUnion(at)
-                    integral += (level - previous) * (try region.area())
+                    let shape = try region.collection()
+                    integral += (level - previous) * (try shape.area())
                     previous = level
-                    if j == 0 { frequencyRegions.append(region) }
+                    if j == 0 { frequencyRegions.append(shape) }
                 }
             }
-            let covered = try CleaningProfile.time("6 espace couvert") { try GeometryHandle.unaryUnion(unions.map(\.shape)) }
-            let coveredArea = unions.isEmpty ? 0 : try covered.area()
-            // Gaps.
-            let rest = try CleaningProfile.time("7 lacunes") { unions.isEmpty ? outdoor : try outdoor.difference(covered) }
+            // Gaps: E minus each cleaner's space in turn (the largest first),
+            // each time with only the polygons that meet what is left; the
+            // covered area is E's area minus what is left.
+            let rest = try CleaningProfile.time("7 lacunes") {
+                var left = try PolygonSet(outdoor.polygonParts())
+                for u in unions.sorted(by: { $0.area > $1.area }).map(\.parts) where !left.isEmpty {
+                    let m = PolygonSet.meeting(left.boxes, u.boxes)
+                    guard !m.a.isEmpty else { continue }
+                    let touched = try left.collection(m.a).difference(u.collection(m.b)).polygonParts()
+                    let touchedIndices = Set(m.a)
+                    left = try PolygonSet(left.polygons.indices.filter { !touchedIndices.contains($0) }.map { left.polygons[$0] } + touched)
+                }
+                return try left.collection()
+            }
+            let coveredArea = unions.isEmpty ? 0 : max(0, outdoorArea - (try rest.area()))
             let gaps = try rest.polygonParts().map { ($0, try $0.area()) }.filter { $0.1 >= threshold }
             // Double coverage, pair by pair.
             var doubles: [DoubleCoverage] = []
             var allPieces: [GeometryHandle] = []
-            let boxes = try unions.map { try $0.shape.bounds() }
+
             for i in 0..<unions.count {
                 for j in (i + 1)..<unions.count {
-                    guard let bi = boxes[i], let bj = boxes[j], bi.intersects(bj) else { continue }
-                    let inter = try CleaningProfile.time("8 doublons") { try unions[i].shape.intersection(unions[j].shape) }
+                    let m = PolygonSet.meeting(unions[i].parts.boxes, unions[j].parts.boxes)
+                    guard !m.a.isEmpty else { continue }
+                    let inter = try CleaningProfile.time("8 doublons") { try unions[i].parts.collection(m.a).intersection(unions[j].parts.collection(m.b)) }
                     let kept = try inter.polygonParts().map { (shape: $0, area: try $0.area()) }
                         .filter { $0.area >= threshold }
                         .sorted { $0.area > $1.area }

@@ -55,3 +55,53 @@ extension Cleaning {
         return try GeometryHandle.collection(polygons, type: .multiPolygon)
     }
 }
+
+/// A polygonal union kept as its polygons (disjoint interiors) with their
+/// bounding boxes, so that an overlay with another shape can be given only
+/// the polygons that can take part in it.
+struct PolygonSet {
+    var polygons: [GeometryHandle]
+    var boxes: [BoundingBox]
+
+    init(_ polygons: [GeometryHandle]) throws {
+        var kept: [GeometryHandle] = [], boxes: [BoundingBox] = []
+        for p in polygons {
+            guard let b = try p.bounds() else { continue }
+            kept.append(p); boxes.append(b)
+        }
+        self.polygons = kept
+        self.boxes = boxes
+    }
+
+    var isEmpty: Bool { polygons.isEmpty }
+
+    /// The polygons as one MultiPolygon (valid: they come from a valid union).
+    func collection(_ members: [Int]? = nil) throws -> GeometryHandle {
+        try GeometryHandle.collection(members.map { $0.map { polygons[$0] } } ?? polygons, type: .multiPolygon)
+    }
+
+    /// Indices of the boxes of `a` meeting some box of `b`, and of the
+    /// boxes of `b` meeting some box of `a` (closed boxes), in increasing order.
+    static func meeting(_ a: [BoundingBox], _ b: [BoundingBox]) -> (a: [Int], b: [Int]) {
+        // Sweep along x over both lists.
+        var events: [(minX: Double, side: Int, index: Int)] = []
+        events.reserveCapacity(a.count + b.count)
+        for (i, x) in a.enumerated() { events.append((x.minX, 0, i)) }
+        for (i, x) in b.enumerated() { events.append((x.minX, 1, i)) }
+        events.sort { $0.minX != $1.minX ? $0.minX < $1.minX : $0.side < $1.side }
+        var active: [[Int]] = [[], []]
+        var hit: [[Bool]] = [[Bool](repeating: false, count: a.count), [Bool](repeating: false, count: b.count)]
+        let lists = [a, b]
+        for e in events {
+            let box = lists[e.side][e.index]
+            let other = 1 - e.side
+            active[other].removeAll { lists[other][$0].maxX < box.minX }
+            for j in active[other] where lists[other][j].intersects(box) {
+                hit[e.side][e.index] = true
+                hit[other][j] = true
+            }
+            active[e.side].append(e.index)
+        }
+        return (a.indices.filter { hit[0][$0] }, b.indices.filter { hit[1][$0] })
+    }
+}
