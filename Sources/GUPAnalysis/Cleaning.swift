@@ -303,12 +303,16 @@ public enum Cleaning {
             }
             let coveredArea = unions.isEmpty ? 0 : max(0, outdoorArea - (try rest.area()))
             let gaps = try rest.polygonParts().map { ($0, try $0.area()) }.filter { $0.1 >= threshold }
-            // Double coverage, pair by pair.
+            // Double coverage, pair by pair. The cleaners' areas beyond the
+            // covered area bound the area any two of them share: under the
+            // threshold (with a margin for rounding), no piece can reach it.
             var doubles: [DoubleCoverage] = []
             var allPieces: [GeometryHandle] = []
-
-            for i in 0..<unions.count {
-                for j in (i + 1)..<unions.count {
+            let shared = unions.reduce(0.0) { $0 + $1.area } - coveredArea
+            let margin = 1e-9 * outdoorArea + 1e-6
+            let pairCount = threshold > 0 && shared + margin < threshold ? 0 : unions.count
+            for i in 0..<pairCount {
+                for j in (i + 1)..<pairCount {
                     let m = PolygonSet.meeting(unions[i].parts.boxes, unions[j].parts.boxes)
                     guard !m.a.isEmpty else { continue }
                     let inter = try CleaningProfile.time("8 doublons") { try unions[i].parts.collection(m.a).intersection(unions[j].parts.collection(m.b)) }
