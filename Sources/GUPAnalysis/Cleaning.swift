@@ -173,8 +173,16 @@ public enum Cleaning {
                 let near = try residenceIndex.query(g)
                 if near.isEmpty { return g }
                 let prepared = try PreparedGeometry(g)
-                let hit = try near.filter { try prepared.intersects(residenceShapes[$0]) }
+                var hit = try near.filter { try prepared.intersects(residenceShapes[$0]) }
                 if hit.isEmpty { return g }
+                // Footprints that are exactly holes of the piece take nothing from it.
+                if case .polygon(let gp) = try g.geometry(), !gp.holes.isEmpty {
+                    hit = try hit.filter {
+                        guard case .polygon(let fp) = try residenceShapes[$0].geometry() else { return true }
+                        return !isHole(fp, of: gp)
+                    }
+                    if hit.isEmpty { return g }
+                }
                 return try g.difference(disjointUnion(hit.map { residenceShapes[$0] }))
             }
         }

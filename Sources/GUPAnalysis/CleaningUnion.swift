@@ -105,3 +105,23 @@ struct PolygonSet {
         return (a.indices.filter { hit[0][$0] }, b.indices.filter { hit[1][$0] })
     }
 }
+
+extension Cleaning {
+    /// Whether footprint `f` is exactly one of the holes of polygon `g`
+    /// (same closed ring, any start, either direction): then `g − f = g`
+    /// and no overlay is needed. Sectors drawn as parcels minus the same
+    /// buildings have such holes.
+    static func isHole(_ f: GUPModel.Polygon, of g: GUPModel.Polygon) -> Bool {
+        guard f.holes.isEmpty, f.exterior.count >= 4 else { return false }
+        let ring = f.exterior.dropLast()
+        let n = ring.count
+        for hole in g.holes where hole.count == n + 1 {
+            let h = Array(hole.dropLast())
+            guard let start = h.firstIndex(of: ring.first!) else { continue }
+            let r = Array(ring)
+            if (0..<n).allSatisfy({ h[(start + $0) % n] == r[$0] }) { return true }
+            if (0..<n).allSatisfy({ h[(start - $0 + n) % n] == r[$0] }) { return true }
+        }
+        return false
+    }
+}
