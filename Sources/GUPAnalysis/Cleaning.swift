@@ -160,8 +160,15 @@ public enum Cleaning {
         let residenceIndex = try SpatialIndex(residenceShapes)
         var parts: [(sector: Int, shape: GeometryHandle)] = []
         for (k, s) in sectors.shapes.enumerated() { parts += try s.polygonParts().map { (k, $0) } }
+        // The large polygons first, each on its own (their halves in parallel), then the others.
+        let sizes = try parts.map { try $0.shape.coordinateCount() }
+        let large = parts.indices.filter { sizes[$0] > 16 * pieceVertices }.sorted { sizes[$0] > sizes[$1] }
+        let largePieces: [[GeometryHandle]] = try parallelMap(count: large.count) { k in
+            try CleaningProfile.time("0 découpage des secteurs") { try subdividedInParallel(parts[large[k]].shape) }
+        }
+        let largeAt = Dictionary(uniqueKeysWithValues: zip(large, largePieces))
         let subdivided: [[GeometryHandle]] = try parallelMap(count: parts.count) { k in
-            try CleaningProfile.time("0 découpage des secteurs") { try parts[k].shape.subdividedPolygons(maxVertices: 256) }
+            try largeAt[k] ?? CleaningProfile.time("0 découpage des secteurs") { try parts[k].shape.subdividedPolygons(maxVertices: pieceVertices) }
         }
         let subdividedCount = subdivided.reduce(0) { $0 + $1.count }
         var raw: [(part: Int, shape: GeometryHandle)] = []

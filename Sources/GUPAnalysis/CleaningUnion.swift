@@ -125,3 +125,33 @@ extension Cleaning {
         return false
     }
 }
+
+extension Cleaning {
+    static let pieceVertices = 256
+
+    /// `polygon.subdividedPolygons(maxVertices: pieceVertices)` (the same
+    /// pieces in the same order), with the halves of a large polygon
+    /// subdivided in parallel: one sector polygon (a street network with a
+    /// hole per block) can hold much of a city's vertices.
+    static func subdividedInParallel(_ polygon: GeometryHandle, depth: Int = 24) throws -> [GeometryHandle] {
+        guard polygon.typeName == "Polygon", try polygon.coordinateCount() > 16 * pieceVertices, depth > 0,
+              let b = try polygon.bounds(), b.width > 0 || b.height > 0 else {
+            return try polygon.subdividedPolygons(maxVertices: pieceVertices, maxDepth: depth)
+        }
+        // The same halving as `subdividedPolygons`: across the longer side.
+        let halves: [BoundingBox]
+        if b.width >= b.height {
+            let c = (b.minX + b.maxX) / 2
+            halves = [BoundingBox(minX: b.minX, minY: b.minY, maxX: c, maxY: b.maxY),
+                      BoundingBox(minX: c, minY: b.minY, maxX: b.maxX, maxY: b.maxY)]
+        } else {
+            let c = (b.minY + b.maxY) / 2
+            halves = [BoundingBox(minX: b.minX, minY: b.minY, maxX: b.maxX, maxY: c),
+                      BoundingBox(minX: b.minX, minY: c, maxX: b.maxX, maxY: b.maxY)]
+        }
+        let children = try parallelMap(count: 2) { h in
+            try polygon.intersection(GeometryHandle(rectangle: halves[h])).polygonParts()
+        }.flatMap { $0 }
+        return try parallelMap(count: children.count) { try subdividedInParallel(children[$0], depth: depth - 1) }.flatMap { $0 }
+    }
+}
