@@ -159,7 +159,11 @@ public enum Cleaning {
         let residenceShapes = residences?.shapes ?? []
         let residenceIndex = try SpatialIndex(residenceShapes)
         var parts: [(sector: Int, shape: GeometryHandle)] = []
-        for (k, s) in sectors.shapes.enumerated() { parts += try s.polygonParts().map { (k, $0) } }
+        for (k, s) in sectors.shapes.enumerated() {
+            // Only a Polygon or MultiPolygon is sure to have members that do not overlap.
+            let polygonal = s.typeName == "Polygon" || s.typeName == "MultiPolygon" ? s : try s.unaryUnion()
+            parts += try polygonal.polygonParts().map { (k, $0) }
+        }
         // The large polygons first, each on its own (their halves in parallel), then the others.
         let sizes = try parts.map { try $0.shape.coordinateCount() }
         let large = parts.indices.filter { sizes[$0] > 16 * pieceVertices }.sorted { sizes[$0] > sizes[$1] }
