@@ -6,6 +6,7 @@ import GUPKit
 /// run after ours, not at the same time), the ratio, and whether the
 /// couverture.csv files agree (shared/tools/compare.py).
 ///   gup-bench nettoyage [DATA] [--outils DIR] [--sans-reference] [--sans-incidents]
+/// With GUP_PROFIL_NETTOYAGE=1 in the environment, also the processor time of each phase.
 func cleaningBenchmark(_ args: [String]) throws {
     var data = "/tmp/metro"
     var tools: String?
@@ -56,6 +57,10 @@ func cleaningBenchmark(_ args: [String]) throws {
                  load, analysis, analysisCPU, ProcessInfo.processInfo.activeProcessorCount, write,
                  result.gaps.count, result.doubles.count, peakResidentMiB()))
     print(String(format: "  charge de la machine (1 min) : %@", loadAverage()))
+    if CleaningProfile.isEnabled {
+        print("  temps processeur par phase (GUP_PROFIL_NETTOYAGE) : " + CleaningProfile.take()
+            .map { String(format: "%@ %.2f s", $0.phase, $0.cpuSeconds) }.joined(separator: ", "))
+    }
     guard reference else { return }
 
     // geopandas, on the same files, after ours.

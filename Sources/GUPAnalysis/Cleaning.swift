@@ -149,18 +149,63 @@ public enum Cleaning {
         if withoutCleaner > 10 { reporter.warning("\(sectors.source) : \(withoutCleaner - 10) autre(s) secteur(s) sans intervenant") }
         let hasFrequency = sectorFrequency.contains { $0 != nil }
 
-        let subdivided: [[GeometryHandle]] = try parallelMap(count: sectors.shapes.count) { k in
-            try sectors.shapes[k].subdividedPolygons(maxVertices: 256)
+        // Sector pieces: each polygon of each sector, the large ones
+        // subdivided, minus the residences' footprints (once for all
+        // perimeters: ∪(piece − F) = (∪ pieces) − F). A piece remembers its
+        // sector and the sector polygon it comes from: pieces of one sector
+        // from different polygons never overlap nor share an edge (a valid
+        // MultiPolygon's members touch at points at most), so their union is
+        // just their collection; see `mergedUnion`.
+        let residenceShapes = residences?.shapes ?? []
+        let residenceIndex = try SpatialIndex(residenceShapes)
+        var parts: [(sector: Int, shape: GeometryHandle)] = []
+        for (k, s) in sectors.shapes.enumerated() {
+            // Only a Polygon or MultiPolygon is sure to have members that do not overlap.
+            let polygonal = s.typeName == "Polygon" || s.typeName == "MultiPolygon" ? s : try s.unaryUnion()
+            parts += try polygonal.polygonParts().map { (k, $0) }
+        }
+        // The large polygons first, each on its own (their halves in parallel), then the others.
+        let sizes = try parts.map { try $0.shape.coordinateCount() }
+        let large = parts.indices.filter { sizes[$0] > 16 * pieceVertices }.sorted { sizes[$0] > sizes[$1] }
+        let largePieces: [[GeometryHandle]] = try parallelMap(count: large.count) { k in
+            try CleaningProfile.time("0 découpage des secteurs") { try subdividedInParallel(parts[large[k]].shape) }
+        }
+        let largeAt = Dictionary(uniqueKeysWithValues: zip(large, largePieces))
+        let subdivided: [[GeometryHandle]] = try parallelMap(count: parts.count) { k in
+            try largeAt[k] ?? CleaningProfile.time("0 découpage des secteurs") { try parts[k].shape.subdividedPolygons(maxVertices: pieceVertices) }
+        }
+        let subdividedCount = subdivided.reduce(0) { $0 + $1.count }
+        var raw: [(part: Int, shape: GeometryHandle)] = []
+        for (k, ps) in subdivided.enumerated() { raw += ps.map { (k, $0) } }
+        let outdoorPieces: [GeometryHandle] = try parallelMap(count: raw.count, minChunk: 16) { k in
+            try CleaningProfile.time("1 secteurs hors emprises") {
+                let g = raw[k].shape
+                guard !residenceShapes.isEmpty else { return g }
+                let near = try residenceIndex.query(g)
+                if near.isEmpty { return g }
+                let prepared = try PreparedGeometry(g)
+                var hit = try near.filter { try prepared.intersects(residenceShapes[$0]) }
+                if hit.isEmpty { return g }
+                // Footprints that are exactly holes of the piece take nothing from it.
+                if case .polygon(let gp) = try g.geometry(), !gp.holes.isEmpty {
+                    hit = try hit.filter {
+                        guard case .polygon(let fp) = try residenceShapes[$0].geometry() else { return true }
+                        return !isHole(fp, of: gp)
+                    }
+                    if hit.isEmpty { return g }
+                }
+                return try g.difference(disjointUnion(hit.map { residenceShapes[$0] }))
+            }
         }
         var pieces: [GeometryHandle] = []
         var pieceSector: [Int] = []
-        for (k, ps) in subdivided.enumerated() {
-            pieces += ps
-            pieceSector += Array(repeating: k, count: ps.count)
+        var piecePart: [Int] = []
+        for (k, g) in outdoorPieces.enumerated() where !g.isEmpty {
+            pieces.append(g)
+            piecePart.append(raw[k].part)
+            pieceSector.append(parts[raw[k].part].sector)
         }
         let pieceIndex = try SpatialIndex(pieces)
-        let residenceShapes = residences?.shapes ?? []
-        let residenceIndex = try SpatialIndex(residenceShapes)
 
         // Per perimeter, in parallel.
         struct Outcome {
@@ -173,33 +218,71 @@ public enum Cleaning {
             let name = names[k]
             let prepared = try PreparedGeometry(p)
             // Outdoor space.
-            let inside = try residenceIndex.query(p).filter { try prepared.intersects(residenceShapes[$0]) }
-            let footprints = inside.isEmpty ? nil : try GeometryHandle.unaryUnion(inside.map { residenceShapes[$0] })
-            let outdoor = try footprints.map { try p.difference($0) } ?? p
+            let inside = try CleaningProfile.time("2 emprises") { try residenceIndex.query(p).filter { try prepared.intersects(residenceShapes[$0]) } }
+            let footprints = try CleaningProfile.time("2 emprises") { inside.isEmpty ? nil : try disjointUnion(inside.map { residenceShapes[$0] }) }
+            let outdoor = try CleaningProfile.time("3 espace extérieur") { try footprints.map { try p.difference($0) } ?? p }
             let outdoorArea = try outdoor.area()
-            // Per cleaner unions clipped to E(P).
-            let candidates = try pieceIndex.query(p).filter { try prepared.intersects(pieces[$0]) }
-            // Pieces clipped to P (most lie inside and are kept as they are).
+            // Outdoor sector pieces clipped to P (most lie inside and are kept as they are).
+            let candidates = try CleaningProfile.time("4 morceaux") { try pieceIndex.query(p).filter { try prepared.intersects(pieces[$0]) } }
             var clipped: [Int: GeometryHandle] = [:]
-            for c in candidates {
-                clipped[c] = try prepared.containsProperly(pieces[c]) ? pieces[c] : try pieces[c].intersection(p)
+            var clippedBox: [Int: BoundingBox] = [:]
+            try CleaningProfile.time("4 morceaux") {
+                for c in candidates {
+                    let g = try prepared.containsProperly(pieces[c]) ? pieces[c] : try pieces[c].intersection(p)
+                    clipped[c] = g
+                    clippedBox[c] = try g.bounds()
+                }
             }
-            /// Union of pieces, clipped to E(P) = P − footprints.
-            func outdoorUnion(_ members: [Int]) throws -> GeometryHandle {
-                let u = try GeometryHandle.unaryUnion(members.map { clipped[$0]! })
-                return try footprints.map { try u.difference($0) } ?? u
+            /// Union of pieces (all in E(P)): only pieces that may share an
+            /// edge or overlap (boxes meeting, and from different sectors or
+            /// from the same sector polygon) go through a GEOS union.
+            func mergedUnion(_ members: [Int]) throws -> PolygonSet {
+                try CleaningProfile.time("5 unions par intervenant") {
+                    let live = members.filter { clippedBox[$0] != nil }
+                    var parent = Array(0..<live.count)
+                    func root(_ i: Int) -> Int {
+                        var i = i
+                        while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
+                        return i
+                    }
+                    let byMinX = live.indices.sorted { clippedBox[live[$0]]!.minX < clippedBox[live[$1]]!.minX }
+                    for (n, i) in byMinX.enumerated() {
+                        let a = live[i], ba = clippedBox[a]!
+                        for j in byMinX[(n + 1)...] {
+                            let b = live[j], bb = clippedBox[b]!
+                            if bb.minX > ba.maxX { break }
+                            guard ba.intersects(bb), pieceSector[a] != pieceSector[b] || piecePart[a] == piecePart[b] else { continue }
+                            let ri = root(i), rj = root(j)
+                            if ri != rj { parent[ri] = rj }
+                        }
+                    }
+                    var groups: [Int: [Int]] = [:]
+                    var order: [Int] = []
+                    for i in live.indices {
+                        let r = root(i)
+                        if groups[r] == nil { order.append(r) }
+                        groups[r, default: []].append(live[i])
+                    }
+                    var polygons: [GeometryHandle] = []
+                    for r in order {
+                        let g = groups[r]!
+                        polygons += try g.count == 1 ? clipped[g[0]]!.polygonParts()
+                            : GeometryHandle.unaryUnion(g.map { clipped[$0]! }).polygonParts()
+                    }
+                    return try PolygonSet(polygons)
+                }
             }
             var byCleaner: [Int: [Int]] = [:]
             for c in candidates { byCleaner[sectorCleaner[pieceSector[c]], default: []].append(c) }
             let cleaners = byCleaner.keys.sorted { cleanerNames[$0] < cleanerNames[$1] }
-            var unions: [(cleaner: Int, shape: GeometryHandle, area: Double)] = []
+            var unions: [(cleaner: Int, parts: PolygonSet, area: Double)] = []
             var integral = 0.0
             var frequencyRegions: [GeometryHandle] = []
             var frequencyEverywhere = true
             for c in cleaners {
                 let members = byCleaner[c]!
-                let u = try outdoorUnion(members)
-                let a = try u.area()
+                let u = try mergedUnion(members)
+                let a = try u.collection().area()
                 guard a > 0 else { continue }
                 unions.append((c, u, a))
                 guard hasFrequency else { continue }
@@ -210,31 +293,48 @@ public enum Cleaning {
                 if levels.isEmpty { continue }
                 if withFreq.count == members.count && levels.count == 1 {
                     integral += levels[0] * a
-                    frequencyRegions.append(u)
+                    frequencyRegions.append(try u.collection())
                     continue
                 }
                 var previous = 0.0
                 for (j, level) in levels.enumerated() {
                     let at = withFreq.filter { sectorFrequency[pieceSector[$0]]! >= level }
-                    let region = try outdoorUnion(at)
-                    integral += (level - previous) * (try region.area())
+                    let region = try mergedUnion(at)
+                    let shape = try region.collection()
+                    integral += (level - previous) * (try shape.area())
                     previous = level
-                    if j == 0 { frequencyRegions.append(region) }
+                    if j == 0 { frequencyRegions.append(shape) }
                 }
             }
-            let covered = try GeometryHandle.unaryUnion(unions.map(\.shape))
-            let coveredArea = unions.isEmpty ? 0 : try covered.area()
-            // Gaps.
-            let rest = unions.isEmpty ? outdoor : try outdoor.difference(covered)
+            // Gaps: E minus each cleaner's space in turn (the largest first),
+            // each time with only the polygons that meet what is left; the
+            // covered area is E's area minus what is left.
+            let rest = try CleaningProfile.time("7 lacunes") {
+                var left = try PolygonSet(outdoor.polygonParts())
+                for u in unions.sorted(by: { $0.area > $1.area }).map(\.parts) where !left.isEmpty {
+                    let m = PolygonSet.meeting(left.boxes, u.boxes)
+                    guard !m.a.isEmpty else { continue }
+                    let touched = try left.collection(m.a).difference(u.collection(m.b)).polygonParts()
+                    let touchedIndices = Set(m.a)
+                    left = try PolygonSet(left.polygons.indices.filter { !touchedIndices.contains($0) }.map { left.polygons[$0] } + touched)
+                }
+                return try left.collection()
+            }
+            let coveredArea = unions.isEmpty ? 0 : max(0, outdoorArea - (try rest.area()))
             let gaps = try rest.polygonParts().map { ($0, try $0.area()) }.filter { $0.1 >= threshold }
-            // Double coverage, pair by pair.
+            // Double coverage, pair by pair. The cleaners' areas beyond the
+            // covered area bound the area any two of them share: under the
+            // threshold (with a margin for rounding), no piece can reach it.
             var doubles: [DoubleCoverage] = []
             var allPieces: [GeometryHandle] = []
-            let boxes = try unions.map { try $0.shape.bounds() }
-            for i in 0..<unions.count {
-                for j in (i + 1)..<unions.count {
-                    guard let bi = boxes[i], let bj = boxes[j], bi.intersects(bj) else { continue }
-                    let inter = try unions[i].shape.intersection(unions[j].shape)
+            let shared = unions.reduce(0.0) { $0 + $1.area } - coveredArea
+            let margin = 1e-9 * outdoorArea + 1e-6
+            let pairCount = threshold > 0 && shared + margin < threshold ? 0 : unions.count
+            for i in 0..<pairCount {
+                for j in (i + 1)..<pairCount {
+                    let m = PolygonSet.meeting(unions[i].parts.boxes, unions[j].parts.boxes)
+                    guard !m.a.isEmpty else { continue }
+                    let inter = try CleaningProfile.time("8 doublons") { try unions[i].parts.collection(m.a).intersection(unions[j].parts.collection(m.b)) }
                     let kept = try inter.polygonParts().map { (shape: $0, area: try $0.area()) }
                         .filter { $0.area >= threshold }
                         .sorted { $0.area > $1.area }
@@ -245,7 +345,7 @@ public enum Cleaning {
                                                   area: kept.reduce(0) { $0 + $1.area }, pieces: kept))
                 }
             }
-            let doubleArea = allPieces.isEmpty ? 0 : try GeometryHandle.unaryUnion(allPieces).area()
+            let doubleArea = try CleaningProfile.time("8 doublons") { allPieces.isEmpty ? 0 : try GeometryHandle.unaryUnion(allPieces).area() }
             var meanFrequency: Double?
             if !frequencyRegions.isEmpty {
                 let denominator = frequencyEverywhere && frequencyRegions.count == unions.count
@@ -277,7 +377,7 @@ public enum Cleaning {
         gaps = gapOrder.map { gaps[$0] }
 
         if let incidents {
-            let assignment = try PointInPolygon.assign(points: incidents.points, to: gaps.map(\.shape))
+            let assignment = try CleaningProfile.time("9 signalements") { try PointInPolygon.assign(points: incidents.points, to: gaps.map(\.shape)) }
             var perGap = [[String: Int]](repeating: [:], count: gaps.count)
             var counts = [Int](repeating: 0, count: gaps.count)
             for k in 0..<assignment.pointCount {
@@ -308,6 +408,6 @@ public enum Cleaning {
 
         return CleaningResult(coverage: order.map { outcomes[$0].coverage }, gaps: gaps, doubles: doubles,
                               hasFrequency: hasFrequency, hasIncidents: incidents != nil, threshold: threshold,
-                              crs: perimeters.crs, sectorsWithoutCleaner: withoutCleaner, sectorPieces: pieces.count)
+                              crs: perimeters.crs, sectorsWithoutCleaner: withoutCleaner, sectorPieces: subdividedCount)
     }
 }

@@ -1,0 +1,58 @@
+import XCTest
+import GUPModel
+import GUPTopology
+@testable import GUPAnalysis
+
+/// The shortcuts `Cleaning.analyze` takes to avoid GEOS overlays give what
+/// the plain GEOS operations give.
+final class CleaningUnionTests: XCTestCase {
+    func rect(_ minX: Double, _ minY: Double, _ maxX: Double, _ maxY: Double) -> [Position] {
+        [Position(minX, minY), Position(maxX, minY), Position(maxX, maxY), Position(minX, maxY), Position(minX, minY)]
+    }
+
+    func testDisjointUnionEqualsGEOSUnion() throws {
+        // Two overlapping squares, one touching them, two far away.
+        let shapes = try [rect(0, 0, 10, 10), rect(5, 5, 15, 15), rect(15, 0, 20, 5), rect(100, 100, 110, 110), rect(200, 0, 201, 1)]
+            .map { try GeometryHandle(.polygon(Polygon(exterior: $0, holes: []))) }
+        let ours = try Cleaning.disjointUnion(shapes)
+        let geos = try GeometryHandle.unaryUnion(shapes)
+        XCTAssertTrue(try ours.isValid())
+        XCTAssertEqual(try ours.area(), try geos.area(), accuracy: 1e-9)
+        XCTAssertEqual(try ours.area(), 100 + 100 - 25 + 25 + 100 + 1, accuracy: 1e-9)
+        XCTAssertEqual(try ours.symmetricDifference(geos).area(), 0, accuracy: 1e-9)
+        XCTAssertEqual(ours.partCount, 4)
+    }
+
+    func testHoleIdentity() {
+        let parcel = Polygon(exterior: rect(0, 0, 30, 30), holes: [rect(5, 5, 25, 25).reversed()])
+        // Same ring, another start and direction.
+        let building = Polygon(exterior: [Position(25, 5), Position(25, 25), Position(5, 25), Position(5, 5), Position(25, 5)], holes: [])
+        XCTAssertTrue(Cleaning.isHole(building, of: parcel))
+        XCTAssertTrue(Cleaning.isHole(Polygon(exterior: rect(5, 5, 25, 25), holes: []), of: parcel))
+        // A building a little larger than the hole overlaps the parcel.
+        XCTAssertFalse(Cleaning.isHole(Polygon(exterior: rect(5, 5, 25, 25.001), holes: []), of: parcel))
+        XCTAssertFalse(Cleaning.isHole(Polygon(exterior: rect(5, 5, 25, 25), holes: []), of: Polygon(exterior: rect(0, 0, 30, 30), holes: [])))
+    }
+
+    func testBoxesMeeting() {
+        let a = [BoundingBox(minX: 0, minY: 0, maxX: 1, maxY: 1), BoundingBox(minX: 5, minY: 5, maxX: 6, maxY: 6),
+                 BoundingBox(minX: 10, minY: 0, maxX: 11, maxY: 1)]
+        let b = [BoundingBox(minX: 1, minY: 1, maxX: 2, maxY: 2), BoundingBox(minX: 10.5, minY: 2, maxX: 12, maxY: 3),
+                 BoundingBox(minX: 5.5, minY: 0, maxX: 5.7, maxY: 5.2)]
+        let m = PolygonSet.meeting(a, b)
+        XCTAssertEqual(m.a, [0, 1])
+        XCTAssertEqual(m.b, [0, 2])
+    }
+
+    func testParallelSubdivisionGivesTheSamePieces() throws {
+        // A street network: a square with 40 × 30 block holes (about 6 000 vertices).
+        var holes: [[Position]] = []
+        for i in 0..<40 { for j in 0..<30 { holes.append(rect(Double(i) * 20 + 4, Double(j) * 20 + 4, Double(i) * 20 + 16, Double(j) * 20 + 16 + Double(i % 3)).reversed()) } }
+        let network = try GeometryHandle(.polygon(Polygon(exterior: rect(0, 0, 800, 600), holes: holes)))
+        XCTAssertGreaterThan(try network.coordinateCount(), 16 * Cleaning.pieceVertices)
+        let serial = try network.subdividedPolygons(maxVertices: Cleaning.pieceVertices)
+        let parallel = try Cleaning.subdividedInParallel(network)
+        XCTAssertGreaterThan(serial.count, 16)
+        XCTAssertEqual(parallel.map(\.wkt), serial.map(\.wkt))
+    }
+}
