@@ -241,7 +241,12 @@ struct FastParser {
     var i = 0
     var release: ((Range<Int>) -> Void)?
     var parallel = false
-    private var keyCache: [(bytes: [UInt8], key: String)] = []
+    /// The property names of the previous feature, slot by slot (pairwise
+    /// distinct): their strings, their bytes with the closing quote, and for
+    /// names of up to 15 bytes those bytes as two masked words.
+    private var keyStrings: [String] = []
+    private var keyBytes: [[UInt8]] = []
+    private var keyWords: [UInt64] = []   // 4 per slot: word 0, word 1, mask 0, mask 1 (masks 0 when too long)
     private var releasedUpTo = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
@@ -1148,30 +1153,35 @@ struct FastParser {
     // MARK: properties and other values
 
     /// At `{`: ordered members. `cacheKeys` reuses the key strings of the
-    /// previous feature (same keys in the same order is the common case).
+    /// previous feature (same keys in the same order is the common case):
+    /// a name equal to the cached one at its slot is recognised from its bytes
+    /// without scanning, and while every name so far matched its slot the
+    /// duplicate check is not needed (cached names are pairwise distinct).
     mutating func properties(depth: Int, cacheKeys: Bool) throws -> Properties {
         if depth > Self.maxDepth { throw fail("imbrication trop profonde (plus de \(Self.maxDepth) niveaux)") }
         i += 1
         var entries: [(key: String, value: PropertyValue)] = []
         ws()
         if cur == B_RBRACE { i += 1; return Properties(entries) }
-        if cacheKeys { entries.reserveCapacity(keyCache.isEmpty ? 4 : keyCache.count) }
+        if cacheKeys { entries.reserveCapacity(keyStrings.isEmpty ? 4 : keyStrings.count) }
+        var inOrder = cacheKeys
         while true {
             ws()
-            let (ks, ke, esc) = try rawString()
-            let key: String
             let slot = entries.count
-            if cacheKeys, !esc, slot < keyCache.count, keyCache[slot].bytes.count == ke - ks,
-               keyCache[slot].bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + ks, ke - ks) == 0 }) {
-                key = keyCache[slot].key
+            let key: String
+            if inOrder, slot < keyStrings.count, let n = cachedKeyLength(slot) {
+                key = keyStrings[slot]
+                i += 1 + n
             } else {
+                let (ks, ke, esc) = try rawString()
                 key = string(ks, ke, escaped: esc)
-                if cacheKeys, !esc, ke > ks {
-                    let entry = (Array(UnsafeBufferPointer(start: base + ks, count: ke - ks)), key)
-                    if slot < keyCache.count { keyCache[slot] = entry } else if slot == keyCache.count, slot < 64 { keyCache.append(entry) }
+                for e in entries where e.key == key { i = ks - 1; throw fail("membre « \(key) » en double") }
+                if inOrder {
+                    // entries == cached names before `slot`, and `key` differs from them all.
+                    if slot < keyStrings.count { truncateKeyCache(slot) }
+                    if !esc, ke > ks, slot < 64 { appendKeyCache(key, ks, ke) } else { inOrder = false }
                 }
             }
-            for e in entries where e.key == key { i = ks - 1; throw fail("membre « \(key) » en double") }
             try expect(B_COLON, "« : »")
             entries.append((key, try value(depth: depth + 1)))
             ws()
@@ -1179,6 +1189,41 @@ struct FastParser {
             if cur == B_RBRACE { i += 1; return Properties(entries) }
             throw fail(i < end ? "« , » ou « } » attendu" : "fin de fichier inattendue dans un objet")
         }
+    }
+
+    /// At `"`: the length of the cached name of `slot` with its closing quote
+    /// when the bytes here are exactly that name; nil otherwise.
+    @inline(__always) func cachedKeyLength(_ slot: Int) -> Int? {
+        guard base[i] == B_QUOTE else { return nil }
+        let n = keyBytes[slot].count
+        let m0 = keyWords[4 * slot + 2]
+        if m0 != 0, i + 17 <= end {
+            guard word(i + 1) & m0 == keyWords[4 * slot], word(i + 9) & keyWords[4 * slot + 3] == keyWords[4 * slot + 1] else { return nil }
+            return n
+        }
+        guard i + 1 + n <= end else { return nil }
+        return keyBytes[slot].withUnsafeBufferPointer { memcmp($0.baseAddress!, base + i + 1, n) == 0 } ? n : nil
+    }
+
+    private mutating func truncateKeyCache(_ slot: Int) {
+        keyStrings.removeSubrange(slot...)
+        keyBytes.removeSubrange(slot...)
+        keyWords.removeSubrange((4 * slot)...)
+    }
+
+    /// Caches the name between `ks` and `ke` (unescaped, its closing quote at `ke`).
+    private mutating func appendKeyCache(_ key: String, _ ks: Int, _ ke: Int) {
+        let bytes = Array(UnsafeBufferPointer(start: base + ks, count: ke - ks + 1))
+        var w: [UInt64] = [0, 0, 0, 0]
+        if bytes.count <= 16 {
+            for (k, b) in bytes.enumerated() {
+                w[k / 8] |= UInt64(b) << (8 * UInt64(k % 8))
+                w[2 + k / 8] |= 0xFF << (8 * UInt64(k % 8))
+            }
+        }
+        keyStrings.append(key)
+        keyBytes.append(bytes)
+        keyWords.append(contentsOf: w)
     }
 
     /// Any JSON value, as a property value.
