@@ -1084,6 +1084,15 @@ struct FastParser {
         i += 1
         let s = i
         var escaped = false
+        // 8 bytes at a time up to the first quote, backslash or control byte.
+        while i + 8 <= end {
+            let w = word(i)
+            let q = w ^ 0x2222_2222_2222_2222, b = w ^ 0x5C5C_5C5C_5C5C_5C5C
+            let stop = ((q &- 0x0101_0101_0101_0101) & ~q) | ((b &- 0x0101_0101_0101_0101) & ~b)
+                | ((w &- 0x2020_2020_2020_2020) & ~w)
+            if stop & 0x8080_8080_8080_8080 != 0 { break }
+            i += 8
+        }
         while i < end {
             let c = base[i]
             if c == B_QUOTE { i += 1; return (s, i - 1, escaped) }
