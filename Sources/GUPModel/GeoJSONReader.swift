@@ -1007,9 +1007,68 @@ struct FastParser {
 
     // MARK: numbers
 
-    /// A JSON number (RFC 8259 grammar). Exact fast path (Clinger) for up
-    /// to 19 significant digits and powers of ten up to 22; otherwise strtod.
+    /// A JSON number (RFC 8259 grammar). The common shape (an integer part
+    /// of 1 to 7 digits, an optional fraction of 1 to 7 digits, no exponent)
+    /// is read 8 bytes at a time; everything else by `numberGeneral`.
+    /// Both are exact: at most 14 digits make a mantissa below 2^53, divided
+    /// by an exact power of ten (Clinger), so correctly rounded.
     @inline(__always) mutating func number() throws -> Double {
+        var k = i
+        guard k + 17 <= end else { return try numberGeneral() }
+        let neg = base[k] == B_MINUS
+        if neg { k += 1 }
+        let w1 = word(k)
+        let n1 = FastParser.digitRun(w1)
+        guard n1 >= 1, n1 < 8, n1 == 1 || base[k] != B_ZERO else { return try numberGeneral() }
+        var mant = FastParser.digits(w1, n1)
+        k += n1
+        var scale = 1.0
+        if base[k] == B_DOT {
+            let w2 = word(k + 1)
+            let n2 = FastParser.digitRun(w2)
+            guard n2 >= 1, n2 < 8 else { return try numberGeneral() }
+            mant = mant &* FastParser.tenPower(n2) &+ FastParser.digits(w2, n2)
+            scale = Double(FastParser.tenPower(n2))
+            k += 1 + n2
+        }
+        guard base[k] | 0x20 != 0x65 else { return try numberGeneral() }
+        i = k
+        let d = Double(mant) / scale
+        return neg ? -d : d
+    }
+
+    /// The number of leading ASCII digits of the 8 bytes `w` (first byte lowest).
+    @inline(__always) static func digitRun(_ w: UInt64) -> Int {
+        // A byte is a digit when its high nibble is 3 and stays 3 after adding 6.
+        // (A carry out of a non-digit byte only affects bytes after it.)
+        let nonDigit = ((w & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+            | (((w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+        return nonDigit.trailingZeroBitCount >> 3
+    }
+
+    /// The value of the first `n` (1...8) digit bytes of `w`.
+    @inline(__always) static func digits(_ w: UInt64, _ n: Int) -> UInt64 {
+        var v = (w << UInt64(8 * (8 - n))) & 0x0F0F_0F0F_0F0F_0F0F
+        v = (v &* 2561) >> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+        return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+    }
+
+    @inline(__always) static func tenPower(_ n: Int) -> UInt64 {
+        switch n {
+        case 1: return 10
+        case 2: return 100
+        case 3: return 1000
+        case 4: return 10_000
+        case 5: return 100_000
+        case 6: return 1_000_000
+        default: return 10_000_000
+        }
+    }
+
+    /// Any JSON number. Exact fast path (Clinger) for up to 19 significant
+    /// digits and powers of ten up to 22; otherwise strtod.
+    mutating func numberGeneral() throws -> Double {
         let start = i
         var neg = false
         if cur == B_MINUS { neg = true; i += 1 }

@@ -1,0 +1,171 @@
+import Foundation
+import XCTest
+@testable import GUPModel
+
+/// The reader's fast paths (member names and type values compared by words,
+/// cached property names, strings scanned 8 bytes at a time, exact number
+/// shortcuts) against independently known answers: generated documents whose
+/// expected content is the generator's own data, and Swift's Double(String).
+final class ReaderFastPathTests: XCTestCase {
+    /// A JSON string literal for `s` (escapes quote, backslash and controls; others as is).
+    private func json(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
+    private func featureText(_ props: [(String, PropertyValue)], x: Double = 1.5, y: Double = 2.5) -> String {
+        let members = props.map { k, v -> String in
+            let value: String
+            switch v {
+            case .string(let s): value = json(s)
+            case .number(let d): value = "\(d)"
+            case .bool(let b): value = b ? "true" : "false"
+            default: value = "null"
+            }
+            return json(k) + ": " + value
+        }
+        return "{\"type\": \"Feature\", \"properties\": {\(members.joined(separator: ", "))}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [\(x), \(y)]}}"
+    }
+
+    /// Property names in varying orders, counts, lengths (short, 15, 16, 17 and
+    /// more bytes), with escapes and non-ASCII: every feature gets exactly its
+    /// own names and values, in order.
+    func testCachedPropertyNamesFollowEveryFeature() throws {
+        let pool = ["id", "categorie", "date", "a", "", "nom_de_rue_16oct", "nom_de_rue_15oc", "nom_de_rue_17octe",
+                    "un nom de propriété nettement plus long", "k\"q", "tab\there", "é", "date2"]
+        var rng = SystemRandomNumberGenerator()
+        var expected: [[(String, PropertyValue)]] = []
+        for n in 0..<400 {
+            // Runs of the same order (the cached case), then changes.
+            if n % 7 == 0 || expected.isEmpty {
+                let count = Int.random(in: 0...6, using: &rng)
+                let names = Array(pool.shuffled(using: &rng).prefix(count))
+                expected.append(names.map { ($0, .number(Double(n))) })
+            } else {
+                expected.append(expected[expected.count - 1].map { ($0.0, .string("v\(n)-\($0.0)")) })
+            }
+        }
+        let text = "{\"type\": \"FeatureCollection\", \"features\": [" + expected.map { featureText($0) }.joined(separator: ",\n") + "]}"
+        let layer = try readString(text)
+        XCTAssertEqual(layer.count, expected.count)
+        for (f, e) in zip(layer.features, expected) {
+            XCTAssertEqual(f.properties.keys, e.map(\.0), f.label)
+            XCTAssertEqual(f.properties.entries.map(\.value), e.map(\.1), f.label)
+        }
+    }
+
+    /// A duplicate name is refused whether the names before it came from the
+    /// cache or not, and wherever it stands.
+    func testDuplicatePropertyNamesAreRefusedAfterCachedNames() throws {
+        let good = featureText([("id", .number(1)), ("categorie", .string("tag")), ("date", .string("2025"))])
+        for dup in [[("id", PropertyValue.number(2)), ("categorie", .string("x")), ("id", .number(3))],
+                    [("id", .number(2)), ("categorie", .string("x")), ("date", .string("d")), ("categorie", .string("y"))],
+                    [("id", .number(2)), ("id", .number(3))],
+                    [("categorie", .string("x")), ("id", .number(2)), ("categorie", .string("y"))]] {
+            let text = "{\"type\": \"FeatureCollection\", \"features\": [\(good), \(good), \(featureText(dup))]}"
+            let message = errorMessage { try readString(text) }
+            XCTAssertNotNil(message, "\(dup)")
+            XCTAssertTrue(message?.contains("double") ?? false, message ?? "")
+        }
+    }
+
+    /// Names that only start like GeoJSON members are foreign members, and
+    /// type values that only start like Feature or Point are unknown types;
+    /// short documents (fewer bytes than a word after a name) read the same.
+    func testNamesAndTypesThatOnlyLookLikeTheUsualOnes() throws {
+        let f = try readString("{\"type\": \"Feature\", \"typex\": 1, \"geometryx\": 2, \"propertiesx\": 3, \"coordinatesx\": 4, \"properties\": {\"a\": 1}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [1, 2]}}")
+        XCTAssertEqual(f.features.first?.properties["a"], .number(1))
+        XCTAssertEqual(f.features.first?.geometry, .point(Position(1, 2)))
+        XCTAssertNotNil(errorMessage { try readString("{\"type\": \"FeatureX\", \"properties\": {}, \"geometry\": null}") })
+        XCTAssertNotNil(errorMessage { try readString("{\"type\": \"Feature\", \"properties\": {}, \"geometry\": {\"type\": \"Pointy\", \"coordinates\": [1, 2]}}") })
+        XCTAssertEqual(try readString("{\"type\":\"Point\",\"coordinates\":[1,2]}").features.first?.geometry, .point(Position(1, 2)))
+        XCTAssertEqual(try readString("{\"coordinates\":[3,4],\"type\":\"Point\"}").features.first?.geometry, .point(Position(3, 4)))
+        XCTAssertEqual(try readString("{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"id\":7}}").features.first?.properties["id"], .number(7))
+    }
+
+    /// Strings of every length up to 40 with an escape, a non-ASCII character
+    /// or a control byte at every position (across the 8-byte blocks).
+    func testStringsOfEveryLengthAndStopPosition() throws {
+        for length in 0...40 {
+            for at in 0...length {
+                var chars = Array(repeating: "x", count: length)
+                for (insert, decoded) in [("\\\"", "\""), ("\\\\", "\\"), ("\\n", "\n"), ("é", "é"), ("\\u00e9", "é")] {
+                    var c = chars
+                    c.insert(insert, at: at)
+                    var d = chars
+                    d.insert(decoded, at: at)
+                    let text = "{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"s\":\"\(c.joined())\"}}"
+                    XCTAssertEqual(try readString(text).features.first?.properties["s"], .string(d.joined()), text)
+                }
+                chars.insert("\u{01}", at: at)
+                let bad = "{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"s\":\"\(chars.joined())\"}}"
+                XCTAssertNotNil(errorMessage { try readString(bad) }, "control byte at \(at) of \(length)")
+            }
+        }
+        // Unterminated strings that end the buffer at every length.
+        for length in 0...20 {
+            let text = "{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"s\":\"" + String(repeating: "y", count: length)
+            XCTAssertNotNil(errorMessage { try readString(text) })
+        }
+    }
+
+    /// Numbers of the shapes the word-at-a-time path reads (1 to 8 integer
+    /// digits, 0 to 9 fraction digits, leading zeros in the fraction, signs,
+    /// exponents, every delimiter after them), as property values and as
+    /// coordinates: bit for bit what Double(String) gives.
+    func testNumbersOfEveryShortShapeAreCorrectlyRounded() throws {
+        var rng = SystemRandomNumberGenerator()
+        func digits(_ n: Int) -> String { String((0..<n).map { _ in "0123456789".randomElement(using: &rng)! }) }
+        var samples: [String] = ["0", "-0", "0.0", "-0.0", "9999999", "9999999.9999999", "0.0000001", "1234567.1234567", "43.4547169", "5.3584933"]
+        for _ in 0..<6000 {
+            let intDigits = Int.random(in: 1...8, using: &rng)
+            var int = digits(intDigits)
+            if intDigits > 1, int.first == "0" { int = "1" + int.dropFirst() }
+            let fracDigits = Int.random(in: 0...9, using: &rng)
+            var s = int + (fracDigits == 0 ? "" : "." + (Bool.random(using: &rng) ? "00" : "") + digits(fracDigits))
+            if Int.random(in: 0..<8, using: &rng) == 0 { s += ["e5", "E-3", "e+2"].randomElement(using: &rng)! }
+            samples.append(Bool.random(using: &rng) ? "-" + s : s)
+        }
+        var properties: [String] = []
+        var expected: [Double] = []
+        for (k, s) in samples.enumerated() {
+            properties.append("\"p\(k)\":\(s)")
+            expected.append(Double(s)!)
+        }
+        // 40 values per feature, each followed by `,` or (the last) by `}`.
+        var features: [String] = []
+        for start in stride(from: 0, to: properties.count, by: 40) {
+            let members = properties[start..<min(start + 40, properties.count)].joined(separator: k(rng: &rng))
+            features.append("{\"type\":\"Feature\",\"geometry\":null,\"properties\":{" + members + "}}")
+        }
+        let layer = try readString("{\"type\":\"FeatureCollection\",\"features\":[" + features.joined(separator: ",") + "]}")
+        let got = layer.features.flatMap { $0.properties.entries.map(\.value) }
+        XCTAssertEqual(got.count, expected.count)
+        for (g, (e, s)) in zip(got, zip(expected, samples)) {
+            guard case .number(let d) = g else { XCTFail(s); continue }
+            XCTAssertEqual(d.bitPattern, e.bitPattern, s)
+        }
+        // As coordinates (followed by `,` and `]`), in lon/lat range.
+        for s in samples.prefix(2000) {
+            let x = Double(s)!
+            guard abs(x) <= 90 else { continue }
+            let l = try readString("{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[\(s),\(s)]}}")
+            XCTAssertEqual(l.features[0].geometry, .point(Position(x, x)), s)
+        }
+        // Malformed numbers close to the fast shapes, followed by enough bytes for a word.
+        for bad in ["01", "00.5", "-01.5", "1.", "1.x", "-", "-x", "1.e5", "-.5", "1.5.5", "12345678.5.5", "0.", "1e", "1.5e"] {
+            let text = "{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"v\":\(bad),\"padding\":\"xxxxxxxxxxxxxxxxxxxxxxxx\"}}"
+            XCTAssertNotNil(errorMessage { try readString(text) }, bad)
+        }
+    }
+
+    private func k(rng: inout SystemRandomNumberGenerator) -> String { [",", ", ", ",\n", " ,"].randomElement(using: &rng)! }
+}
