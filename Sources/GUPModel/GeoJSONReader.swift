@@ -73,7 +73,9 @@ public enum GeoJSONReader {
             declared = true
         }
         let layer = Layer(name: name, source: source, crs: crs, features: result.features)
-        if !declared && checkLonLat {
+        // The parser notes whether any position lies outside lon/lat range: the
+        // layer is walked again (to name the first such feature) only then.
+        if !declared && checkLonLat && result.outsideLonLat {
             do { try Self.checkLonLat(layer, sequence: result.isSequence) } catch {
                 // Say where, as the validator does.
                 let v = GeoJSONValidator.validate(bytes: bytes, maxIssues: 50)
@@ -231,7 +233,12 @@ private let powersOf10: [Double] = (0...22).map { k in
 
 struct FastParser {
     struct Failure: Error { var offset: Int; var message: String }
-    struct Document { var features: [Feature]; var crs: String?; var isSequence: Bool }
+    struct Document {
+        var features: [Feature]; var crs: String?; var isSequence: Bool
+        /// False when every position read is within lon/lat range; true when
+        /// some may not be (positions parsed on several cores are not tracked).
+        var outsideLonLat = true
+    }
 
     /// Nesting allowed in property values and foreign members.
     static let maxDepth = 256
@@ -241,6 +248,9 @@ struct FastParser {
     var i = 0
     var release: ((Range<Int>) -> Void)?
     var parallel = false
+    /// Set when a position outside lon/lat range is read (or when features
+    /// were parsed by copies of this parser on several cores).
+    var outsideLonLat = false
     /// The property names of the previous feature, slot by slot (pairwise
     /// distinct): their strings, their bytes with the closing quote, and for
     /// names of up to 15 bytes those bytes as two masked words.
@@ -297,7 +307,7 @@ struct FastParser {
         if i >= end {
             let crs = first.crs
             try append(&first, into: &features, sequenceIndex: nil)
-            return Document(features: features, crs: crs, isSequence: false)
+            return Document(features: features, crs: crs, isSequence: false, outsideLonLat: outsideLonLat)
         }
         // A GeoJSON text sequence: one object per line or per RS.
         let crs = first.crs
@@ -308,7 +318,7 @@ struct FastParser {
             try append(&o, into: &features, sequenceIndex: features.count)
             skipSeparators()
         }
-        return Document(features: features, crs: crs, isSequence: true)
+        return Document(features: features, crs: crs, isSequence: true, outsideLonLat: outsideLonLat)
     }
 
     mutating func skipSeparators() {
@@ -743,7 +753,7 @@ struct FastParser {
 
     /// After the `[` of a FeatureCollection's `features`.
     mutating func featureArray() throws -> [Feature] {
-        if parallel, let r = try parallelFeatureArray() { return r }
+        if parallel, let r = try parallelFeatureArray() { outsideLonLat = true; return r }
         i += 1
         var out: [Feature] = []
         ws()
@@ -1002,6 +1012,7 @@ struct FastParser {
         }
         guard cur == B_RBRACKET else { throw fail("position de plus de 3 nombres ou mal fermée") }
         i += 1
+        if !(abs(x) <= 180 && abs(y) <= 90) { outsideLonLat = true }
         return Position(x, y)
     }
 

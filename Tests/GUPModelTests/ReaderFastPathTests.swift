@@ -168,4 +168,31 @@ final class ReaderFastPathTests: XCTestCase {
     }
 
     private func k(rng: inout SystemRandomNumberGenerator) -> String { [",", ", ", ",\n", " ,"].randomElement(using: &rng)! }
+
+    /// The parser notes positions outside lon/lat range wherever they stand
+    /// (the layer is checked again only then): each is refused, in range is read.
+    func testPositionsOutsideLonLatAreFoundInEveryGeometryKind() throws {
+        let ring = "[[0,0],[1,0],[1,1],[0,0]]"
+        func geometries(_ p: String) -> [String] {
+            ["{\"type\":\"Point\",\"coordinates\":\(p)}",
+             "{\"type\":\"MultiPoint\",\"coordinates\":[[1,1],\(p)]}",
+             "{\"type\":\"LineString\",\"coordinates\":[[1,1],\(p)]}",
+             "{\"type\":\"Polygon\",\"coordinates\":[\(ring),[\(p),[1,0],[1,1],\(p)]]}",
+             "{\"type\":\"MultiPolygon\",\"coordinates\":[[\(ring)],[[\(p),[1,0],[1,1],\(p)]]]}",
+             "{\"type\":\"GeometryCollection\",\"geometries\":[{\"type\":\"Point\",\"coordinates\":[1,1]},{\"type\":\"Point\",\"coordinates\":\(p)}]}"]
+        }
+        func feature(_ g: String) -> String { "{\"type\":\"Feature\",\"properties\":{},\"geometry\":\(g)}" }
+        for p in ["[652345.5,6862000.25]", "[180.5,0]", "[0,-90.001]"] {
+            for g in geometries(p) {
+                for doc in [g, feature(g), "{\"type\":\"FeatureCollection\",\"features\":[\(feature(geometries("[2,2]")[0])),\(feature(g))]}",
+                            feature(geometries("[2,2]")[0]) + "\n" + feature(g)] {
+                    XCTAssertNotNil(errorMessage { try readString(doc) }, doc)
+                    XCTAssertNoThrow(try readString(doc, checkLonLat: false), doc)
+                }
+            }
+        }
+        for g in geometries("[-180,90]") {
+            XCTAssertNoThrow(try readString(feature(g)), g)
+        }
+    }
 }
