@@ -248,6 +248,15 @@ struct FastParser {
     var i = 0
     var release: ((Range<Int>) -> Void)?
     var parallel = false
+    /// The bytes that opened the previous feature up to the `{` of its
+    /// properties, when its first members were `"type": "Feature"` then
+    /// `"properties"` (`{"type": "Feature", "properties": {` in most files);
+    /// a feature opening with the same bytes skips to its properties.
+    private var featureHead: [UInt8] = []
+    /// Likewise for geometries: the bytes up to the `[` of `coordinates`
+    /// when their first member was `type`, and that type.
+    private var geometryHead: [UInt8] = []
+    private var geometryHeadType = GeoType.point
     /// Set when a position outside lon/lat range is read (or when features
     /// were parsed by copies of this parser on several cores).
     var outsideLonLat = false
@@ -470,38 +479,57 @@ struct FastParser {
         ws()
         let start = i
         guard cur == B_LBRACE else { throw fail(i < end ? "entité attendue (« { »)" : "fin de fichier inattendue : entité attendue") }
-        i += 1
         var seen: Seen = []
         var type: GeoType?
         var id: PropertyValue?
         var geometry: Geometry?
         var properties = Properties()
-        ws()
-        if cur == B_RBRACE { i += 1; throw Failure(offset: start, message: "membre « type » absent") }
-        while true {
+        var member = 0
+        var afterHead = false
+        let headCount = featureHead.count
+        if headCount > 0, i + headCount <= end,
+           featureHead.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + i, headCount) == 0 }) {
+            i += headCount - 1
+            seen = [.type, .properties]
+            type = .feature
+            properties = try self.properties(depth: depth + 1, cacheKeys: true)
+            member = 2
+            afterHead = true
+        } else {
+            i += 1
             ws()
-            let key = try memberKey()
-            if let bit = key.seen {
-                if seen.contains(bit) { throw fail("membre en double") }
-                seen.insert(bit)
+            if cur == B_RBRACE { i += 1; throw Failure(offset: start, message: "membre « type » absent") }
+        }
+        while true {
+            if afterHead { afterHead = false } else {
+                ws()
+                let key = try memberKey()
+                if let bit = key.seen {
+                    if seen.contains(bit) { throw fail("membre en double") }
+                    seen.insert(bit)
+                }
+                switch key {
+                case .type:
+                    guard cur == B_QUOTE else { throw fail("« type » doit être une chaîne") }
+                    type = try typeValue()
+                case .id:
+                    id = try idValue()
+                case .geometry:
+                    if try !literalNull() { geometry = try geometryObject(depth: depth + 1) }
+                case .properties:
+                    if try literalNull() { break }
+                    guard cur == B_LBRACE else { throw fail("« properties » doit être un objet ou null") }
+                    if member == 1, type == .feature, i + 1 - start <= 64 {
+                        featureHead = Array(UnsafeBufferPointer(start: base + start, count: i + 1 - start))
+                    }
+                    properties = try self.properties(depth: depth + 1, cacheKeys: true)
+                case .coordinates, .geometries, .features:
+                    throw Failure(offset: start, message: "une entité ne doit pas avoir de membre « \(key) »")
+                case .crs, .bbox, .other:
+                    _ = try value(depth: depth + 1)
+                }
             }
-            switch key {
-            case .type:
-                guard cur == B_QUOTE else { throw fail("« type » doit être une chaîne") }
-                type = try typeValue()
-            case .id:
-                id = try idValue()
-            case .geometry:
-                if try !literalNull() { geometry = try geometryObject(depth: depth + 1) }
-            case .properties:
-                if try literalNull() { break }
-                guard cur == B_LBRACE else { throw fail("« properties » doit être un objet ou null") }
-                properties = try self.properties(depth: depth + 1, cacheKeys: true)
-            case .coordinates, .geometries, .features:
-                throw Failure(offset: start, message: "une entité ne doit pas avoir de membre « \(key) »")
-            case .crs, .bbox, .other:
-                _ = try value(depth: depth + 1)
-            }
+            member += 1
             ws()
             if cur == B_COMMA { i += 1; continue }
             if cur == B_RBRACE { i += 1; break }
@@ -519,35 +547,56 @@ struct FastParser {
         let start = i
         guard cur == B_LBRACE else { throw fail(i < end ? "géométrie attendue (objet ou null)" : "fin de fichier inattendue : géométrie attendue") }
         if depth > 100 { throw fail("GeometryCollection imbriquées trop profondément") }
-        i += 1
         var seen: Seen = []
         var type: GeoType?
         var coordinates: Coords?
         var geometries: [Geometry]?
-        ws()
-        if cur == B_RBRACE { i += 1; throw Failure(offset: start, message: "géométrie sans membre « type »") }
-        while true {
+        var member = 0
+        var afterHead = false
+        let headCount = geometryHead.count
+        if headCount > 0, i + headCount <= end,
+           geometryHead.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + i, headCount) == 0 }) {
+            // `{"type": "Point", "coordinates": [` as in the previous geometry.
+            i += headCount - 1
+            seen = [.type, .coordinates]
+            type = geometryHeadType
+            coordinates = try coords(level: 0)
+            member = 2
+            afterHead = true
+        } else {
+            i += 1
             ws()
-            let key = try memberKey()
-            if let bit = key.seen {
-                if seen.contains(bit) { throw fail("membre en double") }
-                seen.insert(bit)
+            if cur == B_RBRACE { i += 1; throw Failure(offset: start, message: "géométrie sans membre « type »") }
+        }
+        while true {
+            if afterHead { afterHead = false } else {
+                ws()
+                let key = try memberKey()
+                if let bit = key.seen {
+                    if seen.contains(bit) { throw fail("membre en double") }
+                    seen.insert(bit)
+                }
+                switch key {
+                case .type:
+                    guard cur == B_QUOTE else { throw fail("« type » doit être une chaîne") }
+                    type = try typeValue()
+                case .coordinates:
+                    guard cur == B_LBRACKET else { throw fail("« coordinates » doit être un tableau") }
+                    if member == 1, let t = type, i + 1 - start <= 64 {
+                        geometryHead = Array(UnsafeBufferPointer(start: base + start, count: i + 1 - start))
+                        geometryHeadType = t
+                    }
+                    coordinates = try coords(level: 0)
+                case .geometries:
+                    guard cur == B_LBRACKET else { throw fail("« geometries » doit être un tableau") }
+                    geometries = try geometryArray(depth: depth)
+                case .geometry, .properties, .features:
+                    throw Failure(offset: start, message: "une géométrie ne doit pas avoir de membre « \(key) »")
+                case .id, .crs, .bbox, .other:
+                    _ = try value(depth: depth + 1)
+                }
             }
-            switch key {
-            case .type:
-                guard cur == B_QUOTE else { throw fail("« type » doit être une chaîne") }
-                type = try typeValue()
-            case .coordinates:
-                guard cur == B_LBRACKET else { throw fail("« coordinates » doit être un tableau") }
-                coordinates = try coords(level: 0)
-            case .geometries:
-                guard cur == B_LBRACKET else { throw fail("« geometries » doit être un tableau") }
-                geometries = try geometryArray(depth: depth)
-            case .geometry, .properties, .features:
-                throw Failure(offset: start, message: "une géométrie ne doit pas avoir de membre « \(key) »")
-            case .id, .crs, .bbox, .other:
-                _ = try value(depth: depth + 1)
-            }
+            member += 1
             ws()
             if cur == B_COMMA { i += 1; continue }
             if cur == B_RBRACE { i += 1; break }

@@ -195,4 +195,45 @@ final class ReaderFastPathTests: XCTestCase {
             XCTAssertNoThrow(try readString(feature(g)), g)
         }
     }
+
+    /// Features and geometries whose opening bytes repeat the previous one's
+    /// skip to their properties or coordinates; openings that change (spacing,
+    /// member order, type) are read in full; members after a repeated opening
+    /// are still checked (a second `type` is a duplicate).
+    func testRepeatedOpeningsOfFeaturesAndGeometries() throws {
+        let variants: [(String, Geometry?, Properties)] = [
+            ("{\"type\": \"Feature\", \"properties\": {\"a\": 1}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [1, 2]}}", .point(Position(1, 2)), ["a": .number(1)]),
+            ("{\"type\": \"Feature\", \"properties\": {\"a\": 2}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [3, 4]}}", .point(Position(3, 4)), ["a": .number(2)]),
+            ("{\"type\": \"Feature\", \"properties\": {\"a\": 3}, \"geometry\": {\"type\": \"MultiPoint\", \"coordinates\": [[5, 6]]}}", .multiPoint([Position(5, 6)]), ["a": .number(3)]),
+            ("{\"type\": \"Feature\", \"properties\": {\"a\": 4}, \"geometry\": {\"type\": \"LineString\", \"coordinates\": [[1, 1], [2, 2]]}}", .lineString([Position(1, 1), Position(2, 2)]), ["a": .number(4)]),
+            ("{\"type\":\"Feature\",\"properties\":{\"a\":5},\"geometry\":{\"type\":\"Point\",\"coordinates\":[7,8]}}", .point(Position(7, 8)), ["a": .number(5)]),
+            ("{\"properties\": {\"a\": 6}, \"type\": \"Feature\", \"geometry\": {\"coordinates\": [9, 10], \"type\": \"Point\"}}", .point(Position(9, 10)), ["a": .number(6)]),
+            ("{\"type\": \"Feature\", \"id\": 3, \"properties\": {\"a\": 7}, \"geometry\": null}", nil, ["a": .number(7)]),
+            ("{\"type\": \"Feature\", \"properties\": {\"a\": 8}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [11, 12]}, \"extra\": [1]}", .point(Position(11, 12)), ["a": .number(8)]),
+        ]
+        var rng = SystemRandomNumberGenerator()
+        var order: [Int] = []
+        for _ in 0..<300 {
+            // Runs of the same variant, then another.
+            let v = Int.random(in: 0..<variants.count, using: &rng)
+            order.append(contentsOf: repeatElement(v, count: Int.random(in: 1...4, using: &rng)))
+        }
+        let text = "{\"type\": \"FeatureCollection\", \"features\": [" + order.map { variants[$0].0 }.joined(separator: ", ") + "]}"
+        let layer = try readString(text)
+        XCTAssertEqual(layer.count, order.count)
+        for (f, v) in zip(layer.features, order) {
+            XCTAssertEqual(f.geometry, variants[v].1, f.label)
+            XCTAssertEqual(f.properties, variants[v].2, f.label)
+        }
+        let good = variants[0].0
+        for bad in ["{\"type\": \"Feature\", \"properties\": {\"a\": 1}, \"geometry\": null, \"type\": \"Feature\"}",
+                    "{\"type\": \"Feature\", \"properties\": {\"a\": 1}, \"properties\": {}, \"geometry\": null}",
+                    "{\"type\": \"Feature\", \"properties\": {\"a\": 1}}",
+                    "{\"type\": \"Feature\", \"properties\": {\"a\": 1}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [1, 2], \"type\": \"Point\"}}",
+                    "{\"type\": \"Feature\", \"properties\": {\"a\": 1}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [1, 2], \"coordinates\": [1, 2]}}",
+                    "{\"type\": \"Feature\", \"properties\": {\"a\": 1}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [1, 2], \"properties\": {}}}"] {
+            let doc = "{\"type\": \"FeatureCollection\", \"features\": [\(good), \(good), \(bad)]}"
+            XCTAssertNotNil(errorMessage { try readString(doc) }, bad)
+        }
+    }
 }
