@@ -1209,7 +1209,13 @@ struct FastParser {
             let q = w ^ 0x2222_2222_2222_2222, b = w ^ 0x5C5C_5C5C_5C5C_5C5C
             let stop = ((q &- 0x0101_0101_0101_0101) & ~q) | ((b &- 0x0101_0101_0101_0101) & ~b)
                 | ((w &- 0x2020_2020_2020_2020) & ~w)
-            if stop & 0x8080_8080_8080_8080 != 0 { break }
+            let first = stop & 0x8080_8080_8080_8080
+            if first != 0 {
+                // The lowest flagged byte is exact (borrows only run upwards).
+                i += first.trailingZeroBitCount >> 3
+                if base[i] == B_QUOTE { i += 1; return (s, i - 1, false) }
+                break
+            }
             i += 8
         }
         while i < end {
