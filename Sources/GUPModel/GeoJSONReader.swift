@@ -1328,7 +1328,7 @@ struct FastParser {
     /// At `"`: the length of the cached name of `slot` with its closing quote
     /// when the bytes here are exactly that name; nil otherwise.
     @inline(__always) func cachedKeyLength(_ slot: Int) -> Int? {
-        guard base[i] == B_QUOTE else { return nil }
+        guard i < end, base[i] == B_QUOTE else { return nil }
         let n = keyBytes[slot].count
         let m0 = keyWords[4 * slot + 2]
         if m0 != 0, i + 17 <= end {

@@ -236,4 +236,37 @@ final class ReaderFastPathTests: XCTestCase {
             XCTAssertNotNil(errorMessage { try readString(doc) }, bad)
         }
     }
+
+    /// Documents cut at every byte of a feature, the cut falling exactly at
+    /// the end of a page followed by an inaccessible page: an error, never a
+    /// read past the end (which would crash here).
+    func testCutsBeforeAnInaccessiblePageNeverReadPastTheEnd() throws {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard let map = mmap(nil, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), map != MAP_FAILED else {
+            return XCTFail("mmap")
+        }
+        defer { munmap(map, 2 * page) }
+        XCTAssertEqual(mprotect(map + page, page, PROT_NONE), 0)
+        let buffer = map.assumingMemoryBound(to: UInt8.self)
+        let features = [
+            "{\"type\": \"Feature\", \"properties\": {\"id\": 12, \"categorie\": \"depot_sauvage\", \"date\": \"2025-05-05T13:43:00\"}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [5.3584933, 43.4547169]}}",
+            "{\"type\":\"Feature\",\"properties\":{\"nom\":\"r\\u00e9sidence \\\"A\\\"\",\"n\":-1.5e-3},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]]]}}",
+        ]
+        for feature in features {
+            for warm in [0, 3] {
+                let head = Array(("{\"type\": \"FeatureCollection\", \"features\": [" + Array(repeating: feature, count: warm).map { $0 + ", " }.joined()).utf8)
+                let bytes = Array(feature.utf8)
+                for cut in 0..<bytes.count {
+                    let content = head + bytes[0..<cut]
+                    let start = buffer + page - content.count
+                    content.withUnsafeBufferPointer { start.update(from: $0.baseAddress!, count: content.count) }
+                    let message = errorMessage {
+                        try GeoJSONReader.read(bytes: UnsafeBufferPointer(start: start, count: content.count), source: "cut.geojson",
+                                               name: "cut", defaultCRS: nil, checkLonLat: true, release: nil)
+                    }
+                    XCTAssertNotNil(message, "cut at \(cut)")
+                }
+            }
+        }
+    }
 }
