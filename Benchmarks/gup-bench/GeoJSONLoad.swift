@@ -18,15 +18,17 @@ func geoJSONLoadBenchmark(_ args: [String]) throws {
         let mb = Double(size) / 1_000_000
         let before = peakResidentMiB()
         var layer: Layer?
-        let cpu0 = cpuSeconds()
+        let cpu0 = cpuTimes()
         let t = try seconds { layer = try GeoJSONReader.read(path: path) }
-        let cpu = cpuSeconds() - cpu0
+        let cpu1 = cpuTimes()
+        let cpu = cpu1.user + cpu1.system - cpu0.user - cpu0.system
         let peak = peakResidentMiB()
         // Counting positions walks every geometry, proving they were built.
         var positions = 0
         for f in layer!.features { positions += f.geometry?.positionCount ?? 0 }
-        print(String(format: "  %@ : %.1f Mo, %d entités, %d positions : %.2f s, %.0f Mo/s (cible ≥ %.0f) ; temps CPU %.2f s, %.0f Mo/s par seconde CPU ; mémoire max %.0f Mio = %.2f × le fichier (avant : %.0f Mio)",
-                     file, mb, layer!.count, positions, t, mb / t, target, cpu, mb / cpu, peak, peak * 1.048576 / mb, before))
+        print(String(format: "  %@ : %.1f Mo, %d entités, %d positions : %.2f s, %.0f Mo/s (cible ≥ %.0f) ; temps CPU %.2f s (utilisateur %.2f s, système %.2f s), %.0f Mo/s par seconde CPU ; mémoire max %.0f Mio = %.2f × le fichier (avant : %.0f Mio) ; charge de la machine %@",
+                     file, mb, layer!.count, positions, t, mb / t, target, cpu, cpu1.user - cpu0.user, cpu1.system - cpu0.system,
+                     mb / cpu, peak, peak * 1.048576 / mb, before, loadAverage1()))
         var written = 0
         let tw = seconds { written = GeoJSONWriter().render(layer!.features).utf8.count }
         print(String(format: "    écriture GeoJSON (7 décimales) : %.1f Mo en %.2f s, %.0f Mo/s", Double(written) / 1e6, tw, Double(written) / 1e6 / tw))
@@ -56,13 +58,64 @@ func geoJSONLoadBenchmark(_ args: [String]) throws {
     }
 }
 
-/// User + system CPU seconds of this process.
-func cpuSeconds() -> Double {
+/// User and system CPU seconds of this process.
+func cpuTimes() -> (user: Double, system: Double) {
     var u = rusage()
     #if os(Linux)
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
     #else
     getrusage(RUSAGE_SELF, &u)
     #endif
-    return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+    return (Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6, Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6)
+}
+
+/// The 1-minute load average, as /proc/loadavg gives it.
+func loadAverage1() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
+}
+
+/// « empreinte »: an exact fingerprint (FNV-1a 64 over every feature's index,
+/// id, geometry coordinates as bit patterns and properties in order) of the
+/// layers read from the given files, to check that a change of the reader
+/// leaves its output identical.   gup-bench empreinte FICHIER… [--un-coeur]
+func fingerprintBenchmark(_ args: [String]) throws {
+    if args.contains("--un-coeur") { GeoJSONReader.parallelThreshold = Int.max }
+    for path in args where !path.hasPrefix("--") {
+        let layer = try GeoJSONReader.read(path: path)
+        var h: UInt64 = 0xcbf29ce484222325
+        func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        func word(_ w: UInt64) { for k in 0..<8 { byte(UInt8(truncatingIfNeeded: w >> (8 * k))) } }
+        func text(_ s: String) { word(UInt64(s.utf8.count)); for b in s.utf8 { byte(b) } }
+        func value(_ v: PropertyValue) {
+            switch v {
+            case .string(let s): byte(1); text(s)
+            case .number(let d): byte(2); word(d.bitPattern)
+            case .bool(let b): byte(b ? 3 : 4)
+            case .null: byte(5)
+            case .array(let a): byte(6); word(UInt64(a.count)); a.forEach(value)
+            case .object(let o): byte(7); properties(o)
+            }
+        }
+        func properties(_ p: Properties) { word(UInt64(p.count)); for e in p { text(e.key); value(e.value) } }
+        func positions(_ ps: [Position]) { word(UInt64(ps.count)); for p in ps { word(p.x.bitPattern); word(p.y.bitPattern) } }
+        func polygon(_ p: Polygon) { word(UInt64(p.holes.count)); positions(p.exterior); p.holes.forEach(positions) }
+        func geometry(_ g: Geometry) {
+            text(g.typeName)
+            switch g {
+            case .point(let p): positions([p])
+            case .multiPoint(let ps), .lineString(let ps): positions(ps)
+            case .multiLineString(let ls): word(UInt64(ls.count)); ls.forEach(positions)
+            case .polygon(let p): polygon(p)
+            case .multiPolygon(let ps): word(UInt64(ps.count)); ps.forEach(polygon)
+            case .geometryCollection(let gs): word(UInt64(gs.count)); gs.forEach(geometry)
+            }
+        }
+        for f in layer.features {
+            word(UInt64(f.index))
+            if let id = f.id { value(id) } else { byte(0) }
+            if let g = f.geometry { geometry(g) } else { byte(0) }
+            properties(f.properties)
+        }
+        print(String(format: "%@ : %d entités, crs %@, empreinte %016llx", path, layer.count, layer.crs.identifier, h))
+    }
 }

@@ -9,7 +9,7 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "densites": densitiesBenchmark, "points-chauds": hotspotsBenchmark,
     "nettoyage": cleaningBenchmark,
     "domanialite": tenureBenchmark,
-    "chargement": geoJSONLoadBenchmark,
+    "chargement": geoJSONLoadBenchmark, "empreinte": fingerprintBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

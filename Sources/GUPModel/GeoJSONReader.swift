@@ -73,7 +73,9 @@ public enum GeoJSONReader {
             declared = true
         }
         let layer = Layer(name: name, source: source, crs: crs, features: result.features)
-        if !declared && checkLonLat {
+        // The parser notes whether any position lies outside lon/lat range: the
+        // layer is walked again (to name the first such feature) only then.
+        if !declared && checkLonLat && result.outsideLonLat {
             do { try Self.checkLonLat(layer, sequence: result.isSequence) } catch {
                 // Say where, as the validator does.
                 let v = GeoJSONValidator.validate(bytes: bytes, maxIssues: 50)
@@ -231,7 +233,12 @@ private let powersOf10: [Double] = (0...22).map { k in
 
 struct FastParser {
     struct Failure: Error { var offset: Int; var message: String }
-    struct Document { var features: [Feature]; var crs: String?; var isSequence: Bool }
+    struct Document {
+        var features: [Feature]; var crs: String?; var isSequence: Bool
+        /// False when every position read is within lon/lat range; true when
+        /// some may not be (positions parsed on several cores are not tracked).
+        var outsideLonLat = true
+    }
 
     /// Nesting allowed in property values and foreign members.
     static let maxDepth = 256
@@ -241,7 +248,24 @@ struct FastParser {
     var i = 0
     var release: ((Range<Int>) -> Void)?
     var parallel = false
-    private var keyCache: [(bytes: [UInt8], key: String)] = []
+    /// The bytes that opened the previous feature up to the `{` of its
+    /// properties, when its first members were `"type": "Feature"` then
+    /// `"properties"` (`{"type": "Feature", "properties": {` in most files);
+    /// a feature opening with the same bytes skips to its properties.
+    private var featureHead: [UInt8] = []
+    /// Likewise for geometries: the bytes up to the `[` of `coordinates`
+    /// when their first member was `type`, and that type.
+    private var geometryHead: [UInt8] = []
+    private var geometryHeadType = GeoType.point
+    /// Set when a position outside lon/lat range is read (or when features
+    /// were parsed by copies of this parser on several cores).
+    var outsideLonLat = false
+    /// The property names of the previous feature, slot by slot (pairwise
+    /// distinct): their strings, their bytes with the closing quote, and for
+    /// names of up to 15 bytes those bytes as two masked words.
+    private var keyStrings: [String] = []
+    private var keyBytes: [[UInt8]] = []
+    private var keyWords: [UInt64] = []   // 4 per slot: word 0, word 1, mask 0, mask 1 (masks 0 when too long)
     private var releasedUpTo = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
@@ -263,8 +287,14 @@ struct FastParser {
     @inline(__always) mutating func ws() {
         while i < end {
             let c = base[i]
+            if c > 0x20 { return }
             if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { return }
         }
+    }
+
+    /// The 8 bytes at `k`, little-endian (the caller checks `k + 8 <= end`).
+    @inline(__always) func word(_ k: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self))
     }
 
     @inline(__always) mutating func expect(_ c: UInt8, _ what: String) throws {
@@ -286,7 +316,7 @@ struct FastParser {
         if i >= end {
             let crs = first.crs
             try append(&first, into: &features, sequenceIndex: nil)
-            return Document(features: features, crs: crs, isSequence: false)
+            return Document(features: features, crs: crs, isSequence: false, outsideLonLat: outsideLonLat)
         }
         // A GeoJSON text sequence: one object per line or per RS.
         let crs = first.crs
@@ -297,7 +327,7 @@ struct FastParser {
             try append(&o, into: &features, sequenceIndex: features.count)
             skipSeparators()
         }
-        return Document(features: features, crs: crs, isSequence: true)
+        return Document(features: features, crs: crs, isSequence: true, outsideLonLat: outsideLonLat)
     }
 
     mutating func skipSeparators() {
@@ -449,39 +479,57 @@ struct FastParser {
         ws()
         let start = i
         guard cur == B_LBRACE else { throw fail(i < end ? "entité attendue (« { »)" : "fin de fichier inattendue : entité attendue") }
-        i += 1
         var seen: Seen = []
         var type: GeoType?
         var id: PropertyValue?
         var geometry: Geometry?
         var properties = Properties()
-        ws()
-        if cur == B_RBRACE { i += 1; throw Failure(offset: start, message: "membre « type » absent") }
-        while true {
+        var member = 0
+        var afterHead = false
+        let headCount = featureHead.count
+        if headCount > 0, i + headCount <= end,
+           featureHead.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + i, headCount) == 0 }) {
+            i += headCount - 1
+            seen = [.type, .properties]
+            type = .feature
+            properties = try self.properties(depth: depth + 1, cacheKeys: true)
+            member = 2
+            afterHead = true
+        } else {
+            i += 1
             ws()
-            let key = try memberKey()
-            if let bit = key.seen {
-                if seen.contains(bit) { throw fail("membre en double") }
-                seen.insert(bit)
+            if cur == B_RBRACE { i += 1; throw Failure(offset: start, message: "membre « type » absent") }
+        }
+        while true {
+            if afterHead { afterHead = false } else {
+                ws()
+                let key = try memberKey()
+                if let bit = key.seen {
+                    if seen.contains(bit) { throw fail("membre en double") }
+                    seen.insert(bit)
+                }
+                switch key {
+                case .type:
+                    guard cur == B_QUOTE else { throw fail("« type » doit être une chaîne") }
+                    type = try typeValue()
+                case .id:
+                    id = try idValue()
+                case .geometry:
+                    if try !literalNull() { geometry = try geometryObject(depth: depth + 1) }
+                case .properties:
+                    if try literalNull() { break }
+                    guard cur == B_LBRACE else { throw fail("« properties » doit être un objet ou null") }
+                    if member == 1, type == .feature, i + 1 - start <= 64 {
+                        featureHead = Array(UnsafeBufferPointer(start: base + start, count: i + 1 - start))
+                    }
+                    properties = try self.properties(depth: depth + 1, cacheKeys: true)
+                case .coordinates, .geometries, .features:
+                    throw Failure(offset: start, message: "une entité ne doit pas avoir de membre « \(key) »")
+                case .crs, .bbox, .other:
+                    _ = try value(depth: depth + 1)
+                }
             }
-            switch key {
-            case .type:
-                guard cur == B_QUOTE else { throw fail("« type » doit être une chaîne") }
-                let (s, e, esc) = try rawString()
-                type = geoType(s, e, esc)
-            case .id:
-                id = try idValue()
-            case .geometry:
-                if try !literalNull() { geometry = try geometryObject(depth: depth + 1) }
-            case .properties:
-                if try literalNull() { break }
-                guard cur == B_LBRACE else { throw fail("« properties » doit être un objet ou null") }
-                properties = try self.properties(depth: depth + 1, cacheKeys: true)
-            case .coordinates, .geometries, .features:
-                throw Failure(offset: start, message: "une entité ne doit pas avoir de membre « \(key) »")
-            case .crs, .bbox, .other:
-                _ = try value(depth: depth + 1)
-            }
+            member += 1
             ws()
             if cur == B_COMMA { i += 1; continue }
             if cur == B_RBRACE { i += 1; break }
@@ -499,36 +547,56 @@ struct FastParser {
         let start = i
         guard cur == B_LBRACE else { throw fail(i < end ? "géométrie attendue (objet ou null)" : "fin de fichier inattendue : géométrie attendue") }
         if depth > 100 { throw fail("GeometryCollection imbriquées trop profondément") }
-        i += 1
         var seen: Seen = []
         var type: GeoType?
         var coordinates: Coords?
         var geometries: [Geometry]?
-        ws()
-        if cur == B_RBRACE { i += 1; throw Failure(offset: start, message: "géométrie sans membre « type »") }
-        while true {
+        var member = 0
+        var afterHead = false
+        let headCount = geometryHead.count
+        if headCount > 0, i + headCount <= end,
+           geometryHead.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + i, headCount) == 0 }) {
+            // `{"type": "Point", "coordinates": [` as in the previous geometry.
+            i += headCount - 1
+            seen = [.type, .coordinates]
+            type = geometryHeadType
+            coordinates = try coords(level: 0)
+            member = 2
+            afterHead = true
+        } else {
+            i += 1
             ws()
-            let key = try memberKey()
-            if let bit = key.seen {
-                if seen.contains(bit) { throw fail("membre en double") }
-                seen.insert(bit)
+            if cur == B_RBRACE { i += 1; throw Failure(offset: start, message: "géométrie sans membre « type »") }
+        }
+        while true {
+            if afterHead { afterHead = false } else {
+                ws()
+                let key = try memberKey()
+                if let bit = key.seen {
+                    if seen.contains(bit) { throw fail("membre en double") }
+                    seen.insert(bit)
+                }
+                switch key {
+                case .type:
+                    guard cur == B_QUOTE else { throw fail("« type » doit être une chaîne") }
+                    type = try typeValue()
+                case .coordinates:
+                    guard cur == B_LBRACKET else { throw fail("« coordinates » doit être un tableau") }
+                    if member == 1, let t = type, i + 1 - start <= 64 {
+                        geometryHead = Array(UnsafeBufferPointer(start: base + start, count: i + 1 - start))
+                        geometryHeadType = t
+                    }
+                    coordinates = try coords(level: 0)
+                case .geometries:
+                    guard cur == B_LBRACKET else { throw fail("« geometries » doit être un tableau") }
+                    geometries = try geometryArray(depth: depth)
+                case .geometry, .properties, .features:
+                    throw Failure(offset: start, message: "une géométrie ne doit pas avoir de membre « \(key) »")
+                case .id, .crs, .bbox, .other:
+                    _ = try value(depth: depth + 1)
+                }
             }
-            switch key {
-            case .type:
-                guard cur == B_QUOTE else { throw fail("« type » doit être une chaîne") }
-                let (s, e, esc) = try rawString()
-                type = geoType(s, e, esc)
-            case .coordinates:
-                guard cur == B_LBRACKET else { throw fail("« coordinates » doit être un tableau") }
-                coordinates = try coords(level: 0)
-            case .geometries:
-                guard cur == B_LBRACKET else { throw fail("« geometries » doit être un tableau") }
-                geometries = try geometryArray(depth: depth)
-            case .geometry, .properties, .features:
-                throw Failure(offset: start, message: "une géométrie ne doit pas avoir de membre « \(key) »")
-            case .id, .crs, .bbox, .other:
-                _ = try value(depth: depth + 1)
-            }
+            member += 1
             ws()
             if cur == B_COMMA { i += 1; continue }
             if cur == B_RBRACE { i += 1; break }
@@ -556,6 +624,21 @@ struct FastParser {
 
     /// A member name and its `:`; at the value after it.
     @inline(__always) mutating func memberKey() throws -> Key {
+        // The usual names, compared 8 bytes at a time with their closing quote.
+        if i + 17 <= end, base[i] == B_QUOTE {
+            let w = word(i + 1)
+            var key = Key.other, n = 0
+            if w & 0xFF_FFFF_FFFF == 0x22_6570_7974 { key = .type; n = 5 }                                  // type"
+            else if w == 0x7972_7465_6d6f_6567, base[i + 9] == B_QUOTE { key = .geometry; n = 9 }           // geometry"
+            else if w == 0x6974_7265_706f_7270, word(i + 9) & 0xFF_FFFF == 0x22_7365 { key = .properties; n = 11 }  // properties"
+            else if w == 0x616e_6964_726f_6f63, word(i + 9) & 0xFFFF_FFFF == 0x2273_6574 { key = .coordinates; n = 12 } // coordinates"
+            if n > 0 {
+                i += 1 + n
+                try expect(B_COLON, "« : »")
+                ws()
+                return key
+            }
+        }
         let (ks, ke, escaped) = try rawString()
         try expect(B_COLON, "« : »")
         ws()
@@ -669,6 +752,17 @@ struct FastParser {
         }
     }
 
+    /// At the `"` of a `type` value.
+    @inline(__always) mutating func typeValue() throws -> GeoType {
+        if i + 9 <= end {
+            let w = word(i + 1)
+            if w == 0x2265_7275_7461_6546 { i += 9; return .feature }                       // Feature"
+            if w & 0xFFFF_FFFF_FFFF == 0x2274_6e69_6f50 { i += 7; return .point }          // Point"
+        }
+        let (s, e, esc) = try rawString()
+        return geoType(s, e, esc)
+    }
+
     private func geoType(_ s: Int, _ e: Int, _ esc: Bool) -> GeoType {
         let n = e - s
         if !esc {
@@ -708,7 +802,7 @@ struct FastParser {
 
     /// After the `[` of a FeatureCollection's `features`.
     mutating func featureArray() throws -> [Feature] {
-        if parallel, let r = try parallelFeatureArray() { return r }
+        if parallel, let r = try parallelFeatureArray() { outsideLonLat = true; return r }
         i += 1
         var out: [Feature] = []
         ws()
@@ -967,14 +1061,74 @@ struct FastParser {
         }
         guard cur == B_RBRACKET else { throw fail("position de plus de 3 nombres ou mal fermée") }
         i += 1
+        if !(abs(x) <= 180 && abs(y) <= 90) { outsideLonLat = true }
         return Position(x, y)
     }
 
     // MARK: numbers
 
-    /// A JSON number (RFC 8259 grammar). Exact fast path (Clinger) for up
-    /// to 19 significant digits and powers of ten up to 22; otherwise strtod.
+    /// A JSON number (RFC 8259 grammar). The common shape (an integer part
+    /// of 1 to 7 digits, an optional fraction of 1 to 7 digits, no exponent)
+    /// is read 8 bytes at a time; everything else by `numberGeneral`.
+    /// Both are exact: at most 14 digits make a mantissa below 2^53, divided
+    /// by an exact power of ten (Clinger), so correctly rounded.
     @inline(__always) mutating func number() throws -> Double {
+        var k = i
+        guard k + 17 <= end else { return try numberGeneral() }
+        let neg = base[k] == B_MINUS
+        if neg { k += 1 }
+        let w1 = word(k)
+        let n1 = FastParser.digitRun(w1)
+        guard n1 >= 1, n1 < 8, n1 == 1 || base[k] != B_ZERO else { return try numberGeneral() }
+        var mant = FastParser.digits(w1, n1)
+        k += n1
+        var scale = 1.0
+        if base[k] == B_DOT {
+            let w2 = word(k + 1)
+            let n2 = FastParser.digitRun(w2)
+            guard n2 >= 1, n2 < 8 else { return try numberGeneral() }
+            mant = mant &* FastParser.tenPower(n2) &+ FastParser.digits(w2, n2)
+            scale = Double(FastParser.tenPower(n2))
+            k += 1 + n2
+        }
+        guard base[k] | 0x20 != 0x65 else { return try numberGeneral() }
+        i = k
+        let d = Double(mant) / scale
+        return neg ? -d : d
+    }
+
+    /// The number of leading ASCII digits of the 8 bytes `w` (first byte lowest).
+    @inline(__always) static func digitRun(_ w: UInt64) -> Int {
+        // A byte is a digit when its high nibble is 3 and stays 3 after adding 6.
+        // (A carry out of a non-digit byte only affects bytes after it.)
+        let nonDigit = ((w & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+            | (((w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+        return nonDigit.trailingZeroBitCount >> 3
+    }
+
+    /// The value of the first `n` (1...8) digit bytes of `w`.
+    @inline(__always) static func digits(_ w: UInt64, _ n: Int) -> UInt64 {
+        var v = (w << UInt64(8 * (8 - n))) & 0x0F0F_0F0F_0F0F_0F0F
+        v = (v &* 2561) >> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+        return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+    }
+
+    @inline(__always) static func tenPower(_ n: Int) -> UInt64 {
+        switch n {
+        case 1: return 10
+        case 2: return 100
+        case 3: return 1000
+        case 4: return 10_000
+        case 5: return 100_000
+        case 6: return 1_000_000
+        default: return 10_000_000
+        }
+    }
+
+    /// Any JSON number. Exact fast path (Clinger) for up to 19 significant
+    /// digits and powers of ten up to 22; otherwise strtod.
+    mutating func numberGeneral() throws -> Double {
         let start = i
         var neg = false
         if cur == B_MINUS { neg = true; i += 1 }
@@ -1049,6 +1203,21 @@ struct FastParser {
         i += 1
         let s = i
         var escaped = false
+        // 8 bytes at a time up to the first quote, backslash or control byte.
+        while i + 8 <= end {
+            let w = word(i)
+            let q = w ^ 0x2222_2222_2222_2222, b = w ^ 0x5C5C_5C5C_5C5C_5C5C
+            let stop = ((q &- 0x0101_0101_0101_0101) & ~q) | ((b &- 0x0101_0101_0101_0101) & ~b)
+                | ((w &- 0x2020_2020_2020_2020) & ~w)
+            let first = stop & 0x8080_8080_8080_8080
+            if first != 0 {
+                // The lowest flagged byte is exact (borrows only run upwards).
+                i += first.trailingZeroBitCount >> 3
+                if base[i] == B_QUOTE { i += 1; return (s, i - 1, false) }
+                break
+            }
+            i += 8
+        }
         while i < end {
             let c = base[i]
             if c == B_QUOTE { i += 1; return (s, i - 1, escaped) }
@@ -1118,30 +1287,35 @@ struct FastParser {
     // MARK: properties and other values
 
     /// At `{`: ordered members. `cacheKeys` reuses the key strings of the
-    /// previous feature (same keys in the same order is the common case).
+    /// previous feature (same keys in the same order is the common case):
+    /// a name equal to the cached one at its slot is recognised from its bytes
+    /// without scanning, and while every name so far matched its slot the
+    /// duplicate check is not needed (cached names are pairwise distinct).
     mutating func properties(depth: Int, cacheKeys: Bool) throws -> Properties {
         if depth > Self.maxDepth { throw fail("imbrication trop profonde (plus de \(Self.maxDepth) niveaux)") }
         i += 1
         var entries: [(key: String, value: PropertyValue)] = []
         ws()
         if cur == B_RBRACE { i += 1; return Properties(entries) }
-        if cacheKeys { entries.reserveCapacity(keyCache.isEmpty ? 4 : keyCache.count) }
+        if cacheKeys { entries.reserveCapacity(keyStrings.isEmpty ? 4 : keyStrings.count) }
+        var inOrder = cacheKeys
         while true {
             ws()
-            let (ks, ke, esc) = try rawString()
-            let key: String
             let slot = entries.count
-            if cacheKeys, !esc, slot < keyCache.count, keyCache[slot].bytes.count == ke - ks,
-               keyCache[slot].bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + ks, ke - ks) == 0 }) {
-                key = keyCache[slot].key
+            let key: String
+            if inOrder, slot < keyStrings.count, let n = cachedKeyLength(slot) {
+                key = keyStrings[slot]
+                i += 1 + n
             } else {
+                let (ks, ke, esc) = try rawString()
                 key = string(ks, ke, escaped: esc)
-                if cacheKeys, !esc, ke > ks {
-                    let entry = (Array(UnsafeBufferPointer(start: base + ks, count: ke - ks)), key)
-                    if slot < keyCache.count { keyCache[slot] = entry } else if slot == keyCache.count, slot < 64 { keyCache.append(entry) }
+                for e in entries where e.key == key { i = ks - 1; throw fail("membre « \(key) » en double") }
+                if inOrder {
+                    // entries == cached names before `slot`, and `key` differs from them all.
+                    if slot < keyStrings.count { truncateKeyCache(slot) }
+                    if !esc, ke > ks, slot < 64 { appendKeyCache(key, ks, ke) } else { inOrder = false }
                 }
             }
-            for e in entries where e.key == key { i = ks - 1; throw fail("membre « \(key) » en double") }
             try expect(B_COLON, "« : »")
             entries.append((key, try value(depth: depth + 1)))
             ws()
@@ -1149,6 +1323,41 @@ struct FastParser {
             if cur == B_RBRACE { i += 1; return Properties(entries) }
             throw fail(i < end ? "« , » ou « } » attendu" : "fin de fichier inattendue dans un objet")
         }
+    }
+
+    /// At `"`: the length of the cached name of `slot` with its closing quote
+    /// when the bytes here are exactly that name; nil otherwise.
+    @inline(__always) func cachedKeyLength(_ slot: Int) -> Int? {
+        guard i < end, base[i] == B_QUOTE else { return nil }
+        let n = keyBytes[slot].count
+        let m0 = keyWords[4 * slot + 2]
+        if m0 != 0, i + 17 <= end {
+            guard word(i + 1) & m0 == keyWords[4 * slot], word(i + 9) & keyWords[4 * slot + 3] == keyWords[4 * slot + 1] else { return nil }
+            return n
+        }
+        guard i + 1 + n <= end else { return nil }
+        return keyBytes[slot].withUnsafeBufferPointer { memcmp($0.baseAddress!, base + i + 1, n) == 0 } ? n : nil
+    }
+
+    private mutating func truncateKeyCache(_ slot: Int) {
+        keyStrings.removeSubrange(slot...)
+        keyBytes.removeSubrange(slot...)
+        keyWords.removeSubrange((4 * slot)...)
+    }
+
+    /// Caches the name between `ks` and `ke` (unescaped, its closing quote at `ke`).
+    private mutating func appendKeyCache(_ key: String, _ ks: Int, _ ke: Int) {
+        let bytes = Array(UnsafeBufferPointer(start: base + ks, count: ke - ks + 1))
+        var w: [UInt64] = [0, 0, 0, 0]
+        if bytes.count <= 16 {
+            for (k, b) in bytes.enumerated() {
+                w[k / 8] |= UInt64(b) << (8 * UInt64(k % 8))
+                w[2 + k / 8] |= 0xFF << (8 * UInt64(k % 8))
+            }
+        }
+        keyStrings.append(key)
+        keyBytes.append(bytes)
+        keyWords.append(contentsOf: w)
     }
 
     /// Any JSON value, as a property value.
