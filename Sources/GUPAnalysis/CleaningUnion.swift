@@ -139,16 +139,7 @@ extension Cleaning {
             return try polygon.subdividedPolygons(maxVertices: pieceVertices, maxDepth: depth)
         }
         // The same halving as `subdividedPolygons`: across the longer side.
-        let halves: [BoundingBox]
-        if b.width >= b.height {
-            let c = (b.minX + b.maxX) / 2
-            halves = [BoundingBox(minX: b.minX, minY: b.minY, maxX: c, maxY: b.maxY),
-                      BoundingBox(minX: c, minY: b.minY, maxX: b.maxX, maxY: b.maxY)]
-        } else {
-            let c = (b.minY + b.maxY) / 2
-            halves = [BoundingBox(minX: b.minX, minY: b.minY, maxX: b.maxX, maxY: c),
-                      BoundingBox(minX: b.minX, minY: c, maxX: b.maxX, maxY: b.maxY)]
-        }
+        let halves = b.halvesAcrossLongerSide
         let children = try parallelMap(count: 2) { h in
             try polygon.intersection(GeometryHandle(rectangle: halves[h])).polygonParts()
         }.flatMap { $0 }

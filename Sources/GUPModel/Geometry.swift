@@ -136,6 +136,16 @@ public struct BoundingBox: Hashable, Sendable {
     public func contains(_ p: Position) -> Bool {
         p.x >= minX && p.x <= maxX && p.y >= minY && p.y <= maxY
     }
+    /// The two halves of the box, cut across its longer side.
+    public var halvesAcrossLongerSide: [BoundingBox] {
+        if width >= height {
+            let c = (minX + maxX) / 2
+            return [BoundingBox(minX: minX, minY: minY, maxX: c, maxY: maxY), BoundingBox(minX: c, minY: minY, maxX: maxX, maxY: maxY)]
+        }
+        let c = (minY + maxY) / 2
+        return [BoundingBox(minX: minX, minY: minY, maxX: maxX, maxY: c), BoundingBox(minX: minX, minY: c, maxX: maxX, maxY: maxY)]
+    }
+
     /// The union of several boxes, nil when there are none.
     public static func union<S: Sequence>(_ boxes: S) -> BoundingBox? where S.Element == BoundingBox {
         var it = boxes.makeIterator()

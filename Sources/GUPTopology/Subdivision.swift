@@ -29,16 +29,7 @@ extension GeometryHandle {
             out.append(g)
             return
         }
-        let halves: [BoundingBox]
-        if b.width >= b.height {
-            let c = (b.minX + b.maxX) / 2
-            halves = [BoundingBox(minX: b.minX, minY: b.minY, maxX: c, maxY: b.maxY),
-                      BoundingBox(minX: c, minY: b.minY, maxX: b.maxX, maxY: b.maxY)]
-        } else {
-            let c = (b.minY + b.maxY) / 2
-            halves = [BoundingBox(minX: b.minX, minY: b.minY, maxX: b.maxX, maxY: c),
-                      BoundingBox(minX: b.minX, minY: c, maxX: b.maxX, maxY: b.maxY)]
-        }
+        let halves = b.halvesAcrossLongerSide
         for h in halves {
             let piece = try g.intersection(GeometryHandle(rectangle: h))
             for p in try piece.polygonParts() { try subdivide(p, maxVertices, depth - 1, into: &out) }
