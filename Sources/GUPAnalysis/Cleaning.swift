@@ -119,9 +119,8 @@ public enum Cleaning {
         guard threshold >= 0, threshold.isFinite else { throw GUPError("--seuil : valeur \(threshold) invalide (surface en m², positive)") }
 
         // Perimeter names.
-        let names: [String] = perimeters.features.enumerated().map { k, f in
-            f.properties.first(of: fields.perimeterName)?.value.text ?? "périmètre n° \(k + 1)"
-        }
+        let names = ZoneSet.uniqueNames(of: perimeters, field: IncidentSet.findField(fields.perimeterName, in: perimeters.features),
+                                        reporter: reporter)
 
         // Sectors: cleaner ids, frequencies, and small pieces indexed once.
         var cleanerNames: [String] = []

@@ -20,7 +20,17 @@ public struct ZoneSet: @unchecked Sendable {
     /// feature label appended (both reported).
     public static func make(from layer: WorkingLayer, nameField: String? = nil,
                             reporter: Reporter = SilentReporter()) throws -> ZoneSet {
-        let field = nameField ?? IncidentSet.findField(FieldNames.perimeterName, in: layer.features)
+        let names = uniqueNames(of: layer, field: nameField ?? IncidentSet.findField(FieldNames.perimeterName, in: layer.features),
+                                reporter: reporter)
+        return ZoneSet(names: names, shapes: layer.shapes)
+    }
+
+    /// The names of a layer's zones as every analysis writes them, so that
+    /// the CSV files of one dossier join on them: the value of `field`
+    /// trimmed; a zone without a name takes its feature label
+    /// (« entité n° 3 »); a repeated name gets the feature label appended
+    /// (both reported).
+    public static func uniqueNames(of layer: WorkingLayer, field: String?, reporter: Reporter = SilentReporter()) -> [String] {
         var names: [String] = []
         var seen: [String: Int] = [:]
         var unnamed = 0
@@ -37,7 +47,7 @@ public struct ZoneSet: @unchecked Sendable {
         if unnamed > 0 {
             reporter.warning("\(layer.source) : \(unnamed) zone(s) sans nom (champ \(field.map { "« \($0) »" } ?? "de nom introuvable, essayez --champ-nom")), désignée(s) par leur numéro d'entité")
         }
-        return ZoneSet(names: names, shapes: layer.shapes)
+        return names
     }
 }
 

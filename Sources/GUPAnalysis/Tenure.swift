@@ -147,22 +147,8 @@ public enum Tenure {
                                           option: "--champ-proprietaire", required: options.ownerField != nil)
         if ownerField == managerField { ownerField = nil }
 
-        // Perimeter names, made unique.
-        var names: [String] = []
-        var seen: [String: Int] = [:]
-        for (k, f) in perimeters.features.enumerated() {
-            var n = nameField.flatMap { text(f, $0) } ?? "périmètre n° \(f.index + 1)"
-            if let c = seen[n] {
-                seen[n] = c + 1
-                let unique = "\(n) (\(c + 1))"
-                reporter.warning("\(perimeters.source), \(f.label) : nom « \(n) » déjà pris, renommé « \(unique) »")
-                n = unique
-            } else {
-                seen[n] = 1
-            }
-            names.append(n)
-            _ = k
-        }
+        // Perimeter names, made unique (the same names every analysis writes).
+        let names = ZoneSet.uniqueNames(of: perimeters, field: nameField, reporter: reporter)
 
         // Managers and owners of the parcels.
         var managers: [String] = []
