@@ -81,32 +81,19 @@ public enum Loader {
         let n = layer.features.count
         let transformer = try CoordinateTransformer(from: layer.crs, to: working)
         enum Outcome { case used(Feature, GeometryHandle?, repaired: Bool), skipped(String, String) }
-        var outcomes = [Outcome?](repeating: nil, count: n)
-        let chunk = max(256, n / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)
-        let chunks = (n + chunk - 1) / chunk
-        let lock = NSLock()
-        var firstError: Error?
-        outcomes.withUnsafeMutableBufferPointer { out in
-            let outBase = out.baseAddress
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                do {
-                    let t = chunks > 1 ? try transformer.copy() : transformer
-                    for k in (c * chunk)..<min(n, (c + 1) * chunk) {
-                        outBase![k] = try prepareOne(layer.features[k], layer: layer, transformer: t, expecting: expecting)
-                    }
-                } catch {
-                    lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
-                }
-            }
-        }
-        if let firstError { throw firstError }
+        // In chunks on every core, each chunk with its own PROJ transformer.
+        let minChunk = 256
+        let outcomes = try parallelChunks(count: n, minChunk: minChunk) { range -> [Outcome] in
+            let t = n > minChunk ? try transformer.copy() : transformer
+            return try range.map { try prepareOne(layer.features[$0], layer: layer, transformer: t, expecting: expecting) }
+        }.flatMap { $0 }
         var features: [Feature] = []
         var shapes: [GeometryHandle] = []
         features.reserveCapacity(n)
         var summary = LoadSummary(layer: layer.name, source: layer.source, sourceCRS: layer.crs.identifier,
                                   read: n, used: 0, repaired: 0, skipped: [])
         for o in outcomes {
-            switch o! {
+            switch o {
             case .used(let f, let h, let repaired):
                 features.append(f)
                 if let h { shapes.append(h) }

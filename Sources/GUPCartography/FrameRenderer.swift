@@ -1,4 +1,5 @@
 import Foundation
+import GUPAnalysis
 import GUPModel
 import GUPTopology
 
@@ -94,7 +95,6 @@ final class FrameRenderer {
     private func drawVector(_ layer: MapLayer, into b: inout SVGBuffer, stats: inout FrameStats,
                             labels: inout [LabelCandidate]) throws {
         let n = layer.features.count
-        var outs = [FeatureOut](repeating: FeatureOut(), count: n)
         let frame = self.frame
         let ext = frame.extent
         let tolerance = 0.1 / frame.mmPerMetre          // 0.1 mm on paper, in metres
@@ -158,21 +158,7 @@ final class FrameRenderer {
         }
 
         // Clip, simplify and write on every core; GEOS contexts are per thread.
-        let chunk = max(64, n / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)
-        let chunks = (n + chunk - 1) / chunk
-        let lock = NSLock()
-        var firstError: Error?
-        outs.withUnsafeMutableBufferPointer { buf in
-            let base = buf.baseAddress
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                do {
-                    for k in (c * chunk)..<min(n, (c + 1) * chunk) { base![k] = try process(k) }
-                } catch {
-                    lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
-                }
-            }
-        }
-        if let firstError { throw firstError }
+        let outs = try parallelChunks(count: n, minChunk: 64) { r in try r.map(process) }.flatMap { $0 }
 
         // Assemble: one group per layer, one sub-group per class, in class order.
         b.append("<g id=\"couche-\(SVG.dataName(layer.name))\"")
