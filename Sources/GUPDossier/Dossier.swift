@@ -28,7 +28,7 @@ public enum Dossier {
         let slugs = uniqueSlugs(selected.map { inputs.names[$0] })
         for (n, k) in selected.enumerated() {
             reporter.progress("Quartier « \(inputs.names[k]) »", done: n, total: selected.count)
-            let q = try QuartierBuilder(project: project, inputs: inputs, index: k, slug: slugs[n], colors: colors, date: date, reporter: reporter)
+            let q = QuartierBuilder(project: project, inputs: inputs, index: k, slug: slugs[n], colors: colors, date: date, reporter: reporter)
             let f = try q.build(into: out)
             figures.append(f)
             files += f.files.map { "\(f.folder)/\($0)" }

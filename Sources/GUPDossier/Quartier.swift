@@ -40,19 +40,13 @@ public struct QuartierFigures: Sendable {
         public var mainCategories: [String]
         public var lonLat: Position
     }
-    public struct Stop: Sendable, Equatable {
+    public struct Stop: Sendable {
         public var number: Int
         public var hotspotRank: Int
         public var lonLat: Position
         public var incidentsByCategory: [(category: String, incidents: Int)]
         public var managers: [(manager: String, share: Double)]
         public var sectors: [(sector: String, cleaner: String)]
-        public static func == (a: Stop, b: Stop) -> Bool {
-            a.number == b.number && a.hotspotRank == b.hotspotRank && a.lonLat == b.lonLat
-                && a.incidentsByCategory.map(\.category) == b.incidentsByCategory.map(\.category)
-                && a.incidentsByCategory.map(\.incidents) == b.incidentsByCategory.map(\.incidents)
-                && a.managers.map(\.manager) == b.managers.map(\.manager) && a.sectors.map(\.sector) == b.sectors.map(\.sector)
-        }
     }
 
     public var name: String
@@ -92,7 +86,7 @@ struct QuartierBuilder {
 
     let slug: String
 
-    init(project: ProjectFile, inputs: DossierInputs, index: Int, slug: String, colors: ColorAssignment?, date: String, reporter: Reporter) throws {
+    init(project: ProjectFile, inputs: DossierInputs, index: Int, slug: String, colors: ColorAssignment?, date: String, reporter: Reporter) {
         self.project = project; self.inputs = inputs; self.index = index; self.slug = slug; self.colors = colors
         self.date = date; self.reporter = reporter
     }
@@ -115,9 +109,11 @@ struct QuartierBuilder {
         let zones = ZoneSet(names: [name], shapes: [shape])
 
         // Residences and landlords (residence point on surface in the quartier).
+        let dwellings = try inputs.residences.map {
+            try ZoneDwellings.compute(zones: zones, residences: $0, dwellingsField: field("residences", "logements"), reporter: reporter)
+        }
         if let r = inputs.residences {
-            let dw = try ZoneDwellings.compute(zones: zones, residences: r, dwellingsField: field("residences", "logements"), reporter: reporter)
-            fig.dwellings = dw.perZone.first
+            fig.dwellings = dwellings?.perZone.first
             let points = try r.shapes.map { try $0.pointOnSurface().pointPosition() }
             let inside = try PreparedGeometry(shape).contains(points)
             var byLandlord: [String: QuartierFigures.Landlord] = [:]
@@ -158,9 +154,6 @@ struct QuartierBuilder {
         var density: RasterGrid?
         if let set = inputs.incidentSet {
             let zi = try ZoneIncidents(zones: zones, incidents: set)
-            let dwellings = try inputs.residences.map {
-                try ZoneDwellings.compute(zones: zones, residences: $0, dwellingsField: field("residences", "logements"))
-            }
             let rows = try IncidentAnalysis.densities(zi, dwellings: dwellings)
             try folder.write(IncidentsCSV.densities(rows), to: "densites.csv")
             files.append("densites.csv")
