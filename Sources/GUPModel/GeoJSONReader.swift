@@ -503,11 +503,7 @@ struct FastParser {
         while true {
             if afterHead { afterHead = false } else {
                 ws()
-                let key = try memberKey()
-                if let bit = key.seen {
-                    if seen.contains(bit) { throw fail("membre en double") }
-                    seen.insert(bit)
-                }
+                let key = try memberKey(marking: &seen)
                 switch key {
                 case .type:
                     guard cur == B_QUOTE else { throw fail("« type » doit être une chaîne") }
@@ -571,11 +567,7 @@ struct FastParser {
         while true {
             if afterHead { afterHead = false } else {
                 ws()
-                let key = try memberKey()
-                if let bit = key.seen {
-                    if seen.contains(bit) { throw fail("membre en double") }
-                    seen.insert(bit)
-                }
+                let key = try memberKey(marking: &seen)
                 switch key {
                 case .type:
                     guard cur == B_QUOTE else { throw fail("« type » doit être une chaîne") }
@@ -623,6 +615,16 @@ struct FastParser {
     }
 
     /// A member name and its `:`; at the value after it.
+    /// The next member name, refused when a known member comes twice.
+    @inline(__always) mutating func memberKey(marking seen: inout Seen) throws -> Key {
+        let key = try memberKey()
+        if let bit = key.seen {
+            if seen.contains(bit) { throw fail("membre en double") }
+            seen.insert(bit)
+        }
+        return key
+    }
+
     @inline(__always) mutating func memberKey() throws -> Key {
         // The usual names, compared 8 bytes at a time with their closing quote.
         if i + 17 <= end, base[i] == B_QUOTE {
