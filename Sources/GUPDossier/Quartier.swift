@@ -240,10 +240,14 @@ struct QuartierBuilder {
             let route = WalkingRoute.plan(start: start, stops: stopPoints)
             fig.routeLength = route.length
             fig.routeExact = route.exact
+            // Incidents per cell and category, counted once for every stop.
+            var categoriesByCell: [Int32: [Int32: Int]] = [:]
+            let set = inputs.incidentSet!
+            for (k, c) in grid.cellOfIncident.enumerated() where c >= 0 { categoriesByCell[c, default: [:]][set.category[k], default: 0] += 1 }
             var stops: [QuartierFigures.Stop] = []
             for (n, si) in route.order.enumerated() {
                 let z = chosen[si]
-                stops.append(try stop(number: n + 1, zone: z, at: stopPoints[si], grid: grid, tenure: tenure, toLonLat: toLonLat))
+                stops.append(try stop(number: n + 1, zone: z, at: stopPoints[si], categoriesByCell: categoriesByCell, tenure: tenure, toLonLat: toLonLat))
             }
             fig.stops = stops
             let loop = [start] + route.order.map { stopPoints[$0] } + [start]
@@ -323,12 +327,11 @@ struct QuartierBuilder {
     }
 
     /// What the field sheet says of one stop.
-    private func stop(number: Int, zone: HotZone, at p: Position, grid: HotspotGrid, tenure: TenureResult?,
+    private func stop(number: Int, zone: HotZone, at p: Position, categoriesByCell: [Int32: [Int32: Int]], tenure: TenureResult?,
                       toLonLat: CoordinateTransformer) throws -> QuartierFigures.Stop {
         let set = inputs.incidentSet!
-        let cells = Set(zone.cellIndices.map(Int32.init))
         var byCat: [Int32: Int] = [:]
-        for (k, c) in grid.cellOfIncident.enumerated() where c >= 0 && cells.contains(c) { byCat[set.category[k], default: 0] += 1 }
+        for c in zone.cellIndices { for (cat, n) in categoriesByCell[Int32(c)] ?? [:] { byCat[cat, default: 0] += n } }
         let cats = byCat.map { (category: $0.key >= 0 ? set.categories[Int($0.key)] : "(sans catégorie)", incidents: $0.value) }
             .sorted { ($0.incidents, $1.category) > ($1.incidents, $0.category) }
         var managers: [(manager: String, share: Double)] = []
