@@ -321,6 +321,9 @@ public enum Tenure {
             let order = clips.indices.filter { !boxes[$0].minX.isNaN }.sorted { boxes[$0].minX < boxes[$1].minX }
             struct Pair: Hashable { var a: String; var b: String }
             var involved: [Pair: (a: Set<Int>, b: Set<Int>)] = [:]
+            // Counted before any GEOS test: stacked duplicates make this quadratic.
+            var candidatePairs = 0
+            let limits = WorkLimits.current
             for (n, k) in order.enumerated() {
                 let bk = boxes[k], mk = managers[clips[k].parcel]
                 for l in order[(n + 1)...] {
@@ -329,6 +332,10 @@ public enum Tenure {
                     guard bk.minY < bl.maxY, bl.minY < bk.maxY else { continue }
                     let ml = managers[clips[l].parcel]
                     if mk == ml { continue }
+                    candidatePairs += 1
+                    if candidatePairs > limits.overlayPairs {
+                        try limits.checkPairs(candidatePairs, what: "chevauchements entre gestionnaires")
+                    }
                     guard try clips[k].shape.intersects(clips[l].shape),
                           try !clips[k].shape.touches(clips[l].shape) else { continue }
                     let (a, ka, kb) = mk < ml ? (Pair(a: mk, b: ml), k, l) : (Pair(a: ml, b: mk), l, k)

@@ -19,8 +19,9 @@ public enum Dossier {
 
     public static func build(_ project: ProjectFile, date: String = Cartouche.today(),
                              reporter: Reporter = SilentReporter()) throws -> Outcome {
+        WorkLimits.current = project.limits
         let inputs = try DossierInputs.load(project, reporter: reporter)
-        let out = try OutputFolder(path: project.output)
+        let out = try OutputFolder(path: project.output, force: project.outputForce)
         let selected = try inputs.selectQuartiers(project.quartiers)
         var figures: [QuartierFigures] = []
         var files: [String] = []
@@ -37,8 +38,10 @@ public enum Dossier {
         try out.write(DossierPages.index(project: project, inputs: inputs, quartiers: figures, date: date), to: "index.html")
         files.append("index.html")
         files.append("rapport.json")
-        try out.write(DossierReport.json(project: project, inputs: inputs, quartiers: figures, date: date, files: files.sorted()),
+        try out.write(DossierReport.json(project: project, inputs: inputs, quartiers: figures, date: date, files: files.sorted(),
+                                         written: out.written),
                       to: "rapport.json")
+        try out.commit()
         return Outcome(folder: out.url.path, quartiers: figures, files: files.sorted())
     }
 
@@ -104,7 +107,7 @@ public struct DossierInputs: @unchecked Sendable {
             raw[name] = l
         }
         let perimetersRaw = raw["perimetres"]!
-        let working = try project.workingCRS.map(WorkingCRS.checkProjected) ?? WorkingCRS.choose(for: [perimetersRaw])
+        let working = try project.workingCRS.map(WorkingCRS.checkProjected) ?? WorkingCRS.choose(for: [perimetersRaw], reporter: reporter)
         reporter.info("Système de travail : \(working)")
         func prep(_ name: String, _ e: GeometryExpectation) throws -> WorkingLayer? {
             guard let l = raw[name] else { return nil }

@@ -47,12 +47,16 @@ public struct ProjectFile: Sendable, Equatable {
     public var routeStops: Int
     public var routeStart: Position?
     public var sources: String?
+    /// `--sortie-force`: the output folder may contain inputs (see `OutputFolder`).
+    public var outputForce = false
+    /// `[limites]`: the work limits of the run (see `WorkLimits`).
+    public var limits = WorkLimits()
 
     public static let layerNames = ["perimetres", "parcelles", "residences", "secteurs", "incidents", "contexte"]
     static let layerKeys: Set<String> = ["fichier", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
                                         "champ_date", "champ_date_resolution", "champ_intervenant", "champ_logements",
                                         "gestionnaires", "cle"]
-    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "couches", "periodes", "seuils", "plans", "parcours"]
+    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "couches", "periodes", "seuils", "plans", "parcours", "limites"]
 
     /// `AAAA-MM-JJ`, a day that exists (the incidents analysis reads it the same way).
     static func isDay(_ s: String) -> Bool {
@@ -61,14 +65,18 @@ public struct ProjectFile: Sendable, Equatable {
 
     /// Reads and checks a project file.
     public static func read(path: String, outputOverride: String? = nil) throws -> ProjectFile {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw GUPError.input(file: path, "fichier de projet introuvable ou illisible")
-        }
+        let data = try InputFile.read(path: path, limit: 16 << 20)
+        let text = try TextDecoding.utf8(data, source: path)
+        return try parse(text, path: path, outputOverride: outputOverride)
+    }
+
+    /// Checks a project file's text; `path` locates relative paths and names the file in messages.
+    public static func parse(_ text: String, path: String, outputOverride: String? = nil) throws -> ProjectFile {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
         } catch let e as TOMLParseError {
-            throw GUPError.input(file: path, "TOML invalide ligne \(e.source.begin.line), colonne \(e.source.begin.column) (texte du lecteur toml++ : « \(e.description) »)")
+            throw GUPError.input(file: path, "TOML invalide ligne \(e.source.begin.line), colonne \(e.source.begin.column) : \(TOMLMessages.french(e.description))")
         }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         func resolve(_ p: String) -> String {
@@ -148,8 +156,21 @@ public struct ProjectFile: Sendable, Equatable {
             gap = try number(st, "lacune_m2", "seuils.") ?? gap
             cell = try number(st, "cellule_m", "seuils.") ?? cell
             radius = try number(st, "rayon_m", "seuils.") ?? radius
-            for (k, v) in [("chevauchement_m2", overlap), ("lacune_m2", gap), ("cellule_m", cell), ("rayon_m", radius)] where v < 0 || (k != "chevauchement_m2" && k != "lacune_m2" && v == 0) {
-                throw fail("seuils.\(k)", "valeur \(v) impossible")
+            for (k, v, range, unit) in [("chevauchement_m2", overlap, NumberDomain.squareMetres, "m²"), ("lacune_m2", gap, NumberDomain.squareMetres, "m²"),
+                                        ("cellule_m", cell, NumberDomain.metres, "m"), ("rayon_m", radius, NumberDomain.metres, "m")] {
+                do { _ = try NumberDomain.check(v, "seuils.\(k)", in: range, unit: unit) } catch let e as GUPError {
+                    throw GUPError.input(file: path, "clé « " + e.message.replacingOccurrences(of: "seuils.\(k) :", with: "seuils.\(k) » :"))
+                }
+            }
+        }
+        var limits = WorkLimits()
+        if let l = table["limites"] {
+            guard let lt = l.table else { throw fail("limites", "une table est attendue") }
+            try checkKeys(lt, ["cellules", "paires"], "limites.")
+            for k in ["cellules", "paires"] {
+                guard let v = lt[k] else { continue }
+                guard let n = v.int, n >= 1 else { throw fail("limites.\(k)", "un entier positif est attendu") }
+                if k == "cellules" { limits.gridCells = n } else { limits.overlayPairs = n }
             }
         }
         var format = "A4", orientation = "paysage"
@@ -193,6 +214,89 @@ public struct ProjectFile: Sendable, Equatable {
             quartiers: quartiers, layers: layers, period1: p1, period2: p2,
             overlapThreshold: overlap, gapThreshold: gap, cellSize: cell, kernelRadius: radius,
             pageFormat: format, orientation: orientation, routeStops: stops, routeStart: start,
-            sources: try string(table, "sources", ""))
+            sources: try string(table, "sources", ""), limits: limits)
+    }
+}
+
+/// toml++'s error text in French. Its messages are « Error while parsing
+/// SCOPE: WHAT », assembled from fixed phrases (toml.hpp, TOMLKit 0.6.0);
+/// the phrases are translated longest first, so that no English reaches the
+/// user; whatever remains unknown is reduced to « syntaxe invalide ».
+enum TOMLMessages {
+    static let phrases: [(String, String)] = [
+        ("Error while parsing ", "erreur dans "),
+        ("key-value pair", "une paire clé = valeur"), ("table header", "un en-tête de table"), ("root table", "le document"),
+        ("inline table", "une table en ligne"), ("array-of-tables", "un tableau de tables"),
+        ("hexadecimal floating-point", "un nombre hexadécimal"), ("floating-point", "un nombre décimal"),
+        ("date-time offset", "un décalage horaire"), ("date-time", "une date-heure"),
+        ("literal string", "une chaîne littérale"), ("unicode scalar sequence", "une séquence Unicode"),
+        ("encountered end-of-file", "fin de fichier inattendue"),
+        ("expected value-terminator", "fin de valeur attendue"),
+        ("expected keys, tables, whitespace or comments", "clé, table, espace ou commentaire attendu"),
+        ("expected a comment or whitespace", "commentaire ou espace attendu"),
+        ("expected bare key starting character or string delimiter", "début de clé ou guillemet attendu"),
+        ("expected key-value pair or closing '}'", "paire clé = valeur ou « } » attendue"),
+        ("expected key-value pair", "paire clé = valeur attendue"),
+        ("expected key or closing '}'", "clé ou « } » attendue"),
+        ("expected value or closing ']'", "valeur ou « ] » attendue"),
+        ("expected comma or closing ']'", "virgule ou « ] » attendue"),
+        ("expected comma or closing '}'", "virgule ou « } » attendue"),
+        ("(dangling comma)", "(virgule en trop)"),
+        ("could not determine value type", "type de valeur indéterminé (une chaîne doit être entre guillemets)"),
+        ("could not determine type", "type indéterminé"),
+        ("cannot redefine existing table", "table déjà définie"),
+        ("cannot redefine existing", "déjà défini :"),
+        ("underscores must be followed by digits", "un « _ » doit être suivi de chiffres"),
+        ("underscores may only follow digits", "un « _ » ne peut suivre qu'un chiffre"),
+        ("values may not begin with underscores", "une valeur ne commence pas par « _ »"),
+        ("unexpected control character", "caractère de contrôle inattendu"),
+        ("tables with blank bare keys are explicitly prohibited", "nom de table vide interdit"),
+        ("is not supported in TOML 1.0.0 and earlier", "non prise en charge par TOML 1.0"),
+        ("escape sequence", "séquence d'échappement"),
+        ("expected decimal digit", "chiffre attendu"), ("expected hexadecimal digit", "chiffre hexadécimal attendu"),
+        ("expected hex digit", "chiffre hexadécimal attendu"), ("expected digit", "chiffre attendu"),
+        ("expected exponent digit", "chiffre d'exposant attendu"), ("expected fractional digits", "décimales attendues"),
+        ("expected", "attendu"), ("saw", "trouvé"), (" or ", " ou "), ("comma", "virgule"), ("whitespace", "espace"),
+        ("between", "entre"), ("and", "et"), ("(inclusive)", "(inclus)"), ("EOF", "la fin du fichier"),
+        ("key", "une clé"), ("value", "une valeur"), ("string", "une chaîne"), ("array", "un tableau"),
+        ("table", "une table"), ("boolean", "un booléen"), ("integer", "un entier"), ("comment", "un commentaire"),
+        ("date", "une date"), ("time", "une heure"), ("exponent", "exposant"), ("sign", "signe"),
+        ("month", "mois"), ("day", "jour"), ("hour", "heure"), ("minute", "minute"), ("second", "seconde"), ("year", "année"),
+    ]
+
+    static func french(_ english: String) -> String {
+        // Quoted parts (what toml++ saw) are the user's text: kept as they are.
+        var out = "", quoted = false, chunk = ""
+        // One pass, the first phrase of the table matching at each word
+        // start, so that a translated phrase is never translated again.
+        func flush() {
+            let c = Array(chunk)
+            var i = 0
+            while i < c.count {
+                let atWordStart = i == 0 || !c[i - 1].isLetter
+                var matched = false
+                if atWordStart {
+                    for (en, fr) in phrases {
+                        let e = Array(en)
+                        guard i + e.count <= c.count, Array(c[i..<(i + e.count)]) == e else { continue }
+                        if let last = e.last, last.isLetter, i + e.count < c.count, c[i + e.count].isLetter { continue }
+                        out += fr; i += e.count; matched = true
+                        break
+                    }
+                }
+                if !matched { out.append(c[i]); i += 1 }
+            }
+            chunk = ""
+        }
+        for ch in english {
+            if ch == "'" { if quoted { out += "« " + chunk + " »"; chunk = "" } else { flush() }; quoted.toggle(); continue }
+            chunk.append(ch)
+        }
+        if quoted { out += "« " + chunk } else { flush() }
+        // Any English word left means a phrase this table does not know.
+        let words = out.split(whereSeparator: { !$0.isLetter }).map { $0.lowercased() }
+        let english = ["the", "is", "are", "not", "must", "may", "only", "with", "while", "parsing", "cannot", "could", "unexpected", "invalid", "found"]
+        if words.contains(where: english.contains) { return "syntaxe invalide" }
+        return out
     }
 }

@@ -95,7 +95,7 @@ struct QuartierBuilder {
     func field(_ layer: String, _ key: String) -> String? { project.layers[layer]?.fields[key] }
 
     func build(into dossier: OutputFolder) throws -> QuartierFigures {
-        let folder = try OutputFolder(path: dossier.url.appendingPathComponent(slug).path)
+        let folder = try dossier.subfolder(slug)
         let single = inputs.single(index)
         let shape = single.shapes[0]
         let toLonLat = try CoordinateTransformer(from: inputs.working, to: .wgs84)
@@ -234,6 +234,7 @@ struct QuartierBuilder {
             let start: Position
             if let s = project.routeStart {
                 start = try CoordinateTransformer(from: .wgs84, to: inputs.working).transform(s)
+                try WalkingRoute.checkStart(start, stops: stopPoints, what: "\(project.path), clé « parcours.depart », quartier « \(name) »")
             } else {
                 start = try shape.pointOnSurface().pointPosition()
             }

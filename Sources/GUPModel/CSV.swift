@@ -14,14 +14,8 @@ public struct CSVTable: Sendable {
 
     /// Reads a UTF-8 CSV file; the separator (`,` or `;`) is detected from the header.
     public static func read(path: String) throws -> CSVTable {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GUPError.input(file: path, "fichier introuvable ou illisible")
-        }
-        guard var text = String(data: data, encoding: .utf8) else {
-            throw GUPError.input(file: path, "le fichier n'est pas en UTF-8")
-        }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return try parse(text, source: path)
+        let data = try InputFile.read(path: path, limit: 1 << 30)
+        return try parse(TextDecoding.utf8(data, source: path), source: path)
     }
 
     public static func parse(_ text: String, source: String) throws -> CSVTable {
@@ -161,9 +155,11 @@ public struct CSVWriter: Sendable {
 
     private func render(_ c: Cell) -> String {
         switch c {
-        case .text(let t): return escape(t)
+        case .text(let t): return escape(Self.spreadsheetSafe(t))
         case .integer(let i): return String(i)
         case .decimal(let d, let places):
+            // A non-finite number is no figure a table can hold: the cell stays empty.
+            guard d.isFinite else { return "" }
             let t = Self.fixed(d, places: places)
             return french ? t.replacingOccurrences(of: ".", with: ",") : t
         case .empty: return ""
@@ -175,6 +171,30 @@ public struct CSVWriter: Sendable {
         let t = String(format: "%.\(places)f", d)
         if t.hasPrefix("-"), Double(t) == 0 { return String(t.dropFirst()) }
         return t
+    }
+
+    /// A text cell as a spreadsheet must read it: control characters replaced
+    /// (`ControlCharacters.replaced`), and a leading `'` before a text that
+    /// starts with `=`, `+`, `-`, `@`, tab or CR, which LibreOffice and Excel
+    /// would otherwise evaluate as a formula (CSV injection, OWASP). A text
+    /// that is a plain decimal number (« -12,5 ») is left as it is: it cannot
+    /// be a formula. Number cells (`.integer`, `.decimal`) are never touched.
+    public static func spreadsheetSafe(_ raw: String) -> String {
+        guard let first = raw.unicodeScalars.first else { return raw }
+        let risky = first == "=" || first == "+" || first == "-" || first == "@" || first == "\t" || first == "\r"
+        let t = ControlCharacters.replaced(raw, keepingLineBreaks: true)
+        if risky, !isPlainNumber(t) { return "'" + t }
+        return t
+    }
+
+    /// `-12`, `+3.5`, `-12,5`, `1e-3`: a signed decimal number, nothing else
+    /// (not « +33 1 23 », which a spreadsheet may read as a formula).
+    static func isPlainNumber(_ t: String) -> Bool {
+        var s = Substring(t)
+        if s.first == "+" || s.first == "-" { s = s.dropFirst() }
+        guard let f = s.first, f.isASCII, f.isNumber else { return false }
+        return s.allSatisfy { ($0.isASCII && $0.isNumber) || $0 == "." || $0 == "," || $0 == "e" || $0 == "E" || $0 == "-" || $0 == "+" }
+            && Double(s.replacingOccurrences(of: ",", with: ".")) != nil
     }
 
     private func escape(_ t: String) -> String {

@@ -44,6 +44,15 @@ public enum GeoJSONReader {
 
     static func read(bytes: UnsafeBufferPointer<UInt8>, source: String, name: String, defaultCRS: CRS?,
                      checkLonLat: Bool, release: ((Range<Int>) -> Void)?) throws -> Layer {
+        // Invalid UTF-8 (a Latin-1 or UTF-16 file) is refused in every command,
+        // located as `gup verifier` does, before « S\u{FFFD}vign\u{FFFD} » reaches an output.
+        if let bad = TextDecoding.firstInvalidUTF8(bytes) {
+            let v = GeoJSONValidator.validate(bytes: bytes, maxIssues: 1, checkLonLat: false)
+            if let first = v.issues.first(where: { $0.severity == .error }) { throw GUPError(first.located(in: source)) }
+            var locator = SourceLocator(bytes)
+            let loc = locator.location(of: bad)
+            throw GUPError("\(source):\(loc.line):\(loc.column) : \(TextDecoding.describeEncoding(bytes, at: bad))")
+        }
         let result: FastParser.Document
         do {
             var p = FastParser(bytes: bytes)
@@ -114,69 +123,51 @@ public enum GeoJSONReader {
     }
 }
 
-/// A read-only memory map of a whole file (falls back to reading for
-/// special files). Parsed ranges can be released to keep memory low.
+/// The bytes of a whole input file, read into memory.
+///
+/// Not a memory map any more: a mapped file shortened by another program
+/// while being parsed killed the process with SIGBUS (issue 16, case 2), and
+/// no Swift code can recover from that signal. The file is read with large
+/// `pread` calls into anonymous memory instead; a file that ends early or
+/// grows during the read is a French error. Measured on the 1,000,000-incident
+/// city (`gup-bench chargement`, see README « Input handling »): the extra copy
+/// costs a few per cent of the parse, which runs at a tenth of the copy's speed.
 public final class MappedFile: @unchecked Sendable {
+    /// Owned anonymous mapping (munmap in deinit); nil for an empty file.
     private let base: UnsafeMutableRawPointer?
     private let count: Int
-    /// Owned copy of a special file's content (not mapped).
-    private let fallback: UnsafeMutableRawPointer?
 
     public init(path: String) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw GUPError.input(file: path, "fichier introuvable ou illisible (\(String(cString: strerror(errno))))")
-        }
+        let (fd, size) = try InputFile.openRegular(path: path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            throw GUPError.input(file: path, "fichier illisible (\(String(cString: strerror(errno))))")
+        count = size
+        if size == 0 { base = nil; return }
+        let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let p, p != MAP_FAILED else {
+            throw GUPError.input(file: path, "mémoire insuffisante pour lire le fichier (\(size / (1 << 20)) Mio)")
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw GUPError.input(file: path, "est un dossier, pas un fichier") }
-        if (st.st_mode & S_IFMT) == S_IFREG {
-            count = Int(st.st_size)
-            fallback = nil
-            if count == 0 { base = nil; return }
-            let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0)
-            guard let p, p != MAP_FAILED else {
-                throw GUPError.input(file: path, "fichier illisible (mmap : \(String(cString: strerror(errno))))")
-            }
-            base = p
-            _ = madvise(p, count, Int32(MADV_SEQUENTIAL))
-        } else {
-            // A pipe or a device: read it whole.
-            let h = FileHandle(fileDescriptor: dup(fd), closeOnDealloc: true)
-            let d = (try? h.readToEnd()) ?? Data()
-            count = d.count
-            base = nil
-            if d.isEmpty { fallback = nil } else {
-                let copy = UnsafeMutableRawPointer.allocate(byteCount: d.count, alignment: 16)
-                d.copyBytes(to: copy.assumingMemoryBound(to: UInt8.self), count: d.count)
-                fallback = copy
-            }
+        do {
+            try InputFile.readAll(fd: fd, into: p, size: size, path: path)
+        } catch {
+            munmap(p, size)
+            throw error
         }
+        base = p
     }
 
     deinit {
         if let base { munmap(base, count) }
-        fallback?.deallocate()
     }
 
     public var bytes: UnsafeBufferPointer<UInt8> {
         if let base { return UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count) }
-        if let fallback { return UnsafeBufferPointer(start: fallback.assumingMemoryBound(to: UInt8.self), count: count) }
         return UnsafeBufferPointer(start: nil, count: 0)
     }
 
-    /// Drops the resident pages fully inside `range` (they are read again
-    /// from the file if touched later).
-    public func release(_ range: Range<Int>) {
-        guard let base else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let lo = (range.lowerBound + page - 1) / page * page
-        let hi = range.upperBound / page * page
-        if hi > lo { _ = madvise(base + lo, hi - lo, Int32(MADV_DONTNEED)) }
-    }
+    /// Kept for the parser's interface; does nothing now: pages of anonymous
+    /// memory dropped would read back as zeros, and the error path reads the
+    /// whole file again to locate a problem.
+    public func release(_ range: Range<Int>) {}
 }
 
 /// Line and column (1-based; columns count characters) of byte offsets.

@@ -132,7 +132,7 @@ struct Densites: ParsableCommand {
             if zi.outsideAllZones > 0 {
                 reporter.info("\(zi.outsideAllZones) signalement(s) hors de toute zone (non comptés)")
             }
-            let out = try OutputFolder(path: sortie)
+            let out = try OutputFolder(path: sortie, force: crs.outputForce)
             let rows = try IncidentAnalysis.densities(zi, dwellings: dwellings, period: period)
             var written = [try out.write(IncidentsCSV.densities(rows), to: "densites.csv")]
             if let p1, let p2 {
@@ -149,6 +149,7 @@ struct Densites: ParsableCommand {
             }
             let inZones = set.count - zi.outsideAllZones
             print("\(zoneSet.count) zone(s), \(set.count) signalement(s) dont \(inZones) dans au moins une zone, \(set.categories.count) catégorie(s)\(period.map { ", période \($0)" } ?? "")")
+            try out.commit()
             for u in written { print("écrit : \(u.path)") }
         }
     }

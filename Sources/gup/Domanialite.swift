@@ -83,9 +83,7 @@ struct Domanialite: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let reporter = TerminalReporter()
-            guard seuilChevauchement >= 0 else {
-                throw GUPError("--seuil-chevauchement : la surface doit être positive ou nulle (\(seuilChevauchement))")
-            }
+            _ = try NumberDomain.check(seuilChevauchement, "--seuil-chevauchement", in: NumberDomain.squareMetres, unit: "m²")
             let perimeterLayer = try crs.read(perimetres)
             var parcelLayer = try crs.read(parcelles)
             if let gestionnaires {
@@ -108,8 +106,9 @@ struct Domanialite: ParsableCommand {
                                         ownerField: champProprietaire, categoryField: champCategorie,
                                         overlapThreshold: seuilChevauchement)
             let result = try Tenure.analyse(perimeters: p, parcels: d, incidents: i, options: options, reporter: reporter)
-            let folder = try OutputFolder(path: sortie)
+            let folder = try OutputFolder(path: sortie, force: crs.outputForce)
             let files = try TenureOutput.write(result, workingCRS: working, to: folder)
+            try folder.commit()
             printSummary(result)
             print("")
             print("Fichiers écrits dans \(folder.url.path) : \(files.joined(separator: ", "))")

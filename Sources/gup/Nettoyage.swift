@@ -73,6 +73,7 @@ struct Nettoyage: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let reporter = TerminalReporter(verbose: true)
+            _ = try NumberDomain.check(seuil, "--seuil", in: NumberDomain.squareMetres, unit: "m²")
             let rawPerimeters = try crs.read(perimetres, name: "périmètres")
             let rawSectors = try crs.read(secteurs, name: "secteurs")
             let rawResidences = try crs.read(residences, name: "résidences")
@@ -93,8 +94,9 @@ struct Nettoyage: ParsableCommand {
             if let champCategorie { fields.category = [champCategorie] }
             let result = try Cleaning.analyze(perimeters: p, sectors: s, residences: r, incidents: i,
                                               fields: fields, threshold: seuil, reporter: reporter)
-            let folder = try OutputFolder(path: sortie)
+            let folder = try OutputFolder(path: sortie, force: crs.outputForce)
             let files = try CleaningWriter.write(result, to: folder)
+            try folder.commit()
             printSummary(result, files: files, folder: folder)
         }
     }

@@ -34,7 +34,7 @@ struct PlanPageOptions: ParsableArguments {
         guard let o = Orientation(rawValue: orientation.lowercased()) else {
             throw GUPError("--orientation : « \(orientation) » non reconnue (paysage ou portrait)")
         }
-        if let e = echelle, e <= 0 { throw GUPError("--echelle : le dénominateur doit être positif (reçu \(e))") }
+        if let e = echelle { _ = try NumberDomain.check(e, "--echelle", in: NumberDomain.scaleDenominators, unit: "(plan au 1/N)") }
         guard sortie.lowercased().hasSuffix(".svg") else {
             throw GUPError("--sortie : le plan s'écrit dans un fichier .svg (reçu « \(sortie) »)")
         }

@@ -69,8 +69,8 @@ struct PointsChauds: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            guard cellule > 0, cellule.isFinite else { throw GUPError("--cellule : attendu un nombre de mètres positif (reçu \(cellule))") }
-            guard rayon > 0, rayon.isFinite else { throw GUPError("--rayon : attendu un nombre de mètres positif (reçu \(rayon))") }
+            _ = try NumberDomain.check(cellule, "--cellule", in: NumberDomain.metres, unit: "m")
+            _ = try NumberDomain.check(rayon, "--rayon", in: NumberDomain.metres, unit: "m")
             let reporter = TerminalReporter()
             let zl = try crs.read(zones)
             let il = try crs.read(incidents)
@@ -86,13 +86,14 @@ struct PointsChauds: ParsableCommand {
             let density = try KernelDensity.quartic(points: set.points, radius: rayon, cellSize: cellule / 5,
                                                     extent: try grid.union.bounds()!)
             let lonLat = try HotspotsOutput.centersLonLat(grid, from: working)
-            let out = try OutputFolder(path: sortie)
+            let out = try OutputFolder(path: sortie, force: crs.outputForce)
             let written = [
                 try out.write(HotspotsOutput.csv(grid, lonLat: lonLat), to: "points_chauds.csv"),
                 try out.write(HotspotsOutput.cellsGeoJSON(grid, lonLat: lonLat, from: working), to: "points_chauds.geojson"),
                 try out.write(HotspotsOutput.hotZonesGeoJSON(hot, grid: grid, density: density, from: working), to: "zones_chaudes.geojson"),
                 try out.write(HotspotsOutput.asciiGrid(density), to: "densite_noyau.asc"),
             ]
+            try out.commit()
             let classes = Dictionary(grouping: grid.cells, by: \.classe).mapValues(\.count)
             print("\(grid.cells.count) cellule(s) de \(CSVWriter.fixed(cellule, places: 0)) m, \(set.count - grid.outside) signalement(s) comptés ; points chauds : \(classes[3] ?? 0) à 99 %, \(classes[2] ?? 0) à 95 %, \(classes[1] ?? 0) à 90 % ; \(hot.count) zone(s) chaude(s)")
             for z in hot.prefix(5) {

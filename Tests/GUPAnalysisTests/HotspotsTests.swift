@@ -184,7 +184,12 @@ final class HotspotsTests: XCTestCase {
     func testHugeGridIsRefusedWithAMessage() throws {
         let z = try GeometryHandle(wkt: "POLYGON((0 0,100000 0,100000 100000,0 100000,0 0))")
         XCTAssertThrowsError(try Hotspots.analyse(zones: [z], points: [], cellSize: 1)) {
-            XCTAssertTrue("\($0)".contains("--cellule"))
+            XCTAssertTrue("\($0)".contains("10\u{202F}000\u{202F}200\u{202F}001 cellules (100\u{202F}001 × 100\u{202F}001)"), "\($0)")
+            XCTAssertTrue("\($0)".contains("--max-cellules"), "\($0)")
+        }
+        // 1e-13 m used to trap converting the cell indices to Int.
+        XCTAssertThrowsError(try Hotspots.analyse(zones: [z], points: [], cellSize: 1e-13)) {
+            XCTAssertTrue("\($0)".contains("plus que la limite de 5\u{202F}000\u{202F}000"), "\($0)")
         }
     }
 }
