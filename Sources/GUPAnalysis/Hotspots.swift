@@ -165,7 +165,7 @@ public enum Hotspots {
     public static func analyse(zones: [GeometryHandle], points: [Position], cellSize c: Double) throws -> HotspotGrid {
         guard c > 0, c.isFinite else { throw GUPError("taille de cellule invalide : \(c) (attendu un nombre de mètres positif)") }
         let union = try GeometryHandle.unaryUnion(zones)
-        guard let b = try union.bounds() else { throw GUPError("les zones n'ont aucune surface : pas de grille de points chauds") }
+        guard let b = try union.bounds() else { throw GUPError("aucune zone utilisable : les zones n'ont aucune surface, pas de grille de points chauds") }
         // Estimated before any Int conversion (which traps beyond Int.max).
         try WorkLimits.current.checkGrid(columns: (b.width / c).rounded(.down) + 1, rows: (b.height / c).rounded(.down) + 1,
                                          what: "grille des points chauds, cellules de \(NumberDomain.describe(c)) m")

@@ -20,6 +20,7 @@ public struct ZoneSet: @unchecked Sendable {
     /// feature label appended (both reported).
     public static func make(from layer: WorkingLayer, nameField: String? = nil,
                             reporter: Reporter = SilentReporter()) throws -> ZoneSet {
+        guard layer.count > 0 else { throw GUPError.input(file: layer.source, "aucune zone utilisable") }
         let names = uniqueNames(of: layer, field: nameField ?? IncidentSet.findField(FieldNames.perimeterName, in: layer.features),
                                 reporter: reporter)
         return ZoneSet(names: names, shapes: layer.shapes)

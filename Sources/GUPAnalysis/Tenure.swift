@@ -135,6 +135,8 @@ public enum Tenure {
                                reporter: Reporter = SilentReporter()) throws -> TenureResult {
         precondition(perimeters.shapes.count == perimeters.count && parcels.shapes.count == parcels.count,
                      "areal layers expected")
+        // Same empty input, same exit status in every command (issue 16).
+        guard perimeters.count > 0 else { throw GUPError.input(file: perimeters.source, "aucun périmètre utilisable") }
         // Fields.
         let nameField = try resolveField(options.perimeterNameField, FieldNames.perimeterName, in: perimeters,
                                          option: "--champ-nom", required: false)

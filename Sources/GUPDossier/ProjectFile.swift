@@ -207,7 +207,11 @@ public struct ProjectFile: Sendable, Equatable {
             }
             quartiers = names
         }
-        let output = try outputOverride ?? resolve(string(table, "sortie", "") ?? "dossier")
+        let sortie = try string(table, "sortie", "") ?? "dossier"
+        if outputOverride == nil, sortie.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw fail("sortie", "chemin vide : donnez le dossier de sortie, par exemple « dossier »")
+        }
+        let output = outputOverride ?? resolve(sortie)
         return ProjectFile(
             path: path, title: try string(table, "titre", "") ?? "Dossier qualité de service",
             commune: try string(table, "commune", ""), output: output, workingCRS: try crs(table, "crs", ""),

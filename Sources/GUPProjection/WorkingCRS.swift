@@ -124,8 +124,11 @@ public enum WorkingCRS {
         }
         let outside = samples.filter { !inside($0.lonLat) }
         guard !outside.isEmpty else { return }
-        let named = outside.prefix(5).map { "\($0.source), \($0.feature) (lon \(String(format: "%.3f", $0.lonLat.x)), lat \(String(format: "%.3f", $0.lonLat.y)))" }
-        reporter.warning("\(outside.count) entité(s) loin du domaine de validité de \(crs) (\(area.name)) : leurs surfaces et distances y sont faussées ; vérifiez leurs coordonnées ou choisissez --crs : \(named.joined(separator: " ; "))\(outside.count > 5 ? "…" : "")")
+        let named = outside.prefix(5).map { "\($0.source), \($0.feature) (lon \(String(format: "%.2f", $0.lonLat.x)), lat \(String(format: "%.2f", $0.lonLat.y)))" }
+        // PROJ names areas in English: the bounds are given instead.
+        let bounds = String(format: "longitudes %.1f à %.1f, latitudes %.1f à %.1f", area.west, area.east, area.south, area.north)
+            .replacingOccurrences(of: ".", with: ",")
+        reporter.warning("\(outside.count) entité(s) loin du domaine de validité de \(crs) (\(bounds)) : leurs surfaces et distances y sont faussées ; vérifiez leurs coordonnées ou choisissez --crs : \(named.joined(separator: " ; "))\(outside.count > 5 ? "…" : "")")
     }
 
     /// PROJ's area of use of a CRS (degrees), nil when PROJ has none.

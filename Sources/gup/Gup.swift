@@ -52,6 +52,13 @@ struct Gup: ParsableCommand {
     }
 }
 
+/// Every `print` of the commands goes through here: names from the data
+/// (a manager called « Ville\u{1B}[31m ») must not send escape sequences or
+/// bells to the user's terminal (issue 16). Shadows `Swift.print` in this module.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    Swift.print(ControlCharacters.forTerminal(items.map { "\($0)" }.joined(separator: separator)), terminator: terminator)
+}
+
 /// Translates swift-argument-parser's fixed English words.
 enum FrenchHelp {
     static let replacements: [(String, String)] = [
@@ -63,12 +70,17 @@ enum FrenchHelp {
         ("Show help information.", "Affiche cette aide."),
         ("Show the version.", "Affiche la version."),
         ("See 'gup help <subcommand>' for detailed help.", "Voir « gup help <commande> » pour l'aide détaillée."),
-        ("(default: ", "(par défaut : "),
+        ("(default:", "(par défaut :"),
+        ("<subcommand>", "<commande>"),
         ("(values: ", "(valeurs : "),
         ("Error: ", "Erreur : "),
         ("Missing expected argument", "Argument attendu manquant"),
+        ("Missing required subcommand.", "Commande manquante."),
+        ("Missing one of:", "Il manque l'un de :"),
         ("Missing value for option", "Valeur manquante pour l'option"),
+        ("Missing value for", "Valeur manquante pour"),
         ("Unknown option", "Option inconnue"),
+        ("Unexpected arguments", "Arguments inattendus"),
         ("Unexpected argument", "Argument inattendu"),
         ("The value", "La valeur"),
         ("is invalid for", "n'est pas valable pour"),
