@@ -72,6 +72,17 @@ public struct ProjectFile: Sendable, Equatable {
 
     /// Checks a project file's text; `path` locates relative paths and names the file in messages.
     public static func parse(_ text: String, path: String, outputOverride: String? = nil) throws -> ProjectFile {
+        // TOML forbids control characters but tab and line ends; toml++ (as
+        // TOMLKit builds it, assertions on) aborts the process on some of
+        // them in a key (found by Fuzz/ProjectFuzz): refused here first.
+        var line = 1, column = 1
+        for u in text.unicodeScalars {
+            if u == "\n" { line += 1; column = 1; continue }
+            if (u.value < 0x20 && u != "\t" && u != "\r") || u.value == 0x7F {
+                throw GUPError.input(file: path, "TOML invalide ligne \(line), colonne \(column) : caractère de contrôle U+\(String(format: "%04X", u.value)) interdit")
+            }
+            column += 1
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

@@ -189,7 +189,7 @@ public struct CSVWriter: Sendable {
 
     /// `-12`, `+3.5`, `-12,5`, `1e-3`: a signed decimal number, nothing else
     /// (not « +33 1 23 », which a spreadsheet may read as a formula).
-    static func isPlainNumber(_ t: String) -> Bool {
+    public static func isPlainNumber(_ t: String) -> Bool {
         var s = Substring(t)
         if s.first == "+" || s.first == "-" { s = s.dropFirst() }
         guard let f = s.first, f.isASCII, f.isNumber else { return false }

@@ -135,3 +135,14 @@ final class ProjectFileHardeningTests: XCTestCase {
         }
     }
 }
+
+final class ProjectFileFuzzRegressionTests: XCTestCase {
+    /// Fuzz/ProjectFuzz, first minute: a control character in a table
+    /// header made toml++ abort the process (assertion in parse_key).
+    func testControlCharacterInAKeyIsAMessageNotAnAbort() {
+        let text = "sortie = \"\"\n[couches]\nperimetres = { fichaer = \"&.geojson\" }\n[\u{1F}\u{0}riodes]\nteriode_1 = [\"2025-01-01\", \"2025-12-31\"]\n"
+        XCTAssertThrowsError(try ProjectFile.parse(text, path: "/tmp/dossier.toml")) {
+            XCTAssertEqual("\($0)", "/tmp/dossier.toml : TOML invalide ligne 4, colonne 2 : caractère de contrôle U+001F interdit")
+        }
+    }
+}
