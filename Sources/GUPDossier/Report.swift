@@ -1,4 +1,5 @@
 import Foundation
+import GUPAnalysis
 import GUPModel
 
 /// `rapport.json`: every figure of the HTML, machine-readable, and the
@@ -6,7 +7,7 @@ import GUPModel
 enum DossierReport {
     /// `written`: every file of the run before this one, with its size and
     /// SHA-256 (« empreintes »; the manifest `.gup-manifeste.json` lists them too).
-    static func json(project: ProjectFile, inputs: DossierInputs, quartiers: [QuartierFigures], date: String, files: [String],
+    static func json(project: ProjectFile, inputs: AnalysisInputs, quartiers: [QuartierFigures], date: String, files: [String],
                      written: [OutputFolder.Entry] = []) throws -> String {
         func r2(_ d: Double) -> Double { (d * 100).rounded() / 100 }
         func opt(_ d: Double?) -> Any { d.map { r2($0) } ?? NSNull() }
@@ -17,9 +18,9 @@ enum DossierReport {
                 "ignorees": s.skipped.map { ["entite": $0.feature, "raison": $0.reason] },
             ]
         }
-        let joins: [String: Any] = inputs.joins.mapValues { j in
-            ["sans_correspondance": j.unmatchedCount, "premiers": j.unmatchedFirst, "sans_cle": j.missingKeyCount] as [String: Any]
-        }
+        let joins: [String: Any] = Dictionary(uniqueKeysWithValues: inputs.joins.map { role, j in
+            (role.rawValue, ["sans_correspondance": j.unmatchedCount, "premiers": j.unmatchedFirst, "sans_cle": j.missingKeyCount] as [String: Any])
+        })
         let qs: [[String: Any]] = quartiers.map { q in
             [
                 "nom": q.name, "dossier": q.folder, "surface_m2": r2(q.area), "surface_ha": r2(q.area / 10_000),
