@@ -85,6 +85,9 @@ public struct ProjectFile: Sendable, Equatable {
             }
             column += 1
         }
+        if let (l, c) = TOMLMessages.badTableHeader(text) {
+            throw GUPError.input(file: path, "TOML invalide ligne \(l), colonne \(c) : nom de table attendu après « [ »")
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -320,6 +323,55 @@ enum TOMLMessages {
         ("date", "une date"), ("time", "une heure"), ("exponent", "exposant"), ("sign", "signe"),
         ("month", "mois"), ("day", "jour"), ("hour", "heure"), ("minute", "minute"), ("second", "seconde"), ("year", "année"),
     ]
+
+    /// The line and column of a table header whose name does not start
+    /// with a key character or a quote (`[` then a line end, `[.a]`…):
+    /// toml++ asserts on it (`parse_key`, toml.hpp:15481) and the process
+    /// aborts, so it is found first (Fuzz/ProjectFuzz). Strings, comments
+    /// and brackets inside values are skipped; headers start a line.
+    static func badTableHeader(_ text: String) -> (Int, Int)? {
+        let s = Array(text.unicodeScalars)
+        var i = 0, line = 1, lineStart = 0, depth = 0
+        func isKeyStart(_ u: Unicode.Scalar) -> Bool {
+            (u >= "A" && u <= "Z") || (u >= "a" && u <= "z") || (u >= "0" && u <= "9") || u == "_" || u == "-" || u == "\"" || u == "'"
+        }
+        func skipString() {
+            let q = s[i]
+            let triple = i + 2 < s.count && s[i + 1] == q && s[i + 2] == q
+            i += triple ? 3 : 1
+            while i < s.count {
+                if s[i] == "\\" && q == "\"" { i += 2; continue }
+                if s[i] == "\n" { line += 1; lineStart = i + 1; if !triple { return } }
+                if s[i] == q && (!triple || (i + 2 < s.count && s[i + 1] == q && s[i + 2] == q)) { i += triple ? 3 : 1; return }
+                i += 1
+            }
+        }
+        while i < s.count {
+            let u = s[i]
+            switch u {
+            case "\n": line += 1; lineStart = i + 1; i += 1
+            case "#": while i < s.count && s[i] != "\n" { i += 1 }
+            case "\"", "'": skipString()
+            case "[" where depth == 0 && s[lineStart..<i].allSatisfy({ $0 == " " || $0 == "\t" }):
+                var j = i + 1
+                while j < s.count && (s[j] == " " || s[j] == "\t") { j += 1 }
+                if j < s.count && s[j] == "[" {
+                    j += 1
+                    while j < s.count && (s[j] == " " || s[j] == "\t") { j += 1 }
+                }
+                guard j < s.count, isKeyStart(s[j]) || s[j] == "]" else { return (line, j - lineStart + 1) }
+                // The rest of the header line (quoted names skipped).
+                i = j
+                while i < s.count && s[i] != "\n" && s[i] != "#" {
+                    if s[i] == "\"" || s[i] == "'" { skipString() } else { i += 1 }
+                }
+            case "[", "{": depth += 1; i += 1
+            case "]", "}": depth = max(0, depth - 1); i += 1
+            default: i += 1
+            }
+        }
+        return nil
+    }
 
     static func french(_ english: String) -> String {
         // Quoted parts (what toml++ saw) are the user's text: kept as they are.

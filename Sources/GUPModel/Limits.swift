@@ -75,12 +75,18 @@ extension Int {
 /// (issue 16: `--cellule 0.5` on the 82 ha demo ran 7 minutes and wrote 2 GB;
 /// 3,000 stacked parcels made 4.5 million overlap pairs).
 public struct WorkLimits: Sendable, Equatable {
-    /// Cells of a grid (hotspot grid, density raster).
+    /// Cells of a hotspot grid (each cell costs GEOS predicates: the 3.3
+    /// million cells of `--cellule 0.5` on the demo took minutes and gigabytes;
+    /// the metro-scale benchmark city needs 61,165).
     public var gridCells: Int
     /// Pairs of parcels of different managers whose envelopes overlap.
     public var overlayPairs: Int
 
-    public init(gridCells: Int = 5_000_000, overlayPairs: Int = 1_000_000) {
+    /// Cells of a density raster (8 bytes each, no GEOS work): 50 million is
+    /// 400 MB. Not an option: a larger mesh is the answer.
+    public static let rasterCells = 50_000_000
+
+    public init(gridCells: Int = 1_000_000, overlayPairs: Int = 1_000_000) {
         self.gridCells = gridCells
         self.overlayPairs = overlayPairs
     }
@@ -90,6 +96,14 @@ public struct WorkLimits: Sendable, Equatable {
     /// starts; read by the analyses. A process-wide value because the
     /// analyses that need it sit several calls below the options.
     nonisolated(unsafe) public static var current = WorkLimits()
+
+    /// Throws when a density raster of `columns` × `rows` cells exceeds `rasterCells`.
+    public func checkRaster(columns: Double, rows: Double, what: String) throws {
+        let n = columns * rows
+        guard n.isFinite, n <= Double(Self.rasterCells) else {
+            throw GUPError("\(what) : \(n.isFinite ? NumberDomain.show(n.rounded()) : "une infinité de") mailles (\(NumberDomain.show(columns.rounded())) × \(NumberDomain.show(rows.rounded()))), plus que la limite de \(NumberDomain.show(Double(Self.rasterCells))) : prenez une maille ou une cellule plus grande")
+        }
+    }
 
     /// Throws when a grid of `columns` × `rows` cells exceeds the limit.
     public func checkGrid(columns: Double, rows: Double, what: String) throws {

@@ -189,7 +189,7 @@ final class HotspotsTests: XCTestCase {
         }
         // 1e-13 m used to trap converting the cell indices to Int.
         XCTAssertThrowsError(try Hotspots.analyse(zones: [z], points: [], cellSize: 1e-13)) {
-            XCTAssertTrue("\($0)".contains("plus que la limite de 5\u{202F}000\u{202F}000"), "\($0)")
+            XCTAssertTrue("\($0)".contains("plus que la limite de 1\u{202F}000\u{202F}000"), "\($0)")
         }
     }
 }

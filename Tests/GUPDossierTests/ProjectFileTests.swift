@@ -144,5 +144,14 @@ final class ProjectFileFuzzRegressionTests: XCTestCase {
         XCTAssertThrowsError(try ProjectFile.parse(text, path: "/tmp/dossier.toml")) {
             XCTAssertEqual("\($0)", "/tmp/dossier.toml : TOML invalide ligne 4, colonne 2 : caractère de contrôle U+001F interdit")
         }
+        // Second finding: a line end right after « [ ».
+        XCTAssertThrowsError(try ProjectFile.parse("sourcsource = \"\"\n[\nl[a]\npnformat2025-12-30\"]\n", path: "/tmp/dossier.toml")) {
+            XCTAssertEqual("\($0)", "/tmp/dossier.toml : TOML invalide ligne 2, colonne 2 : nom de table attendu après « [ »")
+        }
+        for bad in ["[ .a]", "[[\n", "[=]", "a = 1\n  [ \t#x"] {
+            XCTAssertThrowsError(try ProjectFile.parse(bad, path: "/tmp/d.toml")) { XCTAssertTrue("\($0)".contains("nom de table attendu"), bad) }
+        }
+        // Brackets inside values and strings are not headers.
+        XCTAssertNil(TOMLMessages.badTableHeader("a = [\n[\n1]\n]\nb = \"\"\"\n[\n\"\"\"\n[ \"x y\" ]\n[[t]]\n"))
     }
 }

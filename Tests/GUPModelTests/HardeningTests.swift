@@ -44,6 +44,9 @@ final class NumberDomainTests: XCTestCase {
         XCTAssertThrowsError(try l.checkGrid(columns: 1e200, rows: 1e200, what: "grille")) {
             XCTAssertTrue("\($0)".contains("une infinité de cellules"), "\($0)")
         }
+        XCTAssertThrowsError(try l.checkRaster(columns: 10_000, rows: 10_000, what: "densité")) {
+            XCTAssertTrue("\($0)".contains("100\u{202F}000\u{202F}000 mailles"), "\($0)")
+        }
         XCTAssertThrowsError(try l.checkPairs(11, what: "chevauchements")) {
             XCTAssertTrue("\($0)".contains("11 paires"), "\($0)")
             XCTAssertTrue("\($0)".contains("--max-paires"), "\($0)")
@@ -101,6 +104,22 @@ final class InputFileTests: XCTestCase {
         // And lengthened:
         XCTAssertEqual(truncate(p, off_t(size + 10)), 0)
         XCTAssertThrowsError(try InputFile.readAll(fd: fd, into: buf, size: size, path: p))
+    }
+
+    func testAMappedFileShortenedUnderTheReaderIsAnErrorNotABusError() throws {
+        // Case 2, exactly: the pages past the new end are touched after the cut.
+        let p = dir + "/coupe.geojson"
+        FileManager.default.createFile(atPath: p, contents: Data(repeating: 0x20, count: 1 << 20))
+        let file = try MappedFile(path: p)
+        XCTAssertNoThrow(try file.checkUnchanged())
+        XCTAssertEqual(truncate(p, 0), 0)
+        var sum = 0
+        for k in stride(from: 0, to: file.bytes.count, by: 4096) { sum += Int(file.bytes[k]) }   // SIGBUS before the guard
+        XCTAssertEqual(sum, 0, "the lost pages read as zeros")
+        XCTAssertThrowsError(try file.checkUnchanged()) {
+            XCTAssertEqual("\($0)", "\(p) : le fichier a changé pendant sa lecture (raccourci ou allongé par un autre programme) : relancez une fois qu'il est complet")
+        }
+        // A fault outside any guarded map still reaches the usual handler: not tested here (it ends the process).
     }
 
     func testAFileTruncatedOverAndOverDuringReadsNeverCrashes() throws {

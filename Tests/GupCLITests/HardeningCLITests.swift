@@ -35,7 +35,7 @@ final class HardeningCLITests: XCTestCase {
         let t0 = Date()
         try assertRefused(["points-chauds", "--zones", d + "perimetres.geojson", "--incidents", d + "incidents.geojson",
                            "--cellule", "0.5", "--sortie", tmp.path + "/pc"],
-                          "plus que la limite de 5\u{202F}000\u{202F}000", "--max-cellules")
+                          "plus que la limite de 1\u{202F}000\u{202F}000", "--max-cellules")
         XCTAssertLessThan(Date().timeIntervalSince(t0), 60)
         // Raised by the option, the same grid is computed.
         let ok = try CLI.run(["points-chauds", "--zones", d + "perimetres.geojson", "--incidents", d + "incidents.geojson",
@@ -54,7 +54,7 @@ final class HardeningCLITests: XCTestCase {
         let perimeter = tmp.appendingPathComponent("p.geojson")
         try Data(#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"nom":"P"},"geometry":{"type":"Polygon","coordinates":[[[5.234,43.454],[5.237,43.454],[5.237,43.457],[5.234,43.457],[5.234,43.454]]]}}]}"#.utf8).write(to: perimeter)
         try assertRefused(["domanialite", "--perimetres", perimeter.path, "--parcelles", stacked.path, "--sortie", tmp.path + "/dom"],
-                          "1\u{202F}000\u{202F}001 paires", "--max-paires")
+                          "au moins 1\u{202F}000\u{202F}001 paires", "--max-paires")
     }
 
     func testSpecialFilesAreRefused() throws {

@@ -19,7 +19,7 @@ public enum KernelDensity {
                                extent: BoundingBox) throws -> RasterGrid {
         guard r > 0, r.isFinite else { throw GUPError("rayon de lissage invalide : \(r) (attendu un nombre de mètres positif)") }
         guard cellSize > 0, cellSize.isFinite else { throw GUPError("taille de cellule invalide : \(cellSize)") }
-        try WorkLimits.current.checkGrid(columns: (extent.width / cellSize).rounded(.up) + 1, rows: (extent.height / cellSize).rounded(.up) + 1,
+        try WorkLimits.current.checkRaster(columns: (extent.width / cellSize).rounded(.up) + 1, rows: (extent.height / cellSize).rounded(.up) + 1,
                                          what: "grille de densité, mailles de \(NumberDomain.describe(cellSize)) m")
         guard r / cellSize < 100_000 else {
             throw GUPError("rayon de lissage de \(NumberDomain.describe(r)) m pour des mailles de \(NumberDomain.describe(cellSize)) m : plus de 100 000 mailles par rayon, réduisez le rayon")
