@@ -54,13 +54,17 @@ final class NumberDomainTests: XCTestCase {
     }
 }
 
-final class InputFileTests: XCTestCase {
+/// A fresh temporary folder `dir` for each test.
+class TemporaryFolderTestCase: XCTestCase {
     var dir = ""
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "gup-entree-\(UUID().uuidString)"
+        dir = NSTemporaryDirectory() + "gup-durcissement-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+}
+
+final class InputFileTests: TemporaryFolderTestCase {
 
     func testSpecialFilesAreRefusedAtOnce() throws {
         // Case 3: a FIFO blocked forever; /dev/zero filled the memory.
@@ -203,13 +207,7 @@ final class SpreadsheetSafetyTests: XCTestCase {
     }
 }
 
-final class OutputFolderSafetyTests: XCTestCase {
-    var dir = ""
-    override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "gup-sortie-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+final class OutputFolderSafetyTests: TemporaryFolderTestCase {
 
     func files(_ path: String) -> [String] {
         (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? []).sorted()
