@@ -93,6 +93,10 @@ struct DossierRun: @unchecked Sendable {
     let colors: ColorAssignment?
     /// What commune names avoid on the plans de situation (nil without communes).
     let situationAvoid: GeometryHandle?
+    /// Fields of the residences and sectors the pages read, resolved once.
+    let residenceNameField: String?
+    let cleanerField: String?
+    let sectorNameField: String?
 
     static func make(_ project: ProjectFile, reporter: Reporter, times: StepTimes) throws -> DossierRun {
         var inputs = try times.measure("lecture et préparation des couches") { try AnalysisInputs.load(project.inputSpec, reporter: reporter) }
@@ -128,8 +132,14 @@ struct DossierRun: @unchecked Sendable {
         }
         let colors = inputs[.parcelles].map { Plans.managerColors([$0]) }
         let avoid = try inputs[.contexte].map { _ in try Plans.situationLabelAvoid(inputs.perimeters) }
+        let residenceName = try inputs[.residences].flatMap {
+            try FieldResolver.resolve(.residenceName, explicit: inputs.field(.residenceName), in: $0)
+        }
+        let cleaner = try inputs[.secteurs].flatMap { try FieldResolver.resolve(.cleaner, explicit: inputs.field(.cleaner), in: $0) }
+        let sectorName = try inputs[.secteurs].flatMap { try FieldResolver.resolve(.sectorName, explicit: nil, in: $0) }
         return DossierRun(project: project, inputs: inputs, selected: selected, tenure: tenure, incidents: incidents,
-                          hotspots: hotspots, cleaning: cleaning, colors: colors, situationAvoid: avoid)
+                          hotspots: hotspots, cleaning: cleaning, colors: colors, situationAvoid: avoid,
+                          residenceNameField: residenceName, cleanerField: cleaner, sectorNameField: sectorName)
     }
 }
 
