@@ -89,6 +89,8 @@ struct Densites: ParsableCommand {
     @Option(name: .customLong("champ-logements"), help: "Champ du nombre de logements des résidences.")
     var champLogements: String?
 
+    @OptionGroup var fusion: DuplicateMergeOption
+
     @OptionGroup var crs: CRSOptions
 
     @Option(help: "Dossier de sortie.")
@@ -120,9 +122,14 @@ struct Densites: ParsableCommand {
             let zw = try crs.prepare(zl, to: working, expecting: .areal, reporter: reporter)
             let iw = try crs.prepare(il, to: working, expecting: .point, reporter: reporter)
             let zoneSet = try ZoneSet.make(from: zw, nameField: champNom, reporter: reporter)
-            let set = try IncidentSet.make(from: iw, categoryField: champCategorie, dateField: champDate,
-                                           resolutionField: champResolution,
-                                           readDates: period != nil || p1 != nil, reporter: reporter)
+            _ = try fusion.rule()
+            let out = try OutputFolder(path: sortie)
+            var written: [URL] = []
+            let (set, _) = try fusion.apply(
+                try IncidentSet.make(from: iw, categoryField: champCategorie, dateField: champDate,
+                                     resolutionField: champResolution,
+                                     readDates: period != nil || p1 != nil || fusion.fusionDoublons != nil, reporter: reporter),
+                out: out, written: &written)
             let zi = try ZoneIncidents(zones: zoneSet, incidents: set)
             let dwellings = try rl.map {
                 try ZoneDwellings.compute(zones: zoneSet,
@@ -132,9 +139,8 @@ struct Densites: ParsableCommand {
             if zi.outsideAllZones > 0 {
                 reporter.info("\(zi.outsideAllZones) signalement(s) hors de toute zone (non comptés)")
             }
-            let out = try OutputFolder(path: sortie)
             let rows = try IncidentAnalysis.densities(zi, dwellings: dwellings, period: period)
-            var written = [try out.write(IncidentsCSV.densities(rows), to: "densites.csv")]
+            written.append(try out.write(IncidentsCSV.densities(rows), to: "densites.csv"))
             if let p1, let p2 {
                 written.append(try out.write(IncidentsCSV.evolution(try IncidentAnalysis.evolution(zi, period1: p1, period2: p2)),
                                              to: "evolution.csv"))

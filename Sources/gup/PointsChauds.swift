@@ -62,6 +62,8 @@ struct PointsChauds: ParsableCommand {
     @Option(name: .customLong("champ-categorie"), help: "Champ de la catégorie des signalements.")
     var champCategorie: String?
 
+    @OptionGroup var fusion: DuplicateMergeOption
+
     @OptionGroup var crs: CRSOptions
 
     @Option(help: "Dossier de sortie.")
@@ -77,7 +79,13 @@ struct PointsChauds: ParsableCommand {
             let working = try crs.workingCRS(for: [zl, il], reporter: reporter)
             let zw = try crs.prepare(zl, to: working, expecting: .areal, reporter: reporter)
             let iw = try crs.prepare(il, to: working, expecting: .point, reporter: reporter)
-            let set = try IncidentSet.make(from: iw, categoryField: champCategorie, readDates: false, reporter: reporter)
+            _ = try fusion.rule()
+            let out = try OutputFolder(path: sortie)
+            var written: [URL] = []
+            // The merge compares report dates: they are read only then.
+            let (set, _) = try fusion.apply(
+                try IncidentSet.make(from: iw, categoryField: champCategorie, readDates: fusion.fusionDoublons != nil, reporter: reporter),
+                out: out, written: &written)
             let grid = try Hotspots.analyse(zones: zw.shapes, points: set.points, cellSize: cellule)
             if grid.outside > 0 {
                 reporter.info("\(grid.outside) signalement(s) hors de l'intérieur des zones (non comptés)")
@@ -86,8 +94,7 @@ struct PointsChauds: ParsableCommand {
             let density = try KernelDensity.quartic(points: set.points, radius: rayon, cellSize: cellule / 5,
                                                     extent: try grid.union.bounds()!)
             let lonLat = try HotspotsOutput.centersLonLat(grid, from: working)
-            let out = try OutputFolder(path: sortie)
-            let written = [
+            written += [
                 try out.write(HotspotsOutput.csv(grid, lonLat: lonLat), to: "points_chauds.csv"),
                 try out.write(HotspotsOutput.cellsGeoJSON(grid, lonLat: lonLat, from: working), to: "points_chauds.geojson"),
                 try out.write(HotspotsOutput.hotZonesGeoJSON(hot, grid: grid, density: density, from: working), to: "zones_chaudes.geojson"),
