@@ -272,3 +272,25 @@ final class VeilleTests: XCTestCase {
         XCTAssertNil(g2.situation(zone: "Z", category: "a")!.indicators.first { $0.indicator == .cleaningCoverage })
     }
 }
+
+extension VeilleTests {
+    /// The demo's deliberate repeats (ids 5001–5012, scripts/demo-repeats.py):
+    /// each of the ten single repeats and the chain's B merge into their
+    /// source; the chain's C (20 m from A, 10 m from B) is kept.
+    func testDemoRepeatsAreMergedAndTheChainEndKept() throws {
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let l = try Loader.load(path: root.appendingPathComponent("Data/demo/incidents.geojson").path, working: .lambert93, expecting: .point)
+        let s = try IncidentSet.make(from: l)
+        let id = l.features.map { Int($0.properties["id"]!.number!) }
+        let r = try DuplicateMerge.find(s, rule: DuplicateRule(metres: 15, hours: 48))
+        let index = Dictionary(uniqueKeysWithValues: id.enumerated().map { ($1, $0) })
+        for k in 5001...5010 {
+            let into = r.mergedInto[index[k]!]
+            XCTAssertGreaterThanOrEqual(into, 0, "\(k)")
+            XCTAssertLessThanOrEqual(id[Int(max(0, into))], 5000)
+        }
+        XCTAssertEqual(r.mergedInto[index[5011]!], Int32(index[100]!))
+        XCTAssertEqual(r.mergedInto[index[5012]!], -1)
+    }
+}
