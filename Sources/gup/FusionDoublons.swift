@@ -7,22 +7,20 @@ import GUPKit
 struct DuplicateMergeOption: ParsableArguments {
     @Option(name: .customLong("fusion-doublons"), help: ArgumentHelp(
         "Compte une fois les signalements répétés : un signalement de même catégorie à DISTANCE mètres au plus et HEURES heures au plus après un signalement conservé est fusionné avec lui (sans chaînage). Écrit doublons_signalements.csv.",
-        valueName: "DISTANCE_M:HEURES"))
-    var fusionDoublons: String?
+        valueName: "DISTANCE_M:HEURES"), transform: { try DuplicateRule.parse($0, option: "--fusion-doublons") })
+    var rule: DuplicateRule?
 
-    /// The parsed rule, nil when the option is absent.
-    func rule() throws -> DuplicateRule? {
-        try fusionDoublons.map { try DuplicateRule.parse($0, option: "--fusion-doublons") }
-    }
+    /// Whether the incidents' dates must be read (the merge compares them).
+    var needsDates: Bool { rule != nil }
 
-    /// Applies the rule to `set` when given: prints what was merged and
-    /// writes `doublons_signalements.csv` in `out`; returns the set to count.
-    func apply(_ set: IncidentSet, out: OutputFolder, written: inout [URL]) throws -> (IncidentSet, DuplicateMergeReport?) {
-        guard let rule = try rule() else { return (set, nil) }
-        let (merged, report) = try DuplicateMerge.apply(set, rule: rule)
+    /// Applies the rule to the inputs' incidents when given: prints what was
+    /// merged and writes `doublons_signalements.csv` in `out`; returns the
+    /// file names written.
+    func apply(to inputs: inout AnalysisInputs, out: OutputFolder) throws -> [String] {
+        guard let rule, let report = try inputs.mergeDuplicates(rule) else { return [] }
         for line in report.summary { print(line) }
-        written.append(try out.write(VeilleCSV.duplicates(report), to: "doublons_signalements.csv"))
-        return (merged, report)
+        try out.write(VeilleCSV.duplicates(report), to: "doublons_signalements.csv")
+        return ["doublons_signalements.csv"]
     }
 }
 

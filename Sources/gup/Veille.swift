@@ -78,17 +78,19 @@ struct Veille: ParsableCommand {
     @Option(help: "Pas des séries : mois ou semaine (ISO 8601).")
     var pas: VeilleStep = .month
 
-    @Option(help: "Premier jour compté (AAAA-MM-JJ, inclus).")
-    var du: String?
+    @Option(help: "Premier jour compté (AAAA-MM-JJ, inclus).", transform: { try dayArgument($0, option: "--du") })
+    var du: Day?
 
-    @Option(help: "Dernier jour compté (AAAA-MM-JJ, inclus).")
-    var au: String?
+    @Option(help: "Dernier jour compté (AAAA-MM-JJ, inclus).", transform: { try dayArgument($0, option: "--au") })
+    var au: Day?
 
-    @Option(name: .customLong("periode-1"), help: "Première période à comparer, AAAA-MM-JJ:AAAA-MM-JJ (dates incluses).")
-    var periode1: String?
+    @Option(name: .customLong("periode-1"), help: "Première période à comparer, AAAA-MM-JJ:AAAA-MM-JJ (dates incluses).",
+            transform: { try DayRange.parsePeriod($0, option: "--periode-1") })
+    var periode1: DayRange?
 
-    @Option(name: .customLong("periode-2"), help: "Seconde période à comparer, AAAA-MM-JJ:AAAA-MM-JJ (dates incluses).")
-    var periode2: String?
+    @Option(name: .customLong("periode-2"), help: "Seconde période à comparer, AAAA-MM-JJ:AAAA-MM-JJ (dates incluses).",
+            transform: { try DayRange.parsePeriod($0, option: "--periode-2") })
+    var periode2: DayRange?
 
     @Option(help: ArgumentHelp("Seuil d'un indicateur, NOM=VIGILANCE:ALERTE, ou fenetre_mois=N, effectif_minimum=N (répétable).",
                                valueName: "NOM=VALEURS"))
@@ -116,78 +118,41 @@ struct Veille: ParsableCommand {
     @Option(help: "Dossier de sortie.")
     var sortie: String
 
+    func validate() throws {
+        if let du, let au, au < du { throw ValidationError("--au (\(au)) précède --du (\(du))") }
+        if (periode1 == nil) != (periode2 == nil) {
+            throw ValidationError("--periode-1 et --periode-2 vont ensemble : donnez les deux périodes à comparer")
+        }
+    }
+
     /// The options as the library's value, checked.
     func options() throws -> VeilleOptions {
-        func day(_ raw: String?, _ option: String) throws -> Day? {
-            guard let raw else { return nil }
-            guard let d = Day.parseISO8601(raw) else {
-                throw GUPError("\(option) : date « \(raw) » illisible (attendu AAAA-MM-JJ, par exemple 2025-01-31)")
-            }
-            return d
-        }
-        let from = try day(du, "--du"), to = try day(au, "--au")
-        if let from, let to, to < from { throw GUPError("--au (\(to)) précède --du (\(from))") }
-        if (periode1 == nil) != (periode2 == nil) {
-            throw GUPError("--periode-1 et --periode-2 vont ensemble : donnez les deux périodes à comparer")
-        }
         var thresholds = VeilleThresholds.defaults
         for s in seuil { try thresholds.apply(s, option: "--seuil") }
-        return VeilleOptions(step: pas, range: (from != nil || to != nil) ? DayRange(from: from, to: to) : nil,
-                             thresholds: thresholds,
-                             period1: try periode1.map { try DayRange.parsePeriod($0, option: "--periode-1") },
-                             period2: try periode2.map { try DayRange.parsePeriod($0, option: "--periode-2") })
+        return VeilleOptions(step: pas, range: (du != nil || au != nil) ? DayRange(from: du, to: au) : nil,
+                             thresholds: thresholds, period1: periode1, period2: periode2)
     }
 
     func run() throws {
         try runReportingErrors {
             let reporter = TerminalReporter()
             let options = try options()
-            _ = try fusion.rule()
-            let zl = try crs.read(zones)
-            let il = try crs.read(incidents)
-            let rl = try crs.read(residences)
-            let working = try crs.workingCRS(for: [zl, il, rl], reporter: reporter)
-            let zw = try crs.prepare(zl, to: working, expecting: .areal, reporter: reporter)
-            let iw = try crs.prepare(il, to: working, expecting: .point, reporter: reporter)
-            let zoneSet = try ZoneSet.make(from: zw, nameField: champNom, reporter: reporter)
+            var inputs = try crs.inputs([.perimetres: zones, .incidents: incidents, .residences: residences],
+                                        fields: [.perimeterName: champNom, .category: champCategorie, .date: champDate,
+                                                 .resolutionDate: champResolution],
+                                        readDates: true, reporter: reporter)
             let out = try OutputFolder(path: sortie)
-            var written: [URL] = []
-            let (set, _) = try fusion.apply(
-                try IncidentSet.make(from: iw, categoryField: champCategorie, dateField: champDate,
-                                     resolutionField: champResolution, reporter: reporter),
-                out: out, written: &written)
-            let zi = try ZoneIncidents(zones: zoneSet, incidents: set)
-            let dwellings = try rl.map {
-                try ZoneDwellings.compute(zones: zoneSet,
-                                          residences: try crs.prepare($0, to: working, expecting: .areal, reporter: reporter),
-                                          dwellingsField: champLogements, reporter: reporter)
+            var written = try fusion.apply(to: &inputs, out: out)
+            let result = try VeilleAnalysis.run(inputs, options: options, dwellingsField: champLogements, reporter: reporter)
+            if result.outsideAllZones > 0 {
+                reporter.info("\(result.outsideAllZones) signalement(s) hors de toute zone (non comptés)")
             }
-            if zi.outsideAllZones > 0 {
-                reporter.info("\(zi.outsideAllZones) signalement(s) hors de toute zone (non comptés)")
-            }
-            guard let series = try VeilleAnalysis.series(zi, dwellings: dwellings, options: options) else {
-                throw GUPError("\(incidents) : aucun signalement daté dans une zone : donnez --du et --au, ou vérifiez le champ de date (--champ-date)")
-            }
-            if series.undated > 0 {
-                reporter.warning("\(series.undated) signalement(s) d'une zone sans date lisible : dans aucune période")
-            }
-            var evolution: VeilleEvolution?
-            if let p1 = options.period1, let p2 = options.period2 {
-                evolution = try VeilleAnalysis.evolution(zi, series: series, period1: p1, period2: p2)
-                written.append(try out.write(IncidentsCSV.evolution(try IncidentAnalysis.evolution(zi, period1: p1, period2: p2)),
-                                             to: "evolution.csv"))
-            }
-            let grades = VeilleAnalysis.grades(series, thresholds: options.thresholds, evolution: evolution)
-            written.append(try out.write(VeilleCSV.series(series), to: "series.csv"))
-            if let t = series.treatment {
-                written.append(try out.write(VeilleCSV.treatment(series, t), to: "traitement_mensuel.csv"))
-            }
-            written.append(try out.write(VeilleCSV.grades(grades, thresholds: options.thresholds), to: "niveaux.csv"))
-            written.append(try out.write(VeilleCSV.overview(grades), to: "tableau_niveaux.csv"))
-            written.append(try out.write(VeilleCSV.changes(grades), to: "changements_niveau.csv"))
-            for chart in VeilleCharts.all(series: series, grades: grades, evolution: evolution,
+            written += try VeilleCSV.write(result, to: out)
+            let (series, grades) = (result.series, result.grades)
+            for chart in VeilleCharts.all(series: series, grades: grades, evolution: result.evolution,
                                           source: "signalements : \((incidents as NSString).lastPathComponent)") {
-                written.append(try out.write(chart.svg, to: "graphiques/" + chart.file))
+                try out.write(chart.svg, to: "graphiques/" + chart.file)
+                written.append("graphiques/" + chart.file)
             }
             let cal = series.calendar
             print("\(series.zones.count) zone(s), \(series.categories.count) catégorie(s), \(cal.count) période(s) (\(cal.labels.first ?? "") à \(cal.labels.last ?? ""), du \(cal.first) au \(cal.last))")
@@ -196,7 +161,7 @@ struct Veille: ParsableCommand {
             for s in grades.situations where s.grade == .alert && s.category == ZoneIncidents.allCategories {
                 print("  alerte : \(s.zone)")
             }
-            for u in written { print("écrit : \(u.path)") }
+            for f in written { print("écrit : \(out.url.appendingPathComponent(f).path)") }
         }
     }
 }

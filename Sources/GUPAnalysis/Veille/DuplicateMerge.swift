@@ -198,3 +198,16 @@ extension IncidentSet {
         return s
     }
 }
+
+extension AnalysisInputs {
+    /// Replaces the incidents by the merged set, so every job run on these
+    /// inputs afterwards (densities, hotspots, veille…) counts each
+    /// repeated report once. The inputs must have been loaded with
+    /// `readDates` (the merge compares report dates and times).
+    public mutating func mergeDuplicates(_ rule: DuplicateRule) throws -> DuplicateMergeReport? {
+        guard let set = incidentSet else { return nil }
+        let (merged, report) = try DuplicateMerge.apply(set, rule: rule)
+        incidentSet = merged
+        return report
+    }
+}
