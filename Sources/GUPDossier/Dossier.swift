@@ -15,6 +15,8 @@ public enum Dossier {
         public var quartiers: [QuartierFigures]
         /// Every file written, relative to `folder`, sorted.
         public var files: [String]
+        /// What the duplicate merge did (`[veille] fusion_doublons`).
+        public var duplicates: DuplicateMergeReport? = nil
     }
 
     public static func build(_ project: ProjectFile, date: String = Cartouche.today(),
@@ -40,12 +42,15 @@ public enum Dossier {
             return f
         }
         var files = figures.flatMap { f in f.files.map { "\(f.folder)/\($0)" } }
-        try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date), to: "index.html")
+        files += try DossierVeille.write(run.veille, duplicates: run.duplicates, project: project, to: out)
+        try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date,
+                                         veille: run.veille, duplicates: run.duplicates), to: "index.html")
         files.append("index.html")
         files.append("rapport.json")
-        try out.write(DossierReport.json(project: project, inputs: run.inputs, quartiers: figures, date: date, files: files.sorted()),
+        try out.write(DossierReport.json(project: project, inputs: run.inputs, quartiers: figures, date: date, files: files.sorted(),
+                                         veille: DossierVeille.json(run.veille, duplicates: run.duplicates)),
                       to: "rapport.json")
-        return Outcome(folder: out.url.path, quartiers: figures, files: files.sorted())
+        return Outcome(folder: out.url.path, quartiers: figures, files: files.sorted(), duplicates: run.duplicates)
     }
 
     /// Folder names for quartiers, made unique (`-2`, `-3`… on collisions:
@@ -89,9 +94,13 @@ struct DossierRun: @unchecked Sendable {
     let hotspots: HotspotResult?
     let cleaning: CleaningResult?
     let colors: ColorAssignment?
+    /// The duplicate merge (`[veille] fusion_doublons`), applied before every job.
+    var duplicates: DuplicateMergeReport?
+    var veille: VeilleResult?
 
     static func make(_ project: ProjectFile, reporter: Reporter) throws -> DossierRun {
         var inputs = try AnalysisInputs.load(project.inputSpec, reporter: reporter)
+        let duplicates = try project.duplicateRule.flatMap { try inputs.mergeDuplicates($0) }
         let selected = try inputs.zones.select(project.quartiers)
         let chosen = inputs.restricted(to: selected)
         reporter.progress("Domanialité", done: 0, total: 1)
@@ -116,13 +125,15 @@ struct DossierRun: @unchecked Sendable {
             try Cleaning.run(chosen, options: CleaningOptions(cleanerField: chosen.field(.cleaner), categoryField: chosen.field(.category),
                                                               threshold: project.gapThreshold), reporter: reporter)
         }
+        reporter.progress("Veille", done: 0, total: 1)
+        let veille = try DossierVeille.run(chosen, project: project, cleaning: cleaning, reporter: reporter)
         // The plans draw city-wide layers around each quartier: indexed once.
         for role in LayerRole.allCases where role != .incidents {
             inputs.layers[role] = try inputs.layers[role]?.indexed()
         }
         let colors = inputs[.parcelles].map { Plans.managerColors([$0]) }
         return DossierRun(project: project, inputs: inputs, selected: selected, tenure: tenure, incidents: incidents,
-                          hotspots: hotspots, cleaning: cleaning, colors: colors)
+                          hotspots: hotspots, cleaning: cleaning, colors: colors, duplicates: duplicates, veille: veille)
     }
 }
 

@@ -58,3 +58,29 @@ extension VeilleCSV {
         return files.map(\.0)
     }
 }
+
+extension VeilleSeries {
+    /// The series of one zone (index in `zones`), for a quartier's page.
+    public func slice(zone z: Int) -> VeilleSeries {
+        let block = columns * calendar.count
+        let r = (z * block)..<((z + 1) * block)
+        var s = self
+        s.zones = [zones[z]]
+        s.counts = Array(counts[r])
+        s.hectares = [hectares[z]]
+        s.dwellings = dwellings.map { [$0[z]] }
+        s.treatment = treatment.map { t in
+            VeilleTreatment(resolved: Array(t.resolved[r]), unresolved: Array(t.unresolved[r]), delays: Array(t.delays[r]),
+                            within30: Array(t.within30[r]), medianDelay: Array(t.medianDelay[r]))
+        }
+        return s
+    }
+}
+
+extension VeilleGrades {
+    /// The situations and changes of one zone.
+    public func slice(zone: String) -> VeilleGrades {
+        VeilleGrades(situations: situations.filter { $0.zone == zone }, changes: changes.filter { $0.zone == zone },
+                     categories: categories)
+    }
+}
