@@ -106,3 +106,20 @@ final class VeilleCLITests: XCTestCase {
         }
     }
 }
+
+extension VeilleCLITests {
+    /// The domanialité counts the merged set too: attributed reports = reports − merged.
+    func testDomanialiteCountsTheMergedReports() throws {
+        let out = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let d = Self.demo
+        let r = try CLI.run(["domanialite", "--perimetres", d + "perimetres.geojson", "--parcelles", d + "parcelles.geojson",
+                             "--incidents", d + "incidents.geojson", "--fusion-doublons", "15:48", "--sortie", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let dup = try csv(out.appendingPathComponent("doublons_signalements.csv"))
+        let merged = Int(dup.rows.last!["fusionnes"]!)!
+        let line = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("Signalements attribués") })
+        let numbers = line.split(separator: " ").compactMap { Int($0) }
+        XCTAssertEqual(numbers.reduce(0, +), 5012 - merged, String(line))
+    }
+}

@@ -204,10 +204,19 @@ extension AnalysisInputs {
     /// inputs afterwards (densities, hotspots, veille…) counts each
     /// repeated report once. The inputs must have been loaded with
     /// `readDates` (the merge compares report dates and times).
+    /// The incidents layer is filtered alike (analyses reading its
+    /// features, as the domanialité's responsibilities and the plans, see the
+    /// same reports).
     public mutating func mergeDuplicates(_ rule: DuplicateRule) throws -> DuplicateMergeReport? {
         guard let set = incidentSet else { return nil }
-        let (merged, report) = try DuplicateMerge.apply(set, rule: rule)
-        incidentSet = merged
+        let report = try DuplicateMerge.find(set, rule: rule)
+        let keep = report.mergedInto.map { $0 < 0 }
+        incidentSet = set.filtered(keep)
+        if var layer = layers[.incidents], layer.features.count == keep.count {
+            layer.features = layer.features.indices.filter { keep[$0] }.map { layer.features[$0] }
+            if layer.shapes.count == keep.count { layer.shapes = layer.shapes.indices.filter { keep[$0] }.map { layer.shapes[$0] } }
+            layers[.incidents] = layer
+        }
         return report
     }
 }
