@@ -78,19 +78,7 @@ struct Veille: ParsableCommand {
     @Option(help: "Pas des séries : mois ou semaine (ISO 8601).")
     var pas: VeilleStep = .month
 
-    @Option(help: "Premier jour compté (AAAA-MM-JJ, inclus).", transform: { try dayArgument($0, option: "--du") })
-    var du: Day?
-
-    @Option(help: "Dernier jour compté (AAAA-MM-JJ, inclus).", transform: { try dayArgument($0, option: "--au") })
-    var au: Day?
-
-    @Option(name: .customLong("periode-1"), help: "Première période à comparer, AAAA-MM-JJ:AAAA-MM-JJ (dates incluses).",
-            transform: { try DayRange.parsePeriod($0, option: "--periode-1") })
-    var periode1: DayRange?
-
-    @Option(name: .customLong("periode-2"), help: "Seconde période à comparer, AAAA-MM-JJ:AAAA-MM-JJ (dates incluses).",
-            transform: { try DayRange.parsePeriod($0, option: "--periode-2") })
-    var periode2: DayRange?
+    @OptionGroup var periods: PeriodOptions
 
     @Option(help: ArgumentHelp("Seuil d'un indicateur, NOM=VIGILANCE:ALERTE, ou fenetre_mois=N, effectif_minimum=N (répétable).",
                                valueName: "NOM=VALEURS"))
@@ -98,39 +86,19 @@ struct Veille: ParsableCommand {
 
     @OptionGroup var fusion: DuplicateMergeOption
 
-    @Option(name: .customLong("champ-nom"), help: "Champ du nom des zones.")
-    var champNom: String?
-
-    @Option(name: .customLong("champ-categorie"), help: "Champ de la catégorie des signalements.")
-    var champCategorie: String?
-
-    @Option(name: .customLong("champ-date"), help: "Champ de la date des signalements.")
-    var champDate: String?
-
-    @Option(name: .customLong("champ-resolution"), help: "Champ de la date de résolution des signalements.")
-    var champResolution: String?
-
-    @Option(name: .customLong("champ-logements"), help: "Champ du nombre de logements des résidences.")
-    var champLogements: String?
+    @OptionGroup var champs: IncidentFieldOptions
 
     @OptionGroup var crs: CRSOptions
 
     @Option(help: "Dossier de sortie.")
     var sortie: String
 
-    func validate() throws {
-        if let du, let au, au < du { throw ValidationError("--au (\(au)) précède --du (\(du))") }
-        if (periode1 == nil) != (periode2 == nil) {
-            throw ValidationError("--periode-1 et --periode-2 vont ensemble : donnez les deux périodes à comparer")
-        }
-    }
-
     /// The options as the library's value, checked.
     func options() throws -> VeilleOptions {
         var thresholds = VeilleThresholds.defaults
         for s in seuil { try thresholds.apply(s, option: "--seuil") }
-        return VeilleOptions(step: pas, range: (du != nil || au != nil) ? DayRange(from: du, to: au) : nil,
-                             thresholds: thresholds, period1: periode1, period2: periode2)
+        return VeilleOptions(step: pas, range: periods.range,
+                             thresholds: thresholds, period1: periods.periode1, period2: periods.periode2)
     }
 
     func run() throws {
@@ -138,12 +106,11 @@ struct Veille: ParsableCommand {
             let reporter = TerminalReporter()
             let options = try options()
             var inputs = try crs.inputs([.perimetres: zones, .incidents: incidents, .residences: residences],
-                                        fields: [.perimeterName: champNom, .category: champCategorie, .date: champDate,
-                                                 .resolutionDate: champResolution],
+                                        fields: champs.fields,
                                         readDates: true, reporter: reporter)
             let out = try OutputFolder(path: sortie)
             var written = try fusion.apply(to: &inputs, out: out)
-            let result = try VeilleAnalysis.run(inputs, options: options, dwellingsField: champLogements, reporter: reporter)
+            let result = try VeilleAnalysis.run(inputs, options: options, dwellingsField: champs.champLogements, reporter: reporter)
             if result.outsideAllZones > 0 {
                 reporter.info("\(result.outsideAllZones) signalement(s) hors de toute zone (non comptés)")
             }
