@@ -45,5 +45,6 @@ func veilleBenchmark(_ args: [String]) throws {
     let write = seconds { csv = VeilleCSV.series(series) }
     print(String(format: "séries et niveaux : %.2f s (points dans zones %.2f s + séries %.2f s + niveaux %.2f s) — %d zones × %d catégories × %d périodes, %d changements de niveau — cible ≤ 5 s",
                  assign + count + grade, assign, count, grade, series.zones.count, series.categories.count, series.calendar.count, grades.changes.count))
+    print("charge de la machine (1 min) : \(loadAverage()) (2 cœurs partagés : une machine chargée allonge les temps)")
     print(String(format: "series.csv (hors cible) : %.2f s, %d octets", write, csv.utf8.count))
 }
