@@ -65,6 +65,18 @@ enum Chart {
         "<text x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(n(size))\" text-anchor=\"\(anchor)\" fill=\"\(color)\"\(bold ? " font-weight=\"bold\"" : "")\(extra)>\(SVG.escape(s))</text>\n"
     }
 
+    /// The source note wrapped to `width` (size 2.3).
+    static func footer(_ text: String, width: Double) -> [String] {
+        TextMetrics.wrap(text, size: 2.3, maxWidth: width)
+    }
+
+    /// The wrapped lines, the last one's baseline at `bottom`.
+    static func footerText(_ lines: [String], x: Double, bottom: Double) -> String {
+        lines.enumerated().map { k, l in
+            text(l, x: x, y: bottom - 2.8 * Double(lines.count - 1 - k), size: 2.3, color: "#444444", extra: " class=\"source\"")
+        }.joined()
+    }
+
     /// The grade colours (ColorBrewer RdYlGn 3 classes, reversed): normal
     /// green, vigilance orange, alerte red.
     static func color(of grade: Grade) -> String {

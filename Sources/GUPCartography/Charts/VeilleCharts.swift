@@ -55,7 +55,10 @@ public enum VeilleCharts {
         let panelW = 60.0, panelH = 40.0
         let rowsN = (names.count + perCols - 1) / perCols
         let top = 16.0, left = 6.0
-        let width = left + Double(perCols) * panelW + 4, height = top + Double(rowsN) * panelH + 12
+        let width = left + Double(perCols) * panelW + 4
+        let footer = Chart.footer("Source : \(source) ; calcul GUPKit (veille). Un signalement compte dans le mois de sa date de signalement.",
+                                  width: width - 2 * left)
+        let height = top + Double(rowsN) * panelH + 8 + 2.8 * Double(footer.count)
         var maxV = 1
         for c in names.indices { for p in 0..<np { maxV = max(maxV, s.count(zone: z, category: c, period: p)) } }
         let ticks = Chart.ticks(max: Double(maxV), count: 4)
@@ -98,8 +101,7 @@ public enum VeilleCharts {
             o += "<line x1=\"\(Chart.n(plotX))\" y1=\"\(Chart.n(plotY + plotH))\" x2=\"\(Chart.n(plotX + plotW))\" y2=\"\(Chart.n(plotY + plotH))\" stroke=\"#000000\" stroke-width=\"0.25\"/>\n"
             o += "</g>\n"
         }
-        o += Chart.text("Source : \(source) ; calcul GUPKit (gup veille). Un signalement compte dans le mois de sa date de signalement.",
-                        x: left, y: height - 4, size: 2.3, color: "#444444")
+        o += Chart.footerText(footer, x: left, bottom: height - 4)
         o += "</svg>\n"
         return o
     }
@@ -140,7 +142,9 @@ public enum VeilleCharts {
         let unit = indicator == .perHectare ? "signalements par hectare et par mois" : "signalements pour 100 logements et par mois"
         let labelW = min(70, max(25, (rows.map { TextMetrics.width($0.zone, size: 2.6) }.max() ?? 20) + 3))
         let barH = 5.0, top = 22.0, plotW = 110.0
-        let width = labelW + plotW + 20, height = top + Double(max(1, rows.count)) * barH + 22
+        let width = labelW + plotW + 20
+        let footer = Chart.footer("Source : \(source) ; calcul GUPKit (veille).", width: width - 8)
+        let height = top + Double(max(1, rows.count)) * barH + 19 + 2.8 * Double(footer.count)
         let maxV = max(rows.map(\.value).max() ?? 0, average)
         let ticks = Chart.ticks(max: maxV > 0 ? maxV : 1, count: 5)
         let scale = plotW / ticks.last!
@@ -173,7 +177,7 @@ public enum VeilleCharts {
         o += "<line class=\"moyenne\" data-valeur=\"\(Chart.data(average))\" x1=\"\(Chart.n(ax))\" y1=\"\(Chart.n(top - 2))\" x2=\"\(Chart.n(ax))\" y2=\"\(Chart.n(plotBottom + 1))\" stroke=\"#000000\" stroke-width=\"0.4\" stroke-dasharray=\"1.5 1\"/>\n"
         o += Chart.text("moyenne du dossier : \(Chart.french(average))", x: ax + 1, y: top - 2.5, size: 2.4, bold: true)
         o += Chart.text(unit, x: x0 + plotW / 2, y: plotBottom + 8, size: 2.6, anchor: "middle")
-        o += Chart.text("Source : \(source) ; calcul GUPKit (gup veille).", x: 4, y: height - 4, size: 2.3, color: "#444444")
+        o += Chart.footerText(footer, x: 4, bottom: height - 4)
         o += "</svg>\n"
         return o
     }
@@ -185,7 +189,10 @@ public enum VeilleCharts {
         let rows = s.zones.indices.map { z in (s.zones[z], e.counts1[z * cols + nc], e.counts2[z * cols + nc], e.variationPct(z * cols + nc)) }
         let top = 24.0, plotH = 90.0, x1 = 40.0, x2 = 110.0
         let labelW = min(80, (rows.map { TextMetrics.width("\($0.0) (+100 %)", size: 2.5) }.max() ?? 20) + 4)
-        let width = max(150, x2 + labelW + 6), height = max(top + plotH + 24, top + Double(rows.count) * 3 + 24)
+        let width = max(150, x2 + labelW + 6)
+        let footer = Chart.footer("Source : \(source) ; calcul GUPKit (veille). Dates incluses ; un signalement sans date lisible n'est dans aucune période.",
+                                  width: width - 8)
+        let height = max(top + plotH + 18, top + Double(rows.count) * 3 + 18) + 2.8 * Double(footer.count)
         let maxV = max(1, rows.map { max($0.1, $0.2) }.max() ?? 1)
         let ticks = Chart.ticks(max: Double(maxV), count: 5)
         let scale = plotH / ticks.last!
@@ -220,8 +227,7 @@ public enum VeilleCharts {
             o += Chart.text("\(zone)\(pct)", x: x2 + 2.5, y: labelY[k], size: 2.5)
             o += "</g>\n"
         }
-        o += Chart.text("Source : \(source) ; calcul GUPKit (gup veille).", x: 4, y: height - 7, size: 2.3, color: "#444444")
-        o += Chart.text("Dates incluses ; un signalement sans date lisible n'est dans aucune période.", x: 4, y: height - 4, size: 2.3, color: "#444444")
+        o += Chart.footerText(footer, x: 4, bottom: height - 4)
         o += "</svg>\n"
         return o
     }
