@@ -294,3 +294,49 @@ extension VeilleTests {
         XCTAssertEqual(r.mergedInto[index[5012]!], -1)
     }
 }
+
+extension VeilleTests {
+    /// Treatment per month on hand-made reports in one 100 m square zone.
+    func testMonthlyTreatmentAndItsGrade() throws {
+        let square = try GeometryHandle(rectangle: BoundingBox(minX: 0, minY: 0, maxX: 100, maxY: 100))
+        let zones = ZoneSet(names: ["Q"], shapes: [square])
+        func d(_ s: String) -> Int32 { Day.parseISO8601(s)!.number }
+        // (report day, resolution day or nil); all category 0, inside the square.
+        let rows: [(String, String?)] = [
+            ("2025-01-05", "2025-01-10"),   // 5 days
+            ("2025-01-20", "2025-03-01"),   // 40 days
+            ("2025-01-25", nil),            // open
+            ("2025-02-01", "2025-02-01"),   // 0 days
+            ("2025-02-10", "2025-02-03"),   // before its report: resolved, no delay
+            ("2025-03-15", "2025-04-14"),   // 30 days: within 30
+        ]
+        let set = IncidentSet(points: rows.indices.map { Position(10 + Double($0), 50) }, categories: ["a"],
+                              category: rows.map { _ in 0 }, day: rows.map { d($0.0) },
+                              resolutionDay: rows.map { $0.1.map(d) ?? IncidentSet.noDay }, closed: rows.map { $0.1 != nil },
+                              resolutionDates: DateFieldReport(field: "date_resolution"))
+        let zi = try ZoneIncidents(zones: zones, incidents: set)
+        let s = try XCTUnwrap(VeilleAnalysis.series(zi, options: VeilleOptions()))
+        let t = try XCTUnwrap(s.treatment)
+        XCTAssertEqual(s.calendar.labels, ["2025-01", "2025-02", "2025-03"])
+        func at(_ p: Int) -> Int { s.index(zone: 0, category: 0, period: p) }
+        XCTAssertEqual((0..<3).map { t.resolved[at($0)] }, [2, 2, 1])
+        XCTAssertEqual((0..<3).map { t.unresolved[at($0)] }, [1, 0, 0])
+        XCTAssertEqual((0..<3).map { t.medianDelay[at($0)] }, [22.5, 0, 30])
+        XCTAssertEqual((0..<3).map { t.within30Pct(at($0)) }, [50, 100, 100])
+        // « toutes » equals the single category here.
+        XCTAssertEqual(t.resolved[s.index(zone: 0, category: 1, period: 0)], 2)
+        let csv = VeilleCSV.treatment(s, t).split(separator: "\r\n")
+        XCTAssertEqual(csv[0], "zone,categorie,periode,resolus,non_resolus,delai_median_jours,part_sous_30_jours_pct")
+        XCTAssertEqual(csv[1], "Q,a,2025-01,2,1,22.50,50.00")
+        // Graded with a window of 3 and no minimum: 4 delays, 3 within 30 days = 75 % → vigilance (≤ 80, > 60).
+        var th = VeilleThresholds.defaults
+        th.minimumReports = 0
+        th.thresholds[.categoryShare] = GradeThresholds(vigilance: 101, alert: 102, rising: true)
+        th.thresholds[.perHectarePerMonth] = GradeThresholds(vigilance: 100, alert: 200, rising: true)
+        let g = VeilleAnalysis.grades(s, thresholds: th).situation(zone: "Q", category: "a")!
+        let ind = g.indicators.first { $0.indicator == .treatedWithin30Days }!
+        XCTAssertEqual(ind.value!, 75, accuracy: 1e-9)
+        XCTAssertEqual(ind.grade, .vigilance)
+        XCTAssertEqual(g.perPeriod, [.alert, .vigilance, .vigilance])   // 50 %, 2/3 = 66.7 %, 75 %
+    }
+}
