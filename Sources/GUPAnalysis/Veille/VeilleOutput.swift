@@ -10,10 +10,8 @@ public enum VeilleCSV {
     public static let changesHeader = ["zone", "categorie", "periode", "avant", "apres"]
     public static let duplicatesHeader = ["categorie", "signalements", "fusionnes", "conserves"]
 
-    static func measure(_ d: Double?) -> CSVWriter.Cell {
-        guard let d, d.isFinite else { return .empty }
-        return .decimal(d, places: 2)
-    }
+    /// Measures as in the incidents' CSV files (2 decimals, empty when none).
+    static func measure(_ d: Double?) -> CSVWriter.Cell { IncidentsCSV.measure(d) }
 
     /// `series.csv`: every period of the span, zeros included.
     public static func series(_ s: VeilleSeries, writer: CSVWriter = CSVWriter()) -> String {
