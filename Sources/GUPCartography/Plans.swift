@@ -305,7 +305,7 @@ public enum Plans {
                              dataKeys: identifyingKeys(of: i.features, extra: []).filter { $0 == "id" })
             if let field {
                 let names = i.features.compactMap { $0.value(forKey: field)?.text }
-                let colors = ColorAssignment(names: names, palette: { n in n <= 3 ? Array(ColorBrewer.dark2.prefix(3)) : ColorBrewer.dark2 })
+                let colors = ColorAssignment.incidentCategories(names)
                 l.classField = field
                 l.classes = zip(colors.names, colors.colors).map {
                     LegendClass(key: $0, label: IncidentCategories.label($0),

@@ -73,6 +73,8 @@ public struct QuartierFigures: Sendable {
     public var files: [String]
     /// Table files (CSV) with a French caption, for the page.
     public var tables: [(file: String, caption: String)]
+    /// The veille dashboard (nil without dated incidents).
+    public var veille: VeilleFigures? = nil
 }
 
 /// Writes one quartier's files from the results of the dossier's jobs
@@ -171,6 +173,14 @@ struct QuartierBuilder {
             }
             fig.categories = perCat.values.sorted { ($0.total, $1.category) > ($1.total, $0.category) }
             if r.treatment != nil { tables.append((IncidentsCSV.treatmentFile, "Délais de traitement")) }
+        }
+
+        lap("veille")
+        // Veille: the quartier's series, grades and chart.
+        if let v = try run.veille.flatMap({ try DossierVeille.quartier($0, name: name, project: project, into: folder) }) {
+            fig.veille = v.figures
+            files += v.files
+            tables += v.tables
         }
 
         lap("points chauds")
