@@ -15,40 +15,46 @@ public enum Dossier {
         public var quartiers: [QuartierFigures]
         /// Every file written, relative to `folder`, sorted.
         public var files: [String]
+        /// What the duplicate merge did (`[veille] fusion_doublons`).
+        public var duplicates: DuplicateMergeReport? = nil
     }
 
     public static func build(_ project: ProjectFile, date: String = Cartouche.today(),
-                             reporter: Reporter = SilentReporter()) throws -> Outcome {
+                             reporter: Reporter = SilentReporter(), times: StepTimes = StepTimes()) throws -> Outcome {
         do {
-            return try buildUnworded(project, date: date, reporter: reporter)
+            return try buildUnworded(project, date: date, reporter: reporter, times: times)
         } catch let e as AnalysisError {
             // The library's typed errors, worded with the project file's keys.
             throw GUPError(e.message(project.wording))
         }
     }
 
-    static func buildUnworded(_ project: ProjectFile, date: String, reporter: Reporter) throws -> Outcome {
+    static func buildUnworded(_ project: ProjectFile, date: String, reporter: Reporter, times: StepTimes) throws -> Outcome {
         WorkLimits.current = project.limits
-        let run = try DossierRun.make(project, reporter: reporter)
+        let run = try DossierRun.make(project, reporter: reporter, times: times)
         let out = try OutputFolder(path: project.output, force: project.outputForce)
         let slugs = uniqueSlugs(run.selected.map { run.inputs.zones.names[$0] })
         // Each quartier's pages and plans on every core; the jobs ran once above.
         let counter = ProgressCounter(total: run.selected.count, reporter: reporter)
-        let figures = try parallelMap(count: run.selected.count) { n -> QuartierFigures in
-            let q = QuartierBuilder(run: run, zone: run.selected[n], slug: slugs[n], date: date, reporter: reporter)
-            let f = try q.build(into: out)
-            counter.step("Quartier « \(f.name) »")
-            return f
+        let figures = try times.measure("quartiers (pages, plans, tableaux)") {
+            try parallelMap(count: run.selected.count) { n -> QuartierFigures in
+                let q = QuartierBuilder(run: run, zone: run.selected[n], slug: slugs[n], date: date, reporter: reporter, times: times)
+                let f = try q.build(into: out)
+                counter.step("Quartier « \(f.name) »")
+                return f
+            }
         }
         var files = figures.flatMap { f in f.files.map { "\(f.folder)/\($0)" } }
-        try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date), to: "index.html")
+        files += try DossierVeille.write(run.veille, duplicates: run.duplicates, project: project, to: out)
+        try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date,
+                                         veille: run.veille, duplicates: run.duplicates), to: "index.html")
         files.append("index.html")
         files.append("rapport.json")
         try out.write(DossierReport.json(project: project, inputs: run.inputs, quartiers: figures, date: date, files: files.sorted(),
-                                         written: out.written),
+                                         veille: DossierVeille.json(run.veille, duplicates: run.duplicates), written: out.written),
                       to: "rapport.json")
         try out.commit()
-        return Outcome(folder: out.url.path, quartiers: figures, files: files.sorted())
+        return Outcome(folder: out.url.path, quartiers: figures, files: files.sorted(), duplicates: run.duplicates)
     }
 
     /// Folder names for quartiers, made unique (`-2`, `-3`… on collisions:
@@ -92,40 +98,62 @@ struct DossierRun: @unchecked Sendable {
     let hotspots: HotspotResult?
     let cleaning: CleaningResult?
     let colors: ColorAssignment?
+    /// What commune names avoid on the plans de situation (nil without communes).
+    let situationAvoid: GeometryHandle?
+    /// Fields of the residences and sectors the pages read, resolved once.
+    let residenceNameField: String?
+    let cleanerField: String?
+    let sectorNameField: String?
+    /// The duplicate merge (`[veille] fusion_doublons`), applied before every job.
+    var duplicates: DuplicateMergeReport?
+    var veille: VeilleResult?
 
-    static func make(_ project: ProjectFile, reporter: Reporter) throws -> DossierRun {
-        var inputs = try AnalysisInputs.load(project.inputSpec, reporter: reporter)
+    static func make(_ project: ProjectFile, reporter: Reporter, times: StepTimes) throws -> DossierRun {
+        var inputs = try times.measure("lecture et préparation des couches") { try AnalysisInputs.load(project.inputSpec, reporter: reporter) }
+        let duplicates = try times.measure("fusion des doublons") { try project.duplicateRule.flatMap { try inputs.mergeDuplicates($0) } }
         let selected = try inputs.zones.select(project.quartiers)
         let chosen = inputs.restricted(to: selected)
         reporter.progress("Domanialité", done: 0, total: 1)
-        let tenure = try chosen[.parcelles].map { _ in
+        let tenure = try times.measure("domanialité") { try chosen[.parcelles].map { _ in
             try Tenure.run(chosen, options: TenureOptions(managerField: chosen.field(.manager), ownerField: chosen.field(.owner),
                                                           categoryField: chosen.field(.category),
                                                           overlapThreshold: project.overlapThreshold), reporter: reporter)
-        }
+        } }
         reporter.progress("Signalements", done: 0, total: 1)
         let comparison = project.period1.flatMap { p1 in project.period2.map { (p1.range, $0.range) } }
-        let incidents = try chosen.incidentSet.map { _ in
+        let incidents = try times.measure("densités") { try chosen.incidentSet.map { _ in
             try IncidentAnalysis.run(chosen, options: IncidentOptions(comparison: comparison, dwellingsField: chosen.field(.dwellings)),
                                      reporter: reporter)
-        }
+        } }
         reporter.progress("Points chauds", done: 0, total: 1)
-        let hotspots = try chosen.incidentSet.map { _ in
+        let hotspots = try times.measure("points chauds") { try chosen.incidentSet.map { _ in
             try Hotspots.run(chosen, options: try HotspotOptions(cellSize: project.cellSize, radius: project.kernelRadius, scope: .perZone),
                              reporter: reporter)
-        }
+        } }
         reporter.progress("Nettoyage", done: 0, total: 1)
-        let cleaning = try chosen[.secteurs].map { _ in
+        let cleaning = try times.measure("nettoyage") { try chosen[.secteurs].map { _ in
             try Cleaning.run(chosen, options: CleaningOptions(cleanerField: chosen.field(.cleaner), categoryField: chosen.field(.category),
                                                               threshold: project.gapThreshold), reporter: reporter)
-        }
+        } }
+        reporter.progress("Veille", done: 0, total: 1)
+        let veille = try times.measure("veille") { try DossierVeille.run(chosen, project: project, cleaning: cleaning, reporter: reporter) }
         // The plans draw city-wide layers around each quartier: indexed once.
-        for role in LayerRole.allCases where role != .incidents {
-            inputs.layers[role] = try inputs.layers[role]?.indexed()
+        try times.measure("index des couches") {
+            for role in LayerRole.allCases where role != .incidents {
+                inputs.layers[role] = try inputs.layers[role]?.indexed()
+            }
         }
         let colors = inputs[.parcelles].map { Plans.managerColors([$0]) }
+        let avoid = try inputs[.contexte].map { _ in try Plans.situationLabelAvoid(inputs.perimeters) }
+        let residenceName = try inputs[.residences].flatMap {
+            try FieldResolver.resolve(.residenceName, explicit: inputs.field(.residenceName), in: $0)
+        }
+        let cleaner = try inputs[.secteurs].flatMap { try FieldResolver.resolve(.cleaner, explicit: inputs.field(.cleaner), in: $0) }
+        let sectorName = try inputs[.secteurs].flatMap { try FieldResolver.resolve(.sectorName, explicit: nil, in: $0) }
         return DossierRun(project: project, inputs: inputs, selected: selected, tenure: tenure, incidents: incidents,
-                          hotspots: hotspots, cleaning: cleaning, colors: colors)
+                          hotspots: hotspots, cleaning: cleaning, colors: colors, situationAvoid: avoid,
+                          residenceNameField: residenceName, cleanerField: cleaner, sectorNameField: sectorName,
+                          duplicates: duplicates, veille: veille)
     }
 }
 

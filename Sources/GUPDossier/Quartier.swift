@@ -73,6 +73,8 @@ public struct QuartierFigures: Sendable {
     public var files: [String]
     /// Table files (CSV) with a French caption, for the page.
     public var tables: [(file: String, caption: String)]
+    /// The veille dashboard (nil without dated incidents).
+    public var veille: VeilleFigures? = nil
 }
 
 /// Writes one quartier's files from the results of the dossier's jobs
@@ -84,15 +86,23 @@ struct QuartierBuilder {
     let slug: String
     let date: String
     let reporter: Reporter
+    let times: StepTimes
 
     var project: ProjectFile { run.project }
     var inputs: AnalysisInputs { run.inputs }
     var name: String { inputs.zones.names[zone] }
 
     func build(into dossier: OutputFolder) throws -> QuartierFigures {
+        var lapStart = Date(), lapName = "dossier du quartier"
+        // Each part's time, summed over the threads that build quartiers.
+        func lap(_ next: String) {
+            let t = Date()
+            times.add("  dont \(lapName) (temps cumulé des fils)", wall: t.timeIntervalSince(lapStart))
+            lapStart = t; lapName = next
+        }
         let folder = try dossier.subfolder(slug)
         let shape = inputs.zones.shapes[zone]
-        let toLonLat = try CoordinateTransformer(from: inputs.working, to: .wgs84)
+        let toLonLat = try CoordinateTransformer.shared(from: inputs.working, to: .wgs84)
         var files: [String] = []
         var tables: [(String, String)] = []
         let area = try shape.area()
@@ -101,13 +111,14 @@ struct QuartierBuilder {
                                   overlapArea: nil, nonCadastralShare: nil, coverage: nil, hotspots: [], stops: [],
                                   routeLength: nil, routeExact: nil, plans: [], files: [], tables: [])
 
+        lap("résidences")
         // Residences and landlords (residence point on surface in the quartier).
         if let r = inputs[.residences] {
             let local = try r.index.map { try $0.query(shape).sorted() } ?? Array(r.features.indices)
             let points = try local.map { try r.shapes[$0].pointOnSurface().pointPosition() }
             let inside = try PreparedGeometry(shape).contains(points)
             let dwellingsNames = inputs.field(.dwellings).map { [$0] } ?? FieldRole.dwellings.defaults
-            let nameField = try FieldResolver.resolve(.residenceName, explicit: inputs.field(.residenceName), in: r)
+            let nameField = run.residenceNameField
             var byLandlord: [String: QuartierFigures.Landlord] = [:]
             var total = 0.0
             for (n, k) in local.enumerated() where inside[n] {
@@ -124,6 +135,7 @@ struct QuartierBuilder {
             fig.landlords = byLandlord.values.sorted { $0.name < $1.name }
         }
 
+        lap("domanialité")
         // Domanialité.
         var tenure: TenureResult?
         if let all = run.tenure {
@@ -139,6 +151,7 @@ struct QuartierBuilder {
             tenure = t
         }
 
+        lap("densités")
         // Incidents: densities, evolution, treatment.
         if let all = run.incidents {
             let r = all.slice(zone: name)
@@ -162,6 +175,15 @@ struct QuartierBuilder {
             if r.treatment != nil { tables.append((IncidentsCSV.treatmentFile, "Délais de traitement")) }
         }
 
+        lap("veille")
+        // Veille: the quartier's series, grades and chart.
+        if let v = try run.veille.flatMap({ try DossierVeille.quartier($0, name: name, project: project, into: folder) }) {
+            fig.veille = v.figures
+            files += v.files
+            tables += v.tables
+        }
+
+        lap("points chauds")
         // Hotspots of the quartier and their density surface.
         var hot: [HotZone] = []
         var hotEntry: HotspotEntry?
@@ -176,6 +198,7 @@ struct QuartierBuilder {
             hotEntry = e
         }
 
+        lap("nettoyage")
         // Nettoyage.
         var gapsLayer: WorkingLayer?
         if let all = run.cleaning {
@@ -192,6 +215,7 @@ struct QuartierBuilder {
                                      items: c.gaps.map { (Properties([("surface_m2", .number(($0.area * 100).rounded() / 100))]), $0.shape) })
         }
 
+        lap("parcours")
         // Walking route through the main hotspots.
         var routeLayer: WorkingLayer?
         var routeMarkers: (start: Position, stops: [Position])?
@@ -202,7 +226,7 @@ struct QuartierBuilder {
             let stopPoints = try chosen.map { try $0.shape.pointOnSurface().pointPosition() }
             let start: Position
             if let s = project.routeStart {
-                start = try CoordinateTransformer(from: .wgs84, to: inputs.working).transform(s)
+                start = try CoordinateTransformer.shared(from: .wgs84, to: inputs.working).transform(s)
                 try WalkingRoute.checkStart(start, stops: stopPoints, what: "\(project.path), clé « parcours.depart », quartier « \(name) »")
             } else {
                 start = try shape.pointOnSurface().pointPosition()
@@ -230,18 +254,20 @@ struct QuartierBuilder {
             reporter.warning("quartier « \(name) » : aucun point chaud significatif, pas de parcours")
         }
 
+        lap("plans")
         // Plans.
         let options = PlanOptions(page: project.page, date: date, sources: project.sources.map { [$0] } ?? [])
         let perimeters = inputs.perimeters
         let quartier = PlanQuartier.zone(inputs.zones, index: zone)
         func plan(_ file: String, _ title: String, _ render: () throws -> RenderedPlan) throws {
-            let p = try render()
+            let p = try times.measure("  dont \(file) (temps cumulé des fils)", processCPU: false) { try render() }
             try folder.write(p.svg, to: file)
             files.append(file)
             fig.plans.append((file, title, p.scale))
         }
         try plan("plan_situation.svg", "Plan de situation") {
-            try Plans.situation(perimeters: perimeters, quartier: quartier, context: inputs[.contexte], options: options, reporter: reporter)
+            try Plans.situation(perimeters: perimeters, quartier: quartier, context: inputs[.contexte], options: options,
+                                labelAvoid: run.situationAvoid, reporter: reporter)
         }
         try plan("plan_masse.svg", "Plan de masse : domanialité, résidences, lacunes de nettoyage") {
             try Plans.site(perimeters: perimeters, quartier: quartier,
@@ -272,11 +298,15 @@ struct QuartierBuilder {
                                           commune: project.commune, title: "Parcours du diagnostic en marchant",
                                           options: options, reporter: reporter)
                 }
+                // The plan de masse has the same subject and page: its scale is this plan's.
+                let masse = fig.plans.first { $0.file == "plan_masse.svg" }?.scale
+                if let masse { return try render(scale: masse) }
                 let first = try render(scale: options.scale ?? 2500)
                 return first.scale == (options.scale ?? 2500) ? first : try render(scale: first.scale)
             }
         }
 
+        lap("pages")
         fig.tables = tables
         if !fig.stops.isEmpty {
             try folder.write(DossierPages.fieldSheet(project: project, quartier: fig), to: "fiche_terrain.html")
@@ -285,6 +315,7 @@ struct QuartierBuilder {
         files.append("index.html")
         fig.files = files.sorted()
         try folder.write(DossierPages.quartier(project: project, figures: fig, date: date), to: "index.html")
+        lap("")
         return fig
     }
 
@@ -308,10 +339,13 @@ struct QuartierBuilder {
         var sectors: [(sector: String, cleaner: String)] = []
         if let s = inputs[.secteurs] {
             let pt = try GeometryHandle(x: p.x, y: p.y)
-            let cleanerField = try FieldResolver.resolve(.cleaner, explicit: inputs.field(.cleaner), in: s)
-            let sectorField = try FieldResolver.resolve(.sectorName, explicit: nil, in: s)
+            let cleanerField = run.cleanerField, sectorField = run.sectorNameField
             let near = try s.index.map { try $0.query(x: p.x, y: p.y).sorted() } ?? Array(s.features.indices)
-            for k in near where try s.shapes[k].covers(pt) {
+            // Sectors are large (a whole town each): each is clipped to a
+            // small square around the stop first, so the test costs a scan of
+            // its vertices rather than a topology graph of the whole sector.
+            let box = BoundingBox(minX: p.x - 1, minY: p.y - 1, maxX: p.x + 1, maxY: p.y + 1)
+            for k in near where try s.shapes[k].clip(to: box).covers(pt) {
                 let f = s.features[k]
                 let sector = FieldResolver.text(f, sectorField) ?? f.label
                 let cleaner = FieldResolver.text(f, cleanerField) ?? Labels.unknownCleaner

@@ -8,7 +8,7 @@ enum DossierReport {
     /// `written`: every file of the run before this one, with its size and
     /// SHA-256 (« empreintes »; the manifest `.gup-manifeste.json` lists them too).
     static func json(project: ProjectFile, inputs: AnalysisInputs, quartiers: [QuartierFigures], date: String, files: [String],
-                     written: [OutputFolder.Entry] = []) throws -> String {
+                     veille: [String: Any] = [:], written: [OutputFolder.Entry] = []) throws -> String {
         func r2(_ d: Double) -> Double { (d * 100).rounded() / 100 }
         func opt(_ d: Double?) -> Any { d.map { r2($0) } ?? NSNull() }
         let layers: [[String: Any]] = inputs.summaries.map { s in
@@ -58,6 +58,10 @@ enum DossierReport {
                 ] as [String: Any],
                 "plans": q.plans.map { ["fichier": $0.file, "titre": $0.title, "echelle": $0.scale] as [String: Any] },
                 "fichiers": q.files,
+                "veille": q.veille.map { v in
+                    ["niveaux": v.situations.map(DossierVeille.situation), "changements": v.changes.map(DossierVeille.change),
+                     "graphique": v.chart] as [String: Any]
+                } as Any? ?? NSNull(),
             ]
         }
         let root: [String: Any] = [
@@ -65,7 +69,7 @@ enum DossierReport {
             "systeme_de_travail": inputs.working.identifier, "fichier_projet": project.path,
             "seuils": ["chevauchement_m2": project.overlapThreshold, "lacune_m2": project.gapThreshold,
                        "cellule_m": project.cellSize, "rayon_m": project.kernelRadius],
-            "couches": layers, "jointures": joins, "quartiers": qs, "fichiers": files,
+            "couches": layers, "jointures": joins, "quartiers": qs, "fichiers": files, "veille": veille,
             "empreintes": written.map { ["fichier": $0.path, "octets": $0.size, "sha256": $0.sha256] as [String: Any] },
         ]
         let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

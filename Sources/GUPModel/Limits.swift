@@ -105,6 +105,16 @@ public struct WorkLimits: Sendable, Equatable {
         }
     }
 
+    /// Nil when a hotspot grid of `columns` × `rows` cells is within the
+    /// limit; otherwise the figure, the limit and how to raise it.
+    public func gridExcess(columns: Double, rows: Double) -> String? {
+        let n = columns * rows
+        guard n.isFinite, n <= Double(gridCells) else {
+            return "\(n.isFinite ? NumberDomain.show(n.rounded()) : "une infinité de") cellules (\(NumberDomain.show(columns.rounded())) × \(NumberDomain.show(rows.rounded()))), plus que la limite de \(NumberDomain.show(Double(gridCells))) : choisissez une cellule plus grande, ou relevez la limite (option --max-cellules, clé limites.cellules du projet)"
+        }
+        return nil
+    }
+
     /// Throws when a grid of `columns` × `rows` cells exceeds the limit.
     public func checkGrid(columns: Double, rows: Double, what: String) throws {
         let n = columns * rows

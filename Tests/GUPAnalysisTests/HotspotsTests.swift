@@ -183,13 +183,16 @@ final class HotspotsTests: XCTestCase {
 
     func testHugeGridIsRefusedWithAMessage() throws {
         let z = try GeometryHandle(wkt: "POLYGON((0 0,100000 0,100000 100000,0 100000,0 0))")
+        // A typed error since the pipeline refactor; each front end names the setting (--cellule, seuils.cellule_m).
         XCTAssertThrowsError(try Hotspots.analyse(zones: [z], points: [], cellSize: 1)) {
-            XCTAssertTrue("\($0)".contains("10\u{202F}000\u{202F}200\u{202F}001 cellules (100\u{202F}001 × 100\u{202F}001)"), "\($0)")
-            XCTAssertTrue("\($0)".contains("--max-cellules"), "\($0)")
+            guard case AnalysisError.invalidSetting(.cellSize, 1, let expected) = $0 else { return XCTFail("\($0)") }
+            XCTAssertTrue(expected.contains("choisissez une cellule plus grande"), expected)
         }
-        // 1e-13 m used to trap converting the cell indices to Int.
+        // 1e-13 m used to trap converting the cell indices to Int; the limit names the option that raises it.
         XCTAssertThrowsError(try Hotspots.analyse(zones: [z], points: [], cellSize: 1e-13)) {
-            XCTAssertTrue("\($0)".contains("plus que la limite de 1\u{202F}000\u{202F}000"), "\($0)")
+            guard case AnalysisError.invalidSetting(.cellSize, _, let expected) = $0 else { return XCTFail("\($0)") }
+            XCTAssertTrue(expected.contains("plus que la limite de 1\u{202F}000\u{202F}000"), expected)
+            XCTAssertTrue(expected.contains("--max-cellules"), expected)
         }
     }
 }

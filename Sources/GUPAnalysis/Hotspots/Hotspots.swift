@@ -167,13 +167,15 @@ public enum Hotspots {
         let union = try GeometryHandle.unaryUnion(zones)
         guard let b = try union.bounds() else { throw GUPError("aucune zone utilisable : les zones n'ont aucune surface, pas de grille de points chauds") }
         // Estimated before any Int conversion (which traps beyond Int.max).
-        try WorkLimits.current.checkGrid(columns: (b.width / c).rounded(.down) + 1, rows: (b.height / c).rounded(.down) + 1,
-                                         what: "grille des points chauds, cellules de \(NumberDomain.describe(c)) m")
+        if let excess = WorkLimits.current.gridExcess(columns: (b.width / c).rounded(.down) + 1, rows: (b.height / c).rounded(.down) + 1) {
+            throw AnalysisError.invalidSetting(.cellSize, value: c, expected: "grille des points chauds de \(excess)")
+        }
         let i0 = Int((b.minX / c).rounded(.down)), i1 = Int((b.maxX / c).rounded(.down))
         let j0 = Int((b.minY / c).rounded(.down)), j1 = Int((b.maxY / c).rounded(.down))
         let range = CellRange(i0: i0, j0: j0, ni: i1 - i0 + 1, nj: j1 - j0 + 1)
         guard range.ni.multipliedReportingOverflow(by: range.nj).overflow == false, range.count <= maximumGridCells else {
-            throw GUPError("grille de \(range.ni) × \(range.nj) cellules de \(c) m : trop grande, choisissez une cellule plus grande (--cellule)")
+            throw AnalysisError.invalidSetting(.cellSize, value: c,
+                                               expected: "grille de \(range.ni) × \(range.nj) cellules, au-delà de \(maximumGridCells) : choisissez une cellule plus grande")
         }
         let state = try cellStates(of: zones.filter { !$0.isEmpty }, cellSize: c, range: range)
         var ids: [Int] = []
