@@ -19,20 +19,25 @@ public struct CSVTable: Sendable {
     }
 
     public static func parse(_ text: String, source: String) throws -> CSVTable {
-        let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" }
-        let sep: Character = firstLine.filter { $0 == ";" }.count > firstLine.filter { $0 == "," }.count ? ";" : ","
+        // Unicode scalars, not Characters: a combining mark right after a
+        // quote or a separator would otherwise fuse with it into one grapheme
+        // and hide it (found by Fuzz/ManagersFuzz: « "\u{73E}… » read as text).
+        let scalars = text.unicodeScalars
+        let firstLine = scalars.prefix { $0 != "\n" && $0 != "\r" }
+        let sep: Unicode.Scalar = firstLine.filter { $0 == ";" }.count > firstLine.filter { $0 == "," }.count ? ";" : ","
         var records: [[String]] = []
-        var field = ""
+        var field = String.UnicodeScalarView()
         var record: [String] = []
         var inQuotes = false
         var quotedFieldClosed = false
         var line = 1
-        var it = text.makeIterator()
-        var pending: Character? = nil
-        func next() -> Character? {
+        var it = scalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? {
             if let p = pending { pending = nil; return p }
             return it.next()
         }
+        func endField() { record.append(String(field)); field = String.UnicodeScalarView(); quotedFieldClosed = false }
         while let c = next() {
             if inQuotes {
                 if c == "\"" {
@@ -40,7 +45,7 @@ public struct CSVTable: Sendable {
                         if n == "\"" { field.append("\"") } else { inQuotes = false; quotedFieldClosed = true; pending = n }
                     } else { inQuotes = false; quotedFieldClosed = true }
                 } else {
-                    if c == "\n" || c == "\r\n" { line += 1 }
+                    if c == "\n" { line += 1 }
                     field.append(c)
                 }
                 continue
@@ -49,9 +54,10 @@ public struct CSVTable: Sendable {
             case "\"" where field.isEmpty && !quotedFieldClosed:
                 inQuotes = true
             case sep:
-                record.append(field); field = ""; quotedFieldClosed = false
-            case "\n", "\r\n", "\r":
-                record.append(field); field = ""; quotedFieldClosed = false
+                endField()
+            case "\n", "\r":
+                if c == "\r", let n = next(), n != "\n" { pending = n }
+                endField()
                 if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
                 record = []
                 line += 1
@@ -64,7 +70,7 @@ public struct CSVTable: Sendable {
         }
         if inQuotes { throw GUPError.input(file: source, "ligne \(line) : guillemet non refermé") }
         if !field.isEmpty || !record.isEmpty {
-            record.append(field)
+            record.append(String(field))
             records.append(record)
         }
         guard let header = records.first else {

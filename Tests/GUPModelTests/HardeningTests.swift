@@ -193,6 +193,18 @@ final class SpreadsheetSafetyTests: XCTestCase {
         XCTAssertEqual(w.render(header: ["x"], rows: [[.decimal(.infinity, places: 2)]]), "x\r\n\r\n")
     }
 
+    func testACombiningMarkAfterAQuoteDoesNotHideIt() throws {
+        // Fuzz/ManagersFuzz: « "\u{73E}-12," » written quoted, read back as three columns.
+        let w = CSVWriter()
+        let text = w.render(header: ["a", "b"], rows: [[.text("\u{73E}-12,x"), .text("y")]])
+        XCTAssertEqual(try CSVTable.parse(text, source: "t.csv").rows, [["\u{73E}-12,x", "y"]])
+        let input = "id;g\u{0}\n l^;-q1l{,\u{0}ai\u{0}leur\n\u{73E}-12,\u{0};\u{0}\u{0}\"\u{0}\u{0}\u{4}l-0w2,\u{0}\u{E}"
+        let t = try CSVTable.parse(input, source: "g.csv")
+        let again = try CSVTable.parse(w.render(header: ["a", "b"], rows: t.rows.map { $0.map { .text($0) } }), source: "back.csv")
+        XCTAssertEqual(again.rows.count, 2)
+        XCTAssertEqual(again.rows.map(\.count), [2, 2])
+    }
+
     func testTerminalTextHasNoEscapeSequences() {
         XCTAssertEqual(ControlCharacters.forTerminal("a\u{1B}[2Jb\nc\u{07}"), "a\u{FFFD}[2Jb\nc\u{FFFD}")
     }

@@ -24,7 +24,7 @@ public struct WalkingRoute: Sendable, Equatable {
     public static func checkStart(_ start: Position, stops: [Position], what: String) throws {
         guard let nearest = stops.map({ hypot($0.x - start.x, $0.y - start.y) }).min() else { return }
         guard nearest.isFinite, nearest <= maximumStartDistance else {
-            throw GUPError("\(what) : le point de départ est à \(nearest.isFinite ? String(Int(nearest / 1000)) : "une distance infinie de") km du premier arrêt le plus proche (au plus 10 km pour une marche) : vérifiez [longitude, latitude] en degrés WGS 84")
+            throw GUPError("\(what) : le point de départ est à \(nearest.isFinite ? NumberDomain.describe((nearest / 1000).rounded()) : "une distance infinie de") km du premier arrêt le plus proche (au plus 10 km pour une marche) : vérifiez [longitude, latitude] en degrés WGS 84")
         }
     }
 
