@@ -204,8 +204,17 @@ public struct CSVWriter: Sendable {
     }
 
     private func escape(_ t: String) -> String {
-        if t.contains(where: { $0 == "\"" || $0 == "," || $0 == ";" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Scalars, not Characters: a quote followed by a combining mark is one
+        // Character that equals no quote (found by Fuzz/ManagersFuzz).
+        if t.unicodeScalars.contains(where: { $0 == "\"" || $0 == "," || $0 == ";" || $0 == "\n" || $0 == "\r" }) {
+            var out = String.UnicodeScalarView()
+            out.append("\"")
+            for u in t.unicodeScalars {
+                out.append(u)
+                if u == "\"" { out.append("\"") }
+            }
+            out.append("\"")
+            return String(out)
         }
         return t
     }

@@ -203,6 +203,9 @@ final class SpreadsheetSafetyTests: XCTestCase {
         let again = try CSVTable.parse(w.render(header: ["a", "b"], rows: t.rows.map { $0.map { .text($0) } }), source: "back.csv")
         XCTAssertEqual(again.rows.count, 2)
         XCTAssertEqual(again.rows.map(\.count), [2, 2])
+        // And on the writer's side: a quote fused with a combining mark still gets the cell quoted.
+        let fused = w.render(header: ["a"], rows: [[.text("2\"\u{611}n")], [.text("\"\u{611}x")]])
+        XCTAssertEqual(try CSVTable.parse(fused, source: "t.csv").rows, [["2\"\u{611}n"], ["\"\u{611}x"]])
     }
 
     func testTerminalTextHasNoEscapeSequences() {
