@@ -1,6 +1,7 @@
 import Foundation
 import GUPAnalysis
 import GUPCartography
+import GUPFormats
 import GUPModel
 import GUPProjection
 import GUPTopology
@@ -92,9 +93,9 @@ public struct DossierInputs: @unchecked Sendable {
         for name in ProjectFile.layerNames {
             guard let spec = project.layers[name] else { continue }
             reporter.progress("Lecture de \(name)", done: 0, total: 1)
-            var l = try Loader.read(path: spec.file, name: name, declaredCRS: spec.crs)
+            var l = try Loader.read(spec.source, options: ReadOptions(name: name, declaredCRS: spec.crs))
             if let j = spec.join {
-                let (joined, report) = try l.joining(try CSVTable.read(path: j.file), key: j.key)
+                let (joined, report) = try l.joining(try TableReader.read(path: j.file), key: j.key)
                 l = joined
                 joins[name] = report
                 if report.unmatchedCount > 0 {

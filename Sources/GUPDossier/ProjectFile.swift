@@ -1,5 +1,6 @@
 import Foundation
 import GUPAnalysis
+import GUPFormats
 import GUPModel
 import TOMLKit
 
@@ -8,8 +9,14 @@ import TOMLKit
 /// Unknown keys and missing files are errors naming the key or the file.
 public struct ProjectFile: Sendable, Equatable {
     public struct LayerSpec: Sendable, Equatable {
-        /// Absolute path of the GeoJSON file.
+        /// Absolute path of the file, or a `PG:` connection string.
         public var file: String
+        /// Layer inside the source (`couche`: GeoPackage layer, `schema.table`).
+        public var layer: String?
+        /// SQL query whose result is the layer (`requete`).
+        public var query: String?
+        /// Where to read the layer from.
+        public var source: LayerSource { LayerSource(location: file, layer: layer, query: query) }
         /// CRS of a file that declares none.
         public var crs: CRS?
         /// Field names (nil = the usual fallbacks).
@@ -49,7 +56,7 @@ public struct ProjectFile: Sendable, Equatable {
     public var sources: String?
 
     public static let layerNames = ["perimetres", "parcelles", "residences", "secteurs", "incidents", "contexte"]
-    static let layerKeys: Set<String> = ["fichier", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
+    static let layerKeys: Set<String> = ["fichier", "couche", "requete", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
                                         "champ_date", "champ_date_resolution", "champ_intervenant", "champ_logements",
                                         "gestionnaires", "cle"]
     static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "couches", "periodes", "seuils", "plans", "parcours"]
@@ -108,8 +115,14 @@ public struct ProjectFile: Sendable, Equatable {
                 let prefix = "couches.\(name)."
                 try checkKeys(lt, layerKeys, prefix)
                 guard let f = try string(lt, "fichier", prefix) else { throw fail(prefix + "fichier", "absente") }
-                let file = resolve(f)
-                guard FileManager.default.fileExists(atPath: file) else { throw fail(prefix + "fichier", "fichier introuvable : \(file)") }
+                let isConnection = f.uppercased().hasPrefix("PG:")
+                let file = isConnection ? f : resolve(f)
+                guard isConnection || FileManager.default.fileExists(atPath: file) else { throw fail(prefix + "fichier", "fichier introuvable : \(file)") }
+                let couche = try string(lt, "couche", prefix)
+                let requete = try string(lt, "requete", prefix)
+                if couche != nil, requete != nil {
+                    throw fail(prefix + "requete", "« couche » et « requete » s'excluent : donnez l'une ou l'autre")
+                }
                 var fields: [String: String] = [:]
                 for (k, fv) in lt where k.hasPrefix("champ_") {
                     guard let s = fv.string else { throw fail(prefix + k, "une chaîne de caractères est attendue") }
@@ -118,10 +131,10 @@ public struct ProjectFile: Sendable, Equatable {
                 var join: Join?
                 if let g = try string(lt, "gestionnaires", prefix) {
                     let gf = resolve(g)
-                    guard FileManager.default.fileExists(atPath: gf) else { throw fail(prefix + "gestionnaires", "fichier introuvable : \(gf)") }
+                    guard FileManager.default.fileExists(atPath: LayerSource.parse(gf).location) else { throw fail(prefix + "gestionnaires", "fichier introuvable : \(gf)") }
                     join = Join(file: gf, key: try string(lt, "cle", prefix) ?? "id")
                 }
-                layers[name] = LayerSpec(file: file, crs: try crs(lt, "crs", prefix), fields: fields, join: join)
+                layers[name] = LayerSpec(file: file, layer: couche, query: requete, crs: try crs(lt, "crs", prefix), fields: fields, join: join)
             }
         }
         guard layers["perimetres"] != nil else { throw fail("couches.perimetres", "absente : les périmètres des quartiers sont obligatoires") }

@@ -12,13 +12,15 @@ public struct CSVTable: Sendable {
         self.rows = rows
     }
 
-    /// Reads a UTF-8 CSV file; the separator (`,` or `;`) is detected from the header.
+    /// Reads a CSV file (UTF-8, with or without BOM, or Windows-1252); the separator (`,` or `;`) is detected from the header.
     public static func read(path: String) throws -> CSVTable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GUPError.input(file: path, "fichier introuvable ou illisible")
         }
-        guard var text = String(data: data, encoding: .utf8) else {
-            throw GUPError.input(file: path, "le fichier n'est pas en UTF-8")
+        // UTF-8 when valid; else Windows-1252, what a French Excel saves as
+        // « CSV (séparateur : point-virgule) ».
+        guard var text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .windowsCP1252) else {
+            throw GUPError.input(file: path, "le fichier n'est ni en UTF-8 ni en Windows-1252")
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         return try parse(text, source: path)

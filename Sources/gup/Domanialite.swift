@@ -89,7 +89,7 @@ struct Domanialite: ParsableCommand {
             let perimeterLayer = try crs.read(perimetres)
             var parcelLayer = try crs.read(parcelles)
             if let gestionnaires {
-                let table = try CSVTable.read(path: gestionnaires)
+                let table = try TableReader.read(path: gestionnaires)
                 let (joined, report) = try parcelLayer.joining(table, key: cle)
                 parcelLayer = joined
                 if report.unmatchedCount > 0 {
