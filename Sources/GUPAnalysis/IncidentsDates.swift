@@ -65,6 +65,76 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return s.withUTF8 { parse($0) }
     }
 
+    /// How a date text was read by `Day.read`.
+    public enum Reading: Sendable, Equatable {
+        /// ISO 8601 date or date-time.
+        case iso(Day)
+        /// `JJ/MM/AAAA` with a day above 12: only one reading.
+        case dayFirst(Day)
+        /// `JJ/MM/AAAA` with day and month both ≤ 12: read day first, as in
+        /// France, but `MM/JJ/AAAA` would also be a date.
+        case ambiguous(Day)
+        /// `MM/JJ/AAAA` only (second number above 12): an American date.
+        case monthFirstOnly
+        case unreadable
+
+        public var day: Day? {
+            switch self {
+            case .iso(let d), .dayFirst(let d), .ambiguous(let d): return d
+            case .monthFirstOnly, .unreadable: return nil
+            }
+        }
+    }
+
+    /// Reads the dates found in incident exports: ISO 8601 (see
+    /// `parseISO8601`) and the French `JJ/MM/AAAA`, `JJ/MM/AAAA HH:MM` and
+    /// `JJ/MM/AAAA HH:MM:SS` (also with `-` or `.` between the numbers,
+    /// one-digit day or month accepted).
+    public static func read(_ text: String) -> Reading {
+        if let d = parseISO8601(text) { return .iso(d) }
+        if let r = text.utf8.withContiguousStorageIfAvailable({ readDayFirst($0) }) { return r }
+        var s = text
+        return s.withUTF8 { readDayFirst($0) }
+    }
+
+    static func readDayFirst(_ raw: UnsafeBufferPointer<UInt8>) -> Reading {
+        var k = 0, n = raw.count
+        while k < n, raw[k] == 0x20 { k += 1 }
+        while n > k, raw[n - 1] == 0x20 { n -= 1 }
+        func number(maxDigits: Int) -> Int? {
+            var v = 0, digits = 0
+            while k < n, digits < maxDigits, raw[k] >= 0x30, raw[k] <= 0x39 { v = v * 10 + Int(raw[k] - 0x30); k += 1; digits += 1 }
+            return digits == 0 ? nil : v
+        }
+        guard let a = number(maxDigits: 2), k < n else { return .unreadable }
+        let sep = raw[k]
+        guard sep == 0x2F || sep == 0x2D || sep == 0x2E else { return .unreadable }   // / - .
+        k += 1
+        guard let b = number(maxDigits: 2), k < n, raw[k] == sep else { return .unreadable }
+        k += 1
+        let yStart = k
+        guard let y = number(maxDigits: 4), k - yStart == 4 else { return .unreadable }
+        if k < n {
+            // Time: [ |T]HH:MM[:SS]
+            guard raw[k] == 0x20 || raw[k] == 0x54 else { return .unreadable }
+            k += 1
+            guard let h = number(maxDigits: 2), h <= 24, k < n, raw[k] == 0x3A else { return .unreadable }
+            k += 1
+            guard let mi = number(maxDigits: 2), mi <= 59 else { return .unreadable }
+            if k < n {
+                guard raw[k] == 0x3A else { return .unreadable }
+                k += 1
+                guard let sec = number(maxDigits: 2), sec <= 60 else { return .unreadable }
+                _ = sec
+            }
+            guard k == n else { return .unreadable }
+        }
+        if let d = Day(year: y, month: b, day: a) {
+            return a <= 12 && a != b && Day(year: y, month: a, day: b) != nil ? .ambiguous(d) : .dayFirst(d)
+        }
+        return Day(year: y, month: a, day: b) != nil ? .monthFirstOnly : .unreadable
+    }
+
     static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Day? {
         // Trim ASCII spaces.
         var lo = 0, hi = raw.count

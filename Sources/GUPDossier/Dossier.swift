@@ -122,6 +122,9 @@ public struct DossierInputs: @unchecked Sendable {
             set = try IncidentSet.make(from: incidents, categoryField: f["categorie"], dateField: f["date"],
                                        resolutionField: f["date_resolution"], readDates: true, reporter: reporter)
             set?.report(source: incidents.source, datesUsed: project.period1 != nil, to: reporter)
+            if project.period1 != nil || project.period2 != nil {
+                try set?.requireDates(source: incidents.source, for: "periodes (dossier.toml)")
+            }
         }
         return DossierInputs(working: working, perimeters: perimeters, parcels: try prep("parcelles", .areal),
                              residences: try prep("residences", .areal), sectors: try prep("secteurs", .areal),

@@ -123,6 +123,9 @@ struct Densites: ParsableCommand {
             let set = try IncidentSet.make(from: iw, categoryField: champCategorie, dateField: champDate,
                                            resolutionField: champResolution,
                                            readDates: period != nil || p1 != nil, reporter: reporter)
+            if period != nil || p1 != nil {
+                try set.requireDates(source: iw.source, for: p1 != nil ? "--periode-1/--periode-2" : "--du/--au")
+            }
             let zi = try ZoneIncidents(zones: zoneSet, incidents: set)
             let dwellings = try rl.map {
                 try ZoneDwellings.compute(zones: zoneSet,
