@@ -10,7 +10,8 @@ import GUPTopology
 /// written in WGS 84 lon/lat (RFC 7946), transformed back from `workingCRS`.
 public enum TenureOutput {
     @discardableResult
-    public static func write(_ r: TenureResult, workingCRS: CRS, to folder: OutputFolder) throws -> [String] {
+    public static func write(_ r: TenureResult, workingCRS: CRS, to folder: OutputFolder,
+                             output: ResultOutput = .geojson) throws -> [String] {
         var written: [String] = []
         func csv(_ name: String, _ header: [String], _ rows: [[CSVWriter.Cell]]) throws {
             try folder.write(CSVWriter().render(header: header, rows: rows), to: name)
@@ -32,10 +33,20 @@ public enum TenureOutput {
         }
 
         let toWGS84 = try CoordinateTransformer(from: workingCRS, to: .wgs84)
+        var layers: [Layer] = []
         func geojson(_ name: String, _ items: [(props: Properties, shape: GeometryHandle)]) throws {
-            let features = try lonLatFeatures(items, transformer: toWGS84)
-            try folder.write(renderInParallel(features), to: name)
-            written.append(name)
+            if output.format == .geojson {
+                let features = try lonLatFeatures(items, transformer: toWGS84)
+                try folder.write(renderInParallel(features), to: name)
+                written.append(name)
+            }
+            if output != .geojson {
+                let features = try items.enumerated().map { k, it in
+                    Feature(index: k, geometry: it.shape.isEmpty ? nil : try it.shape.geometry(), properties: it.props)
+                }
+                let layerName = String(name.dropLast(".geojson".count))
+                layers.append(Layer(name: layerName, source: layerName, crs: workingCRS, features: features))
+            }
         }
         func rounded(_ d: Double) -> PropertyValue { .number((d * 100).rounded() / 100) }
         try geojson("domanialite.geojson", r.pieces.map {
@@ -48,6 +59,7 @@ public enum TenureOutput {
         try geojson("non_cadastre.geojson", r.nonCadastral.map {
             (["perimetre": .string($0.perimeter), "surface_m2": rounded($0.area), "part_pct": rounded($0.share)], $0.shape)
         })
+        written += try ResultLayers.write(layers, output: output, to: folder)
         return written
     }
 

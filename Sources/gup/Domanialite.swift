@@ -80,9 +80,16 @@ struct Domanialite: ParsableCommand {
     @Option(help: "Dossier de sortie.")
     var sortie: String
 
+    @Option(help: "Format des couches résultats : geojson (un fichier par couche, WGS 84) ou gpkg (toutes dans resultats.gpkg, système de travail).")
+    var format: String = "geojson"
+
+    @Option(help: "Écrit aussi les couches résultats dans PostGIS (tables domanialite, chevauchements, non_cadastre ; connexion « PG:dbname=… host=… », schéma avec active_schema=…).")
+    var postgis: String?
+
     func run() throws {
         try runReportingErrors {
             let reporter = TerminalReporter()
+            let output = ResultOutput(format: try ResultOutput.parseFormat(format), postgis: postgis)
             guard seuilChevauchement >= 0 else {
                 throw GUPError("--seuil-chevauchement : la surface doit être positive ou nulle (\(seuilChevauchement))")
             }
@@ -109,7 +116,7 @@ struct Domanialite: ParsableCommand {
                                         overlapThreshold: seuilChevauchement)
             let result = try Tenure.analyse(perimeters: p, parcels: d, incidents: i, options: options, reporter: reporter)
             let folder = try OutputFolder(path: sortie)
-            let files = try TenureOutput.write(result, workingCRS: working, to: folder)
+            let files = try TenureOutput.write(result, workingCRS: working, to: folder, output: output)
             printSummary(result)
             print("")
             print("Fichiers écrits dans \(folder.url.path) : \(files.joined(separator: ", "))")

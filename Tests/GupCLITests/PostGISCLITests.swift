@@ -56,3 +56,39 @@ final class PostGISCLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("4 entité(s) lue(s), 4 utilisée(s)"), r.stdout)
     }
 }
+
+/// `--format gpkg`: every result layer of the run in one GeoPackage.
+final class GeoPackageOutputCLITests: XCTestCase {
+    func testDomanialiteWritesOneGeoPackageReadableByGup() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["domanialite", "--perimetres", "Data/demo/perimetres.geojson", "--parcelles", "Data/demo/parcelles.geojson",
+                             "--sortie", dir.appendingPathComponent("gpkg").path, "--format", "gpkg"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("gpkg").path).sorted()
+        XCTAssertEqual(files, ["chevauchements.csv", "domanialite.csv", "resultats.gpkg"])
+        let g = try CLI.run(["domanialite", "--perimetres", "Data/demo/perimetres.geojson", "--parcelles", "Data/demo/parcelles.geojson",
+                             "--sortie", dir.appendingPathComponent("geojson").path])
+        XCTAssertEqual(g.status, 0, g.stderr)
+        // Same pieces, same total area, read back by gup from either format.
+        let gpkg = dir.appendingPathComponent("gpkg/resultats.gpkg").path
+        let a = try CLI.run(["resume", gpkg + ":domanialite"])
+        let b = try CLI.run(["resume", dir.appendingPathComponent("geojson/domanialite.geojson").path])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        func figures(_ s: String) -> [String] {
+            s.split(separator: "\n").map(String.init).filter { $0.contains("entité(s) lue(s)") || $0.contains("surface totale") }
+                .map { $0.replacingOccurrences(of: "domanialite : ", with: "") }
+                // The WGS 84 round trip of GeoJSON makes a few rings touch themselves (then repaired);
+                // the GeoPackage keeps the working CRS's coordinates.
+                .map { $0.components(separatedBy: " dont ")[0] }
+        }
+        XCTAssertFalse(a.stdout.contains("réparée"), a.stdout)
+        XCTAssertEqual(figures(a.stdout).count, 2, a.stdout)
+        XCTAssertEqual(figures(a.stdout), figures(b.stdout))
+        XCTAssertTrue(a.stdout.contains("système source : EPSG:2154"), a.stdout)
+        let bad = try CLI.run(["domanialite", "--perimetres", "Data/demo/perimetres.geojson", "--parcelles", "Data/demo/parcelles.geojson",
+                               "--sortie", dir.appendingPathComponent("x").path, "--format", "shp"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--format"), bad.stderr)
+    }
+}
