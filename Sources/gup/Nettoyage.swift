@@ -70,9 +70,16 @@ struct Nettoyage: ParsableCommand {
     @Option(help: "Dossier de sortie (créé s'il n'existe pas).")
     var sortie: String
 
+    @Option(help: "Format des couches résultats : geojson (un fichier par couche, WGS 84) ou gpkg (toutes dans resultats.gpkg, système de travail).")
+    var format: String = "geojson"
+
+    @Option(help: "Écrit aussi les couches résultats dans PostGIS (tables lacunes, doublons ; connexion « PG:dbname=… host=… », schéma avec active_schema=…).")
+    var postgis: String?
+
     func run() throws {
         try runReportingErrors {
             let reporter = TerminalReporter(verbose: true)
+            let output = ResultOutput(format: try ResultOutput.parseFormat(format), postgis: postgis)
             let rawPerimeters = try crs.read(perimetres, name: "périmètres")
             let rawSectors = try crs.read(secteurs, name: "secteurs")
             let rawResidences = try crs.read(residences, name: "résidences")
@@ -94,7 +101,7 @@ struct Nettoyage: ParsableCommand {
             let result = try Cleaning.analyze(perimeters: p, sectors: s, residences: r, incidents: i,
                                               fields: fields, threshold: seuil, reporter: reporter)
             let folder = try OutputFolder(path: sortie)
-            let files = try CleaningWriter.write(result, to: folder)
+            let files = try CleaningWriter.write(result, to: folder, output: output)
             printSummary(result, files: files, folder: folder)
         }
     }

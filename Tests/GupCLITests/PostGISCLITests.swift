@@ -91,4 +91,20 @@ final class GeoPackageOutputCLITests: XCTestCase {
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("--format"), bad.stderr)
     }
+
+    func testNettoyageLayersInTheGeoPackageMatchTheGeoJSON() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["nettoyage", "--perimetres", "Data/demo/perimetres.geojson", "--secteurs", "Data/demo/secteurs.geojson"]
+        XCTAssertEqual(try CLI.run(args + ["--sortie", dir.appendingPathComponent("a").path, "--format", "gpkg"]).status, 0)
+        XCTAssertEqual(try CLI.run(args + ["--sortie", dir.appendingPathComponent("b").path]).status, 0)
+        for layer in ["lacunes", "doublons"] {
+            let a = try CLI.run(["resume", dir.appendingPathComponent("a/resultats.gpkg").path + ":" + layer])
+            let b = try CLI.run(["resume", dir.appendingPathComponent("b/\(layer).geojson").path])
+            XCTAssertEqual(a.status, 0, a.stderr)
+            func count(_ s: String) -> String? { s.split(separator: "\n").first { $0.contains("entité(s) lue(s)") }?.components(separatedBy: " : ").last?.components(separatedBy: ",").first }
+            XCTAssertNotNil(count(a.stdout), a.stdout)
+            XCTAssertEqual(count(a.stdout), count(b.stdout), layer)
+        }
+    }
 }
