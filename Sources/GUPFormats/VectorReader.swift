@@ -24,6 +24,10 @@ public enum VectorReader {
     /// Opendatasoft's « lat,lon » point column, used when no geometry was found.
     static let pointColumn = "geo_point_2d"
 
+    /// Layers of at least this many features are read on every core when
+    /// the format allows random access (GeoPackage).
+    public static var parallelThreshold = 20_000
+
     public static func read(_ source: LayerSource, name: String? = nil) throws -> Outcome {
         GDALSetup.ensure()
         let display = source.description
@@ -100,7 +104,35 @@ public enum VectorReader {
         }
         let (crs, declared) = try crsOf(OGR_L_GetSpatialRef(layer), source: display)
         let keyedByFID = ["GPKG", "PostgreSQL", "SQLite", "FlatGeobuf"].contains(driver)
-        let features = try readFeatures(layer, encoding: textEncoding, keyedByFID: keyedByFID, csv: driver == "CSV", source: display)
+        let features: [Feature]
+        let count = OGR_L_TestCapability(layer, OLCFastFeatureCount) != 0 ? Int(OGR_L_GetFeatureCount(layer, 0)) : 0
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if sqlLayer == nil, cores > 1, count >= parallelThreshold, OGR_L_TestCapability(layer, OLCFastSetNextByIndex) != 0 {
+            // Large layers with random access (GeoPackage): read in slices on
+            // every core, each slice through its own dataset handle (a GDAL
+            // handle is used by one thread at a time).
+            let slices = cores * 2
+            let bounds = (0...slices).map { count * $0 / slices }
+            var parts = [Result<[Feature], Error>](repeating: .success([]), count: slices)
+            let name = String(cString: OGR_L_GetName(layer))
+            parts.withUnsafeMutableBufferPointer { out in
+                DispatchQueue.concurrentPerform(iterations: slices) { k in
+                    out[k] = Result {
+                        // Ownership: this slice's own dataset, closed at the end of the slice.
+                        guard let ds2 = GDALOpenEx(openPath, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY), drivers.const, options.const, nil),
+                              let l2 = GDALDatasetGetLayerByName(ds2, name) else {
+                            throw GDALFailure.error(display, "réouverture impossible pour une lecture en parallèle")
+                        }
+                        defer { GDALClose(ds2) }
+                        return try readFeatures(l2, encoding: textEncoding, keyedByFID: keyedByFID, csv: false, source: display,
+                                                range: bounds[k]..<bounds[k + 1])
+                    }
+                }
+            }
+            features = try parts.flatMap { try $0.get() }
+        } else {
+            features = try readFeatures(layer, encoding: textEncoding, keyedByFID: keyedByFID, csv: driver == "CSV", source: display)
+        }
         return Outcome(layer: Layer(name: name ?? defaultName, source: display, crs: crs, features: features),
                        crsDeclared: declared)
     }
@@ -182,7 +214,10 @@ public enum VectorReader {
         var type: OGRFieldType
     }
 
-    static func readFeatures(_ layer: OGRLayerH, encoding: TextEncoding, keyedByFID: Bool, csv: Bool, source: String) throws -> [Feature] {
+    /// Reads the features of `layer`; with `range`, only those (the layer
+    /// must support fast SetNextByIndex).
+    static func readFeatures(_ layer: OGRLayerH, encoding: TextEncoding, keyedByFID: Bool, csv: Bool, source: String,
+                             range: Range<Int>? = nil) throws -> [Feature] {
         let defn = OGR_L_GetLayerDefn(layer)
         let nf = OGR_FD_GetFieldCount(defn)
         var fields: [Field] = []
@@ -199,14 +234,19 @@ public enum VectorReader {
         }
         let xyFields = !csv ? nil : column(xNames).flatMap { x in column(yNames).map { (x, $0) } }
         var features: [Feature] = []
-        if OGR_L_TestCapability(layer, OLCFastFeatureCount) != 0 {
+        if let range {
+            features.reserveCapacity(range.count)
+        } else if OGR_L_TestCapability(layer, OLCFastFeatureCount) != 0 {
             features.reserveCapacity(Int(OGR_L_GetFeatureCount(layer, 0)))
         }
         OGR_L_ResetReading(layer)
         GDALFailure.reset()
-        var index = 0
+        var index = range?.lowerBound ?? 0
+        if let range, OGR_L_SetNextByIndex(layer, GIntBig(range.lowerBound)) != OGRERR_NONE {
+            throw GDALFailure.error(source, "lecture impossible à partir de l'entité n° \(range.lowerBound + 1)")
+        }
         // Ownership: each feature from GetNextFeature is ours until OGR_F_Destroy.
-        while let f = OGR_L_GetNextFeature(layer) {
+        while index < (range?.upperBound ?? Int.max), let f = OGR_L_GetNextFeature(layer) {
             defer { OGR_F_Destroy(f); index += 1 }
             var props = [(key: String, value: PropertyValue)]()
             props.reserveCapacity(fields.count)
