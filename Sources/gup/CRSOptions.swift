@@ -12,7 +12,7 @@ struct CRSOptions: ParsableArguments {
     @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
     var crs: String?
 
-    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
+    @Option(name: .customLong("crs-source"), help: "Système des couches qui n'en déclarent pas (par défaut WGS 84) ; leurs coordonnées doivent tomber dans sa zone d'usage.")
     var crsSource: String?
 
     /// `--crs-source`, parsed (nil: files without a CRS are WGS 84).
@@ -26,7 +26,7 @@ struct CRSOptions: ParsableArguments {
         return try WorkingCRS.checkProjected(c)
     }
 
-    /// Reads a GeoJSON file, applying `--crs-source` if it declares no CRS.
+    /// Reads a layer (any format `Loader.read` takes), applying `--crs-source` if it declares no CRS.
     func read(_ path: String, name: String? = nil) throws -> Layer {
         try Loader.read(path: path, name: name, declaredCRS: declaredCRS())
     }

@@ -45,19 +45,19 @@ struct Domanialite: ParsableCommand {
         """
     )
 
-    @Option(help: "Périmètres des quartiers (GeoJSON de polygones).")
+    @Option(help: "Périmètres des quartiers (polygones).")
     var perimetres: String
 
-    @Option(help: "Parcelles (GeoJSON de polygones), avec leur gestionnaire ou jointes à --gestionnaires.")
+    @Option(help: "Parcelles (polygones), avec leur gestionnaire ou jointes à --gestionnaires.")
     var parcelles: String
 
-    @Option(help: "Tableau CSV des gestionnaires, joint aux parcelles par --cle.")
+    @Option(help: "Tableau des gestionnaires (CSV , ou ;, UTF-8 ou Windows-1252, XLSX ou ODS), joint aux parcelles par --cle.")
     var gestionnaires: String?
 
     @Option(help: "Clé de jointure entre les parcelles et le tableau des gestionnaires.")
     var cle: String = "id"
 
-    @Option(help: "Signalements (GeoJSON de points) à attribuer aux gestionnaires.")
+    @Option(help: "Signalements (points) à attribuer aux gestionnaires.")
     var incidents: String?
 
     @Option(name: .customLong("champ-nom"), help: "Champ du nom des périmètres (par défaut : nom, nom_qp, NOM_QP, lib_qp, name).")

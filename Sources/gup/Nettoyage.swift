@@ -38,16 +38,16 @@ struct Nettoyage: ParsableCommand {
         """
     )
 
-    @Option(help: "Périmètres des quartiers (GeoJSON, polygones).")
+    @Option(help: "Périmètres des quartiers (polygones).")
     var perimetres: String
 
-    @Option(help: "Secteurs de nettoyage (GeoJSON, polygones, champ « intervenant »).")
+    @Option(help: "Secteurs de nettoyage (polygones, champ « intervenant »).")
     var secteurs: String
 
-    @Option(help: "Résidences (GeoJSON, polygones) : leur emprise est retirée de l'espace extérieur.")
+    @Option(help: "Résidences (polygones) : leur emprise est retirée de l'espace extérieur.")
     var residences: String?
 
-    @Option(help: "Signalements (GeoJSON, points) à compter dans les lacunes.")
+    @Option(help: "Signalements (points) à compter dans les lacunes.")
     var incidents: String?
 
     @Option(help: "Surface minimale d'une lacune ou d'un doublon, en m².")

@@ -47,10 +47,10 @@ struct PointsChauds: ParsableCommand {
         """
     )
 
-    @Option(help: "Zones (polygones GeoJSON) qui délimitent le territoire étudié.")
+    @Option(help: "Zones (polygones) qui délimitent le territoire étudié.")
     var zones: String
 
-    @Option(help: "Signalements (points GeoJSON ; un polygone compte par son point intérieur).")
+    @Option(help: "Signalements (points ; un polygone compte par son point intérieur).")
     var incidents: String
 
     @Option(help: "Côté des cellules de la grille, en mètres.")
