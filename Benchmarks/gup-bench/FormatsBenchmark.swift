@@ -22,7 +22,7 @@ func formatsBenchmark(_ args: [String]) throws {
             continue
         }
         var layer: Layer?
-        let ours = try seconds { layer = try Loader.read(LayerSource.parse(path)) }
+        let ours = try seconds { layer = try Loader.read(DataSource.parse(path)) }
         var positions = 0, withGeometry = 0
         for f in layer!.features {
             positions += f.geometry?.positionCount ?? 0

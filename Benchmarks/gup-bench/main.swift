@@ -11,6 +11,7 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "domanialite": tenureBenchmark,
     "chargement": geoJSONLoadBenchmark, "empreinte": fingerprintBenchmark,
     "lecture-gdal": formatsBenchmark,
+    "dossier": dossierBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

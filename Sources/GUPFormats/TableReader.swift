@@ -9,7 +9,7 @@ import GUPModel
 /// every cell read as text).
 public enum TableReader {
     public static func read(path raw: String) throws -> CSVTable {
-        let source = LayerSource.parse(raw)
+        let source = DataSource.parse(raw)
         let path = source.location
         guard FileManager.default.fileExists(atPath: path) else {
             throw GUPError.input(file: path, "fichier introuvable")
@@ -25,7 +25,7 @@ public enum TableReader {
         }
     }
 
-    static func spreadsheet(_ source: LayerSource) throws -> CSVTable {
+    static func spreadsheet(_ source: DataSource) throws -> CSVTable {
         GDALSetup.ensure()
         let path = source.location
         // HEADERS=FORCE: a sheet of text only has no typed row to tell the

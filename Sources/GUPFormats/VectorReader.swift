@@ -28,7 +28,7 @@ public enum VectorReader {
     /// the format allows random access (GeoPackage).
     public static var parallelThreshold = 20_000
 
-    public static func read(_ source: LayerSource, name: String? = nil) throws -> Outcome {
+    public static func read(_ source: DataSource, name: String? = nil) throws -> Outcome {
         GDALSetup.ensure()
         let display = source.description
         var openPath = source.location
@@ -156,7 +156,7 @@ public enum VectorReader {
 
     /// The layer to read: the one named, or the only one; several and none
     /// named is an error listing them.
-    static func chooseLayer(_ ds: GDALDatasetH, source: LayerSource) throws -> OGRLayerH {
+    static func chooseLayer(_ ds: GDALDatasetH, source: DataSource) throws -> OGRLayerH {
         let n = GDALDatasetGetLayerCount(ds)
         var names: [String] = []
         for k in 0..<n {

@@ -9,24 +9,23 @@ import GUPKit
 /// Used via `@OptionGroup var crs: CRSOptions`; the options appear in the
 /// command's help where the group is declared.
 struct CRSOptions: ParsableArguments {
-    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
-    var crs: String?
+    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).",
+            transform: { try CRSOptions.parse($0, option: "--crs")! })
+    var crs: CRS?
 
-    @Option(name: .customLong("crs-source"), help: "Système des couches qui n'en déclarent pas (par défaut WGS 84) ; leurs coordonnées doivent tomber dans sa zone d'usage.")
-    var crsSource: String?
+    @Option(name: .customLong("crs-source"), help: "Système des couches qui n'en déclarent pas (par défaut WGS 84) ; leurs coordonnées doivent tomber dans sa zone d'usage.",
+            transform: { try CRSOptions.parse($0, option: "--crs-source")! })
+    var crsSource: CRS?
 
-    /// `--crs-source`, parsed (nil: files without a CRS are WGS 84).
-    func declaredCRS() throws -> CRS? {
-        try Self.parse(crsSource, option: "--crs-source")
-    }
+    /// `--crs-source` (nil: files without a CRS are WGS 84).
+    func declaredCRS() throws -> CRS? { crsSource }
 
-    /// `--crs`, parsed and checked to be a projected CRS PROJ knows (nil: not given).
+    /// `--crs`, checked to be a projected CRS PROJ knows (nil: not given).
     func overrideCRS() throws -> CRS? {
-        guard let c = try Self.parse(crs, option: "--crs") else { return nil }
-        return try WorkingCRS.checkProjected(c)
+        try crs.map(WorkingCRS.checkProjected)
     }
 
-    /// Reads a layer (any format `Loader.read` takes), applying `--crs-source` if it declares no CRS.
+    /// Reads a layer (any source `Loader.read` takes), applying `--crs-source` if it declares no CRS.
     func read(_ path: String, name: String? = nil) throws -> Layer {
         try Loader.read(path: path, name: name, declaredCRS: declaredCRS())
     }
@@ -78,5 +77,78 @@ struct CRSOptions: ParsableArguments {
             throw GUPError("\(option) : système de coordonnées « \(raw) » non reconnu (exemple : EPSG:2154)")
         }
         return c
+    }
+}
+
+extension CRSOptions {
+    /// The inputs of an analysis command, loaded as the dossier loads them:
+    /// `--crs-source` applies to every file that declares no CRS.
+    func inputs(_ sources: [LayerRole: String?], fields: [FieldRole: String?] = [:], join: TableJoin? = nil,
+                readDates: Bool = false, reporter: Reporter) throws -> AnalysisInputs {
+        let declared = try declaredCRS()
+        var spec = InputSpec(workingCRS: try overrideCRS(), readDates: readDates)
+        for (role, path) in sources {
+            guard let path else { continue }
+            spec.sources[role] = LayerSource(path: path, declaredCRS: declared, join: role == .parcelles ? join : nil)
+        }
+        for (role, name) in fields { if let name { spec.fields[role] = name } }
+        return try AnalysisInputs.load(spec, reporter: reporter)
+    }
+}
+
+/// How `gup`'s messages name fields and settings: by their options.
+struct CommandLineWording: FrontEndWording {
+    func name(of role: FieldRole) -> String {
+        switch role {
+        case .perimeterName, .residenceName, .communeName, .sectorName: return "--champ-nom"
+        case .manager: return "--champ-gestionnaire"
+        case .owner: return "--champ-proprietaire"
+        case .category: return "--champ-categorie"
+        case .date: return "--champ-date"
+        case .resolutionDate: return "--champ-resolution"
+        case .dwellings: return "--champ-logements"
+        case .cleaner: return "--champ-intervenant"
+        case .frequency: return "--champ-frequence"
+        case .landlord: return "--champ-bailleur"
+        }
+    }
+    func name(of setting: AnalysisSetting) -> String {
+        switch setting {
+        case .overlapThreshold: return "--seuil-chevauchement"
+        case .gapThreshold: return "--seuil"
+        case .cellSize: return "--cellule"
+        case .kernelRadius: return "--rayon"
+        case .routeStops: return "--arrets"
+        }
+    }
+    var quartierSelector: String { "--quartier" }
+    var joinAlternative: String { "ou joignez un tableau avec --gestionnaires" }
+}
+
+extension CRS: ExpressibleByArgument {
+    /// `EPSG:2154`, `2154`, `urn:ogc:def:crs:EPSG::2154`, `CRS84`.
+    public init?(argument: String) {
+        guard let c = CRS.parse(argument) else { return nil }
+        self = c
+    }
+}
+
+extension PaperFormat: ExpressibleByArgument {}
+extension Orientation: ExpressibleByArgument {}
+
+extension Day: ExpressibleByArgument {
+    /// `AAAA-MM-JJ`.
+    public init?(argument: String) {
+        guard argument.count == 10, let d = Day.parseISO8601(argument) else { return nil }
+        self = d
+    }
+}
+
+/// A period `AAAA-MM-JJ:AAAA-MM-JJ` (dates included), parsed by the argument parser.
+struct PeriodArgument: ExpressibleByArgument {
+    var range: DayRange
+    init?(argument: String) {
+        guard let r = try? DayRange.parsePeriod(argument, option: "") else { return nil }
+        range = r
     }
 }

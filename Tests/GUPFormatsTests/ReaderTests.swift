@@ -13,7 +13,7 @@ func fixture(_ rel: String) -> String {
 /// the dossier call.
 final class ReaderTests: XCTestCase {
     func read(_ path: String, crs: CRS? = nil) throws -> Layer {
-        try Loader.read(LayerSource.parse(path), options: ReadOptions(declaredCRS: crs))
+        try Loader.read(DataSource.parse(path), options: ReadOptions(declaredCRS: crs))
     }
 
     func names(_ l: Layer, _ key: String) -> Set<String> {

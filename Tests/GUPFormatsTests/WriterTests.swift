@@ -8,7 +8,7 @@ import XCTest
 /// same code a user's next run (or QGIS, through GDAL too) reads them with.
 final class WriterTests: XCTestCase {
     func workingLayers() throws -> [Layer] {
-        let src = try Loader.read(LayerSource.parse(fixture("qpv-rennes.geojson")))
+        let src = try Loader.read(DataSource.parse(fixture("qpv-rennes.geojson")))
         let w = try Loader.prepare(src, to: .lambert93, expecting: .areal)
         let perimeters = Layer(name: "perimetres", source: "test", crs: .lambert93, features: w.features)
         let points = Layer(name: "centres", source: "test", crs: .lambert93, features: try w.shapes.enumerated().map { k, s in
@@ -35,11 +35,11 @@ final class WriterTests: XCTestCase {
         let url = try LayerWriter.writeGeoPackage(layers, to: "resultats.gpkg", in: folder)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["resultats.gpkg"], "no temporary file left")
         XCTAssertEqual(FileKind.sniff(path: url.path), .sqlite)
-        let back = try Loader.read(LayerSource.parse(url.path + ":perimetres"))
+        let back = try Loader.read(DataSource.parse(url.path + ":perimetres"))
         try check(back, against: layers[0])
         XCTAssertEqual(back.features[0].properties["NOM_QP"], layers[0].features[0].properties["NOM_QP"])
         XCTAssertEqual(back.features[0].properties["pop"], .string("6 206"), "text stays text")
-        let pts = try Loader.read(LayerSource.parse(url.path + ":centres"))
+        let pts = try Loader.read(DataSource.parse(url.path + ":centres"))
         try check(pts, against: layers[1])
         XCTAssertEqual(pts.features[2].properties["rang"], .number(3))
         XCTAssertEqual(pts.features[2].properties["part"]?.number ?? 0, 2.0 / 3, accuracy: 1e-15)
@@ -53,9 +53,9 @@ final class WriterTests: XCTestCase {
         try ResultLayers.write(layers, output: ResultOutput(format: .geojson, postgis: "PG:" + c), to: try OutputFolder(path: NSTemporaryDirectory()))
         // Written twice: tables replaced, not appended to.
         try LayerWriter.writePostGIS(layers, connection: "PG:" + c)
-        let back = try Loader.read(LayerSource(location: "PG:" + c, layer: "test_ecriture_perimetres"))
+        let back = try Loader.read(DataSource(location: "PG:" + c, layer: "test_ecriture_perimetres"))
         try check(back, against: layers[0])
-        let pts = try Loader.read(LayerSource(location: "PG:" + c, query: "SELECT * FROM test_ecriture_centres ORDER BY rang"))
+        let pts = try Loader.read(DataSource(location: "PG:" + c, query: "SELECT * FROM test_ecriture_centres ORDER BY rang"))
         try check(pts, against: layers[1])
     }
 }

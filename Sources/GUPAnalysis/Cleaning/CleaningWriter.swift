@@ -102,7 +102,7 @@ public enum CleaningWriter {
     }
 
     static func lonLatGeoJSON(_ features: [Feature], from crs: CRS) throws -> String {
-        let toWGS84 = try CoordinateTransformer(from: crs, to: .wgs84)
+        let toWGS84 = try CoordinateTransformer.shared(from: crs, to: .wgs84)
         return GeoJSONWriter().render(try features.map { f in
             var f = f
             f.geometry = try f.geometry.map { try toWGS84.transform($0) }
@@ -111,4 +111,15 @@ public enum CleaningWriter {
     }
 
     private static func rounded(_ d: Double) -> Double { (d * 100).rounded() / 100 }
+}
+
+extension CleaningResult {
+    /// The rows and shapes of one perimeter (the dossier's per-quartier files).
+    public func slice(perimeter: String) -> CleaningResult {
+        var r = self
+        r.coverage = coverage.filter { $0.perimeter == perimeter }
+        r.gaps = gaps.filter { $0.perimeter == perimeter }
+        r.doubles = doubles.filter { $0.perimeter == perimeter }
+        return r
+    }
 }

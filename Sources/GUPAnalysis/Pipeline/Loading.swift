@@ -51,8 +51,19 @@ public struct WorkingLayer: @unchecked Sendable {
     /// GEOS geometries aligned with `features` (areal layers), else empty.
     public var shapes: [GeometryHandle]
     public var summary: LoadSummary
+    /// An STRtree over the shapes (areal layers), when built by `indexed()`;
+    /// plans drawn over city-wide layers visit only the features near them.
+    public var index: SpatialIndex? = nil
 
     public var count: Int { features.count }
+
+    /// The layer with its STRtree built (areal layers; others unchanged).
+    public func indexed() throws -> WorkingLayer {
+        guard !shapes.isEmpty, shapes.count == features.count else { return self }
+        var w = self
+        w.index = try SpatialIndex(shapes)
+        return w
+    }
 
     /// Points of a point layer, aligned with `features`.
     public var points: [Position] {
@@ -85,7 +96,7 @@ public enum Loader {
     /// A source's own CRS wins; `options.declaredCRS` applies only to
     /// sources declaring none, and then the coordinates must fall in that
     /// CRS's area of use (else an error saying what they look like).
-    public static func read(_ source: LayerSource, options: ReadOptions = ReadOptions()) throws -> Layer {
+    public static func read(_ source: DataSource, options: ReadOptions = ReadOptions()) throws -> Layer {
         let declared = options.declaredCRS
         var layer: Layer
         var fileCRS: Bool
@@ -115,9 +126,9 @@ public enum Loader {
         return layer
     }
 
-    /// Reads a file or a source written as on the command line (see `LayerSource.parse`).
+    /// Reads a file or a source written as on the command line (see `DataSource.parse`).
     public static func read(path: String, name: String? = nil, declaredCRS: CRS? = nil) throws -> Layer {
-        try read(LayerSource.parse(path), options: ReadOptions(name: name, declaredCRS: declaredCRS))
+        try read(DataSource.parse(path), options: ReadOptions(name: name, declaredCRS: declaredCRS))
     }
 
     /// Brings a layer into the working CRS, repairs invalid polygons
@@ -126,12 +137,12 @@ public enum Loader {
     public static func prepare(_ layer: Layer, to working: CRS, expecting: GeometryExpectation,
                                reporter: Reporter = SilentReporter()) throws -> WorkingLayer {
         let n = layer.features.count
-        let transformer = try CoordinateTransformer(from: layer.crs, to: working)
+        let transformer = try CoordinateTransformer.shared(from: layer.crs, to: working)
         enum Outcome { case used(Feature, GeometryHandle?, repaired: Bool), skipped(String, String) }
         // In chunks on every core, each chunk with its own PROJ transformer.
         let minChunk = 256
         let outcomes = try parallelChunks(count: n, minChunk: minChunk) { range -> [Outcome] in
-            let t = n > minChunk ? try transformer.copy() : transformer
+            let t = try CoordinateTransformer.shared(from: transformer.source, to: transformer.target)
             return try range.map { try prepareOne(layer.features[$0], layer: layer, transformer: t, expecting: expecting) }
         }.flatMap { $0 }
         var features: [Feature] = []

@@ -7,7 +7,7 @@ import GUPModel
 /// On the command line: `parcelles.shp`, `bdtopo.gpkg:troncon_de_route`,
 /// `"PG:dbname=gup host=/chemin/socket tables=perimetres"`. In `dossier.toml`:
 /// `fichier`, `couche` and `requete`.
-public struct LayerSource: Sendable, Equatable, CustomStringConvertible {
+public struct DataSource: Sendable, Equatable, CustomStringConvertible {
     /// A file path, or a GDAL connection string (`PG:…`).
     public var location: String
     /// The layer inside a multi-layer source (GeoPackage layer, `schema.table`).
@@ -33,18 +33,18 @@ public struct LayerSource: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses a command-line source: `PG:…` as it is; `fichier.gpkg:couche`
     /// when `fichier.gpkg` exists and the whole text does not; else a path.
-    public static func parse(_ raw: String) -> LayerSource {
-        if raw.uppercased().hasPrefix("PG:") { return LayerSource(location: raw) }
+    public static func parse(_ raw: String) -> DataSource {
+        if raw.uppercased().hasPrefix("PG:") { return DataSource(location: raw) }
         let fm = FileManager.default
-        if fm.fileExists(atPath: raw) { return LayerSource(location: raw) }
+        if fm.fileExists(atPath: raw) { return DataSource(location: raw) }
         if let colon = raw.lastIndex(of: ":"), colon != raw.startIndex {
             let file = String(raw[..<colon])
             let layer = String(raw[raw.index(after: colon)...])
             if !layer.isEmpty, !layer.contains("/"), fm.fileExists(atPath: file) {
-                return LayerSource(location: file, layer: layer)
+                return DataSource(location: file, layer: layer)
             }
         }
-        return LayerSource(location: raw)
+        return DataSource(location: raw)
     }
 }
 
