@@ -68,10 +68,17 @@ struct PointsChauds: ParsableCommand {
     @Option(help: "Dossier de sortie.")
     var sortie: String
 
+    @Option(help: "Format des couches résultats : geojson (un fichier par couche, WGS 84) ou gpkg (toutes dans resultats.gpkg, système de travail).")
+    var format: String = "geojson"
+
+    @Option(help: "Écrit aussi les couches résultats dans PostGIS (tables points_chauds, zones_chaudes ; connexion « PG:dbname=… host=… », schéma avec active_schema=…).")
+    var postgis: String?
+
     func run() throws {
         try runReportingErrors {
             let options = try HotspotOptions(cellSize: cellule, radius: rayon, scope: .union)
             let reporter = TerminalReporter()
+            let output = ResultOutput(format: try ResultOutput.parseFormat(format), postgis: postgis)
             let inputs = try crs.inputs([.perimetres: zones, .incidents: incidents], fields: [.category: champCategorie],
                                         reporter: reporter)
             let result = try Hotspots.run(inputs, options: options, reporter: reporter)
@@ -80,7 +87,7 @@ struct PointsChauds: ParsableCommand {
                 reporter.info("\(e.grid.outside) signalement(s) hors de l'intérieur des zones (non comptés)")
             }
             let out = try OutputFolder(path: sortie)
-            let written = try HotspotsOutput.write(e, working: inputs.working, to: out)
+            let written = try HotspotsOutput.write(e, working: inputs.working, to: out, output: output)
             let classes = Dictionary(grouping: e.grid.cells, by: \.classe).mapValues(\.count)
             print("\(e.grid.cells.count) cellule(s) de \(CSVWriter.fixed(cellule, places: 0)) m, \(inputs.incidentSet!.count - e.grid.outside) signalement(s) comptés ; points chauds : \(classes[3] ?? 0) à 99 %, \(classes[2] ?? 0) à 95 %, \(classes[1] ?? 0) à 90 % ; \(e.hotZones.count) zone(s) chaude(s)")
             for z in e.hotZones.prefix(5) {

@@ -107,4 +107,22 @@ final class GeoPackageOutputCLITests: XCTestCase {
             XCTAssertEqual(count(a.stdout), count(b.stdout), layer)
         }
     }
+
+    func testPointsChaudsLayersInTheGeoPackageMatchTheGeoJSON() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["points-chauds", "--zones", "Data/demo/perimetres.geojson", "--incidents", "Data/demo/incidents.geojson"]
+        let a0 = try CLI.run(args + ["--sortie", dir.appendingPathComponent("a").path, "--format", "gpkg"])
+        XCTAssertEqual(a0.status, 0, a0.stderr)
+        XCTAssertEqual(try CLI.run(args + ["--sortie", dir.appendingPathComponent("b").path]).status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("a/points_chauds.geojson").path))
+        for layer in ["points_chauds", "zones_chaudes"] {
+            let a = try CLI.run(["resume", dir.appendingPathComponent("a/resultats.gpkg").path + ":" + layer])
+            let b = try CLI.run(["resume", dir.appendingPathComponent("b/\(layer).geojson").path])
+            XCTAssertEqual(a.status, 0, a.stderr)
+            func count(_ s: String) -> String? { s.split(separator: "\n").first { $0.contains("entité(s) lue(s)") }?.components(separatedBy: " : ").last?.components(separatedBy: ",").first }
+            XCTAssertNotNil(count(a.stdout), a.stdout)
+            XCTAssertEqual(count(a.stdout), count(b.stdout), layer)
+        }
+    }
 }

@@ -103,12 +103,22 @@ extension HotspotsOutput {
     /// Writes one entry's files and returns their names (the density grid
     /// only when `densityGrid`).
     @discardableResult
-    public static func write(_ e: HotspotEntry, working: CRS, to folder: OutputFolder, densityGrid: Bool = true) throws -> [String] {
+    public static func write(_ e: HotspotEntry, working: CRS, to folder: OutputFolder, densityGrid: Bool = true,
+                             output: ResultOutput = .geojson) throws -> [String] {
         let lonLat = try centersLonLat(e.grid, from: working)
         try folder.write(csv(e.grid, lonLat: lonLat), to: cellsCSVFile)
-        try folder.write(cellsGeoJSON(e.grid, lonLat: lonLat, from: working), to: cellsGeoJSONFile)
-        try folder.write(hotZonesGeoJSON(e.hotZones, grid: e.grid, density: e.density, from: working), to: hotZonesFile)
-        var written = [cellsCSVFile, cellsGeoJSONFile, hotZonesFile]
+        var written = [cellsCSVFile]
+        if output.format == .geojson {
+            try folder.write(cellsGeoJSON(e.grid, lonLat: lonLat, from: working), to: cellsGeoJSONFile)
+            try folder.write(hotZonesGeoJSON(e.hotZones, grid: e.grid, density: e.density, from: working), to: hotZonesFile)
+            written += [cellsGeoJSONFile, hotZonesFile]
+        }
+        if output != .geojson {
+            let layers = [Layer(name: "points_chauds", source: "points_chauds", crs: working, features: try cellFeatures(e.grid, lonLat: lonLat)),
+                          Layer(name: "zones_chaudes", source: "zones_chaudes", crs: working,
+                                features: try hotZoneFeatures(e.hotZones, grid: e.grid, density: e.density))]
+            written += try ResultLayers.write(layers, output: output, to: folder)
+        }
         if densityGrid {
             try folder.write(asciiGrid(e.density), to: densityFile)
             written.append(densityFile)
