@@ -38,7 +38,7 @@ case "${1:-start}" in
     # Debian's ogr2ogr: the QPV of Rennes in Lambert-93 (SRID 2154) as
     # `perimetres`, Marseille road segments in schema `bdtopo`.
     F=Tests/GUPFormatsTests/Fixtures
-    psql -h "$DIR" -U postgres -qAt -c "CREATE SCHEMA bdtopo" gup
+    psql -h "$DIR" -U postgres -qAt -c "CREATE SCHEMA bdtopo; CREATE SCHEMA resultats" gup
     ogr2ogr -f PostgreSQL "PG:$CONN" "$F/qpv-rennes.geojson" -nln perimetres -t_srs EPSG:2154 -lco GEOMETRY_NAME=geom
     ogr2ogr -f PostgreSQL "PG:$CONN" "$F/troncons-2-couches.gpkg" troncon_de_route -nln bdtopo.troncons -lco GEOMETRY_NAME=geom
     # The demo's perimeters and incidents (WGS 84, SRID 4326), for `gup dossier` reading PostGIS.

@@ -56,12 +56,15 @@ public struct ProjectFile: Sendable, Equatable {
     public var routeStops: Int
     public var routeStart: Position?
     public var sources: String?
+    /// `[resultats]`: every result layer of the run also in `resultats.gpkg`
+    /// (`format = "gpkg"`) and/or in PostGIS tables (`postgis = "PG:…"`).
+    public var results: ResultOutput = .geojson
 
     public static let layerNames = ["perimetres", "parcelles", "residences", "secteurs", "incidents", "contexte"]
     static let layerKeys: Set<String> = ["fichier", "couche", "requete", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
                                         "champ_date", "champ_date_resolution", "champ_intervenant", "champ_logements",
                                         "gestionnaires", "cle"]
-    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "couches", "periodes", "seuils", "plans", "parcours"]
+    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "couches", "periodes", "seuils", "plans", "parcours", "resultats"]
 
     /// `AAAA-MM-JJ`, a day that exists (the incidents analysis reads it the same way).
     static func isDay(_ s: String) -> Bool {
@@ -181,6 +184,19 @@ public struct ProjectFile: Sendable, Equatable {
             guard ["A4", "A3"].contains(format) else { throw fail("plans.format", "« A4 » ou « A3 » attendu") }
             guard ["paysage", "portrait"].contains(orientation) else { throw fail("plans.orientation", "« paysage » ou « portrait » attendu") }
         }
+        var results = ResultOutput.geojson
+        if let r = table["resultats"] {
+            guard let rt = r.table else { throw fail("resultats", "une table est attendue") }
+            try checkKeys(rt, ["format", "postgis"], "resultats.")
+            if let f = try string(rt, "format", "resultats.") {
+                guard let format = ResultOutput.Format(rawValue: f) else { throw fail("resultats.format", "« geojson » ou « gpkg » attendu") }
+                results.format = format
+            }
+            if let pg = try string(rt, "postgis", "resultats.") {
+                guard pg.uppercased().hasPrefix("PG:") else { throw fail("resultats.postgis", "une connexion « PG:dbname=… » est attendue") }
+                results.postgis = pg
+            }
+        }
         var stops = 8
         var start: Position?
         if let p = table["parcours"] {
@@ -213,7 +229,7 @@ public struct ProjectFile: Sendable, Equatable {
             quartiers: quartiers, layers: layers, period1: p1, period2: p2,
             overlapThreshold: overlap, gapThreshold: gap, cellSize: cell, kernelRadius: radius,
             page: Page(format: PaperFormat(rawValue: format)!, orientation: Orientation(rawValue: orientation)!), routeStops: stops, routeStart: start,
-            sources: try string(table, "sources", ""))
+            sources: try string(table, "sources", ""), results: results)
     }
 }
 

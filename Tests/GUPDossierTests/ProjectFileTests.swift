@@ -82,6 +82,25 @@ final class ProjectFileTests: XCTestCase {
         XCTAssertThrowsError(try ProjectFile.read(path: both)) { e in
             XCTAssertTrue("\(e)".contains("couches.perimetres.requete") && "\(e)".contains("s'excluent"), "\(e)")
         }
+        let results = write("""
+        [couches]
+        perimetres = { fichier = "PG:dbname=gup", couche = "a" }
+        [resultats]
+        format = "gpkg"
+        postgis = "PG:dbname=gup active_schema=resultats"
+        """)
+        let r = try ProjectFile.read(path: results).results
+        XCTAssertEqual(r.format, .gpkg)
+        XCTAssertEqual(r.postgis, "PG:dbname=gup active_schema=resultats")
+        let shp = write("""
+        [couches]
+        perimetres = { fichier = "PG:dbname=gup", couche = "a" }
+        [resultats]
+        format = "shp"
+        """)
+        XCTAssertThrowsError(try ProjectFile.read(path: shp)) { e in
+            XCTAssertTrue("\(e)".contains("resultats.format"), "\(e)")
+        }
     }
 
     func testQuartierFoldersAreUnique() {

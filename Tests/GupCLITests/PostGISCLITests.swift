@@ -34,6 +34,9 @@ final class PostGISCLITests: XCTestCase {
         [periodes]
         periode_1 = ["2025-01-01", "2025-12-31"]
         periode_2 = ["2026-01-01", "2026-12-31"]
+        [resultats]
+        format = "gpkg"
+        postgis = "PG:\(connection) active_schema=resultats"
         """
         try toml.write(to: dir.appendingPathComponent("dossier.toml"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["dossier", "dossier.toml", "--date", "01/12/2026"], in: dir)
@@ -47,6 +50,19 @@ final class PostGISCLITests: XCTestCase {
         XCTAssertEqual(qs.map { $0["nom"] as? String }, ["Les Pins"])
         // Dates came as PostgreSQL timestamps: read, no warning of unreadable dates.
         XCTAssertFalse(r.stderr.contains("illisible"), r.stderr)
+        // [resultats]: every result layer of the run in one GeoPackage and in PostGIS, the same.
+        let files = try XCTUnwrap(report["fichiers"] as? [String])
+        XCTAssertTrue(files.contains("resultats.gpkg"), "\(files)")
+        let gpkg = dir.appendingPathComponent("dossier/resultats.gpkg").path
+        for layer in ["domanialite", "points_chauds", "zones_chaudes"] {
+            let a = try CLI.run(["resume", gpkg + ":" + layer])
+            let b = try CLI.run(["resume", "PG:\(connection) tables=resultats.\(layer)"])
+            XCTAssertEqual(a.status, 0, a.stderr)
+            XCTAssertEqual(b.status, 0, b.stderr)
+            func count(_ s: String) -> String? { s.split(separator: "\n").first { $0.contains("entité(s) lue(s)") }?.components(separatedBy: " : ").last?.components(separatedBy: ",").first }
+            XCTAssertNotNil(count(a.stdout), a.stdout)
+            XCTAssertEqual(count(a.stdout), count(b.stdout), layer)
+        }
     }
 
     func testResumeReadsATableWithGDALConnectionSyntax() throws {

@@ -27,11 +27,15 @@ public enum CleaningWriter {
         try folder.write(doublesCSV(r, csv: csv), to: doublesCSVFile)
         written.append(doublesCSVFile)
         if output != .geojson {
-            let layers = [Layer(name: "lacunes", source: "lacunes", crs: r.crs, features: try gapFeatures(r)),
-                          Layer(name: "doublons", source: "doublons", crs: r.crs, features: try doubleFeatures(r))]
-            written += try ResultLayers.write(layers, output: output, to: folder)
+            written += try ResultLayers.write(try layers(r), output: output, to: folder)
         }
         return written
+    }
+
+    /// The two result layers (lacunes, doublons) in the working CRS.
+    public static func layers(_ r: CleaningResult) throws -> [Layer] {
+        [Layer(name: "lacunes", source: "lacunes", crs: r.crs, features: try gapFeatures(r)),
+         Layer(name: "doublons", source: "doublons", crs: r.crs, features: try doubleFeatures(r))]
     }
 
     /// `perimetre,surface_exterieure_m2,couverte_m2,taux_couverture_pct,lacunes_m2,nb_lacunes,doublons_m2`

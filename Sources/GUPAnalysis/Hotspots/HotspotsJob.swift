@@ -103,6 +103,28 @@ extension HotspotsOutput {
     /// Writes one entry's files and returns their names (the density grid
     /// only when `densityGrid`).
     @discardableResult
+    /// The two result layers (points_chauds, zones_chaudes) of one or more
+    /// entries, in the working CRS; with several entries (one per zone) each
+    /// feature carries its zone in `perimetre`.
+    public static func layers(_ entries: [HotspotEntry], working: CRS) throws -> [Layer] {
+        var cells: [Feature] = [], zones: [Feature] = []
+        for e in entries {
+            let lonLat = try centersLonLat(e.grid, from: working)
+            for var f in try cellFeatures(e.grid, lonLat: lonLat) {
+                if entries.count > 1, let z = e.zone { f.properties["perimetre"] = .string(z) }
+                f.index = cells.count
+                cells.append(f)
+            }
+            for var f in try hotZoneFeatures(e.hotZones, grid: e.grid, density: e.density) {
+                if entries.count > 1, let z = e.zone { f.properties["perimetre"] = .string(z) }
+                f.index = zones.count
+                zones.append(f)
+            }
+        }
+        return [Layer(name: "points_chauds", source: "points_chauds", crs: working, features: cells),
+                Layer(name: "zones_chaudes", source: "zones_chaudes", crs: working, features: zones)]
+    }
+
     public static func write(_ e: HotspotEntry, working: CRS, to folder: OutputFolder, densityGrid: Bool = true,
                              output: ResultOutput = .geojson) throws -> [String] {
         let lonLat = try centersLonLat(e.grid, from: working)
@@ -114,10 +136,7 @@ extension HotspotsOutput {
             written += [cellsGeoJSONFile, hotZonesFile]
         }
         if output != .geojson {
-            let layers = [Layer(name: "points_chauds", source: "points_chauds", crs: working, features: try cellFeatures(e.grid, lonLat: lonLat)),
-                          Layer(name: "zones_chaudes", source: "zones_chaudes", crs: working,
-                                features: try hotZoneFeatures(e.hotZones, grid: e.grid, density: e.density))]
-            written += try ResultLayers.write(layers, output: output, to: folder)
+            written += try ResultLayers.write(try layers([e], working: working), output: output, to: folder)
         }
         if densityGrid {
             try folder.write(asciiGrid(e.density), to: densityFile)
