@@ -39,11 +39,10 @@ public enum VectorReader {
         if source.isConnection {
             drivers.append("PostgreSQL")
         } else {
-            guard FileManager.default.fileExists(atPath: source.location) else {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: source.location, isDirectory: &isDir) else {
                 throw GUPError.input(file: source.location, "fichier introuvable")
             }
-            var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: source.location, isDirectory: &isDir)
             kind = isDir.boolValue ? .binary : FileKind.sniff(path: source.location)
             switch kind {
             case .zip:

@@ -246,7 +246,8 @@ final class IncidentsTests: XCTestCase {
 final class DateReadingTests: XCTestCase {
     func testFrenchAndISODates() {
         for s in ["2025-03-14", "2025-03-14T09:30", "2025-03-14 09:30:00", "2025-03-14T09:30:00+01:00", "2025-03-14T08:30:00Z",
-                  "14/03/2025", "14/03/2025 09:30", "14/03/2025 09:30:15", "14-03-2025", "14.03.2025"] {
+                  "14/03/2025", "14/03/2025 09:30", "14/03/2025 09:30:15", "14-03-2025", "14.03.2025",
+                  "2025/03/14", "2025/03/14 09:30:00"] {
             XCTAssertEqual(Day.read(s).day?.description, "2025-03-14", s)
         }
         XCTAssertEqual(Day.read("1/3/2025"), .ambiguous(Day(year: 2025, month: 3, day: 1)!))
@@ -254,7 +255,7 @@ final class DateReadingTests: XCTestCase {
         XCTAssertEqual(Day.read("13/04/2025"), .dayFirst(Day(year: 2025, month: 4, day: 13)!))
         XCTAssertEqual(Day.read("05/05/2025"), .dayFirst(Day(year: 2025, month: 5, day: 5)!), "same either way: not ambiguous")
         XCTAssertEqual(Day.read("04/13/2025"), .monthFirstOnly)
-        for bad in ["31/02/2025", "14/03/25", "14/03/2025 25:00", "14/03/2025 9h30", "14/03-2025", "hier", "20250314"] {
+        for bad in ["31/02/2025", "14/03/25", "14/03/2025 25:00", "14/03/2025 9h30", "14/03-2025", "hier", "20250314", "2025/14/03", "202/03/14"] {
             XCTAssertNil(Day.read(bad).day, bad)
         }
     }

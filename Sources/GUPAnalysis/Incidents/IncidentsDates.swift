@@ -89,7 +89,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Reads the dates found in incident exports: ISO 8601 (see
     /// `parseISO8601`) and the French `JJ/MM/AAAA`, `JJ/MM/AAAA HH:MM` and
     /// `JJ/MM/AAAA HH:MM:SS` (also with `-` or `.` between the numbers,
-    /// one-digit day or month accepted).
+    /// one-digit day or month accepted), and OGR's `AAAA/MM/JJ[ HH:MM:SS]`.
     public static func read(_ text: String) -> Reading {
         if let d = parseISO8601(text) { return .iso(d) }
         if let r = text.utf8.withContiguousStorageIfAvailable({ readDayFirst($0) }) { return r }
@@ -106,14 +106,18 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             while k < n, digits < maxDigits, raw[k] >= 0x30, raw[k] <= 0x39 { v = v * 10 + Int(raw[k] - 0x30); k += 1; digits += 1 }
             return digits == 0 ? nil : v
         }
-        guard let a = number(maxDigits: 2), k < n else { return .unreadable }
+        let aStart = k
+        guard let a = number(maxDigits: 4), k < n else { return .unreadable }
+        // `AAAA/MM/JJ`: how OGR writes dates (ogr2ogr and QGIS CSV exports).
+        let yearFirst = k - aStart == 4
+        guard yearFirst || k - aStart <= 2 else { return .unreadable }
         let sep = raw[k]
         guard sep == 0x2F || sep == 0x2D || sep == 0x2E else { return .unreadable }   // / - .
         k += 1
         guard let b = number(maxDigits: 2), k < n, raw[k] == sep else { return .unreadable }
         k += 1
-        let yStart = k
-        guard let y = number(maxDigits: 4), k - yStart == 4 else { return .unreadable }
+        let cStart = k
+        guard let c = number(maxDigits: yearFirst ? 2 : 4), k - cStart == (yearFirst ? 2 : 4) else { return .unreadable }
         if k < n {
             // Time: [ |T]HH:MM[:SS]
             guard raw[k] == 0x20 || raw[k] == 0x54 else { return .unreadable }
@@ -129,6 +133,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             }
             guard k == n else { return .unreadable }
         }
+        if yearFirst { return Day(year: a, month: b, day: c).map { .iso($0) } ?? .unreadable }
+        let y = c
         if let d = Day(year: y, month: b, day: a) {
             return a <= 12 && a != b && Day(year: y, month: a, day: b) != nil ? .ambiguous(d) : .dayFirst(d)
         }

@@ -100,13 +100,11 @@ public enum Loader {
         let declared = options.declaredCRS
         var layer: Layer
         var fileCRS: Bool
-        if !source.isConnection, source.layer == nil, source.query == nil {
-            guard FileManager.default.fileExists(atPath: source.location) else {
-                throw GUPError.input(file: source.location, "fichier introuvable")
-            }
+        let wholeFile = !source.isConnection && source.layer == nil && source.query == nil
+        if wholeFile, !FileManager.default.fileExists(atPath: source.location) {
+            throw GUPError.input(file: source.location, "fichier introuvable")
         }
-        if !source.isConnection, source.layer == nil, source.query == nil,
-           FileKind.sniff(path: source.location) == .geoJSON {
+        if wholeFile, FileKind.sniff(path: source.location) == .geoJSON {
             layer = try GeoJSONReader.read(path: source.location, name: options.name, defaultCRS: declared)
             // The reader applies `declared` only to files without a `crs` member.
             fileCRS = declared == nil || layer.crs != declared
