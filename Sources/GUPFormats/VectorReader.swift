@@ -106,14 +106,19 @@ public enum VectorReader {
         let features: [Feature]
         let count = OGR_L_TestCapability(layer, OLCFastFeatureCount) != 0 ? Int(OGR_L_GetFeatureCount(layer, 0)) : 0
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        if sqlLayer == nil, cores > 1, count >= parallelThreshold, OGR_L_TestCapability(layer, OLCFastSetNextByIndex) != 0 {
-            // Large layers with random access (GeoPackage): read in slices on
-            // every core, each slice through its own dataset handle (a GDAL
-            // handle is used by one thread at a time).
-            let slices = cores * 2
-            let bounds = (0...slices).map { count * $0 / slices }
+        let fidColumn = String(cString: OGR_L_GetFIDColumn(layer))
+        if sqlLayer == nil, driver == "GPKG", !fidColumn.isEmpty, cores > 1, count >= parallelThreshold,
+           let (lo, hi) = fidRange(ds, layer: layer, fidColumn: fidColumn) {
+            // Large GeoPackage layers: read in slices of the fid (the table's
+            // rowid, so each slice is an index range scan, not an OFFSET that
+            // walks the rows before it) on every core, each slice through its
+            // own dataset handle (a GDAL handle is used by one thread at a time).
+            // Slices in fid order are the sequential reading order.
+            let slices = cores * 4
+            let bounds = (0...slices).map { lo + (hi + 1 - lo) * Int64($0) / Int64(slices) }
             var parts = [Result<[Feature], Error>](repeating: .success([]), count: slices)
             let name = String(cString: OGR_L_GetName(layer))
+            let quotedFID = "\"" + fidColumn.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             parts.withUnsafeMutableBufferPointer { out in
                 DispatchQueue.concurrentPerform(iterations: slices) { k in
                     out[k] = Result {
@@ -123,17 +128,36 @@ public enum VectorReader {
                             throw GDALFailure.error(display, "réouverture impossible pour une lecture en parallèle")
                         }
                         defer { GDALClose(ds2) }
-                        return try readFeatures(l2, encoding: textEncoding, keyedByFID: keyedByFID, csv: false, source: display,
-                                                range: bounds[k]..<bounds[k + 1])
+                        guard OGR_L_SetAttributeFilter(l2, "\(quotedFID) >= \(bounds[k]) AND \(quotedFID) < \(bounds[k + 1])") == OGRERR_NONE else {
+                            throw GDALFailure.error(display, "lecture par tranches impossible")
+                        }
+                        return try readFeatures(l2, encoding: textEncoding, keyedByFID: keyedByFID, csv: false, source: display)
                     }
                 }
             }
-            features = try parts.flatMap { try $0.get() }
+            var all = try parts.flatMap { try $0.get() }
+            for i in all.indices { all[i].index = i }
+            features = all
         } else {
             features = try readFeatures(layer, encoding: textEncoding, keyedByFID: keyedByFID, csv: driver == "CSV", source: display)
         }
         return Outcome(layer: Layer(name: name ?? defaultName, source: display, crs: crs, features: features),
                        crsDeclared: declared)
+    }
+
+    /// The smallest and largest fid of a GeoPackage layer (one indexed SQL query).
+    static func fidRange(_ ds: GDALDatasetH, layer: OGRLayerH, fidColumn: String) -> (Int64, Int64)? {
+        func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let table = String(cString: OGR_L_GetName(layer))
+        // Ownership: the result layer is released with ReleaseResultSet; the feature with OGR_F_Destroy.
+        guard let r = GDALDatasetExecuteSQL(ds, "SELECT MIN(\(quoted(fidColumn))), MAX(\(quoted(fidColumn))) FROM \(quoted(table))", nil, nil) else {
+            return nil
+        }
+        defer { GDALDatasetReleaseResultSet(ds, r) }
+        guard let f = OGR_L_GetNextFeature(r) else { return nil }
+        defer { OGR_F_Destroy(f) }
+        guard OGR_F_IsFieldSetAndNotNull(f, 0) != 0, OGR_F_IsFieldSetAndNotNull(f, 1) != 0 else { return nil }
+        return (Int64(OGR_F_GetFieldAsInteger64(f, 0)), Int64(OGR_F_GetFieldAsInteger64(f, 1)))
     }
 
     /// The message for a file no reader could open: what it looks like, what to do.
@@ -213,10 +237,8 @@ public enum VectorReader {
         var type: OGRFieldType
     }
 
-    /// Reads the features of `layer`; with `range`, only those (the layer
-    /// must support fast SetNextByIndex).
-    static func readFeatures(_ layer: OGRLayerH, encoding: TextEncoding, keyedByFID: Bool, csv: Bool, source: String,
-                             range: Range<Int>? = nil) throws -> [Feature] {
+    /// Reads the features of `layer` (those its attribute filter lets through).
+    static func readFeatures(_ layer: OGRLayerH, encoding: TextEncoding, keyedByFID: Bool, csv: Bool, source: String) throws -> [Feature] {
         let defn = OGR_L_GetLayerDefn(layer)
         let nf = OGR_FD_GetFieldCount(defn)
         var fields: [Field] = []
@@ -233,19 +255,14 @@ public enum VectorReader {
         }
         let xyFields = !csv ? nil : column(xNames).flatMap { x in column(yNames).map { (x, $0) } }
         var features: [Feature] = []
-        if let range {
-            features.reserveCapacity(range.count)
-        } else if OGR_L_TestCapability(layer, OLCFastFeatureCount) != 0 {
+        if OGR_L_TestCapability(layer, OLCFastFeatureCount) != 0 {
             features.reserveCapacity(Int(OGR_L_GetFeatureCount(layer, 0)))
         }
         OGR_L_ResetReading(layer)
         GDALFailure.reset()
-        var index = range?.lowerBound ?? 0
-        if let range, OGR_L_SetNextByIndex(layer, GIntBig(range.lowerBound)) != OGRERR_NONE {
-            throw GDALFailure.error(source, "lecture impossible à partir de l'entité n° \(range.lowerBound + 1)")
-        }
+        var index = 0
         // Ownership: each feature from GetNextFeature is ours until OGR_F_Destroy.
-        while index < (range?.upperBound ?? Int.max), let f = OGR_L_GetNextFeature(layer) {
+        while let f = OGR_L_GetNextFeature(layer) {
             defer { OGR_F_Destroy(f); index += 1 }
             var props = [(key: String, value: PropertyValue)]()
             props.reserveCapacity(fields.count)
