@@ -28,6 +28,10 @@ public enum VectorReader {
     /// the format allows random access (GeoPackage).
     public static var parallelThreshold = 20_000
 
+    /// Registers GDAL's drivers now (done once, on first use otherwise):
+    /// for a caller that times its reads, as Python's pyogrio does at import.
+    public static func registerDrivers() { GDALSetup.ensure() }
+
     public static func read(_ source: DataSource, name: String? = nil) throws -> Outcome {
         GDALSetup.ensure()
         let display = source.description
