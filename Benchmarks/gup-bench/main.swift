@@ -8,6 +8,7 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "plan-masse": planMasseBenchmark,
     "densites": densitiesBenchmark, "points-chauds": hotspotsBenchmark,
     "nettoyage": cleaningBenchmark,
+    "veille": veilleBenchmark,
     "domanialite": tenureBenchmark,
     "chargement": geoJSONLoadBenchmark, "empreinte": fingerprintBenchmark,
     "lecture-gdal": formatsBenchmark,

@@ -90,14 +90,19 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `parseISO8601`) and the French `JJ/MM/AAAA`, `JJ/MM/AAAA HH:MM` and
     /// `JJ/MM/AAAA HH:MM:SS` (also with `-` or `.` between the numbers,
     /// one-digit day or month accepted), and OGR's `AAAA/MM/JJ[ HH:MM:SS]`.
-    public static func read(_ text: String) -> Reading {
-        if let d = parseISO8601(text) { return .iso(d) }
+    public static func read(_ text: String) -> Reading { readWithTime(text).reading }
+
+    /// `read`, with the time of day as written (minutes after midnight, -1
+    /// for a date without time), as `parseISO8601WithTime` gives it.
+    public static func readWithTime(_ text: String) -> (reading: Reading, minute: Int16) {
+        if let d = parseISO8601WithTime(text) { return (.iso(d.day), d.minute) }
         if let r = text.utf8.withContiguousStorageIfAvailable({ readDayFirst($0) }) { return r }
         var s = text
         return s.withUTF8 { readDayFirst($0) }
     }
 
-    static func readDayFirst(_ raw: UnsafeBufferPointer<UInt8>) -> Reading {
+    static func readDayFirst(_ raw: UnsafeBufferPointer<UInt8>) -> (reading: Reading, minute: Int16) {
+        let unreadable: (reading: Reading, minute: Int16) = (.unreadable, -1)
         var k = 0, n = raw.count
         while k < n, raw[k] == 0x20 { k += 1 }
         while n > k, raw[n - 1] == 0x20 { n -= 1 }
@@ -107,41 +112,54 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             return digits == 0 ? nil : v
         }
         let aStart = k
-        guard let a = number(maxDigits: 4), k < n else { return .unreadable }
+        guard let a = number(maxDigits: 4), k < n else { return unreadable }
         // `AAAA/MM/JJ`: how OGR writes dates (ogr2ogr and QGIS CSV exports).
         let yearFirst = k - aStart == 4
-        guard yearFirst || k - aStart <= 2 else { return .unreadable }
+        guard yearFirst || k - aStart <= 2 else { return unreadable }
         let sep = raw[k]
-        guard sep == 0x2F || sep == 0x2D || sep == 0x2E else { return .unreadable }   // / - .
+        guard sep == 0x2F || sep == 0x2D || sep == 0x2E else { return unreadable }   // / - .
         k += 1
-        guard let b = number(maxDigits: 2), k < n, raw[k] == sep else { return .unreadable }
+        guard let b = number(maxDigits: 2), k < n, raw[k] == sep else { return unreadable }
         k += 1
         let cStart = k
-        guard let c = number(maxDigits: yearFirst ? 2 : 4), k - cStart == (yearFirst ? 2 : 4) else { return .unreadable }
+        guard let c = number(maxDigits: yearFirst ? 2 : 4), k - cStart == (yearFirst ? 2 : 4) else { return unreadable }
+        var minute: Int16 = -1
         if k < n {
             // Time: [ |T]HH:MM[:SS]
-            guard raw[k] == 0x20 || raw[k] == 0x54 else { return .unreadable }
+            guard raw[k] == 0x20 || raw[k] == 0x54 else { return unreadable }
             k += 1
-            guard let h = number(maxDigits: 2), h <= 24, k < n, raw[k] == 0x3A else { return .unreadable }
+            guard let h = number(maxDigits: 2), h <= 24, k < n, raw[k] == 0x3A else { return unreadable }
             k += 1
-            guard let mi = number(maxDigits: 2), mi <= 59 else { return .unreadable }
+            guard let mi = number(maxDigits: 2), mi <= 59 else { return unreadable }
             if k < n {
-                guard raw[k] == 0x3A else { return .unreadable }
+                guard raw[k] == 0x3A else { return unreadable }
                 k += 1
-                guard let sec = number(maxDigits: 2), sec <= 60 else { return .unreadable }
+                guard let sec = number(maxDigits: 2), sec <= 60 else { return unreadable }
                 _ = sec
             }
-            guard k == n else { return .unreadable }
+            guard k == n else { return unreadable }
+            minute = Int16(h * 60 + mi)
         }
-        if yearFirst { return Day(year: a, month: b, day: c).map { .iso($0) } ?? .unreadable }
+        if yearFirst { return Day(year: a, month: b, day: c).map { (.iso($0), minute) } ?? unreadable }
         let y = c
         if let d = Day(year: y, month: b, day: a) {
-            return a <= 12 && a != b && Day(year: y, month: a, day: b) != nil ? .ambiguous(d) : .dayFirst(d)
+            return (a <= 12 && a != b && Day(year: y, month: a, day: b) != nil ? .ambiguous(d) : .dayFirst(d), minute)
         }
-        return Day(year: y, month: a, day: b) != nil ? .monthFirstOnly : .unreadable
+        return (Day(year: y, month: a, day: b) != nil ? .monthFirstOnly : .unreadable, -1)
     }
 
-    static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Day? {
+    /// Parses like `parseISO8601` and also gives the time of day as
+    /// written (minutes after midnight, no time-zone shift, as the date),
+    /// -1 for a date without time.
+    public static func parseISO8601WithTime(_ text: String) -> (day: Day, minute: Int16)? {
+        if let d = text.utf8.withContiguousStorageIfAvailable({ parseDateTime($0) }) { return d }
+        var s = text
+        return s.withUTF8 { parseDateTime($0) }
+    }
+
+    static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Day? { parseDateTime(raw)?.day }
+
+    static func parseDateTime(_ raw: UnsafeBufferPointer<UInt8>) -> (day: Day, minute: Int16)? {
         // Trim ASCII spaces.
         var lo = 0, hi = raw.count
         while lo < hi, raw[lo] == 0x20 { lo += 1 }
@@ -159,7 +177,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
         guard let y = number(0, 4), raw[lo + 4] == 0x2D, let m = number(5, 2), raw[lo + 7] == 0x2D,
               let d = number(8, 2), let day = Day(year: y, month: m, day: d) else { return nil }
-        if n == 10 { return day }
+        if n == 10 { return (day, -1) }
         // Time part: [T| ]HH:MM[:SS[.fff]][Z|±HH[:MM]|±HHMM]
         var k = 10
         guard raw[lo + k] == 0x54 || raw[lo + k] == 0x74 || raw[lo + k] == 0x20 else { return nil }
@@ -180,17 +198,18 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             }
         }
         if hh == 24, mm != 0 || ss != 0 { return nil }
-        if k == n { return day }
+        let minute = Int16(hh * 60 + mm)
+        if k == n { return (day, minute) }
         let c = raw[lo + k]
-        if c == 0x5A || c == 0x7A { return k + 1 == n ? day : nil }   // Z
+        if c == 0x5A || c == 0x7A { return k + 1 == n ? (day, minute) : nil }   // Z
         guard c == 0x2B || c == 0x2D else { return nil }                // + or -
         k += 1
         guard k + 2 <= n, let oh = number(k, 2), oh <= 23 else { return nil }
         k += 2
-        if k == n { return day }
+        if k == n { return (day, minute) }
         if raw[lo + k] == 0x3A { k += 1 }
         guard k + 2 == n, let om = number(k, 2), om <= 59 else { return nil }
-        return day
+        return (day, minute)
     }
 }
 
