@@ -79,20 +79,6 @@ final class ReaderTests: XCTestCase {
         XCTAssertEqual(l.crs, CRS("EPSG:2154"))
     }
 
-    func testParallelSlicesReadTheSameFeaturesInOrder() throws {
-        let path = "/work/shared/data/bdtopo-marseille10-troncons.gpkg"
-        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("\(path) absent") }
-        let saved = VectorReader.parallelThreshold
-        defer { VectorReader.parallelThreshold = saved }
-        VectorReader.parallelThreshold = Int.max
-        let one = try read(path)
-        VectorReader.parallelThreshold = 100
-        let sliced = try read(path)
-        XCTAssertEqual(sliced.count, 2_936)
-        XCTAssertEqual(sliced.features.map(\.index), Array(0..<2_936))
-        XCTAssertTrue(sliced.features == one.features, "same features, same order")
-    }
-
     // MARK: Other GDAL formats, same layer as the GeoJSON
 
     func testFlatGeobufKMLGMLMatchGeoJSON() throws {
