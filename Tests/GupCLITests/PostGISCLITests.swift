@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
 
+/// The « N entité(s) lue(s) » of `gup resume SOURCE`, to compare two copies of a layer.
+func resumeCount(_ source: String, file: StaticString = #filePath, line: UInt = #line) throws -> String? {
+    let r = try CLI.run(["resume", source])
+    XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
+    return r.stdout.split(separator: "\n").first { $0.contains("entité(s) lue(s)") }?
+        .components(separatedBy: " : ").last?.components(separatedBy: ",").first
+}
+
 /// `gup dossier` and `gup resume` reading their layers from the throw-away
 /// PostGIS of `scripts/test-postgis.sh` (the demo's perimeters and
 /// incidents loaded there by ogr2ogr), through the same code as files.
@@ -59,13 +67,9 @@ final class PostGISCLITests: XCTestCase {
         XCTAssertTrue(files.contains("resultats.gpkg"), "\(files)")
         let gpkg = dir.appendingPathComponent("dossier/resultats.gpkg").path
         for layer in ["domanialite", "points_chauds", "zones_chaudes"] {
-            let a = try CLI.run(["resume", gpkg + ":" + layer])
-            let b = try CLI.run(["resume", "PG:\(connection) tables=resultats.\(layer)"])
-            XCTAssertEqual(a.status, 0, a.stderr)
-            XCTAssertEqual(b.status, 0, b.stderr)
-            func count(_ s: String) -> String? { s.split(separator: "\n").first { $0.contains("entité(s) lue(s)") }?.components(separatedBy: " : ").last?.components(separatedBy: ",").first }
-            XCTAssertNotNil(count(a.stdout), a.stdout)
-            XCTAssertEqual(count(a.stdout), count(b.stdout), layer)
+            let a = try resumeCount(gpkg + ":" + layer)
+            XCTAssertNotNil(a, layer)
+            XCTAssertEqual(a, try resumeCount("PG:\(connection) tables=resultats.\(layer)"), layer)
         }
     }
 
@@ -119,12 +123,9 @@ final class GeoPackageOutputCLITests: XCTestCase {
         XCTAssertEqual(try CLI.run(args + ["--sortie", dir.appendingPathComponent("a").path, "--format", "gpkg"]).status, 0)
         XCTAssertEqual(try CLI.run(args + ["--sortie", dir.appendingPathComponent("b").path]).status, 0)
         for layer in ["lacunes", "doublons"] {
-            let a = try CLI.run(["resume", dir.appendingPathComponent("a/resultats.gpkg").path + ":" + layer])
-            let b = try CLI.run(["resume", dir.appendingPathComponent("b/\(layer).geojson").path])
-            XCTAssertEqual(a.status, 0, a.stderr)
-            func count(_ s: String) -> String? { s.split(separator: "\n").first { $0.contains("entité(s) lue(s)") }?.components(separatedBy: " : ").last?.components(separatedBy: ",").first }
-            XCTAssertNotNil(count(a.stdout), a.stdout)
-            XCTAssertEqual(count(a.stdout), count(b.stdout), layer)
+            let a = try resumeCount(dir.appendingPathComponent("a/resultats.gpkg").path + ":" + layer)
+            XCTAssertNotNil(a, layer)
+            XCTAssertEqual(a, try resumeCount(dir.appendingPathComponent("b/\(layer).geojson").path), layer)
         }
     }
 
@@ -137,12 +138,9 @@ final class GeoPackageOutputCLITests: XCTestCase {
         XCTAssertEqual(try CLI.run(args + ["--sortie", dir.appendingPathComponent("b").path]).status, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("a/points_chauds.geojson").path))
         for layer in ["points_chauds", "zones_chaudes"] {
-            let a = try CLI.run(["resume", dir.appendingPathComponent("a/resultats.gpkg").path + ":" + layer])
-            let b = try CLI.run(["resume", dir.appendingPathComponent("b/\(layer).geojson").path])
-            XCTAssertEqual(a.status, 0, a.stderr)
-            func count(_ s: String) -> String? { s.split(separator: "\n").first { $0.contains("entité(s) lue(s)") }?.components(separatedBy: " : ").last?.components(separatedBy: ",").first }
-            XCTAssertNotNil(count(a.stdout), a.stdout)
-            XCTAssertEqual(count(a.stdout), count(b.stdout), layer)
+            let a = try resumeCount(dir.appendingPathComponent("a/resultats.gpkg").path + ":" + layer)
+            XCTAssertNotNil(a, layer)
+            XCTAssertEqual(a, try resumeCount(dir.appendingPathComponent("b/\(layer).geojson").path), layer)
         }
     }
 }
