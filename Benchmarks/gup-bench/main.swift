@@ -12,7 +12,7 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "domanialite": tenureBenchmark,
     "chargement": geoJSONLoadBenchmark, "empreinte": fingerprintBenchmark,
     "lecture-gdal": formatsBenchmark,
-    "dossier": dossierBenchmark,
+    "dossier": dossierBenchmark, "resume": resumeBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

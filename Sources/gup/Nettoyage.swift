@@ -81,7 +81,8 @@ struct Nettoyage: ParsableCommand {
             let reporter = TerminalReporter(verbose: true)
             let output = ResultOutput(format: try ResultOutput.parseFormat(format), postgis: postgis)
             let inputs = try crs.inputs([.perimetres: perimetres, .secteurs: secteurs, .residences: residences, .incidents: incidents],
-                                        fields: [.perimeterName: champNom, .category: champCategorie], reporter: reporter)
+                                        fields: [.perimeterName: champNom, .category: champCategorie], incidentColumns: false,
+                                        reporter: reporter)
             let result = try Cleaning.run(inputs, options: CleaningOptions(cleanerField: champIntervenant, frequencyField: champFrequence,
                                                                            categoryField: champCategorie, threshold: seuil),
                                           reporter: reporter)
