@@ -45,6 +45,16 @@ public enum Dossier {
             }
         }
         var files = figures.flatMap { f in f.files.map { "\(f.folder)/\($0)" } }
+        if project.results != .geojson {
+            // Every result layer of the run (all selected quartiers) in one GeoPackage and/or PostGIS.
+            var layers: [Layer] = []
+            if let t = run.tenure { layers += try TenureOutput.layers(t, workingCRS: run.inputs.working) }
+            if let c = run.cleaning { layers += try CleaningWriter.layers(c) }
+            if let h = run.hotspots { layers += try HotspotsOutput.layers(h.entries, working: run.inputs.working) }
+            files += try times.measure("couches résultats (GeoPackage, PostGIS)") {
+                try ResultLayers.write(layers, output: project.results, to: out)
+            }
+        }
         files += try DossierVeille.write(run.veille, duplicates: run.duplicates, project: project, to: out)
         try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date,
                                          veille: run.veille, duplicates: run.duplicates), to: "index.html")

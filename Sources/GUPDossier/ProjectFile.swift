@@ -1,5 +1,6 @@
 import Foundation
 import GUPAnalysis
+import GUPFormats
 import GUPCartography
 import GUPModel
 import TOMLKit
@@ -9,8 +10,14 @@ import TOMLKit
 /// Unknown keys and missing files are errors naming the key or the file.
 public struct ProjectFile: Sendable, Equatable {
     public struct LayerSpec: Sendable, Equatable {
-        /// Absolute path of the GeoJSON file.
+        /// Absolute path of the file, or a `PG:` connection string.
         public var file: String
+        /// Layer inside the source (`couche`: GeoPackage layer, `schema.table`).
+        public var layer: String?
+        /// SQL query whose result is the layer (`requete`).
+        public var query: String?
+        /// Where `Loader.read` reads the layer from.
+        public var source: DataSource { DataSource(location: file, layer: layer, query: query) }
         /// CRS of a file that declares none.
         public var crs: CRS?
         /// Field names (nil = the usual fallbacks).
@@ -53,6 +60,9 @@ public struct ProjectFile: Sendable, Equatable {
     public var outputForce = false
     /// `[limites]`: the work limits of the run (see `WorkLimits`).
     public var limits = WorkLimits()
+    /// `[resultats]`: every result layer of the run also in `resultats.gpkg`
+    /// (`format = "gpkg"`) and/or in PostGIS tables (`postgis = "PG:…"`).
+    public var results: ResultOutput = .geojson
     /// `[seuils_veille]`: thresholds of the graded situations (defaults documented in the README).
     public var veilleThresholds: VeilleThresholds = .defaults
     /// `[veille] pas`: months or ISO weeks.
@@ -61,11 +71,11 @@ public struct ProjectFile: Sendable, Equatable {
     public var duplicateRule: DuplicateRule?
 
     public static let layerNames = ["perimetres", "parcelles", "residences", "secteurs", "incidents", "contexte"]
-    static let layerKeys: Set<String> = ["fichier", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
+    static let layerKeys: Set<String> = ["fichier", "couche", "requete", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
                                         "champ_date", "champ_date_resolution", "champ_intervenant", "champ_logements",
                                         "gestionnaires", "cle"]
     static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "couches", "periodes", "seuils", "plans", "parcours",
-                                      "seuils_veille", "veille", "limites"]
+                                      "seuils_veille", "veille", "limites", "resultats"]
 
     /// `AAAA-MM-JJ`, a day that exists (the incidents analysis reads it the same way).
     static func isDay(_ s: String) -> Bool {
@@ -139,8 +149,14 @@ public struct ProjectFile: Sendable, Equatable {
                 let prefix = "couches.\(name)."
                 try checkKeys(lt, layerKeys, prefix)
                 guard let f = try string(lt, "fichier", prefix) else { throw fail(prefix + "fichier", "absente") }
-                let file = resolve(f)
-                guard FileManager.default.fileExists(atPath: file) else { throw fail(prefix + "fichier", "fichier introuvable : \(file)") }
+                let isConnection = f.uppercased().hasPrefix("PG:")
+                let file = isConnection ? f : resolve(f)
+                guard isConnection || FileManager.default.fileExists(atPath: file) else { throw fail(prefix + "fichier", "fichier introuvable : \(file)") }
+                let couche = try string(lt, "couche", prefix)
+                let requete = try string(lt, "requete", prefix)
+                if couche != nil, requete != nil {
+                    throw fail(prefix + "requete", "« couche » et « requete » s'excluent : donnez l'une ou l'autre")
+                }
                 var fields: [String: String] = [:]
                 for (k, fv) in lt where k.hasPrefix("champ_") {
                     guard let s = fv.string else { throw fail(prefix + k, "une chaîne de caractères est attendue") }
@@ -154,10 +170,10 @@ public struct ProjectFile: Sendable, Equatable {
                 var join: Join?
                 if let g = try string(lt, "gestionnaires", prefix) {
                     let gf = resolve(g)
-                    guard FileManager.default.fileExists(atPath: gf) else { throw fail(prefix + "gestionnaires", "fichier introuvable : \(gf)") }
+                    guard FileManager.default.fileExists(atPath: DataSource.parse(gf).location) else { throw fail(prefix + "gestionnaires", "fichier introuvable : \(gf)") }
                     join = Join(file: gf, key: try string(lt, "cle", prefix) ?? "id")
                 }
-                layers[name] = LayerSpec(file: file, crs: try crs(lt, "crs", prefix), fields: fields, join: join)
+                layers[name] = LayerSpec(file: file, layer: couche, query: requete, crs: try crs(lt, "crs", prefix), fields: fields, join: join)
             }
         }
         guard layers["perimetres"] != nil else { throw fail("couches.perimetres", "absente : les périmètres des quartiers sont obligatoires") }
@@ -209,6 +225,19 @@ public struct ProjectFile: Sendable, Equatable {
             orientation = try string(pt, "orientation", "plans.") ?? orientation
             guard ["A4", "A3"].contains(format) else { throw fail("plans.format", "« A4 » ou « A3 » attendu") }
             guard ["paysage", "portrait"].contains(orientation) else { throw fail("plans.orientation", "« paysage » ou « portrait » attendu") }
+        }
+        var results = ResultOutput.geojson
+        if let r = table["resultats"] {
+            guard let rt = r.table else { throw fail("resultats", "une table est attendue") }
+            try checkKeys(rt, ["format", "postgis"], "resultats.")
+            if let f = try string(rt, "format", "resultats.") {
+                guard let format = ResultOutput.Format(rawValue: f) else { throw fail("resultats.format", "« geojson » ou « gpkg » attendu") }
+                results.format = format
+            }
+            if let pg = try string(rt, "postgis", "resultats.") {
+                guard pg.uppercased().hasPrefix("PG:") else { throw fail("resultats.postgis", "une connexion « PG:dbname=… » est attendue") }
+                results.postgis = pg
+            }
         }
         var stops = 8
         var start: Position?
@@ -287,6 +316,7 @@ public struct ProjectFile: Sendable, Equatable {
         project.veilleStep = step
         project.duplicateRule = rule
         project.limits = limits
+        project.results = results
         return project
     }
 }
@@ -315,7 +345,8 @@ extension ProjectFile {
         var spec = InputSpec(workingCRS: workingCRS, readDates: period1 != nil || layers["incidents"] != nil)
         for (name, l) in layers {
             guard let role = LayerRole(rawValue: name) else { continue }
-            spec.sources[role] = LayerSource(path: l.file, declaredCRS: l.crs, join: l.join.map { TableJoin(file: $0.file, key: $0.key) })
+            spec.sources[role] = LayerSource(path: l.file, declaredCRS: l.crs, join: l.join.map { TableJoin(file: $0.file, key: $0.key) },
+                                             layer: l.layer, query: l.query)
             for (key, value) in l.fields {
                 if let r = Self.role(layer: name, key: key) { spec.fields[r] = value }
             }

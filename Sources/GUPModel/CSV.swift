@@ -12,10 +12,21 @@ public struct CSVTable: Sendable {
         self.rows = rows
     }
 
-    /// Reads a UTF-8 CSV file; the separator (`,` or `;`) is detected from the header.
+    /// Reads a CSV file (UTF-8, with or without BOM, or Windows-1252); the separator (`,` or `;`) is detected from the header.
     public static func read(path: String) throws -> CSVTable {
         let data = try InputFile.read(path: path, limit: 1 << 30)
-        return try parse(TextDecoding.utf8(data, source: path), source: path)
+        // UTF-8 when valid; else Windows-1252, what a French Excel saves as
+        // « CSV (séparateur : point-virgule) ». UTF-16 (a byte-order mark
+        // FF FE or FE FF) goes to the strict decoder, which names it.
+        let utf16 = data.count >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF))
+        var text: String
+        if !utf16, let t = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .windowsCP1252) {
+            text = t
+        } else {
+            text = try TextDecoding.utf8(data, source: path)
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return try parse(text, source: path)
     }
 
     public static func parse(_ text: String, source: String) throws -> CSVTable {

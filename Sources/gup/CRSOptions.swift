@@ -13,7 +13,7 @@ struct CRSOptions: ParsableArguments {
             transform: { try CRSOptions.parse($0, option: "--crs")! })
     var crs: CRS?
 
-    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).",
+    @Option(name: .customLong("crs-source"), help: "Système des couches qui n'en déclarent pas (par défaut WGS 84) ; leurs coordonnées doivent tomber dans sa zone d'usage.",
             transform: { try CRSOptions.parse($0, option: "--crs-source")! })
     var crsSource: CRS?
 
@@ -43,7 +43,7 @@ struct CRSOptions: ParsableArguments {
         try crs.map(WorkingCRS.checkProjected)
     }
 
-    /// Reads a GeoJSON file, applying `--crs-source` if it declares no CRS.
+    /// Reads a layer (any source `Loader.read` takes), applying `--crs-source` if it declares no CRS.
     func read(_ path: String, name: String? = nil) throws -> Layer {
         try Loader.read(path: path, name: name, declaredCRS: declaredCRS())
     }

@@ -53,10 +53,10 @@ struct Densites: ParsableCommand {
         """
     )
 
-    @Option(help: "Zones (polygones GeoJSON) : périmètres, résidences…")
+    @Option(help: "Zones (polygones) : périmètres, résidences…")
     var zones: String
 
-    @Option(help: "Signalements (points GeoJSON ; un polygone compte par son point intérieur).")
+    @Option(help: "Signalements (points ; un polygone compte par son point intérieur).")
     var incidents: String
 
     @Option(help: "Résidences (polygones avec un nombre de logements), pour les taux pour 100 logements.")

@@ -8,10 +8,17 @@ struct Gup: ParsableCommand {
         commandName: "gup",
         abstract: "Analyses géographiques pour la gestion urbaine de proximité (GUP).",
         discussion: """
-        Charge des couches GeoJSON (périmètres de quartiers, parcelles et gestionnaires, \
+        Charge des couches (périmètres de quartiers, parcelles et gestionnaires, \
         résidences, secteurs de nettoyage, signalements), calcule la domanialité, les \
         densités d'incidents, les points chauds et les lacunes de nettoyage, et produit \
         les plans du dossier qualité de service.
+
+        Chaque couche peut être un fichier GeoJSON, Shapefile (ou .zip qui le contient), \
+        GeoPackage (fichier.gpkg:couche), FlatGeobuf, KML, GML, CSV (colonnes lon/lat, \
+        x/y, WKT, geo_point_2d ou geo_shape ; séparateur , ou ; ; UTF-8 ou Windows-1252) \
+        ou une table PostGIS (« PG:dbname=gup host=/chemin/socket tables=perimetres ») ; \
+        le format est reconnu d'après le contenu du fichier. Les tableaux de gestionnaires \
+        peuvent être en CSV, XLSX ou ODS.
 
         Toutes les mesures sont faites dans un système projeté en mètres choisi d'après \
         l'emprise des données (Lambert-93 en métropole), modifiable par --crs.

@@ -85,13 +85,13 @@ struct PlanSituation: ParsableCommand {
         """
     )
 
-    @Option(help: "Périmètres des quartiers (GeoJSON).")
+    @Option(help: "Périmètres des quartiers.")
     var perimetres: String
 
     @Option(help: "Nom du quartier à situer (par défaut : le premier du fichier).")
     var quartier: String?
 
-    @Option(help: "Communes (GeoJSON) : la commune du quartier et ses voisines.")
+    @Option(help: "Communes : la commune du quartier et ses voisines.")
     var contexte: String?
 
     @OptionGroup var page: PlanPageOptions

@@ -62,6 +62,48 @@ final class ProjectFileTests: XCTestCase {
         XCTAssertEqual(f.routeStart, Position(5.25, 43.45))
     }
 
+    func testLayerKeysForGeoPackageAndPostGIS() throws {
+        FileManager.default.createFile(atPath: dir + "/bdtopo.gpkg", contents: Data("SQLite format 3\u{0}".utf8))
+        let p = write("""
+        [couches]
+        perimetres = { fichier = "PG:dbname=gup host=/tmp/pg", couche = "gup.perimetres" }
+        incidents = { fichier = "PG:dbname=gup host=/tmp/pg", requete = "SELECT * FROM signalements" }
+        contexte = { fichier = "bdtopo.gpkg", couche = "commune" }
+        """)
+        let f = try ProjectFile.read(path: p)
+        XCTAssertEqual(f.layers["perimetres"]?.source.location, "PG:dbname=gup host=/tmp/pg", "a connection is not a path")
+        XCTAssertEqual(f.layers["perimetres"]?.source.layer, "gup.perimetres")
+        XCTAssertEqual(f.layers["incidents"]?.source.query, "SELECT * FROM signalements")
+        XCTAssertEqual(f.layers["contexte"]?.source.location, dir + "/bdtopo.gpkg")
+        XCTAssertEqual(f.layers["contexte"]?.source.layer, "commune")
+        let both = write("""
+        [couches]
+        perimetres = { fichier = "PG:dbname=gup", couche = "a", requete = "SELECT 1" }
+        """)
+        XCTAssertThrowsError(try ProjectFile.read(path: both)) { e in
+            XCTAssertTrue("\(e)".contains("couches.perimetres.requete") && "\(e)".contains("s'excluent"), "\(e)")
+        }
+        let results = write("""
+        [couches]
+        perimetres = { fichier = "PG:dbname=gup", couche = "a" }
+        [resultats]
+        format = "gpkg"
+        postgis = "PG:dbname=gup active_schema=resultats"
+        """)
+        let r = try ProjectFile.read(path: results).results
+        XCTAssertEqual(r.format, .gpkg)
+        XCTAssertEqual(r.postgis, "PG:dbname=gup active_schema=resultats")
+        let shp = write("""
+        [couches]
+        perimetres = { fichier = "PG:dbname=gup", couche = "a" }
+        [resultats]
+        format = "shp"
+        """)
+        XCTAssertThrowsError(try ProjectFile.read(path: shp)) { e in
+            XCTAssertTrue("\(e)".contains("resultats.format"), "\(e)")
+        }
+    }
+
     func testQuartierFoldersAreUnique() {
         XCTAssertEqual(Dossier.uniqueSlugs(["Les Pins", "Les Pins !", "Saint-Jean", "Saint Jean", "Écoles"]),
                        ["les-pins", "les-pins-2", "saint-jean", "saint-jean-2", "ecoles"])
