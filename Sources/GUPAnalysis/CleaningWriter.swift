@@ -59,7 +59,7 @@ public enum CleaningWriter {
                 p["incidents"] = .number(Double(g.incidents ?? 0))
                 p["categories_principales"] = .string(g.mainCategories.map { "\($0.category) (\($0.count))" }.joined(separator: ", "))
             }
-            features.append(Feature(index: k, geometry: try toWGS84.transform(g.shape.geometry()), properties: p))
+            features.append(Feature(index: k, geometry: try OutputGeometry.areal(g.shape, transformer: toWGS84), properties: p))
         }
         return GeoJSONWriter().render(features)
     }
@@ -75,7 +75,7 @@ public enum CleaningWriter {
                 p["perimetre"] = .string(d.perimeter)
                 p["intervenants"] = .string(d.cleaners.joined(separator: " + "))
                 p["surface_m2"] = .number(rounded(piece.area))
-                features.append(Feature(index: features.count, geometry: try toWGS84.transform(piece.shape.geometry()), properties: p))
+                features.append(Feature(index: features.count, geometry: try OutputGeometry.areal(piece.shape, transformer: toWGS84), properties: p))
             }
         }
         return GeoJSONWriter().render(features)

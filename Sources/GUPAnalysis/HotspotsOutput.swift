@@ -67,7 +67,7 @@ public enum HotspotsOutput {
                 "gi_z": .number(round(c.z, statisticPlaces)), "p_value": .number(round(c.p, statisticPlaces)),
                 "classe": .number(Double(c.classe)),
             ]
-            features.append(Feature(index: n, geometry: .polygon(Polygon(exterior: q + [q[0]])), properties: props))
+            features.append(Feature(index: n, geometry: try OutputGeometry.areal(.polygon(Polygon(exterior: q + [q[0]]))), properties: props))
         }
         return GeoJSONWriter().render(features)
     }
@@ -95,7 +95,7 @@ public enum HotspotsOutput {
             if let density {
                 props["densite_max_par_ha"] = .number(round(try peak(of: density, in: z.shape), 2))
             }
-            features.append(Feature(index: z.rank - 1, geometry: try t.transform(try z.shape.geometry()), properties: props))
+            features.append(Feature(index: z.rank - 1, geometry: try OutputGeometry.areal(z.shape, transformer: t), properties: props))
         }
         return GeoJSONWriter().render(features)
     }
@@ -114,6 +114,16 @@ public enum HotspotsOutput {
         var m = 0.0
         for (k, ok) in inside.enumerated() where ok { m = max(m, values[k]) }
         return m
+    }
+
+    /// Writes the density grid as `NAME.asc` with its CRS in `NAME.prj`
+    /// (ESRI WKT from PROJ), and returns the two file names.
+    @discardableResult
+    public static func writeDensityGrid(_ g: RasterGrid, crs: CRS, to folder: OutputFolder,
+                                        name: String = "densite_noyau") throws -> [String] {
+        try folder.write(asciiGrid(g), to: "\(name).asc")
+        try folder.write(WorkingCRS.esriWKT(of: crs), to: "\(name).prj")
+        return ["\(name).asc", "\(name).prj"]
     }
 
     /// ESRI ASCII grid (QGIS, GDAL `AAIGrid`), rows from the top, values with 4 decimals.

@@ -81,8 +81,7 @@ public enum TenureOutput {
             let t = try transformer.copy()
             return try range.map { k in
                 let s = items[k].shape
-                let g: Geometry = s.isEmpty ? .multiPolygon([]) : try t.transform(s.geometry())
-                return Feature(index: k, geometry: g, properties: items[k].props)
+                return Feature(index: k, geometry: try OutputGeometry.areal(s, transformer: t), properties: items[k].props)
             }
         }
         return chunks.flatMap { $0 }

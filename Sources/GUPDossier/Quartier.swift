@@ -194,6 +194,7 @@ struct QuartierBuilder {
             try folder.write(HotspotsOutput.cellsGeoJSON(g, lonLat: lonLat, from: inputs.working), to: "points_chauds.geojson")
             try folder.write(HotspotsOutput.hotZonesGeoJSON(hot, grid: g, density: density, from: inputs.working), to: "zones_chaudes.geojson")
             files += ["points_chauds.csv", "points_chauds.geojson", "zones_chaudes.geojson"]
+            files += try HotspotsOutput.writeDensityGrid(density!, crs: inputs.working, to: folder)
             fig.hotspots = try hot.map { z in
                 .init(rank: z.rank, incidents: z.incidents, area: z.areaM2, maxZ: z.maxZ,
                       mainCategories: z.mainCategories.map(\.category),
@@ -254,9 +255,10 @@ struct QuartierBuilder {
             routeLayer = derivedLayer(name: "parcours", source: "parcours.geojson",
                                       values: [(Properties([("longueur_m", .number(route.length.rounded()))]), .lineString(loop))])
             routeMarkers = (start, route.order.map { stopPoints[$0] })
-            try folder.write(try routeGeoJSON(start: start, loop: loop, stops: stops, length: route.length, toLonLat: toLonLat),
-                             to: "parcours.geojson")
-            files.append("parcours.geojson")
+            let routeFiles = try routeGeoJSON(start: start, loop: loop, stops: stops, length: route.length, toLonLat: toLonLat)
+            try folder.write(routeFiles.line, to: "parcours.geojson")
+            try folder.write(routeFiles.stops, to: "parcours_arrets.geojson")
+            files += ["parcours.geojson", "parcours_arrets.geojson"]
         } else if inputs.incidentSet != nil {
             reporter.warning("quartier « \(name) » : aucun point chaud significatif, pas de parcours")
         }
@@ -299,7 +301,7 @@ struct QuartierBuilder {
                     return try Plans.site(perimeters: inputs.perimeters, quartier: name,
                                           layers: .init(tenure: inputs.parcels, residences: inputs.residences, hotspots: hotLayer,
                                                         managerColors: colors, route: routeLayer,
-                                                        stops: derivedLayer(name: "arrets", source: "parcours.geojson", items: items)),
+                                                        stops: derivedLayer(name: "arrets", source: "parcours_arrets.geojson", items: items)),
                                           commune: project.commune, title: "Parcours du diagnostic en marchant",
                                           options: options, reporter: reporter)
                 }
@@ -374,14 +376,17 @@ struct QuartierBuilder {
         return WorkingLayer(derived: name, source: source, crs: inputs.working, features: features)
     }
 
+    /// The walk as two layers of one geometry type each (a Shapefile or a
+    /// PostGIS table holds one type): `parcours.geojson` the loop (a
+    /// LineString), `parcours_arrets.geojson` the start and the numbered stops (Points).
     private func routeGeoJSON(start: Position, loop: [Position], stops: [QuartierFigures.Stop], length: Double,
-                              toLonLat: CoordinateTransformer) throws -> String {
-        var features: [Feature] = []
+                              toLonLat: CoordinateTransformer) throws -> (line: String, stops: String) {
         var line = loop
         try toLonLat.transform(&line)
-        features.append(Feature(index: 0, geometry: .lineString(line),
-                                properties: Properties([("type", .string("parcours")), ("longueur_m", .number(length.rounded()))])))
-        features.append(Feature(index: 1, geometry: .point(try toLonLat.transform(start)),
+        let route = Feature(index: 0, geometry: .lineString(line),
+                            properties: Properties([("type", .string("parcours")), ("longueur_m", .number(length.rounded()))]))
+        var features: [Feature] = []
+        features.append(Feature(index: 0, geometry: .point(try toLonLat.transform(start)),
                                 properties: Properties([("type", .string("départ")), ("numero", .number(0))])))
         for s in stops {
             features.append(Feature(index: features.count, geometry: .point(s.lonLat), properties: Properties([
@@ -392,6 +397,6 @@ struct QuartierBuilder {
                 ("intervenants", .string(Array(Set(s.sectors.map(\.cleaner))).sorted().joined(separator: " + "))),
             ])))
         }
-        return GeoJSONWriter().render(features)
+        return (GeoJSONWriter().render([route]), GeoJSONWriter().render(features))
     }
 }

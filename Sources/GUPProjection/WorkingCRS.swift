@@ -83,3 +83,33 @@ extension WorkingCRS {
         return crs
     }
 }
+
+extension WorkingCRS {
+    /// The CRS as ESRI WKT 1, from PROJ: the content of a `.prj` file beside
+    /// a raster or a Shapefile (GDAL and QGIS read the CRS of an ESRI ASCII
+    /// grid `densite_noyau.asc` from `densite_noyau.prj`).
+    public static func esriWKT(of crs: CRS) throws -> String {
+        guard let ctx = proj_context_create() else { throw ProjectionError(message: "contexte") }
+        defer { proj_context_destroy(ctx) }
+        guard let pj = proj_create(ctx, crs.identifier) else {
+            throw ProjectionError(message: "système de coordonnées \(crs) inconnu de PROJ")
+        }
+        defer { proj_destroy(pj) }
+        // Single line: the form ESRI and GDAL write in .prj files.
+        let options = ["MULTILINE=NO"]
+        let wkt: String? = withArrayOfCStrings(options) { opts in
+            proj_as_wkt(ctx, pj, PJ_WKT1_ESRI, opts).map { String(cString: $0) }   // owned by pj: copied, not freed
+        }
+        guard let wkt, !wkt.isEmpty else {
+            throw ProjectionError(message: "\(crs) : pas de définition WKT ESRI (PROJ)")
+        }
+        return wkt
+    }
+
+    private static func withArrayOfCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let copies = strings.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        var pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) } + [nil]
+        return pointers.withUnsafeMutableBufferPointer { body(UnsafePointer($0.baseAddress!)) }
+    }
+}

@@ -36,7 +36,8 @@ struct PointsChauds: ParsableCommand {
 
         densite_noyau.asc : densité lissée (noyau quartique de rayon --rayon \
         mètres), en signalements par hectare, grille ESRI ASCII dans le système de \
-        travail, cellules de --cellule / 5 mètres, lisible par QGIS.
+        travail, cellules de --cellule / 5 mètres, lisible par QGIS ; \
+        densite_noyau.prj donne ce système (WKT ESRI, par PROJ).
 
         Exemples :
           gup points-chauds --zones perimetres.geojson \\
@@ -91,8 +92,7 @@ struct PointsChauds: ParsableCommand {
                 try out.write(HotspotsOutput.csv(grid, lonLat: lonLat), to: "points_chauds.csv"),
                 try out.write(HotspotsOutput.cellsGeoJSON(grid, lonLat: lonLat, from: working), to: "points_chauds.geojson"),
                 try out.write(HotspotsOutput.hotZonesGeoJSON(hot, grid: grid, density: density, from: working), to: "zones_chaudes.geojson"),
-                try out.write(HotspotsOutput.asciiGrid(density), to: "densite_noyau.asc"),
-            ]
+            ] + (try HotspotsOutput.writeDensityGrid(density, crs: working, to: out)).map { out.url.appendingPathComponent($0) }
             let classes = Dictionary(grouping: grid.cells, by: \.classe).mapValues(\.count)
             print("\(grid.cells.count) cellule(s) de \(CSVWriter.fixed(cellule, places: 0)) m, \(set.count - grid.outside) signalement(s) comptés ; points chauds : \(classes[3] ?? 0) à 99 %, \(classes[2] ?? 0) à 95 %, \(classes[1] ?? 0) à 90 % ; \(hot.count) zone(s) chaude(s)")
             for z in hot.prefix(5) {

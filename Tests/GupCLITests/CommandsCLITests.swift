@@ -245,6 +245,19 @@ final class CommandsCLITests: XCTestCase {
         XCTAssertEqual(asc[6].split(separator: " ").count, ncols)
     }
 
+    /// `gup verifier` passes on every GeoJSON the analysis commands write
+    /// (GEOS validity of every feature); areal layers are MultiPolygons.
+    func testEveryGeoJSONTheCommandsWriteVerifies() throws {
+        for c in ["domanialite", "points-chauds", "nettoyage"] { XCTAssertEqual(try ran(c).status, 0, c) }
+        let types = try OutputChecks.verifyAll(under: Self.output)
+        XCTAssertEqual(Set(types.keys), ["domanialite/chevauchements.geojson", "domanialite/domanialite.geojson",
+                                         "domanialite/non_cadastre.geojson", "nettoyage/doublons.geojson",
+                                         "nettoyage/lacunes.geojson", "points-chauds/points_chauds.geojson",
+                                         "points-chauds/zones_chaudes.geojson"])
+        XCTAssertEqual(Set(types.values), ["MultiPolygon"])
+        XCTAssertTrue(try text("points-chauds/densite_noyau.prj").contains("Lambert_93"))
+    }
+
     func testNettoyageRateIsCoveredOverOutdoorAndOutdoorIsThePerimeter() throws {
         let r = try ran("nettoyage")
         XCTAssertTrue(r.stdout.contains("Couverture du nettoyage"), r.stdout)

@@ -40,10 +40,30 @@ final class DossierCLITests: XCTestCase {
             let dir = q["dossier"] as! String
             for f in ["index.html", "plan_situation.svg", "plan_masse.svg", "plan_points_chauds.svg", "plan_parcours.svg",
                       "domanialite.csv", "densites.csv", "evolution.csv", "couverture.csv", "points_chauds.csv",
-                      "zones_chaudes.geojson", "parcours.geojson", "fiche_terrain.html", "lacunes.geojson"] {
+                      "zones_chaudes.geojson", "parcours.geojson", "parcours_arrets.geojson", "fiche_terrain.html",
+                      "lacunes.geojson", "densite_noyau.asc", "densite_noyau.prj"] {
                 XCTAssertTrue(files.contains("\(dir)/\(f)"), "\(dir)/\(f)")
             }
         }
+    }
+
+    /// `gup verifier` passes on every GeoJSON of the dossier (GEOS validity of
+    /// every feature included); one geometry type per file; the walk is two layers.
+    func testEveryGeoJSONVerifiesWithOneGeometryTypePerFile() throws {
+        let types = try OutputChecks.verifyAll(under: out)
+        XCTAssertGreaterThanOrEqual(types.count, 30)
+        for (f, t) in types {
+            let name = (f as NSString).lastPathComponent
+            switch name {
+            case "parcours.geojson": XCTAssertEqual(t, "LineString", f)
+            case "parcours_arrets.geojson": XCTAssertEqual(t, "Point", f)
+            default: XCTAssertEqual(t, "MultiPolygon", f)
+            }
+        }
+        // The density grid carries its CRS (the demo's Lambert-93) in ESRI WKT.
+        let prj = try text("les-pins/densite_noyau.prj")
+        XCTAssertTrue(prj.hasPrefix("PROJCS[\"RGF_1993_Lambert_93\""), prj)
+        XCTAssertFalse(prj.contains("\n"))
     }
 
     func testReportFiguresAgreeWithTheAnalysesFiles() throws {
