@@ -6,6 +6,7 @@ import PackageDescription
 //   GUPModel        core model: geometry values, features, layers, GeoJSON, CSV
 //   GUPTopology     safe Swift over GEOS            (only module importing CGEOS)
 //   GUPProjection   safe Swift over PROJ            (only module importing CPROJ)
+//   GUPWorkbook     XLSX through libxlsxwriter      (only module importing CXLSXWriter)
 //   GUPAnalysis     loading pipeline and analyses (domanialité, incidents, nettoyage)
 //   GUPCartography  SVG plans
 //   GUPDossier      the dossier qualité de service
@@ -29,14 +30,18 @@ let package = Package(
         .systemLibrary(
             name: "CPROJ", pkgConfig: "proj",
             providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(
+            name: "CXLSXWriter", pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "GUPModel"),
+        .target(name: "GUPWorkbook", dependencies: ["CXLSXWriter", "GUPModel"]),
         .target(name: "GUPTopology", dependencies: ["CGEOS", "GUPModel"]),
         .target(name: "GUPProjection", dependencies: ["CPROJ", "GUPModel"]),
         .target(name: "GUPAnalysis", dependencies: ["GUPModel", "GUPTopology", "GUPProjection"]),
         .target(name: "GUPCartography", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis"]),
-        .target(name: "GUPDossier", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis", "GUPCartography",
+        .target(name: "GUPDossier", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis", "GUPCartography", "GUPWorkbook",
                                                    .product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "GUPKit", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis", "GUPCartography", "GUPDossier"]),
+        .target(name: "GUPKit", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPWorkbook", "GUPAnalysis", "GUPCartography", "GUPDossier"]),
         .executableTarget(name: "gup", dependencies: [
             "GUPKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Installs the system libraries GUPKit needs when they are missing
-# (Debian/Ubuntu: GEOS and PROJ development packages, rsvg-convert for
-# looking at plans). Needs root for apt-get.
+# (Debian/Ubuntu: GEOS and PROJ development packages; libxlsxwriter for
+# tableaux.xlsx; cairo, librsvg and pango for the PDF documents; unzip and
+# poppler-utils, which the tests use to read the XLSX and PDF files back).
+# Needs root for apt-get.
 set -euo pipefail
 need=()
 pkg-config --exists geos 2>/dev/null || need+=(libgeos-dev)
 pkg-config --exists proj 2>/dev/null || need+=(libproj-dev)
+pkg-config --exists xlsxwriter 2>/dev/null || need+=(libxlsxwriter-dev)
+pkg-config --exists cairo 2>/dev/null || need+=(libcairo2-dev)
+pkg-config --exists librsvg-2.0 2>/dev/null || need+=(librsvg2-dev)
+pkg-config --exists pangocairo 2>/dev/null || need+=(libpango1.0-dev)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
+command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installation de : ${need[*]}"

@@ -10,10 +10,10 @@ import GUPTopology
 /// written in WGS 84 lon/lat (RFC 7946), transformed back from `workingCRS`.
 public enum TenureOutput {
     @discardableResult
-    public static func write(_ r: TenureResult, workingCRS: CRS, to folder: OutputFolder) throws -> [String] {
+    public static func write(_ r: TenureResult, workingCRS: CRS, to folder: OutputFolder, csv writer: CSVWriter = CSVWriter()) throws -> [String] {
         var written: [String] = []
         func csv(_ name: String, _ header: [String], _ rows: [[CSVWriter.Cell]]) throws {
-            try folder.write(CSVWriter().render(header: header, rows: rows), to: name)
+            try folder.write(writer.render(header: header, rows: rows), to: name)
             written.append(name)
         }
         func m2(_ d: Double) -> CSVWriter.Cell { .decimal(d, places: 2) }

@@ -34,6 +34,7 @@ public enum Dossier {
             files += f.files.map { "\(f.folder)/\($0)" }
         }
         reporter.progress("Quartiers", done: selected.count, total: selected.count)
+        if let w = try DossierDocuments.writeWorkbook(quartiers: figures, into: out) { files.append(w) }
         try out.write(DossierPages.index(project: project, inputs: inputs, quartiers: figures, date: date), to: "index.html")
         files.append("index.html")
         files.append("rapport.json")

@@ -47,12 +47,14 @@ public struct ProjectFile: Sendable, Equatable {
     public var routeStops: Int
     public var routeStart: Position?
     public var sources: String?
+    /// `csv = "excel"`: the tables for French spreadsheets (BOM, `;`, decimal commas); default RFC 4180.
+    public var csvWriter = CSVWriter()
 
     public static let layerNames = ["perimetres", "parcelles", "residences", "secteurs", "incidents", "contexte"]
     static let layerKeys: Set<String> = ["fichier", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
                                         "champ_date", "champ_date_resolution", "champ_intervenant", "champ_logements",
                                         "gestionnaires", "cle"]
-    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "couches", "periodes", "seuils", "plans", "parcours"]
+    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "csv", "couches", "periodes", "seuils", "plans", "parcours"]
 
     /// `AAAA-MM-JJ`, a day that exists (the incidents analysis reads it the same way).
     static func isDay(_ s: String) -> Bool {
@@ -187,12 +189,21 @@ public struct ProjectFile: Sendable, Equatable {
             quartiers = names
         }
         let output = try outputOverride ?? resolve(string(table, "sortie", "") ?? "dossier")
-        return ProjectFile(
+        var csvWriter = CSVWriter()
+        if let d = try string(table, "csv", "") {
+            guard let w = CSVWriter(dialect: d) else {
+                throw fail("csv", "format « \(d) » inconnu (formats possibles : \(CSVWriter.dialects.joined(separator: ", ")))")
+            }
+            csvWriter = w
+        }
+        var project = ProjectFile(
             path: path, title: try string(table, "titre", "") ?? "Dossier qualité de service",
             commune: try string(table, "commune", ""), output: output, workingCRS: try crs(table, "crs", ""),
             quartiers: quartiers, layers: layers, period1: p1, period2: p2,
             overlapThreshold: overlap, gapThreshold: gap, cellSize: cell, kernelRadius: radius,
             pageFormat: format, orientation: orientation, routeStops: stops, routeStart: start,
             sources: try string(table, "sources", ""))
+        project.csvWriter = csvWriter
+        return project
     }
 }

@@ -137,7 +137,7 @@ struct QuartierBuilder {
                                                               categoryField: field("incidents", "categorie"),
                                                               overlapThreshold: project.overlapThreshold),
                                        reporter: reporter)
-            files += try TenureOutput.write(t, workingCRS: inputs.working, to: folder)
+            files += try TenureOutput.write(t, workingCRS: inputs.working, to: folder, csv: project.csvWriter)
             fig.tenure = t.tenureRows.map { .init(manager: $0.manager, area: $0.area, share: $0.share) }
                 .sorted { ($0.area, $1.manager) > ($1.area, $0.manager) }
             fig.overlapArea = t.overlaps.reduce(0) { $0 + $1.area }
@@ -155,7 +155,7 @@ struct QuartierBuilder {
         if let set = inputs.incidentSet {
             let zi = try ZoneIncidents(zones: zones, incidents: set)
             let rows = try IncidentAnalysis.densities(zi, dwellings: dwellings)
-            try folder.write(IncidentsCSV.densities(rows), to: "densites.csv")
+            try folder.write(IncidentsCSV.densities(rows, writer: project.csvWriter), to: "densites.csv")
             files.append("densites.csv")
             tables.append(("densites.csv", "Densités de signalements (par hectare, pour 100 logements)"))
             let all = rows.first { $0.category == "toutes" }
@@ -166,7 +166,7 @@ struct QuartierBuilder {
             if let p1 = project.period1, let p2 = project.period2 {
                 let r1 = try dayRange(p1, key: "periodes.periode_1"), r2 = try dayRange(p2, key: "periodes.periode_2")
                 let ev = try IncidentAnalysis.evolution(zi, period1: r1, period2: r2)
-                try folder.write(IncidentsCSV.evolution(ev), to: "evolution.csv")
+                try folder.write(IncidentsCSV.evolution(ev, writer: project.csvWriter), to: "evolution.csv")
                 files.append("evolution.csv")
                 tables.append(("evolution.csv", "Évolution entre les deux périodes"))
                 for e in ev where e.category != "toutes" {
@@ -179,7 +179,7 @@ struct QuartierBuilder {
             fig.categories = perCat.values.sorted { ($0.total, $1.category) > ($1.total, $0.category) }
             if set.resolutionDates.field != nil {
                 let (t, _) = try IncidentAnalysis.treatment(zi)
-                try folder.write(IncidentsCSV.treatment(t), to: "traitement.csv")
+                try folder.write(IncidentsCSV.treatment(t, writer: project.csvWriter), to: "traitement.csv")
                 files.append("traitement.csv")
                 tables.append(("traitement.csv", "Délais de traitement"))
             }
@@ -190,7 +190,7 @@ struct QuartierBuilder {
             density = try KernelDensity.quartic(points: set.points, radius: r, cellSize: max(2, project.cellSize / 5),
                                                 extent: BoundingBox(minX: qb.minX - r, minY: qb.minY - r, maxX: qb.maxX + r, maxY: qb.maxY + r))
             let lonLat = try HotspotsOutput.centersLonLat(g, from: inputs.working)
-            try folder.write(HotspotsOutput.csv(g, lonLat: lonLat), to: "points_chauds.csv")
+            try folder.write(HotspotsOutput.csv(g, lonLat: lonLat, writer: project.csvWriter), to: "points_chauds.csv")
             try folder.write(HotspotsOutput.cellsGeoJSON(g, lonLat: lonLat, from: inputs.working), to: "points_chauds.geojson")
             try folder.write(HotspotsOutput.hotZonesGeoJSON(hot, grid: g, density: density, from: inputs.working), to: "zones_chaudes.geojson")
             files += ["points_chauds.csv", "points_chauds.geojson", "zones_chaudes.geojson"]
@@ -212,7 +212,7 @@ struct QuartierBuilder {
             if let c = field("incidents", "categorie") { fields.category = [c] }
             let c = try Cleaning.analyze(perimeters: single, sectors: sectors, residences: inputs.residences, incidents: inputs.incidents,
                                          fields: fields, threshold: project.gapThreshold, reporter: reporter)
-            files += try CleaningWriter.write(c, to: folder)
+            files += try CleaningWriter.write(c, to: folder, csv: project.csvWriter)
             tables.append(("couverture.csv", "Couverture du nettoyage"))
             tables.append(("doublons.csv", "Doubles couvertures"))
             if let cov = c.coverage.first {

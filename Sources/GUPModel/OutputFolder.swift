@@ -68,6 +68,29 @@ public struct OutputFolder: Sendable {
         return target
     }
 
+    /// Writes `name` through `produce`, which writes a whole file at the
+    /// path it is given (a C library's writer): a temporary path in the same
+    /// folder, renamed over the target once `produce` returns.
+    @discardableResult
+    public func write(to name: String, using produce: (String) throws -> Void) throws -> URL {
+        let target = try resolve(name)
+        let dir = target.deletingLastPathComponent()
+        try Self.makeFolder(dir.path, for: dir.path)
+        let tmp = dir.appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp").path
+        do {
+            try produce(tmp)
+        } catch {
+            unlink(tmp)
+            throw error
+        }
+        if rename(tmp, target.path) != 0 {
+            let e = errno
+            unlink(tmp)
+            throw GUPError("Écriture impossible de \(target.path) : \(Self.reason(e))")
+        }
+        return target
+    }
+
     @discardableResult
     public func write(_ text: String, to name: String) throws -> URL {
         try write(Data(text.utf8), to: name)

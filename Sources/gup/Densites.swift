@@ -91,11 +91,14 @@ struct Densites: ParsableCommand {
 
     @OptionGroup var crs: CRSOptions
 
+    @OptionGroup var csv: CSVOption
+
     @Option(help: "Dossier de sortie.")
     var sortie: String
 
     func run() throws {
         try runReportingErrors {
+            let csvWriter = try csv.writer()
             let reporter = TerminalReporter()
             func day(_ raw: String?, _ option: String) throws -> Day? {
                 guard let raw else { return nil }
@@ -134,9 +137,9 @@ struct Densites: ParsableCommand {
             }
             let out = try OutputFolder(path: sortie)
             let rows = try IncidentAnalysis.densities(zi, dwellings: dwellings, period: period)
-            var written = [try out.write(IncidentsCSV.densities(rows), to: "densites.csv")]
+            var written = [try out.write(IncidentsCSV.densities(rows, writer: csvWriter), to: "densites.csv")]
             if let p1, let p2 {
-                written.append(try out.write(IncidentsCSV.evolution(try IncidentAnalysis.evolution(zi, period1: p1, period2: p2)),
+                written.append(try out.write(IncidentsCSV.evolution(try IncidentAnalysis.evolution(zi, period1: p1, period2: p2), writer: csvWriter),
                                              to: "evolution.csv"))
             }
             if set.resolutionDates.field != nil {
@@ -145,7 +148,7 @@ struct Densites: ParsableCommand {
                     let ex = anomalies.examples.map { iw.features[$0].label }.joined(separator: ", ")
                     reporter.warning("\(incidents) : \(anomalies.negativeDelays) signalement(s) résolu(s) avant leur date de signalement, exclu(s) des délais : \(ex)")
                 }
-                written.append(try out.write(IncidentsCSV.treatment(t), to: "traitement.csv"))
+                written.append(try out.write(IncidentsCSV.treatment(t, writer: csvWriter), to: "traitement.csv"))
             }
             let inZones = set.count - zi.outsideAllZones
             print("\(zoneSet.count) zone(s), \(set.count) signalement(s) dont \(inZones) dans au moins une zone, \(set.categories.count) catégorie(s)\(period.map { ", période \($0)" } ?? "")")

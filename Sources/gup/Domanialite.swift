@@ -74,6 +74,8 @@ struct Domanialite: ParsableCommand {
 
     @OptionGroup var crs: CRSOptions
 
+    @OptionGroup var csv: CSVOption
+
     @Option(name: .customLong("seuil-chevauchement"), help: "Surface minimale (m²) d'un chevauchement signalé.")
     var seuilChevauchement: Double = 1
 
@@ -82,6 +84,7 @@ struct Domanialite: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let csvWriter = try csv.writer()
             let reporter = TerminalReporter()
             guard seuilChevauchement >= 0 else {
                 throw GUPError("--seuil-chevauchement : la surface doit être positive ou nulle (\(seuilChevauchement))")
@@ -109,7 +112,7 @@ struct Domanialite: ParsableCommand {
                                         overlapThreshold: seuilChevauchement)
             let result = try Tenure.analyse(perimeters: p, parcels: d, incidents: i, options: options, reporter: reporter)
             let folder = try OutputFolder(path: sortie)
-            let files = try TenureOutput.write(result, workingCRS: working, to: folder)
+            let files = try TenureOutput.write(result, workingCRS: working, to: folder, csv: csvWriter)
             printSummary(result)
             print("")
             print("Fichiers écrits dans \(folder.url.path) : \(files.joined(separator: ", "))")

@@ -67,11 +67,14 @@ struct Nettoyage: ParsableCommand {
 
     @OptionGroup var crs: CRSOptions
 
+    @OptionGroup var csv: CSVOption
+
     @Option(help: "Dossier de sortie (créé s'il n'existe pas).")
     var sortie: String
 
     func run() throws {
         try runReportingErrors {
+            let csvWriter = try csv.writer()
             let reporter = TerminalReporter(verbose: true)
             let rawPerimeters = try crs.read(perimetres, name: "périmètres")
             let rawSectors = try crs.read(secteurs, name: "secteurs")
@@ -94,7 +97,7 @@ struct Nettoyage: ParsableCommand {
             let result = try Cleaning.analyze(perimeters: p, sectors: s, residences: r, incidents: i,
                                               fields: fields, threshold: seuil, reporter: reporter)
             let folder = try OutputFolder(path: sortie)
-            let files = try CleaningWriter.write(result, to: folder)
+            let files = try CleaningWriter.write(result, to: folder, csv: csvWriter)
             printSummary(result, files: files, folder: folder)
         }
     }

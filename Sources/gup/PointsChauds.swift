@@ -65,11 +65,14 @@ struct PointsChauds: ParsableCommand {
 
     @OptionGroup var crs: CRSOptions
 
+    @OptionGroup var csv: CSVOption
+
     @Option(help: "Dossier de sortie.")
     var sortie: String
 
     func run() throws {
         try runReportingErrors {
+            let csvWriter = try csv.writer()
             guard cellule > 0, cellule.isFinite else { throw GUPError("--cellule : attendu un nombre de mètres positif (reçu \(cellule))") }
             guard rayon > 0, rayon.isFinite else { throw GUPError("--rayon : attendu un nombre de mètres positif (reçu \(rayon))") }
             let reporter = TerminalReporter()
@@ -89,7 +92,7 @@ struct PointsChauds: ParsableCommand {
             let lonLat = try HotspotsOutput.centersLonLat(grid, from: working)
             let out = try OutputFolder(path: sortie)
             let written = [
-                try out.write(HotspotsOutput.csv(grid, lonLat: lonLat), to: "points_chauds.csv"),
+                try out.write(HotspotsOutput.csv(grid, lonLat: lonLat, writer: csvWriter), to: "points_chauds.csv"),
                 try out.write(HotspotsOutput.cellsGeoJSON(grid, lonLat: lonLat, from: working), to: "points_chauds.geojson"),
                 try out.write(HotspotsOutput.hotZonesGeoJSON(hot, grid: grid, density: density, from: working), to: "zones_chaudes.geojson"),
             ] + (try HotspotsOutput.writeDensityGrid(density, crs: working, to: out)).map { out.url.appendingPathComponent($0) }

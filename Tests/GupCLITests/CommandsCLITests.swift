@@ -258,6 +258,31 @@ final class CommandsCLITests: XCTestCase {
         XCTAssertTrue(try text("points-chauds/densite_noyau.prj").contains("Lambert_93"))
     }
 
+    /// `--csv excel`: BOM, `;`, decimal commas; the same figures as the default CSV.
+    func testCSVForFrenchSpreadsheets() throws {
+        let dir = Self.output.appendingPathComponent("nettoyage-excel")
+        let d = Self.demo
+        let r = try CLI.run(["nettoyage", "--perimetres", d + "perimetres.geojson", "--secteurs", d + "secteurs.geojson",
+                             "--csv", "excel", "--sortie", dir.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let data = try Data(contentsOf: dir.appendingPathComponent("couverture.csv"))
+        XCTAssertEqual(Array(data.prefix(3)), [0xEF, 0xBB, 0xBF])
+        let excel = String(decoding: data.dropFirst(3), as: UTF8.self).split(separator: "\r\n").map(String.init)
+        XCTAssertTrue(excel[0].hasPrefix("perimetre;surface_exterieure_m2;couverte_m2;taux_couverture_pct;"), excel[0])
+        let plain = try csv("nettoyage/couverture.csv")
+        XCTAssertEqual(excel.count - 1, plain.rows.count)
+        for line in excel.dropFirst() {
+            let cells = line.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+            let row = try XCTUnwrap(plain.rows.first { $0["perimetre"] == cells[0] }, cells[0])
+            XCTAssertEqual(cells[1].replacingOccurrences(of: ",", with: "."), row["surface_exterieure_m2"])
+            XCTAssertTrue(cells[1].contains(","), cells[1])
+        }
+        let bad = try CLI.run(["nettoyage", "--perimetres", d + "perimetres.geojson", "--secteurs", d + "secteurs.geojson",
+                               "--csv", "tableur", "--sortie", dir.path])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--csv : format « tableur » inconnu"), bad.stderr)
+    }
+
     func testNettoyageRateIsCoveredOverOutdoorAndOutdoorIsThePerimeter() throws {
         let r = try ran("nettoyage")
         XCTAssertTrue(r.stdout.contains("Couverture du nettoyage"), r.stdout)

@@ -66,6 +66,45 @@ final class DossierCLITests: XCTestCase {
         XCTAssertFalse(prj.contains("\n"))
     }
 
+    /// `tableaux.xlsx`: one sheet per table, French headers, numbers stored as
+    /// numbers (equal to the CSV's), frozen header row, sized columns.
+    func testWorkbookHoldsTheTablesAsNumbers() throws {
+        let files = try XCTUnwrap(report()["fichiers"] as? [String])
+        XCTAssertTrue(files.contains("tableaux.xlsx"))
+        let book = WorkbookReading(path: out.appendingPathComponent("tableaux.xlsx").path)
+        XCTAssertEqual(try book.sheetNames(), ["Domanialité", "Chevauchements", "Responsabilités", "Densités", "Évolution",
+                                               "Couverture nettoyage", "Doubles couvertures"])   // no resolution dates in the demo: no Traitement
+        let rows = try book.rows(sheet: 1)
+        XCTAssertEqual(rows[0].map(\.value), ["Quartier", "Gestionnaire", "Surface (m²)", "Part (%)"])
+        // Every quartier's rows, in order, the numbers as numbers equal to the CSV.
+        var expected: [[String: String]] = []
+        for dir in ["les-pins", "les-hermes", "la-petite-garrigue", "le-liourat"] { expected += try csv("\(dir)/domanialite.csv") }
+        XCTAssertEqual(rows.count - 1, expected.count)
+        for (row, e) in zip(rows.dropFirst(), expected) {
+            XCTAssertEqual(row[0].type, "s")
+            XCTAssertEqual(row[0].value, e["perimetre"])
+            XCTAssertEqual(row[1].value, e["gestionnaire"])
+            for (k, key) in [(2, "surface_m2"), (3, "part_pct")] {
+                XCTAssertNil(row[k].type, "nombre attendu en \(row[k].ref)")   // no t="s": a number
+                XCTAssertEqual(Double(try XCTUnwrap(row[k].value)), Double(e[key]!), row[k].ref)
+                XCTAssertNotNil(row[k].style)
+            }
+        }
+        // Densités: counts are whole numbers.
+        let dens = try book.rows(sheet: 4)
+        XCTAssertEqual(dens[0].first?.value, "Quartier")
+        XCTAssertTrue(dens[0].contains { $0.value == "Signalements pour 100 logements" })
+        XCTAssertNil(dens[1][2].type)
+        XCTAssertEqual(Int(try XCTUnwrap(dens[1][2].value)), Int(try csv("les-pins/densites.csv")[0]["incidents"]!))
+        // Frozen header, sized columns, the French-shown number format.
+        let sheet = try book.elements("xl/worksheets/sheet1.xml")
+        let pane = try XCTUnwrap(sheet.first { $0.name == "pane" })
+        XCTAssertEqual(pane.attributes["state"], "frozen")
+        XCTAssertEqual(pane.attributes["ySplit"], "1")
+        XCTAssertEqual(sheet.filter { $0.name == "col" }.count, 4)
+        XCTAssertTrue(try book.elements("xl/styles.xml").contains { $0.name == "numFmt" && $0.attributes["formatCode"] == "#,##0.00" })
+    }
+
     func testReportFiguresAgreeWithTheAnalysesFiles() throws {
         let quartiers = try XCTUnwrap(report()["quartiers"] as? [[String: Any]])
         var total = 0
