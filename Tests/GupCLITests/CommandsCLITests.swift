@@ -260,7 +260,8 @@ final class CommandsCLITests: XCTestCase {
 
     /// `--csv excel`: BOM, `;`, decimal commas; the same figures as the default CSV.
     func testCSVForFrenchSpreadsheets() throws {
-        let dir = Self.output.appendingPathComponent("nettoyage-excel")
+        let dir = try CLI.temporaryFolder().appendingPathComponent("nettoyage-excel")
+        defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
         let d = Self.demo
         let r = try CLI.run(["nettoyage", "--perimetres", d + "perimetres.geojson", "--secteurs", d + "secteurs.geojson",
                              "--csv", "excel", "--sortie", dir.path])
