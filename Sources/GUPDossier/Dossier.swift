@@ -35,6 +35,7 @@ public enum Dossier {
         }
         reporter.progress("Quartiers", done: selected.count, total: selected.count)
         if let w = try DossierDocuments.writeWorkbook(quartiers: figures, into: out) { files.append(w) }
+        files += try DossierDocuments.writePDFs(project: project, quartiers: figures, date: date, into: out)
         try out.write(DossierPages.index(project: project, inputs: inputs, quartiers: figures, date: date), to: "index.html")
         files.append("index.html")
         files.append("rapport.json")

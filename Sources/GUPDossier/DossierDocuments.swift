@@ -1,5 +1,6 @@
 import Foundation
 import GUPModel
+import GUPPDF
 import GUPWorkbook
 
 /// The documents of the dossier people exchange, written once the quartiers
@@ -86,5 +87,107 @@ public enum DossierDocuments {
         guard !tables.isEmpty else { return nil }
         try dossier.write(to: workbookFile) { try WorkbookWriter.write(tables, to: $0) }
         return workbookFile
+    }
+
+    // MARK: PDF
+
+    public static let pdfFile = "dossier.pdf"
+
+    /// `plan_….pdf` beside each plan's SVG: one page of the plan's paper size, vector.
+    public static func writePlanPDF(svg: Data, source: String, to name: String, in folder: OutputFolder) throws {
+        try folder.write(to: name) { path in
+            let size = try PDFWriter.svgSize(svg, source: source)
+            let w = try PDFWriter(path: path, width: size.width, height: size.height)
+            w.setMetadata(title: (source as NSString).lastPathComponent)
+            try w.drawSVG(svg, source: source, x: 0, y: 0, width: size.width, height: size.height)
+            try w.finish()
+        }
+    }
+
+    /// The parts of one quartier's PDF: note de présentation, each plan on
+    /// its own page at its scale, the tables, the fiche terrain.
+    static func sections(_ q: QuartierFigures, project: ProjectFile, date: String, in dossier: OutputFolder) throws -> [PDFSection] {
+        let dir = dossier.url.appendingPathComponent(q.folder)
+        var out: [PDFSection] = []
+        var note = PDFFlow()
+        note.heading(1, "Quartier \(q.name)", id: nil)
+        note.paragraph([project.commune.map { "Commune : \($0)" }, "Édité le \(date)"].compactMap { $0 }.joined(separator: " — "), className: nil)
+        DossierPages.note(q, into: &note)
+        DossierPages.hotspots(q, into: &note)
+        if let l = q.routeLength, !q.stops.isEmpty {
+            note.paragraph("Parcours du diagnostic en marchant : boucle de \(FR.number(l)) m à vol d'oiseau par \(q.stops.count) arrêt(s)\(q.routeExact == true ? " (ordre optimal)" : "").", className: nil)
+        }
+        out.append(PDFSection(title: "Note de présentation", level: 2, content: .flow(note)))
+        for p in q.plans {
+            let url = dir.appendingPathComponent(p.file)
+            guard let svg = FileManager.default.contents(atPath: url.path) else {
+                throw GUPError("\(q.folder)/\(p.file) : plan introuvable pour le PDF")
+            }
+            out.append(PDFSection(title: "\(p.title) — échelle 1/\(FR.int(p.scale))", level: 2,
+                                  content: .plan(svg: svg, source: "\(q.folder)/\(p.file)")))
+        }
+        if !q.tables.isEmpty {
+            var tables = PDFFlow()
+            tables.heading(1, "Tableaux — \(q.name)", id: nil)
+            for t in q.tables {
+                let csv = try CSVTable.read(path: dir.appendingPathComponent(t.file).path)
+                let typedRows = typed(csv.rows, header: csv.header)
+                var numeric = Set<Int>()
+                let rows = typedRows.map { r in r.enumerated().map { (c, cell) -> String in
+                    switch cell {
+                    case .text(let s): return s
+                    case .integer(let i): numeric.insert(c); return FR.int(i)
+                    case .decimal(let d, let places): numeric.insert(c); return FR.number(d, places)
+                    case .empty: return ""
+                    }
+                } }
+                tables.heading(2, t.caption, id: nil)
+                tables.table(header: csv.header.map { headers[$0] ?? $0 }, rows: rows, numeric: numeric,
+                             caption: "\(t.file), \(rows.count) ligne\(rows.count > 1 ? "s" : "")")
+            }
+            out.append(PDFSection(title: "Tableaux", level: 2, content: .flow(tables)))
+        }
+        if !q.stops.isEmpty {
+            var sheet = PDFFlow()
+            sheet.heading(1, "Fiche terrain — diagnostic en marchant — \(q.name)", id: nil)
+            sheet.paragraph("Date de la visite : ____________   Participants : ______________________________", className: nil)
+            if let l = q.routeLength {
+                sheet.paragraph("Parcours en boucle de \(FR.number(l)) m (à vol d'oiseau) depuis le point de départ, \(q.stops.count) arrêt(s) : voir le plan du parcours.", className: nil)
+            }
+            for s in q.stops { DossierPages.stop(s, into: &sheet) }
+            out.append(PDFSection(title: "Fiche terrain", level: 2, content: .flow(sheet)))
+        }
+        return out
+    }
+
+    /// Writes `plan_….pdf` beside each plan, `QUARTIER/dossier.pdf` and the
+    /// root `dossier.pdf`; returns the files written, relative to the dossier.
+    public static func writePDFs(project: ProjectFile, quartiers: [QuartierFigures], date: String,
+                                 into dossier: OutputFolder) throws -> [String] {
+        var files: [String] = []
+        var all: [PDFSection] = []
+        for q in quartiers {
+            let folder = try OutputFolder(path: dossier.url.appendingPathComponent(q.folder).path)
+            for p in q.plans where p.file.hasSuffix(".svg") {
+                let svgURL = folder.url.appendingPathComponent(p.file)
+                guard let svg = FileManager.default.contents(atPath: svgURL.path) else { continue }
+                let name = String(p.file.dropLast(4)) + ".pdf"
+                try writePlanPDF(svg: svg, source: "\(q.folder)/\(p.file)", to: name, in: folder)
+                files.append("\(q.folder)/\(name)")
+            }
+            let parts = try sections(q, project: project, date: date, in: dossier)
+            let lines = [project.title, project.commune.map { "Commune : \($0)" }, "Édité le \(date)"].compactMap { $0 }
+            try folder.write(to: pdfFile) { try DossierPDF.write(title: "Quartier \(q.name)", lines: lines, sections: parts, to: $0) }
+            files.append("\(q.folder)/\(pdfFile)")
+            all.append(PDFSection(title: "Quartier \(q.name)", level: 1, content: nil))
+            all += parts
+        }
+        if !all.isEmpty {
+            let lines = [project.commune.map { "Commune : \($0)" }, "Édité le \(date)",
+                         "\(quartiers.count) quartier\(quartiers.count > 1 ? "s" : "")"].compactMap { $0 }
+            try dossier.write(to: pdfFile) { try DossierPDF.write(title: project.title, lines: lines, sections: all, to: $0) }
+            files.append(pdfFile)
+        }
+        return files
     }
 }

@@ -6,3 +6,4 @@
 @_exported import GUPCartography
 @_exported import GUPDossier
 @_exported import GUPWorkbook
+@_exported import GUPPDF

@@ -354,6 +354,29 @@ final class CommandsCLITests: XCTestCase {
         }
     }
 
+    /// `--sortie plan.pdf`: one vector page of the plan's paper size (A3 portrait here), fonts embedded.
+    func testPlanCommandWritesAPDFPageOfItsPaperSize() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let d = Self.demo
+        let pdf = dir.appendingPathComponent("masse.pdf").path
+        let r = try CLI.run(["plan-masse", "--perimetres", d + "perimetres.geojson", "--quartier", "Les Hermes",
+                             "--parcelles", d + "parcelles.geojson", "--format", "A3", "--orientation", "portrait",
+                             "--date", Self.date, "--sortie", pdf])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Plan écrit : \(pdf)"), r.stdout)
+        let sizes = try PDFReading.pageSizes(pdf)
+        XCTAssertEqual(sizes.count, 1)
+        XCTAssertEqual(sizes[0].width, 297, accuracy: 0.01)
+        XCTAssertEqual(sizes[0].height, 420, accuracy: 0.01)
+        XCTAssertTrue(try PDFReading.fonts(pdf).allSatisfy(\.embedded))
+        XCTAssertTrue(try PDFReading.text(pdf, page: 1).contains("Plan de masse"))
+        let bad = try CLI.run(["plan-masse", "--perimetres", d + "perimetres.geojson", "--quartier", "Les Hermes",
+                               "--sortie", dir.appendingPathComponent("masse.png").path])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains(".svg ou .pdf"), bad.stderr)
+    }
+
     func testPlanAvantApresDrawsBothStatesAtOneScale() throws {
         let s = try svg("avant_apres.svg", command: "plan-avant-apres")
         XCTAssertTrue(s.contains("width=\"210mm\" height=\"297mm\""), "A4 portrait")

@@ -105,6 +105,73 @@ final class DossierCLITests: XCTestCase {
         XCTAssertTrue(try book.elements("xl/styles.xml").contains { $0.name == "numFmt" && $0.attributes["formatCode"] == "#,##0.00" })
     }
 
+    /// The PDF documents: each plan as a page of its exact paper size with
+    /// its frame where the SVG says (within 0.2 mm); the quartier and root
+    /// dossiers with their pages, contents and page numbers; fonts embedded.
+    func testPDFDocumentsArePrintTrue() throws {
+        let files = try XCTUnwrap(report()["fichiers"] as? [String])
+        XCTAssertTrue(files.contains("dossier.pdf"))
+        let quartiers = try XCTUnwrap(report()["quartiers"] as? [[String: Any]])
+        var planPages = 0
+        for q in quartiers {
+            let dir = q["dossier"] as! String
+            XCTAssertTrue(files.contains("\(dir)/dossier.pdf"), dir)
+            for plan in ["plan_situation", "plan_masse", "plan_points_chauds", "plan_parcours"] {
+                XCTAssertTrue(files.contains("\(dir)/\(plan).pdf"), "\(dir)/\(plan).pdf")
+                planPages += 1
+            }
+        }
+        // plan_masse of Les Pins: A4 landscape, one page, the frame of the SVG.
+        let svg = try text("les-pins/plan_masse.svg")
+        let cadre = try XCTUnwrap(svg.components(separatedBy: "data-cadre=\"").dropFirst().first?.split(separator: "\"").first)
+            .split(separator: " ").map { Double($0)! }
+        let (fx, fy, fw, fh) = (cadre[0], cadre[1], cadre[2], cadre[3])
+        let planPDF = out.appendingPathComponent("les-pins/plan_masse.pdf").path
+        let sizes = try PDFReading.pageSizes(planPDF)
+        XCTAssertEqual(sizes.count, 1)
+        XCTAssertEqual(sizes[0].width, 297, accuracy: 0.01)
+        XCTAssertEqual(sizes[0].height, 210, accuracy: 0.01)
+        let r = try PDFReading.raster(planPDF, page: 1)
+        for cross in [fy + 0.3 * fh, fy + 0.7 * fh] {
+            let left = try XCTUnwrap(PDFReading.line(in: r, horizontal: true, at: cross, near: fx))
+            let right = try XCTUnwrap(PDFReading.line(in: r, horizontal: true, at: cross, near: fx + fw))
+            XCTAssertEqual(left, fx, accuracy: 0.2)
+            XCTAssertEqual(right - left, fw, accuracy: 0.2)
+        }
+        for cross in [fx + 0.3 * fw, fx + 0.7 * fw] {
+            let top = try XCTUnwrap(PDFReading.line(in: r, horizontal: false, at: cross, near: fy))
+            let bottom = try XCTUnwrap(PDFReading.line(in: r, horizontal: false, at: cross, near: fy + fh))
+            XCTAssertEqual(top, fy, accuracy: 0.2)
+            XCTAssertEqual(bottom - top, fh, accuracy: 0.2)
+        }
+        // The quartier's dossier: A4 portrait text pages, the plans on A4 landscape pages.
+        let qpdf = out.appendingPathComponent("les-pins/dossier.pdf").path
+        let qsizes = try PDFReading.pageSizes(qpdf)
+        XCTAssertEqual(qsizes.filter { abs($0.width - 297) < 0.01 && abs($0.height - 210) < 0.01 }.count, 4)
+        XCTAssertEqual(qsizes.filter { abs($0.width - 210) < 0.01 && abs($0.height - 297) < 0.01 }.count, qsizes.count - 4)
+        // Contents: each entry's page shows it; every page is numbered.
+        let cover = try PDFReading.text(qpdf, page: 1)
+        XCTAssertTrue(cover.contains("Sommaire"))
+        for (entry, mark) in [("Note de présentation", "Note de présentation"), ("Tableaux", "Tableaux — Les Pins"),
+                              ("Fiche terrain", "Fiche terrain — diagnostic en marchant")] {
+            let line = try XCTUnwrap(cover.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(entry) }, entry)
+            let page = try XCTUnwrap(Int(line.split(separator: " ").last!), String(line))
+            XCTAssertTrue(try PDFReading.text(qpdf, page: page).contains(mark), "\(entry) page \(page)")
+        }
+        for page in 1...qsizes.count {
+            XCTAssertTrue(try PDFReading.text(qpdf, page: page).contains("\(page) / \(qsizes.count)"), "page \(page)")
+        }
+        // The whole dossier: every quartier's plans, fonts embedded everywhere.
+        let root = out.appendingPathComponent("dossier.pdf").path
+        let rsizes = try PDFReading.pageSizes(root)
+        XCTAssertEqual(rsizes.filter { abs($0.width - 297) < 0.01 }.count, planPages)
+        for pdf in [root, qpdf, planPDF] {
+            let fonts = try PDFReading.fonts(pdf)
+            XCTAssertFalse(fonts.isEmpty, pdf)
+            for f in fonts { XCTAssertTrue(f.embedded, "\(pdf) : \(f.name) non incluse") }
+        }
+    }
+
     func testReportFiguresAgreeWithTheAnalysesFiles() throws {
         let quartiers = try XCTUnwrap(report()["quartiers"] as? [[String: Any]])
         var total = 0
