@@ -24,7 +24,7 @@ func planMasseBenchmark(_ args: [String]) throws {
     let scale = args.count > 2 ? Int(args[2]) : nil
     let tRender = try seconds {
         if let quartier {
-            plan = try Plans.site(perimeters: p, quartier: quartier,
+            plan = try Plans.site(perimeters: p, quartier: .name(quartier),
                                   layers: .init(tenure: parcels, residences: residences, incidents: incidents),
                                   options: PlanOptions(page: Page(format: .a3), scale: scale, date: "bench"))
         } else {

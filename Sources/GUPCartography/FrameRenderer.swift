@@ -157,15 +157,18 @@ final class FrameRenderer {
             return out
         }
 
+        // Only the features whose envelope meets the frame, in layer order
+        // (all of them without an index); the others are outside.
+        let visited: [Int] = try layer.index.map { try $0.query(ext).sorted() } ?? Array(0..<n)
         // Clip, simplify and write on every core; GEOS contexts are per thread.
-        let outs = try parallelChunks(count: n, minChunk: 64) { r in try r.map(process) }.flatMap { $0 }
+        let outs = try parallelChunks(count: visited.count, minChunk: 64) { r in try r.map { try process(visited[$0]) } }.flatMap { $0 }
 
         // Assemble: one group per layer, one sub-group per class, in class order.
         b.append("<g id=\"couche-\(SVG.dataName(layer.name))\"")
         b.attribute("data-titre", layer.title)
         if let cf = layer.classField { b.attribute("data-classement", cf) }
         b.append(">\n")
-        var drawn = 0, outside = 0
+        var drawn = 0, outside = n - visited.count
         var drawnClasses = Set<String>()
         let groups = layer.classField == nil ? [-1] : Array(layer.classes.indices) + [-1]
         var members = [Int: [Int]]()

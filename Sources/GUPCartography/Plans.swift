@@ -17,55 +17,78 @@ public struct PlanOptions: Sendable {
     }
 }
 
-/// A chosen quartier: its feature, shape and name.
+/// A chosen quartier: its feature, shape and name, and the names of all
+/// the perimeters (the names every analysis of the run writes).
 public struct SelectedPerimeter {
     public var index: Int
     public var feature: Feature
     public var shape: GeometryHandle
     public var name: String
     public var nameField: String?
+    /// Names of all perimeters, aligned with the layer's features.
+    public var names: [String]
+}
+
+/// Which quartier a plan draws.
+public enum PlanQuartier: ExpressibleByStringLiteral, ExpressibleByNilLiteral, Sendable {
+    /// By name (nil: the only or the first one), names read from `field`
+    /// (nil: the usual name fields), as `ZoneSet` names them.
+    case name(String?, field: String? = nil)
+    /// The zone `index` of `zones` (the dossier's own identity of its quartiers).
+    case zone(ZoneSet, index: Int)
+
+    public init(stringLiteral value: String) { self = .name(value) }
+    public init(nilLiteral: ()) { self = .name(nil) }
 }
 
 public enum Plans {
     // MARK: shared
 
-    /// Name of a perimeter (FieldNames.perimeterName), or its label.
-    static func perimeterName(_ f: Feature) -> String {
-        f.properties.first(of: FieldNames.perimeterName)?.value.text ?? f.label
-    }
-
-    /// The quartier named `name` (case- and accent-insensitive), or the only
-    /// one / the first one when no name is given.
-    public static func select(_ perimeters: WorkingLayer, name: String?, reporter: Reporter = SilentReporter()) throws -> SelectedPerimeter {
+    /// The quartier to draw. By name: the exact name first, else the one
+    /// name equal ignoring case and accents (several: an error); the names
+    /// are those every analysis writes (`ZoneSet`), so a repeated name is
+    /// told apart by its feature number.
+    public static func select(_ perimeters: WorkingLayer, quartier: PlanQuartier,
+                              reporter: Reporter = SilentReporter()) throws -> SelectedPerimeter {
         guard !perimeters.features.isEmpty else {
             throw GUPError.input(file: perimeters.source, "aucun périmètre utilisable")
         }
-        let field = perimeters.features.first?.properties.first(of: FieldNames.perimeterName)?.key
-        func fold(_ s: String) -> String {
-            s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "fr_FR"))
-                .trimmingCharacters(in: .whitespaces)
-        }
+        let zones: ZoneSet
         var k = 0
-        if let name {
-            let wanted = fold(name)
-            guard let i = perimeters.features.firstIndex(where: { fold(perimeterName($0)) == wanted }) else {
-                let names = perimeters.features.map(perimeterName).sorted()
-                let shown = names.prefix(15).joined(separator: ", ") + (names.count > 15 ? ", …" : "")
-                throw GUPError.input(file: perimeters.source, "quartier « \(name) » introuvable (quartiers présents : \(shown))")
+        switch quartier {
+        case let .zone(z, index):
+            precondition(z.count == perimeters.count && index < z.count, "zones of another layer")
+            zones = z
+            k = index
+        case let .name(name, field):
+            zones = try ZoneSet.make(from: perimeters, nameField: field)
+            if let name {
+                do { k = try zones.index(of: name) } catch let e as AnalysisError {
+                    throw GUPError.input(file: perimeters.source, e.message(PlanWording()))
+                }
+            } else if perimeters.features.count > 1 {
+                reporter.warning("\(perimeters.source) : \(perimeters.features.count) quartiers, plan fait pour le premier (« \(zones.names[0]) ») ; choisissez avec --quartier")
             }
-            k = i
-        } else if perimeters.features.count > 1 {
-            reporter.warning("\(perimeters.source) : \(perimeters.features.count) quartiers, plan fait pour le premier (« \(perimeterName(perimeters.features[0])) ») ; choisissez avec --quartier")
         }
         return SelectedPerimeter(index: k, feature: perimeters.features[k], shape: perimeters.shapes[k],
-                                 name: perimeterName(perimeters.features[k]), nameField: field)
+                                 name: zones.names[k], nameField: zones.nameField, names: zones.names)
+    }
+
+    /// Selection by name (see `select(_:quartier:)`).
+    public static func select(_ perimeters: WorkingLayer, name: String?, nameField: String? = nil,
+                              reporter: Reporter = SilentReporter()) throws -> SelectedPerimeter {
+        try select(perimeters, quartier: .name(name, field: nameField), reporter: reporter)
     }
 
     static func sourceName(_ l: WorkingLayer) -> String { URL(fileURLWithPath: l.source).lastPathComponent }
 
     static func layer(_ w: WorkingLayer, name: String, title: String, style: Style, extraKeys: [String] = []) -> MapLayer {
-        MapLayer(name: name, title: title, features: w.features, shapes: w.shapes, style: style,
-                 dataKeys: identifyingKeys(of: w.features, extra: extraKeys))
+        var l = MapLayer(name: name, title: title, features: w.features, shapes: w.shapes, style: style,
+                         dataKeys: identifyingKeys(of: w.features, extra: extraKeys))
+        // A layer cut from an indexed one (same struct, fewer features) keeps
+        // a stale index: used only when it still matches the features.
+        if let i = w.index, i.count == w.features.count, w.shapes.count == w.features.count { l.index = i }
+        return l
     }
 
     static func perimeterLayer(_ sel: SelectedPerimeter, name: String = "perimetre") -> MapLayer {
@@ -136,9 +159,9 @@ public enum Plans {
     /// The quartier in its town: the quartier highlighted, the town of the
     /// quartier (found by location: largest overlap) and its neighbours with
     /// their names, the other quartiers outlined.
-    public static func situation(perimeters: WorkingLayer, quartier: String?, context: WorkingLayer?,
+    public static func situation(perimeters: WorkingLayer, quartier: PlanQuartier, context: WorkingLayer?,
                                  options: PlanOptions = PlanOptions(), reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
-        let sel = try select(perimeters, name: quartier, reporter: reporter)
+        let sel = try select(perimeters, quartier: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
         // The subject: the quartier with its surroundings (at least 2 km).
         let side = Swift.max(qb.width * 2.5, qb.height * 2.5, 3000)
@@ -171,24 +194,34 @@ public enum Plans {
             var lm = layer(mine, name: "commune", title: commune.map { "Commune : \($0)" } ?? "Commune",
                            style: Style(fill: "#ffffff", stroke: "#404040", strokeWidth: 0.6))
             lm.labels = LabelSpec(size: 3.4, bold: true, color: "#404040", priority: { _ in 5 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
-            let avoid = try GeometryHandle.unaryUnion(perimeters.shapes).buffer(100)
+            // Only the quartiers near the frame matter (the frame is wider than
+            // the subject by the page's aspect at most: a margin of one side).
+            let near = BoundingBox(minX: subject.minX - side, minY: subject.minY - side,
+                                   maxX: subject.maxX + side, maxY: subject.maxY + side)
+            let nearShapes = try perimeters.index.map { try $0.query(near).sorted().map { perimeters.shapes[$0] } } ?? perimeters.shapes
+            let avoid = try GeometryHandle.unaryUnion(nearShapes).buffer(100)
             lo.labelAvoid = avoid
             lm.labelAvoid = avoid
             layers += [lo, lm]
         }
         var otherQ = perimeters
-        otherQ.features = []; otherQ.shapes = []
+        otherQ.features = []; otherQ.shapes = []; otherQ.index = nil
+        var otherNames: [String] = []
         for (k, f) in perimeters.features.enumerated() where k != sel.index {
-            otherQ.features.append(f); otherQ.shapes.append(perimeters.shapes[k])
+            // The label reads the quartier's name through the feature's position in this layer.
+            var g = f
+            g.index = otherNames.count
+            otherQ.features.append(g); otherQ.shapes.append(perimeters.shapes[k]); otherNames.append(sel.names[k])
         }
         var lq = layer(otherQ, name: "quartiers", title: "Autres quartiers prioritaires",
                        style: Style(fill: "#bababa", fillOpacity: 0.35, stroke: "#525252", strokeWidth: 0.4, dash: [1.6, 0.8]))
-        lq.labels = LabelSpec(size: 2.4, color: "#333333", priority: { _ in 2 }, text: { [perimeterName($0)] })
+        lq.labels = LabelSpec(size: 2.4, color: "#333333", priority: { _ in 2 }, text: { [otherNames[$0.index]] })
         layers.append(lq)
         var lp = perimeterLayer(sel)
         lp.title = "Quartier : \(sel.name)"
         lp.style = Style(fill: "#e31a1c", fillOpacity: 0.45, stroke: "#b10026", strokeWidth: 0.8)
-        lp.labels = LabelSpec(size: 3.4, bold: true, color: "#67000d", priority: { _ in 10 }, text: { [perimeterName($0)] })
+        let selectedName = sel.name
+        lp.labels = LabelSpec(size: 3.4, bold: true, color: "#67000d", priority: { _ in 10 }, text: { _ in [selectedName] })
         layers.append(lp)
 
         let sources = [perimeters, context].compactMap { $0 }.map(sourceName) + options.sources
@@ -297,10 +330,10 @@ public enum Plans {
     /// The quartier in detail: ground coloured by manager, residences with
     /// name and dwellings, cleaning sectors and gaps, incidents or their
     /// density, hotspots, the perimeter.
-    public static func site(perimeters: WorkingLayer, quartier: String?, layers input: SiteLayers,
+    public static func site(perimeters: WorkingLayer, quartier: PlanQuartier, layers input: SiteLayers,
                             commune: String? = nil, title: String = "Plan de masse", options: PlanOptions = PlanOptions(),
                             reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
-        let sel = try select(perimeters, name: quartier, reporter: reporter)
+        let sel = try select(perimeters, quartier: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
         let layers = siteLayers(input, sel: sel)
         let used = [perimeters, input.tenure, input.residences, input.sectors, input.gaps, input.incidents, input.hotspots,
@@ -321,10 +354,10 @@ public enum Plans {
 
     /// Two states of the same tenure layer (before and after works) side by
     /// side at the same scale, with the same colours.
-    public static func beforeAfter(perimeters: WorkingLayer, quartier: String?, before: WorkingLayer, after: WorkingLayer,
+    public static func beforeAfter(perimeters: WorkingLayer, quartier: PlanQuartier, before: WorkingLayer, after: WorkingLayer,
                                    residences: WorkingLayer? = nil, commune: String? = nil, options: PlanOptions = PlanOptions(),
                                    reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
-        let sel = try select(perimeters, name: quartier, reporter: reporter)
+        let sel = try select(perimeters, quartier: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
         let colors = managerColors([before, after])
         let a = siteLayers(SiteLayers(tenure: before, residences: residences, managerColors: colors), sel: sel, suffix: "-avant")
@@ -336,4 +369,12 @@ public enum Plans {
                                                             PlanPanel(id: "carte-apres", caption: "Après travaux", layers: b)],
                                                    cartouche: cart))
     }
+}
+
+/// The plan commands' words for selection errors.
+struct PlanWording: FrontEndWording {
+    func name(of role: FieldRole) -> String { "--champ-nom" }
+    func name(of setting: AnalysisSetting) -> String { setting.rawValue }
+    var quartierSelector: String { "--quartier" }
+    var joinAlternative: String { "" }
 }

@@ -142,6 +142,10 @@ public struct MapLayer: @unchecked Sendable {
     public var labelAvoid: GeometryHandle?
     public var inLegend: Bool
     public var raster: RasterLayer?
+    /// An STRtree over the features' envelopes (shared, built once per
+    /// layer): the frame then visits only the features near its extent —
+    /// the dossier draws 4 plans per quartier over the same city-wide layers.
+    public var index: SpatialIndex?
 
     public init(name: String, title: String, features: [Feature], shapes: [GeometryHandle] = [], style: Style,
                 classField: String? = nil, classes: [LegendClass] = [], otherLabel: String = "Non renseigné",

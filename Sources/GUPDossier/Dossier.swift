@@ -19,27 +19,33 @@ public enum Dossier {
 
     public static func build(_ project: ProjectFile, date: String = Cartouche.today(),
                              reporter: Reporter = SilentReporter()) throws -> Outcome {
-        let inputs = try DossierInputs.load(project, reporter: reporter)
-        let out = try OutputFolder(path: project.output)
-        let selected = try inputs.selectQuartiers(project.quartiers)
-        var figures: [QuartierFigures] = []
-        var files: [String] = []
-        let colors = inputs.parcels.map { Plans.managerColors([$0]) }
-        let slugs = uniqueSlugs(selected.map { inputs.names[$0] })
-        for (n, k) in selected.enumerated() {
-            reporter.progress("Quartier « \(inputs.names[k]) »", done: n, total: selected.count)
-            let q = QuartierBuilder(project: project, inputs: inputs, index: k, slug: slugs[n], colors: colors, date: date, reporter: reporter)
-            let f = try q.build(into: out)
-            figures.append(f)
-            files += f.files.map { "\(f.folder)/\($0)" }
+        do {
+            return try buildUnworded(project, date: date, reporter: reporter)
+        } catch let e as AnalysisError {
+            // The library's typed errors, worded with the project file's keys.
+            throw GUPError(e.message(project.wording))
         }
-        reporter.progress("Quartiers", done: selected.count, total: selected.count)
+    }
+
+    static func buildUnworded(_ project: ProjectFile, date: String, reporter: Reporter) throws -> Outcome {
+        let run = try DossierRun.make(project, reporter: reporter)
+        let out = try OutputFolder(path: project.output)
+        let slugs = uniqueSlugs(run.selected.map { run.inputs.zones.names[$0] })
+        // Each quartier's pages and plans on every core; the jobs ran once above.
+        let counter = ProgressCounter(total: run.selected.count, reporter: reporter)
+        let figures = try parallelMap(count: run.selected.count) { n -> QuartierFigures in
+            let q = QuartierBuilder(run: run, zone: run.selected[n], slug: slugs[n], date: date, reporter: reporter)
+            let f = try q.build(into: out)
+            counter.step("Quartier « \(f.name) »")
+            return f
+        }
+        var files = figures.flatMap { f in f.files.map { "\(f.folder)/\($0)" } }
         if let w = try DossierDocuments.writeWorkbook(quartiers: figures, into: out) { files.append(w) }
         files += try DossierDocuments.writePDFs(project: project, quartiers: figures, date: date, into: out)
-        try out.write(DossierPages.index(project: project, inputs: inputs, quartiers: figures, date: date), to: "index.html")
+        try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date), to: "index.html")
         files.append("index.html")
         files.append("rapport.json")
-        try out.write(DossierReport.json(project: project, inputs: inputs, quartiers: figures, date: date, files: files.sorted()),
+        try out.write(DossierReport.json(project: project, inputs: run.inputs, quartiers: figures, date: date, files: files.sorted()),
                       to: "rapport.json")
         return Outcome(folder: out.url.path, quartiers: figures, files: files.sorted())
     }
@@ -65,88 +71,73 @@ public enum Dossier {
             if CharacterSet.alphanumerics.contains(c) && c.isASCII { s.unicodeScalars.append(c) } else if !s.hasSuffix("-") { s += "-" }
         }
         s = s.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        // Folder names stay far below the 255-byte limit of file systems,
+        // room left for the « -2 » of a collision.
+        if s.count > 60 { s = String(s.prefix(60)).trimmingCharacters(in: CharacterSet(charactersIn: "-")) }
         return s.isEmpty ? "quartier" : s
     }
 }
 
-/// The layers of a project, read, joined, projected and repaired once.
-public struct DossierInputs: @unchecked Sendable {
-    public var working: CRS
-    public var perimeters: WorkingLayer
-    public var parcels: WorkingLayer?
-    public var residences: WorkingLayer?
-    public var sectors: WorkingLayer?
-    public var incidents: WorkingLayer?
-    public var context: WorkingLayer?
-    /// Quartier names, aligned with `perimeters.features` (made unique).
-    public var names: [String]
-    public var incidentSet: IncidentSet?
-    /// Join reports (parcels without a row in the managers table).
-    public var joins: [String: JoinReport]
+/// Everything the quartiers of a dossier share: the inputs, loaded once,
+/// and each analysis run once over the selected perimeters.
+struct DossierRun: @unchecked Sendable {
+    let project: ProjectFile
+    /// All perimeters (plans draw the others around a quartier), layers indexed for the plans.
+    let inputs: AnalysisInputs
+    /// Indices of the selected quartiers among `inputs.zones`.
+    let selected: [Int]
+    let tenure: TenureResult?
+    let incidents: IncidentResult?
+    let hotspots: HotspotResult?
+    let cleaning: CleaningResult?
+    let colors: ColorAssignment?
 
-    public var summaries: [LoadSummary] {
-        [perimeters, parcels, residences, sectors, incidents, context].compactMap { $0?.summary }
+    static func make(_ project: ProjectFile, reporter: Reporter) throws -> DossierRun {
+        var inputs = try AnalysisInputs.load(project.inputSpec, reporter: reporter)
+        let selected = try inputs.zones.select(project.quartiers)
+        let chosen = inputs.restricted(to: selected)
+        reporter.progress("Domanialité", done: 0, total: 1)
+        let tenure = try chosen[.parcelles].map { _ in
+            try Tenure.run(chosen, options: TenureOptions(managerField: chosen.field(.manager), ownerField: chosen.field(.owner),
+                                                          categoryField: chosen.field(.category),
+                                                          overlapThreshold: project.overlapThreshold), reporter: reporter)
+        }
+        reporter.progress("Signalements", done: 0, total: 1)
+        let comparison = project.period1.flatMap { p1 in project.period2.map { (p1.range, $0.range) } }
+        let incidents = try chosen.incidentSet.map { _ in
+            try IncidentAnalysis.run(chosen, options: IncidentOptions(comparison: comparison, dwellingsField: chosen.field(.dwellings)),
+                                     reporter: reporter)
+        }
+        reporter.progress("Points chauds", done: 0, total: 1)
+        let hotspots = try chosen.incidentSet.map { _ in
+            try Hotspots.run(chosen, options: try HotspotOptions(cellSize: project.cellSize, radius: project.kernelRadius, scope: .perZone),
+                             reporter: reporter)
+        }
+        reporter.progress("Nettoyage", done: 0, total: 1)
+        let cleaning = try chosen[.secteurs].map { _ in
+            try Cleaning.run(chosen, options: CleaningOptions(cleanerField: chosen.field(.cleaner), categoryField: chosen.field(.category),
+                                                              threshold: project.gapThreshold), reporter: reporter)
+        }
+        // The plans draw city-wide layers around each quartier: indexed once.
+        for role in LayerRole.allCases where role != .incidents {
+            inputs.layers[role] = try inputs.layers[role]?.indexed()
+        }
+        let colors = inputs[.parcelles].map { Plans.managerColors([$0]) }
+        return DossierRun(project: project, inputs: inputs, selected: selected, tenure: tenure, incidents: incidents,
+                          hotspots: hotspots, cleaning: cleaning, colors: colors)
     }
+}
 
-    static func load(_ project: ProjectFile, reporter: Reporter) throws -> DossierInputs {
-        var raw: [String: Layer] = [:]
-        var joins: [String: JoinReport] = [:]
-        for name in ProjectFile.layerNames {
-            guard let spec = project.layers[name] else { continue }
-            reporter.progress("Lecture de \(name)", done: 0, total: 1)
-            var l = try Loader.read(path: spec.file, name: name, declaredCRS: spec.crs)
-            if let j = spec.join {
-                let (joined, report) = try l.joining(try CSVTable.read(path: j.file), key: j.key)
-                l = joined
-                joins[name] = report
-                if report.unmatchedCount > 0 {
-                    reporter.warning("\(spec.file) : \(report.unmatchedCount) entité(s) sans ligne dans \(j.file) (clé \(j.key) : \(report.unmatchedFirst.joined(separator: ", "))…)")
-                }
-            }
-            raw[name] = l
-        }
-        let perimetersRaw = raw["perimetres"]!
-        let working = try project.workingCRS.map(WorkingCRS.checkProjected) ?? WorkingCRS.choose(for: [perimetersRaw])
-        reporter.info("Système de travail : \(working)")
-        func prep(_ name: String, _ e: GeometryExpectation) throws -> WorkingLayer? {
-            guard let l = raw[name] else { return nil }
-            reporter.progress("Préparation de \(name)", done: 0, total: 1)
-            return try Loader.prepare(l, to: working, expecting: e, reporter: reporter)
-        }
-        let perimeters = try prep("perimetres", .areal)!
-        guard perimeters.count > 0 else { throw GUPError.input(file: perimetersRaw.source, "aucun périmètre utilisable") }
-        let incidents = try prep("incidents", .point)
-        let zones = try ZoneSet.make(from: perimeters, nameField: project.layers["perimetres"]?.fields["nom"], reporter: reporter)
-        var set: IncidentSet?
-        if let incidents {
-            let f = project.layers["incidents"]?.fields ?? [:]
-            set = try IncidentSet.make(from: incidents, categoryField: f["categorie"], dateField: f["date"],
-                                       resolutionField: f["date_resolution"], readDates: true, reporter: reporter)
-            set?.report(source: incidents.source, datesUsed: project.period1 != nil, to: reporter)
-        }
-        return DossierInputs(working: working, perimeters: perimeters, parcels: try prep("parcelles", .areal),
-                             residences: try prep("residences", .areal), sectors: try prep("secteurs", .areal),
-                             incidents: incidents, context: try prep("contexte", .areal), names: zones.names,
-                             incidentSet: set, joins: joins)
-    }
-
-    /// Indices of the quartiers to process (all when `wanted` is empty).
-    func selectQuartiers(_ wanted: [String]) throws -> [Int] {
-        if wanted.isEmpty { return Array(names.indices) }
-        func fold(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
-        return try wanted.map { w in
-            guard let k = names.firstIndex(where: { fold($0) == fold(w) }) else {
-                throw GUPError("dossier.toml, clé « quartiers » : quartier « \(w) » introuvable (quartiers : \(names.joined(separator: ", ")))")
-            }
-            return k
-        }
-    }
-
-    /// The perimeters layer reduced to one quartier.
-    func single(_ k: Int) -> WorkingLayer {
-        var w = perimeters
-        w.features = [perimeters.features[k]]
-        w.shapes = [perimeters.shapes[k]]
-        return w
+/// Progress of work done on several threads, reported in order of completion.
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    let total: Int
+    let reporter: Reporter
+    init(total: Int, reporter: Reporter) { self.total = total; self.reporter = reporter }
+    func step(_ what: String) {
+        lock.lock(); defer { lock.unlock() }
+        done += 1
+        reporter.progress(what, done: done, total: total)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GUPAnalysis
 import GUPModel
 
 /// French number formatting: « 12 345,67 ».
@@ -27,7 +28,7 @@ enum FR {
 
 /// The HTML pages of the dossier.
 enum DossierPages {
-    static func index(project: ProjectFile, inputs: DossierInputs, quartiers: [QuartierFigures], date: String) -> String {
+    static func index(project: ProjectFile, inputs: AnalysisInputs, quartiers: [QuartierFigures], date: String) -> String {
         var h = HTMLDocument(title: project.title)
         h.heading(1, project.title)
         h.paragraph([project.commune.map { "Commune : \($0)" }, "Édité le \(date)", "Système de coordonnées : \(inputs.working)"]

@@ -1,5 +1,6 @@
 import Foundation
 import GUPAnalysis
+import GUPCartography
 import GUPModel
 import TOMLKit
 
@@ -26,6 +27,8 @@ public struct ProjectFile: Sendable, Equatable {
     public struct Period: Sendable, Equatable {
         public var from: String
         public var to: String
+        /// The inclusive range of days (both dates are checked on reading).
+        public var range: DayRange { DayRange(from: Day.parseISO8601(from), to: Day.parseISO8601(to)) }
     }
 
     public var path: String
@@ -42,8 +45,7 @@ public struct ProjectFile: Sendable, Equatable {
     public var gapThreshold: Double
     public var cellSize: Double
     public var kernelRadius: Double
-    public var pageFormat: String
-    public var orientation: String
+    public var page: Page
     public var routeStops: Int
     public var routeStart: Position?
     public var sources: String?
@@ -115,7 +117,12 @@ public struct ProjectFile: Sendable, Equatable {
                 var fields: [String: String] = [:]
                 for (k, fv) in lt where k.hasPrefix("champ_") {
                     guard let s = fv.string else { throw fail(prefix + k, "une chaîne de caractères est attendue") }
-                    fields[String(k.dropFirst("champ_".count))] = s
+                    let key = String(k.dropFirst("champ_".count))
+                    guard role(layer: name, key: key) != nil else {
+                        let possible = layerKeys.filter { $0.hasPrefix("champ_") && role(layer: name, key: String($0.dropFirst(6))) != nil }.sorted()
+                        throw fail(prefix + k, "clé sans usage pour la couche « \(name) » (clés de champ possibles : \(possible.joined(separator: ", ")))")
+                    }
+                    fields[key] = s
                 }
                 var join: Join?
                 if let g = try string(lt, "gestionnaires", prefix) {
@@ -201,9 +208,44 @@ public struct ProjectFile: Sendable, Equatable {
             commune: try string(table, "commune", ""), output: output, workingCRS: try crs(table, "crs", ""),
             quartiers: quartiers, layers: layers, period1: p1, period2: p2,
             overlapThreshold: overlap, gapThreshold: gap, cellSize: cell, kernelRadius: radius,
-            pageFormat: format, orientation: orientation, routeStops: stops, routeStart: start,
+            page: Page(format: PaperFormat(rawValue: format)!, orientation: Orientation(rawValue: orientation)!), routeStops: stops, routeStart: start,
             sources: try string(table, "sources", ""))
         project.csvWriter = csvWriter
         return project
     }
+}
+
+extension ProjectFile {
+    /// The field roles of each layer's `champ_*` keys.
+    static func role(layer: String, key: String) -> FieldRole? {
+        switch (layer, key) {
+        case ("perimetres", "nom"): return .perimeterName
+        case ("parcelles", "gestionnaire"): return .manager
+        case ("parcelles", "proprietaire"): return .owner
+        case ("incidents", "categorie"): return .category
+        case ("incidents", "date"): return .date
+        case ("incidents", "date_resolution"): return .resolutionDate
+        case ("residences", "logements"): return .dwellings
+        case ("residences", "nom"): return .residenceName
+        case ("secteurs", "intervenant"): return .cleaner
+        case ("contexte", "nom"): return .communeName
+        default: return nil
+        }
+    }
+
+    /// What to load, for `AnalysisInputs.load`: the same loading as the commands.
+    public var inputSpec: InputSpec {
+        var spec = InputSpec(workingCRS: workingCRS, readDates: period1 != nil)
+        for (name, l) in layers {
+            guard let role = LayerRole(rawValue: name) else { continue }
+            spec.sources[role] = LayerSource(path: l.file, declaredCRS: l.crs, join: l.join.map { TableJoin(file: $0.file, key: $0.key) })
+            for (key, value) in l.fields {
+                if let r = Self.role(layer: name, key: key) { spec.fields[r] = value }
+            }
+        }
+        return spec
+    }
+
+    /// How messages name this file's keys.
+    public var wording: ProjectFileWording { ProjectFileWording(file: path) }
 }

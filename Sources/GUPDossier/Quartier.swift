@@ -75,29 +75,23 @@ public struct QuartierFigures: Sendable {
     public var tables: [(file: String, caption: String)]
 }
 
-/// Runs the analyses of one quartier and writes its files.
+/// Writes one quartier's files from the results of the dossier's jobs
+/// (sliced to the quartier), then its plans and pages.
 struct QuartierBuilder {
-    let project: ProjectFile
-    let inputs: DossierInputs
-    let index: Int
-    let colors: ColorAssignment?
+    let run: DossierRun
+    /// Index of the quartier among `run.inputs.zones`.
+    let zone: Int
+    let slug: String
     let date: String
     let reporter: Reporter
 
-    let slug: String
-
-    init(project: ProjectFile, inputs: DossierInputs, index: Int, slug: String, colors: ColorAssignment?, date: String, reporter: Reporter) {
-        self.project = project; self.inputs = inputs; self.index = index; self.slug = slug; self.colors = colors
-        self.date = date; self.reporter = reporter
-    }
-
-    var name: String { inputs.names[index] }
-    func field(_ layer: String, _ key: String) -> String? { project.layers[layer]?.fields[key] }
+    var project: ProjectFile { run.project }
+    var inputs: AnalysisInputs { run.inputs }
+    var name: String { inputs.zones.names[zone] }
 
     func build(into dossier: OutputFolder) throws -> QuartierFigures {
         let folder = try OutputFolder(path: dossier.url.appendingPathComponent(slug).path)
-        let single = inputs.single(index)
-        let shape = single.shapes[0]
+        let shape = inputs.zones.shapes[zone]
         let toLonLat = try CoordinateTransformer(from: inputs.working, to: .wgs84)
         var files: [String] = []
         var tables: [(String, String)] = []
@@ -106,70 +100,58 @@ struct QuartierBuilder {
                                   incidentsPerHectare: nil, categories: [], period1: nil, period2: nil, tenure: [],
                                   overlapArea: nil, nonCadastralShare: nil, coverage: nil, hotspots: [], stops: [],
                                   routeLength: nil, routeExact: nil, plans: [], files: [], tables: [])
-        let zones = ZoneSet(names: [name], shapes: [shape])
 
         // Residences and landlords (residence point on surface in the quartier).
-        let dwellings = try inputs.residences.map {
-            try ZoneDwellings.compute(zones: zones, residences: $0, dwellingsField: field("residences", "logements"), reporter: reporter)
-        }
-        if let r = inputs.residences {
-            fig.dwellings = dwellings?.perZone.first
-            let points = try r.shapes.map { try $0.pointOnSurface().pointPosition() }
+        if let r = inputs[.residences] {
+            let local = try r.index.map { try $0.query(shape).sorted() } ?? Array(r.features.indices)
+            let points = try local.map { try r.shapes[$0].pointOnSurface().pointPosition() }
             let inside = try PreparedGeometry(shape).contains(points)
+            let dwellingsNames = inputs.field(.dwellings).map { [$0] } ?? FieldRole.dwellings.defaults
+            let nameField = try FieldResolver.resolve(.residenceName, explicit: inputs.field(.residenceName), in: r)
             var byLandlord: [String: QuartierFigures.Landlord] = [:]
-            for (k, f) in r.features.enumerated() where inside[k] {
-                let landlord = f.properties.first(of: ["bailleur", "gestionnaire", "proprietaire"])?.value.text ?? "(bailleur non renseigné)"
-                let rname = f.properties.first(of: FieldNames.residenceName)?.value.text ?? f.label
-                let d = f.properties.first(of: field("residences", "logements").map { [$0] } ?? FieldNames.dwellings)?.value.number ?? 0
+            var total = 0.0
+            for (n, k) in local.enumerated() where inside[n] {
+                let f = r.features[k]
+                let landlord = f.properties.first(of: FieldRole.landlord.defaults)?.value.text ?? Labels.unknownLandlord
+                let rname = FieldResolver.text(f, nameField) ?? f.label
+                let v = f.properties.first(of: dwellingsNames)?.value.number
+                let d = v.flatMap { $0.isFinite ? $0 : nil } ?? 0
+                total += d
                 byLandlord[landlord, default: .init(name: landlord, residences: [], dwellings: 0)].residences.append(rname)
-                byLandlord[landlord]!.dwellings += d
+                byLandlord[landlord]!.dwellings += v ?? 0
             }
+            fig.dwellings = total
             fig.landlords = byLandlord.values.sorted { $0.name < $1.name }
         }
 
         // Domanialité.
         var tenure: TenureResult?
-        if let parcels = inputs.parcels {
-            let t = try Tenure.analyse(perimeters: single, parcels: parcels, incidents: inputs.incidents,
-                                       options: TenureOptions(perimeterNameField: field("perimetres", "nom"),
-                                                              managerField: field("parcelles", "gestionnaire"),
-                                                              ownerField: field("parcelles", "proprietaire"),
-                                                              categoryField: field("incidents", "categorie"),
-                                                              overlapThreshold: project.overlapThreshold),
-                                       reporter: reporter)
+        if let all = run.tenure {
+            let t = all.slice(perimeter: name)
             files += try TenureOutput.write(t, workingCRS: inputs.working, to: folder, csv: project.csvWriter)
             fig.tenure = t.tenureRows.map { .init(manager: $0.manager, area: $0.area, share: $0.share) }
                 .sorted { ($0.area, $1.manager) > ($1.area, $0.manager) }
             fig.overlapArea = t.overlaps.reduce(0) { $0 + $1.area }
             fig.nonCadastralShare = t.nonCadastral.first?.share
-            tables.append(("domanialite.csv", "Domanialité : surface par gestionnaire"))
-            tables.append(("chevauchements.csv", "Chevauchements de gestion"))
-            if t.responsibilities != nil { tables.append(("responsabilites.csv", "Signalements par gestionnaire du sol")) }
+            tables.append((TenureOutput.tenureFile, "Domanialité : surface par gestionnaire"))
+            tables.append((TenureOutput.overlapsFile, "Chevauchements de gestion"))
+            if t.responsibilities != nil { tables.append((TenureOutput.responsibilitiesFile, "Signalements par gestionnaire du sol")) }
             tenure = t
         }
 
-        // Incidents: densities, evolution, treatment; hotspots and density surface.
-        var hot: [HotZone] = []
-        var grid: HotspotGrid?
-        var density: RasterGrid?
-        if let set = inputs.incidentSet {
-            let zi = try ZoneIncidents(zones: zones, incidents: set)
-            let rows = try IncidentAnalysis.densities(zi, dwellings: dwellings)
-            try folder.write(IncidentsCSV.densities(rows, writer: project.csvWriter), to: "densites.csv")
-            files.append("densites.csv")
-            tables.append(("densites.csv", "Densités de signalements (par hectare, pour 100 logements)"))
-            let all = rows.first { $0.category == "toutes" }
-            fig.incidentsTotal = all?.incidents
-            fig.incidentsPerHectare = all?.perHectare
+        // Incidents: densities, evolution, treatment.
+        if let all = run.incidents {
+            let r = all.slice(zone: name)
+            files += try IncidentsCSV.write(r, to: folder, writer: project.csvWriter)
+            tables.append((IncidentsCSV.densitiesFile, "Densités de signalements (par hectare, pour 100 logements)"))
+            let total = r.densities.first { $0.category == ZoneIncidents.allCategories }
+            fig.incidentsTotal = total?.incidents
+            fig.incidentsPerHectare = total?.perHectare
             var perCat: [String: QuartierFigures.CategoryCount] = [:]
-            for r in rows where r.category != "toutes" { perCat[r.category] = .init(category: r.category, total: r.incidents) }
-            if let p1 = project.period1, let p2 = project.period2 {
-                let r1 = try dayRange(p1, key: "periodes.periode_1"), r2 = try dayRange(p2, key: "periodes.periode_2")
-                let ev = try IncidentAnalysis.evolution(zi, period1: r1, period2: r2)
-                try folder.write(IncidentsCSV.evolution(ev, writer: project.csvWriter), to: "evolution.csv")
-                files.append("evolution.csv")
-                tables.append(("evolution.csv", "Évolution entre les deux périodes"))
-                for e in ev where e.category != "toutes" {
+            for d in r.densities where d.category != ZoneIncidents.allCategories { perCat[d.category] = .init(category: d.category, total: d.incidents) }
+            if let ev = r.evolution, let p1 = project.period1, let p2 = project.period2 {
+                tables.append((IncidentsCSV.evolutionFile, "Évolution entre les deux périodes"))
+                for e in ev where e.category != ZoneIncidents.allCategories {
                     perCat[e.category]?.period1 = e.period1
                     perCat[e.category]?.period2 = e.period2
                 }
@@ -177,59 +159,45 @@ struct QuartierBuilder {
                 fig.period2 = "du \(p2.from) au \(p2.to)"
             }
             fig.categories = perCat.values.sorted { ($0.total, $1.category) > ($1.total, $0.category) }
-            if set.resolutionDates.field != nil {
-                let (t, _) = try IncidentAnalysis.treatment(zi)
-                try folder.write(IncidentsCSV.treatment(t, writer: project.csvWriter), to: "traitement.csv")
-                files.append("traitement.csv")
-                tables.append(("traitement.csv", "Délais de traitement"))
-            }
-            let g = try Hotspots.analyse(zones: [shape], points: set.points, cellSize: project.cellSize)
-            hot = try Hotspots.hotZones(g, categories: set.categories, category: set.category)
-            let qb = try shape.bounds()!
-            let r = project.kernelRadius
-            density = try KernelDensity.quartic(points: set.points, radius: r, cellSize: max(2, project.cellSize / 5),
-                                                extent: BoundingBox(minX: qb.minX - r, minY: qb.minY - r, maxX: qb.maxX + r, maxY: qb.maxY + r))
-            let lonLat = try HotspotsOutput.centersLonLat(g, from: inputs.working)
-            try folder.write(HotspotsOutput.csv(g, lonLat: lonLat, writer: project.csvWriter), to: "points_chauds.csv")
-            try folder.write(HotspotsOutput.cellsGeoJSON(g, lonLat: lonLat, from: inputs.working), to: "points_chauds.geojson")
-            try folder.write(HotspotsOutput.hotZonesGeoJSON(hot, grid: g, density: density, from: inputs.working), to: "zones_chaudes.geojson")
-            files += ["points_chauds.csv", "points_chauds.geojson", "zones_chaudes.geojson"]
-            files += try HotspotsOutput.writeDensityGrid(density!, crs: inputs.working, to: folder)
+            if r.treatment != nil { tables.append((IncidentsCSV.treatmentFile, "Délais de traitement")) }
+        }
+
+        // Hotspots of the quartier and their density surface.
+        var hot: [HotZone] = []
+        var hotEntry: HotspotEntry?
+        if let e = run.hotspots?.entry(zone: name) {
+            hot = e.hotZones
+            files += try HotspotsOutput.write(e, working: inputs.working, to: folder, densityGrid: true, csv: project.csvWriter)
             fig.hotspots = try hot.map { z in
                 .init(rank: z.rank, incidents: z.incidents, area: z.areaM2, maxZ: z.maxZ,
                       mainCategories: z.mainCategories.map(\.category),
                       lonLat: try toLonLat.transform(try z.shape.pointOnSurface().pointPosition()))
             }
-            grid = g
+            hotEntry = e
         }
 
         // Nettoyage.
         var gapsLayer: WorkingLayer?
-        if let sectors = inputs.sectors {
-            var fields = CleaningFields()
-            if let n = field("perimetres", "nom") { fields.perimeterName = [n] }
-            if let c = field("secteurs", "intervenant") { fields.cleaner = [c] }
-            if let c = field("incidents", "categorie") { fields.category = [c] }
-            let c = try Cleaning.analyze(perimeters: single, sectors: sectors, residences: inputs.residences, incidents: inputs.incidents,
-                                         fields: fields, threshold: project.gapThreshold, reporter: reporter)
+        if let all = run.cleaning {
+            let c = all.slice(perimeter: name)
             files += try CleaningWriter.write(c, to: folder, csv: project.csvWriter)
-            tables.append(("couverture.csv", "Couverture du nettoyage"))
-            tables.append(("doublons.csv", "Doubles couvertures"))
+            tables.append((CleaningWriter.coverageFile, "Couverture du nettoyage"))
+            tables.append((CleaningWriter.doublesCSVFile, "Doubles couvertures"))
             if let cov = c.coverage.first {
                 fig.coverage = .init(outdoorArea: cov.outdoorArea, coveredArea: cov.coveredArea, rate: cov.coverageRate,
                                      gapArea: cov.gapArea, gapCount: cov.gapCount, doubleArea: cov.doubleCoverageArea,
                                      meanFrequency: cov.meanFrequency)
             }
-            gapsLayer = derivedLayer(name: "lacunes", source: "lacunes.geojson",
+            gapsLayer = derivedLayer(name: "lacunes", source: CleaningWriter.gapsFile,
                                      items: c.gaps.map { (Properties([("surface_m2", .number(($0.area * 100).rounded() / 100))]), $0.shape) })
         }
 
         // Walking route through the main hotspots.
         var routeLayer: WorkingLayer?
         var routeMarkers: (start: Position, stops: [Position])?
-        let hotLayer = hot.isEmpty ? nil : derivedLayer(name: "points_chauds", source: "zones_chaudes.geojson",
+        let hotLayer = hot.isEmpty ? nil : derivedLayer(name: "points_chauds", source: HotspotsOutput.hotZonesFile,
                                                         items: hot.map { (Properties([("rang", .number(Double($0.rank))), ("incidents", .number(Double($0.incidents)))]), $0.shape) })
-        if let grid, !hot.isEmpty {
+        if let e = hotEntry, !hot.isEmpty {
             let chosen = Array(hot.prefix(project.routeStops))
             let stopPoints = try chosen.map { try $0.shape.pointOnSurface().pointPosition() }
             let start: Position
@@ -243,8 +211,7 @@ struct QuartierBuilder {
             fig.routeExact = route.exact
             // Incidents per cell and category, counted once for every stop.
             var categoriesByCell: [Int32: [Int32: Int]] = [:]
-            let set = inputs.incidentSet!
-            for (k, c) in grid.cellOfIncident.enumerated() where c >= 0 { categoriesByCell[c, default: [:]][set.category[k], default: 0] += 1 }
+            for (k, c) in e.grid.cellOfIncident.enumerated() where c >= 0 { categoriesByCell[c, default: [:]][e.categoryOfIncident[k], default: 0] += 1 }
             var stops: [QuartierFigures.Stop] = []
             for (n, si) in route.order.enumerated() {
                 let z = chosen[si]
@@ -259,14 +226,14 @@ struct QuartierBuilder {
             try folder.write(routeFiles.line, to: "parcours.geojson")
             try folder.write(routeFiles.stops, to: "parcours_arrets.geojson")
             files += ["parcours.geojson", "parcours_arrets.geojson"]
-        } else if inputs.incidentSet != nil {
+        } else if run.hotspots != nil {
             reporter.warning("quartier « \(name) » : aucun point chaud significatif, pas de parcours")
         }
 
         // Plans.
-        let options = PlanOptions(page: Page(format: PaperFormat(rawValue: project.pageFormat) ?? .a4,
-                                             orientation: Orientation(rawValue: project.orientation) ?? .paysage),
-                                  date: date, sources: project.sources.map { [$0] } ?? [])
+        let options = PlanOptions(page: project.page, date: date, sources: project.sources.map { [$0] } ?? [])
+        let perimeters = inputs.perimeters
+        let quartier = PlanQuartier.zone(inputs.zones, index: zone)
         func plan(_ file: String, _ title: String, _ render: () throws -> RenderedPlan) throws {
             let p = try render()
             try folder.write(p.svg, to: file)
@@ -274,18 +241,18 @@ struct QuartierBuilder {
             fig.plans.append((file, title, p.scale))
         }
         try plan("plan_situation.svg", "Plan de situation") {
-            try Plans.situation(perimeters: inputs.perimeters, quartier: name, context: inputs.context, options: options, reporter: reporter)
+            try Plans.situation(perimeters: perimeters, quartier: quartier, context: inputs[.contexte], options: options, reporter: reporter)
         }
         try plan("plan_masse.svg", "Plan de masse : domanialité, résidences, lacunes de nettoyage") {
-            try Plans.site(perimeters: inputs.perimeters, quartier: name,
-                           layers: .init(tenure: inputs.parcels, residences: inputs.residences, gaps: gapsLayer,
-                                         hotspots: hotLayer, managerColors: colors),
+            try Plans.site(perimeters: perimeters, quartier: quartier,
+                           layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], gaps: gapsLayer,
+                                         hotspots: hotLayer, managerColors: run.colors),
                            commune: project.commune, options: options, reporter: reporter)
         }
-        if let density {
+        if let density = hotEntry?.density {
             try plan("plan_points_chauds.svg", "Plan des points chauds : densité des signalements") {
-                try Plans.site(perimeters: inputs.perimeters, quartier: name,
-                               layers: .init(residences: inputs.residences, hotspots: hotLayer, heat: density),
+                try Plans.site(perimeters: perimeters, quartier: quartier,
+                               layers: .init(residences: inputs[.residences], hotspots: hotLayer, heat: density),
                                commune: project.commune, title: "Plan des points chauds", options: options, reporter: reporter)
             }
         }
@@ -298,9 +265,9 @@ struct QuartierBuilder {
                     for (n, p) in routeMarkers.stops.enumerated() {
                         items.append((Properties([("numero", .number(Double(n + 1)))]), try GeometryHandle(x: p.x, y: p.y).buffer(radius)))
                     }
-                    return try Plans.site(perimeters: inputs.perimeters, quartier: name,
-                                          layers: .init(tenure: inputs.parcels, residences: inputs.residences, hotspots: hotLayer,
-                                                        managerColors: colors, route: routeLayer,
+                    return try Plans.site(perimeters: perimeters, quartier: quartier,
+                                          layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], hotspots: hotLayer,
+                                                        managerColors: run.colors, route: routeLayer,
                                                         stops: derivedLayer(name: "arrets", source: "parcours_arrets.geojson", items: items)),
                                           commune: project.commune, title: "Parcours du diagnostic en marchant",
                                           options: options, reporter: reporter)
@@ -321,20 +288,13 @@ struct QuartierBuilder {
         return fig
     }
 
-    private func dayRange(_ p: ProjectFile.Period, key: String) throws -> DayRange {
-        guard let a = Day.parseISO8601(p.from), let b = Day.parseISO8601(p.to) else {
-            throw GUPError.input(file: project.path, "clé « \(key) » : date illisible (\(p.from), \(p.to))")
-        }
-        return DayRange(from: a, to: b)
-    }
-
     /// What the field sheet says of one stop.
     private func stop(number: Int, zone: HotZone, at p: Position, categoriesByCell: [Int32: [Int32: Int]], tenure: TenureResult?,
                       toLonLat: CoordinateTransformer) throws -> QuartierFigures.Stop {
         let set = inputs.incidentSet!
         var byCat: [Int32: Int] = [:]
         for c in zone.cellIndices { for (cat, n) in categoriesByCell[Int32(c)] ?? [:] { byCat[cat, default: 0] += n } }
-        let cats = byCat.map { (category: $0.key >= 0 ? set.categories[Int($0.key)] : "(sans catégorie)", incidents: $0.value) }
+        let cats = byCat.map { (category: $0.key >= 0 ? set.categories[Int($0.key)] : Labels.noCategory, incidents: $0.value) }
             .sorted { ($0.incidents, $1.category) > ($1.incidents, $0.category) }
         var managers: [(manager: String, share: Double)] = []
         if let tenure {
@@ -346,12 +306,15 @@ struct QuartierBuilder {
             managers.sort { ($0.share, $1.manager) > ($1.share, $0.manager) }
         }
         var sectors: [(sector: String, cleaner: String)] = []
-        if let s = inputs.sectors {
+        if let s = inputs[.secteurs] {
             let pt = try GeometryHandle(x: p.x, y: p.y)
-            let cleanerField = field("secteurs", "intervenant").map { [$0] } ?? FieldNames.cleaner
-            for (k, f) in s.features.enumerated() where try s.shapes[k].covers(pt) {
-                let sector = f.properties.first(of: ["secteur", "nom", "code", "id"])?.value.text ?? f.label
-                let cleaner = f.properties.first(of: cleanerField)?.value.text ?? "(intervenant non renseigné)"
+            let cleanerField = try FieldResolver.resolve(.cleaner, explicit: inputs.field(.cleaner), in: s)
+            let sectorField = try FieldResolver.resolve(.sectorName, explicit: nil, in: s)
+            let near = try s.index.map { try $0.query(x: p.x, y: p.y).sorted() } ?? Array(s.features.indices)
+            for k in near where try s.shapes[k].covers(pt) {
+                let f = s.features[k]
+                let sector = FieldResolver.text(f, sectorField) ?? f.label
+                let cleaner = FieldResolver.text(f, cleanerField) ?? Labels.unknownCleaner
                 sectors.append((sector, cleaner))
             }
         }

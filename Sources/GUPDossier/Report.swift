@@ -1,10 +1,11 @@
 import Foundation
+import GUPAnalysis
 import GUPModel
 
 /// `rapport.json`: every figure of the HTML, machine-readable, and the
 /// inputs' counts (read, used, repaired, skipped), so nothing is lost silently.
 enum DossierReport {
-    static func json(project: ProjectFile, inputs: DossierInputs, quartiers: [QuartierFigures], date: String, files: [String]) throws -> String {
+    static func json(project: ProjectFile, inputs: AnalysisInputs, quartiers: [QuartierFigures], date: String, files: [String]) throws -> String {
         func r2(_ d: Double) -> Double { (d * 100).rounded() / 100 }
         func opt(_ d: Double?) -> Any { d.map { r2($0) } ?? NSNull() }
         let layers: [[String: Any]] = inputs.summaries.map { s in
@@ -14,9 +15,9 @@ enum DossierReport {
                 "ignorees": s.skipped.map { ["entite": $0.feature, "raison": $0.reason] },
             ]
         }
-        let joins: [String: Any] = inputs.joins.mapValues { j in
-            ["sans_correspondance": j.unmatchedCount, "premiers": j.unmatchedFirst, "sans_cle": j.missingKeyCount] as [String: Any]
-        }
+        let joins: [String: Any] = Dictionary(uniqueKeysWithValues: inputs.joins.map { role, j in
+            (role.rawValue, ["sans_correspondance": j.unmatchedCount, "premiers": j.unmatchedFirst, "sans_cle": j.missingKeyCount] as [String: Any])
+        })
         let qs: [[String: Any]] = quartiers.map { q in
             [
                 "nom": q.name, "dossier": q.folder, "surface_m2": r2(q.area), "surface_ha": r2(q.area / 10_000),

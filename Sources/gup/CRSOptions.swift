@@ -80,3 +80,76 @@ struct CRSOptions: ParsableArguments {
         return c
     }
 }
+
+extension CRSOptions {
+    /// The inputs of an analysis command, loaded as the dossier loads them:
+    /// `--crs-source` applies to every file that declares no CRS.
+    func inputs(_ sources: [LayerRole: String?], fields: [FieldRole: String?] = [:], join: TableJoin? = nil,
+                readDates: Bool = false, reporter: Reporter) throws -> AnalysisInputs {
+        let declared = try declaredCRS()
+        var spec = InputSpec(workingCRS: try overrideCRS(), readDates: readDates)
+        for (role, path) in sources {
+            guard let path else { continue }
+            spec.sources[role] = LayerSource(path: path, declaredCRS: declared, join: role == .parcelles ? join : nil)
+        }
+        for (role, name) in fields { if let name { spec.fields[role] = name } }
+        return try AnalysisInputs.load(spec, reporter: reporter)
+    }
+}
+
+/// How `gup`'s messages name fields and settings: by their options.
+struct CommandLineWording: FrontEndWording {
+    func name(of role: FieldRole) -> String {
+        switch role {
+        case .perimeterName, .residenceName, .communeName, .sectorName: return "--champ-nom"
+        case .manager: return "--champ-gestionnaire"
+        case .owner: return "--champ-proprietaire"
+        case .category: return "--champ-categorie"
+        case .date: return "--champ-date"
+        case .resolutionDate: return "--champ-resolution"
+        case .dwellings: return "--champ-logements"
+        case .cleaner: return "--champ-intervenant"
+        case .frequency: return "--champ-frequence"
+        case .landlord: return "--champ-bailleur"
+        }
+    }
+    func name(of setting: AnalysisSetting) -> String {
+        switch setting {
+        case .overlapThreshold: return "--seuil-chevauchement"
+        case .gapThreshold: return "--seuil"
+        case .cellSize: return "--cellule"
+        case .kernelRadius: return "--rayon"
+        case .routeStops: return "--arrets"
+        }
+    }
+    var quartierSelector: String { "--quartier" }
+    var joinAlternative: String { "ou joignez un tableau avec --gestionnaires" }
+}
+
+extension CRS: ExpressibleByArgument {
+    /// `EPSG:2154`, `2154`, `urn:ogc:def:crs:EPSG::2154`, `CRS84`.
+    public init?(argument: String) {
+        guard let c = CRS.parse(argument) else { return nil }
+        self = c
+    }
+}
+
+extension PaperFormat: ExpressibleByArgument {}
+extension Orientation: ExpressibleByArgument {}
+
+extension Day: ExpressibleByArgument {
+    /// `AAAA-MM-JJ`.
+    public init?(argument: String) {
+        guard argument.count == 10, let d = Day.parseISO8601(argument) else { return nil }
+        self = d
+    }
+}
+
+/// A period `AAAA-MM-JJ:AAAA-MM-JJ` (dates included), parsed by the argument parser.
+struct PeriodArgument: ExpressibleByArgument {
+    var range: DayRange
+    init?(argument: String) {
+        guard let r = try? DayRange.parsePeriod(argument, option: "") else { return nil }
+        range = r
+    }
+}

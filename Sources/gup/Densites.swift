@@ -62,17 +62,19 @@ struct Densites: ParsableCommand {
     @Option(help: "Résidences (polygones avec un nombre de logements), pour les taux pour 100 logements.")
     var residences: String?
 
-    @Option(help: "Premier jour compté (AAAA-MM-JJ, inclus).")
-    var du: String?
+    @Option(help: "Premier jour compté (AAAA-MM-JJ, inclus).", transform: { try dayArgument($0, option: "--du") })
+    var du: Day?
 
-    @Option(help: "Dernier jour compté (AAAA-MM-JJ, inclus).")
-    var au: String?
+    @Option(help: "Dernier jour compté (AAAA-MM-JJ, inclus).", transform: { try dayArgument($0, option: "--au") })
+    var au: Day?
 
-    @Option(name: .customLong("periode-1"), help: "Première période à comparer, AAAA-MM-JJ:AAAA-MM-JJ (dates incluses).")
-    var periode1: String?
+    @Option(name: .customLong("periode-1"), help: "Première période à comparer, AAAA-MM-JJ:AAAA-MM-JJ (dates incluses).",
+            transform: { try DayRange.parsePeriod($0, option: "--periode-1") })
+    var periode1: DayRange?
 
-    @Option(name: .customLong("periode-2"), help: "Seconde période à comparer, AAAA-MM-JJ:AAAA-MM-JJ (dates incluses).")
-    var periode2: String?
+    @Option(name: .customLong("periode-2"), help: "Seconde période à comparer, AAAA-MM-JJ:AAAA-MM-JJ (dates incluses).",
+            transform: { try DayRange.parsePeriod($0, option: "--periode-2") })
+    var periode2: DayRange?
 
     @Option(name: .customLong("champ-nom"), help: "Champ du nom des zones.")
     var champNom: String?
@@ -96,63 +98,47 @@ struct Densites: ParsableCommand {
     @Option(help: "Dossier de sortie.")
     var sortie: String
 
+    func validate() throws {
+        if let du, let au, au < du { throw ValidationError("--au (\(au)) précède --du (\(du))") }
+        if (periode1 == nil) != (periode2 == nil) {
+            throw ValidationError("--periode-1 et --periode-2 vont ensemble : donnez les deux périodes à comparer")
+        }
+    }
+
     func run() throws {
         try runReportingErrors {
             let csvWriter = try csv.writer()
             let reporter = TerminalReporter()
-            func day(_ raw: String?, _ option: String) throws -> Day? {
-                guard let raw else { return nil }
-                guard let d = Day.parseISO8601(raw) else {
-                    throw GUPError("\(option) : date « \(raw) » illisible (attendu AAAA-MM-JJ, par exemple 2025-01-31)")
-                }
-                return d
+            let period = (du != nil || au != nil) ? DayRange(from: du, to: au) : nil
+            let inputs = try crs.inputs([.perimetres: zones, .incidents: incidents, .residences: residences],
+                                        fields: [.perimeterName: champNom, .category: champCategorie, .date: champDate,
+                                                 .resolutionDate: champResolution],
+                                        readDates: period != nil || periode1 != nil, reporter: reporter)
+            let comparison = periode1.flatMap { p1 in periode2.map { (p1, $0) } }
+            let result = try IncidentAnalysis.run(inputs, options: IncidentOptions(period: period, comparison: comparison,
+                                                                                   dwellingsField: champLogements),
+                                                  reporter: reporter)
+            if result.outsideAllZones > 0 {
+                reporter.info("\(result.outsideAllZones) signalement(s) hors de toute zone (non comptés)")
             }
-            let from = try day(du, "--du"), to = try day(au, "--au")
-            if let from, let to, to < from { throw GUPError("--au (\(to)) précède --du (\(from))") }
-            let period = (from != nil || to != nil) ? DayRange(from: from, to: to) : nil
-            if (periode1 == nil) != (periode2 == nil) {
-                throw GUPError("--periode-1 et --periode-2 vont ensemble : donnez les deux périodes à comparer")
-            }
-            let p1 = try periode1.map { try DayRange.parsePeriod($0, option: "--periode-1") }
-            let p2 = try periode2.map { try DayRange.parsePeriod($0, option: "--periode-2") }
-
-            let zl = try crs.read(zones)
-            let il = try crs.read(incidents)
-            let rl = try crs.read(residences)
-            let working = try crs.workingCRS(for: [zl, il, rl], reporter: reporter)
-            let zw = try crs.prepare(zl, to: working, expecting: .areal, reporter: reporter)
-            let iw = try crs.prepare(il, to: working, expecting: .point, reporter: reporter)
-            let zoneSet = try ZoneSet.make(from: zw, nameField: champNom, reporter: reporter)
-            let set = try IncidentSet.make(from: iw, categoryField: champCategorie, dateField: champDate,
-                                           resolutionField: champResolution,
-                                           readDates: period != nil || p1 != nil, reporter: reporter)
-            let zi = try ZoneIncidents(zones: zoneSet, incidents: set)
-            let dwellings = try rl.map {
-                try ZoneDwellings.compute(zones: zoneSet,
-                                          residences: try crs.prepare($0, to: working, expecting: .areal, reporter: reporter),
-                                          dwellingsField: champLogements, reporter: reporter)
-            }
-            if zi.outsideAllZones > 0 {
-                reporter.info("\(zi.outsideAllZones) signalement(s) hors de toute zone (non comptés)")
+            if let anomalies = result.treatmentAnomalies, anomalies.negativeDelays > 0, let layer = inputs[.incidents] {
+                let ex = anomalies.examples.map { layer.features[$0].label }.joined(separator: ", ")
+                reporter.warning("\(incidents) : \(anomalies.negativeDelays) signalement(s) résolu(s) avant leur date de signalement, exclu(s) des délais : \(ex)")
             }
             let out = try OutputFolder(path: sortie)
-            let rows = try IncidentAnalysis.densities(zi, dwellings: dwellings, period: period)
-            var written = [try out.write(IncidentsCSV.densities(rows, writer: csvWriter), to: "densites.csv")]
-            if let p1, let p2 {
-                written.append(try out.write(IncidentsCSV.evolution(try IncidentAnalysis.evolution(zi, period1: p1, period2: p2), writer: csvWriter),
-                                             to: "evolution.csv"))
-            }
-            if set.resolutionDates.field != nil {
-                let (t, anomalies) = try IncidentAnalysis.treatment(zi, period: period)
-                if anomalies.negativeDelays > 0 {
-                    let ex = anomalies.examples.map { iw.features[$0].label }.joined(separator: ", ")
-                    reporter.warning("\(incidents) : \(anomalies.negativeDelays) signalement(s) résolu(s) avant leur date de signalement, exclu(s) des délais : \(ex)")
-                }
-                written.append(try out.write(IncidentsCSV.treatment(t, writer: csvWriter), to: "traitement.csv"))
-            }
-            let inZones = set.count - zi.outsideAllZones
-            print("\(zoneSet.count) zone(s), \(set.count) signalement(s) dont \(inZones) dans au moins une zone, \(set.categories.count) catégorie(s)\(period.map { ", période \($0)" } ?? "")")
-            for u in written { print("écrit : \(u.path)") }
+            let written = try IncidentsCSV.write(result, to: out, writer: csvWriter)
+            let set = inputs.incidentSet!
+            let inZones = set.count - result.outsideAllZones
+            print("\(inputs.zones.count) zone(s), \(set.count) signalement(s) dont \(inZones) dans au moins une zone, \(set.categories.count) catégorie(s)\(period.map { ", période \($0)" } ?? "")")
+            for f in written { print("écrit : \(out.url.appendingPathComponent(f).path)") }
         }
     }
+}
+
+/// `AAAA-MM-JJ`, a day that exists; the message names the option.
+func dayArgument(_ raw: String, option: String) throws -> Day {
+    guard let d = Day.parseISO8601(raw) else {
+        throw GUPError("\(option) : date « \(raw) » illisible (attendu AAAA-MM-JJ, par exemple 2025-01-31)")
+    }
+    return d
 }

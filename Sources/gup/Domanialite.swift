@@ -86,36 +86,24 @@ struct Domanialite: ParsableCommand {
         try runReportingErrors {
             let csvWriter = try csv.writer()
             let reporter = TerminalReporter()
-            guard seuilChevauchement >= 0 else {
-                throw GUPError("--seuil-chevauchement : la surface doit être positive ou nulle (\(seuilChevauchement))")
-            }
-            let perimeterLayer = try crs.read(perimetres)
-            var parcelLayer = try crs.read(parcelles)
-            if let gestionnaires {
-                let table = try CSVTable.read(path: gestionnaires)
-                let (joined, report) = try parcelLayer.joining(table, key: cle)
-                parcelLayer = joined
-                if report.unmatchedCount > 0 {
-                    reporter.warning("\(parcelles) : \(report.unmatchedCount) parcelle(s) sans ligne dans \(gestionnaires) (clé « \(cle) ») : \(report.unmatchedFirst.joined(separator: ", "))\(report.unmatchedCount > report.unmatchedFirst.count ? "…" : "")")
-                }
-                if report.missingKeyCount > 0 {
-                    reporter.warning("\(parcelles) : \(report.missingKeyCount) parcelle(s) sans valeur de clé « \(cle) »")
-                }
-            }
-            let incidentLayer = try crs.read(incidents)
-            let working = try crs.workingCRS(for: [perimeterLayer, parcelLayer], reporter: reporter)
-            let p = try crs.prepare(perimeterLayer, to: working, expecting: .areal, reporter: reporter)
-            let d = try crs.prepare(parcelLayer, to: working, expecting: .areal, reporter: reporter)
-            let i = try crs.prepare(incidentLayer, to: working, expecting: .point, reporter: reporter)
             let options = TenureOptions(perimeterNameField: champNom, managerField: champGestionnaire,
                                         ownerField: champProprietaire, categoryField: champCategorie,
                                         overlapThreshold: seuilChevauchement)
-            let result = try Tenure.analyse(perimeters: p, parcels: d, incidents: i, options: options, reporter: reporter)
+            let inputs = try crs.inputs([.perimetres: perimetres, .parcelles: parcelles, .incidents: incidents],
+                                        fields: [.perimeterName: champNom, .category: champCategorie],
+                                        join: gestionnaires.map { TableJoin(file: $0, key: cle) }, reporter: reporter)
+            let result = try Tenure.run(inputs, options: options, reporter: reporter)
             let folder = try OutputFolder(path: sortie)
-            let files = try TenureOutput.write(result, workingCRS: working, to: folder, csv: csvWriter)
+            let files = try TenureOutput.write(result, workingCRS: inputs.working, to: folder, csv: csvWriter)
             printSummary(result)
             print("")
             print("Fichiers écrits dans \(folder.url.path) : \(files.joined(separator: ", "))")
+        }
+    }
+
+    func validate() throws {
+        guard seuilChevauchement >= 0, seuilChevauchement.isFinite else {
+            throw ValidationError("--seuil-chevauchement : la surface doit être un nombre positif ou nul (\(seuilChevauchement))")
         }
     }
 

@@ -128,6 +128,9 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     } catch let e as GUPError {
         FileHandle.standardError.write(Data("erreur : \(e.message)\n".utf8))
         throw ExitCode(1)
+    } catch let e as AnalysisError {
+        FileHandle.standardError.write(Data("erreur : \(e.message(CommandLineWording()))\n".utf8))
+        throw ExitCode(1)
     } catch let e as TopologyError {
         FileHandle.standardError.write(Data("erreur : \(e.description)\n".utf8))
         throw ExitCode(1)

@@ -76,38 +76,14 @@ struct Nettoyage: ParsableCommand {
         try runReportingErrors {
             let csvWriter = try csv.writer()
             let reporter = TerminalReporter(verbose: true)
-            let rawPerimeters = try crs.read(perimetres, name: "périmètres")
-            let rawSectors = try crs.read(secteurs, name: "secteurs")
-            let rawResidences = try crs.read(residences, name: "résidences")
-            let rawIncidents = try crs.read(incidents, name: "signalements")
-            try requireField(champNom, in: rawPerimeters, option: "--champ-nom")
-            try requireField(champIntervenant, in: rawSectors, option: "--champ-intervenant")
-            try requireField(champFrequence, in: rawSectors, option: "--champ-frequence")
-            if let rawIncidents { try requireField(champCategorie, in: rawIncidents, option: "--champ-categorie") }
-            let working = try crs.workingCRS(for: [rawPerimeters, rawSectors], reporter: reporter)
-            let p = try crs.prepare(rawPerimeters, to: working, expecting: .areal, reporter: reporter)
-            let s = try crs.prepare(rawSectors, to: working, expecting: .areal, reporter: reporter)
-            let r = try crs.prepare(rawResidences, to: working, expecting: .areal, reporter: reporter)
-            let i = try crs.prepare(rawIncidents, to: working, expecting: .point, reporter: reporter)
-            var fields = CleaningFields()
-            if let champNom { fields.perimeterName = [champNom] }
-            if let champIntervenant { fields.cleaner = [champIntervenant] }
-            if let champFrequence { fields.frequency = [champFrequence] }
-            if let champCategorie { fields.category = [champCategorie] }
-            let result = try Cleaning.analyze(perimeters: p, sectors: s, residences: r, incidents: i,
-                                              fields: fields, threshold: seuil, reporter: reporter)
+            let inputs = try crs.inputs([.perimetres: perimetres, .secteurs: secteurs, .residences: residences, .incidents: incidents],
+                                        fields: [.perimeterName: champNom, .category: champCategorie], reporter: reporter)
+            let result = try Cleaning.run(inputs, options: CleaningOptions(cleanerField: champIntervenant, frequencyField: champFrequence,
+                                                                           categoryField: champCategorie, threshold: seuil),
+                                          reporter: reporter)
             let folder = try OutputFolder(path: sortie)
             let files = try CleaningWriter.write(result, to: folder, csv: csvWriter)
             printSummary(result, files: files, folder: folder)
-        }
-    }
-
-    /// An explicitly named field must exist in at least one feature.
-    private func requireField(_ name: String?, in layer: Layer, option: String) throws {
-        guard let name else { return }
-        if !layer.features.contains(where: { $0.properties.first(of: [name]) != nil }) {
-            let known = Set(layer.features.prefix(50).flatMap { $0.properties.keys }).sorted().joined(separator: ", ")
-            throw GUPError.input(file: layer.source, "\(option) : aucun champ « \(name) » (champs présents : \(known))")
         }
     }
 

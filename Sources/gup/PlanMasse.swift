@@ -94,7 +94,7 @@ struct PlanMasse: ParsableCommand {
                     layers.heat = try KernelDensity.quartic(points: i.points, radius: rayon, cellSize: maille, extent: ext)
                 }
             }
-            return try Plans.site(perimeters: wp, quartier: quartier, layers: layers, commune: page.commune, options: options, reporter: reporter)
+            return try Plans.site(perimeters: wp, quartier: .name(quartier), layers: layers, commune: page.commune, options: options, reporter: reporter)
         }
     }
 }
@@ -140,7 +140,7 @@ struct PlanAvantApres: ParsableCommand {
             let a = try page.crs.load(avant, working: working, expecting: .areal, reporter: reporter)
             let b = try page.crs.load(apres, working: working, expecting: .areal, reporter: reporter)
             let r = try page.crs.load(residences, working: working, expecting: .areal, reporter: reporter)
-            return try Plans.beforeAfter(perimeters: wp, quartier: quartier, before: a, after: b, residences: r, commune: page.commune,
+            return try Plans.beforeAfter(perimeters: wp, quartier: .name(quartier), before: a, after: b, residences: r, commune: page.commune,
                                          options: options, reporter: reporter)
         }
     }

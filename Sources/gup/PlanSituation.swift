@@ -107,7 +107,7 @@ struct PlanSituation: ParsableCommand {
             let working = try page.crs.workingCRS(for: [p], reporter: reporter)
             let wp = try page.crs.prepare(p, to: working, expecting: .areal, reporter: reporter)
             let wc = try page.crs.prepare(c, to: working, expecting: .areal, reporter: reporter)
-            return try Plans.situation(perimeters: wp, quartier: quartier, context: wc, options: options, reporter: reporter)
+            return try Plans.situation(perimeters: wp, quartier: .name(quartier), context: wc, options: options, reporter: reporter)
         }
     }
 }

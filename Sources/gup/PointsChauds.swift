@@ -36,8 +36,9 @@ struct PointsChauds: ParsableCommand {
 
         densite_noyau.asc : densité lissée (noyau quartique de rayon --rayon \
         mètres), en signalements par hectare, grille ESRI ASCII dans le système de \
-        travail, cellules de --cellule / 5 mètres, lisible par QGIS ; \
-        densite_noyau.prj donne ce système (WKT ESRI, par PROJ).
+        travail, cellules de --cellule / 5 mètres (2 m au moins), sur l'emprise des \
+        zones élargie du rayon, lisible par QGIS ; densite_noyau.prj donne ce \
+        système (WKT ESRI, par PROJ).
 
         Exemples :
           gup points-chauds --zones perimetres.geojson \\
@@ -73,35 +74,23 @@ struct PointsChauds: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let csvWriter = try csv.writer()
-            guard cellule > 0, cellule.isFinite else { throw GUPError("--cellule : attendu un nombre de mètres positif (reçu \(cellule))") }
-            guard rayon > 0, rayon.isFinite else { throw GUPError("--rayon : attendu un nombre de mètres positif (reçu \(rayon))") }
+            let options = try HotspotOptions(cellSize: cellule, radius: rayon, scope: .union)
             let reporter = TerminalReporter()
-            let zl = try crs.read(zones)
-            let il = try crs.read(incidents)
-            let working = try crs.workingCRS(for: [zl, il], reporter: reporter)
-            let zw = try crs.prepare(zl, to: working, expecting: .areal, reporter: reporter)
-            let iw = try crs.prepare(il, to: working, expecting: .point, reporter: reporter)
-            let set = try IncidentSet.make(from: iw, categoryField: champCategorie, readDates: false, reporter: reporter)
-            let grid = try Hotspots.analyse(zones: zw.shapes, points: set.points, cellSize: cellule)
-            if grid.outside > 0 {
-                reporter.info("\(grid.outside) signalement(s) hors de l'intérieur des zones (non comptés)")
+            let inputs = try crs.inputs([.perimetres: zones, .incidents: incidents], fields: [.category: champCategorie],
+                                        reporter: reporter)
+            let result = try Hotspots.run(inputs, options: options, reporter: reporter)
+            let e = result.entries[0]
+            if e.grid.outside > 0 {
+                reporter.info("\(e.grid.outside) signalement(s) hors de l'intérieur des zones (non comptés)")
             }
-            let hot = try Hotspots.hotZones(grid, categories: set.categories, category: set.category)
-            let density = try KernelDensity.quartic(points: set.points, radius: rayon, cellSize: cellule / 5,
-                                                    extent: try grid.union.bounds()!)
-            let lonLat = try HotspotsOutput.centersLonLat(grid, from: working)
             let out = try OutputFolder(path: sortie)
-            let written = [
-                try out.write(HotspotsOutput.csv(grid, lonLat: lonLat, writer: csvWriter), to: "points_chauds.csv"),
-                try out.write(HotspotsOutput.cellsGeoJSON(grid, lonLat: lonLat, from: working), to: "points_chauds.geojson"),
-                try out.write(HotspotsOutput.hotZonesGeoJSON(hot, grid: grid, density: density, from: working), to: "zones_chaudes.geojson"),
-            ] + (try HotspotsOutput.writeDensityGrid(density, crs: working, to: out)).map { out.url.appendingPathComponent($0) }
-            let classes = Dictionary(grouping: grid.cells, by: \.classe).mapValues(\.count)
-            print("\(grid.cells.count) cellule(s) de \(CSVWriter.fixed(cellule, places: 0)) m, \(set.count - grid.outside) signalement(s) comptés ; points chauds : \(classes[3] ?? 0) à 99 %, \(classes[2] ?? 0) à 95 %, \(classes[1] ?? 0) à 90 % ; \(hot.count) zone(s) chaude(s)")
-            for z in hot.prefix(5) {
+            let written = try HotspotsOutput.write(e, working: inputs.working, to: out, csv: csvWriter)
+            let classes = Dictionary(grouping: e.grid.cells, by: \.classe).mapValues(\.count)
+            print("\(e.grid.cells.count) cellule(s) de \(CSVWriter.fixed(cellule, places: 0)) m, \(inputs.incidentSet!.count - e.grid.outside) signalement(s) comptés ; points chauds : \(classes[3] ?? 0) à 99 %, \(classes[2] ?? 0) à 95 %, \(classes[1] ?? 0) à 90 % ; \(e.hotZones.count) zone(s) chaude(s)")
+            for z in e.hotZones.prefix(5) {
                 print("  zone chaude n° \(z.rank) : \(z.incidents) signalement(s), \(CSVWriter.fixed(z.areaM2 / 10_000, places: 2)) ha — \(z.mainCategories.map(\.category).joined(separator: ", "))")
             }
-            for u in written { print("écrit : \(u.path)") }
+            for f in written { print("écrit : \(out.url.appendingPathComponent(f).path)") }
         }
     }
 }

@@ -157,12 +157,16 @@ final class TenureTests: XCTestCase {
         XCTAssertNil(byOwner.ownerManager)
         XCTAssertEqual(byOwner.pieces.filter { $0.perimeter == "Carré" }.map(\.manager), ["Métropole", "Ville"])
         XCTAssertEqual(byOwner.pieces.first { $0.perimeter == "Carré" && $0.manager == "Ville" }!.area, 9500 - 800, accuracy: 1e-6)
-        // A field that does not exist is a French error naming the option.
+        // A field that does not exist is a typed error that each front end words
+        // with its own name for it (here the project file's key).
         XCTAssertThrowsError(try Tenure.analyse(perimeters: p, parcels: d, options: TenureOptions(managerField: "bailleur"))) {
-            XCTAssertTrue("\($0)".contains("« bailleur » (--champ-gestionnaire) absent"), "\($0)")
+            guard case .missingField(.manager, "bailleur", _, let available)? = $0 as? AnalysisError else { return XCTFail("\($0)") }
+            XCTAssertEqual(available, ["gestionnaire", "id", "proprietaire"])
+            let m = ($0 as! AnalysisError).message(ProjectFileWording(file: "dossier.toml"))
+            XCTAssertTrue(m.contains("« bailleur » (dossier.toml, clé « couches.parcelles.champ_gestionnaire ») absent"), m)
         }
         XCTAssertThrowsError(try Tenure.analyse(perimeters: p, parcels: p)) {
-            XCTAssertTrue("\($0)".contains("--champ-gestionnaire"), "\($0)")
+            guard case .noField(.manager, _, _, _)? = $0 as? AnalysisError else { return XCTFail("\($0)") }
         }
     }
 

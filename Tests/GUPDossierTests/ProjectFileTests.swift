@@ -56,7 +56,7 @@ final class ProjectFileTests: XCTestCase {
         XCTAssertEqual(f.gapThreshold, 20)
         XCTAssertEqual(f.cellSize, 25)
         XCTAssertEqual(f.overlapThreshold, 1)
-        XCTAssertEqual(f.pageFormat, "A3")
+        XCTAssertEqual(f.page.format, .a3)
         XCTAssertEqual(f.routeStops, 6)
         XCTAssertEqual(f.routeStart, Position(5.25, 43.45))
     }

@@ -9,6 +9,14 @@ import GUPTopology
 /// `responsabilites.csv` and `proprietaire_gestionnaire.csv`. GeoJSON is
 /// written in WGS 84 lon/lat (RFC 7946), transformed back from `workingCRS`.
 public enum TenureOutput {
+    public static let tenureFile = "domanialite.csv"
+    public static let overlapsFile = "chevauchements.csv"
+    public static let responsibilitiesFile = "responsabilites.csv"
+    public static let ownerManagerFile = "proprietaire_gestionnaire.csv"
+    public static let tenureGeoJSONFile = "domanialite.geojson"
+    public static let overlapsGeoJSONFile = "chevauchements.geojson"
+    public static let nonCadastralFile = "non_cadastre.geojson"
+
     @discardableResult
     public static func write(_ r: TenureResult, workingCRS: CRS, to folder: OutputFolder, csv writer: CSVWriter = CSVWriter()) throws -> [String] {
         var written: [String] = []
@@ -18,16 +26,16 @@ public enum TenureOutput {
         }
         func m2(_ d: Double) -> CSVWriter.Cell { .decimal(d, places: 2) }
 
-        try csv("domanialite.csv", ["perimetre", "gestionnaire", "surface_m2", "part_pct"],
+        try csv(tenureFile, ["perimetre", "gestionnaire", "surface_m2", "part_pct"],
                 r.tenureRows.map { [.text($0.perimeter), .text($0.manager), m2($0.area), m2($0.share)] })
-        try csv("chevauchements.csv", ["perimetre", "gestionnaire_a", "gestionnaire_b", "surface_m2"],
+        try csv(overlapsFile, ["perimetre", "gestionnaire_a", "gestionnaire_b", "surface_m2"],
                 r.overlaps.map { [.text($0.perimeter), .text($0.managerA), .text($0.managerB), m2($0.area)] })
         if let rows = r.responsibilities {
-            try csv("responsabilites.csv", ["perimetre", "gestionnaire", "categorie", "incidents"],
+            try csv(responsibilitiesFile, ["perimetre", "gestionnaire", "categorie", "incidents"],
                     rows.map { [.text($0.perimeter), .text($0.managers), .text($0.category), .integer($0.incidents)] })
         }
         if let rows = r.ownerManager {
-            try csv("proprietaire_gestionnaire.csv", ["perimetre", "proprietaire", "gestionnaire", "surface_m2"],
+            try csv(ownerManagerFile, ["perimetre", "proprietaire", "gestionnaire", "surface_m2"],
                     rows.map { [.text($0.perimeter), .text($0.owner), .text($0.manager), m2($0.area)] })
         }
 
@@ -38,14 +46,14 @@ public enum TenureOutput {
             written.append(name)
         }
         func rounded(_ d: Double) -> PropertyValue { .number((d * 100).rounded() / 100) }
-        try geojson("domanialite.geojson", r.pieces.map {
+        try geojson(tenureGeoJSONFile, r.pieces.map {
             (["perimetre": .string($0.perimeter), "gestionnaire": .string($0.manager), "surface_m2": rounded($0.area)], $0.shape)
         })
-        try geojson("chevauchements.geojson", r.overlaps.map {
+        try geojson(overlapsGeoJSONFile, r.overlaps.map {
             (["perimetre": .string($0.perimeter), "gestionnaire_a": .string($0.managerA),
               "gestionnaire_b": .string($0.managerB), "surface_m2": rounded($0.area)], $0.shape)
         })
-        try geojson("non_cadastre.geojson", r.nonCadastral.map {
+        try geojson(nonCadastralFile, r.nonCadastral.map {
             (["perimetre": .string($0.perimeter), "surface_m2": rounded($0.area), "part_pct": rounded($0.share)], $0.shape)
         })
         return written
@@ -85,5 +93,19 @@ public enum TenureOutput {
             }
         }
         return chunks.flatMap { $0 }
+    }
+}
+
+extension TenureResult {
+    /// The rows and shapes of one perimeter (the dossier's per-quartier files).
+    public func slice(perimeter: String) -> TenureResult {
+        var r = self
+        r.pieces = pieces.filter { $0.perimeter == perimeter }
+        r.overlaps = overlaps.filter { $0.perimeter == perimeter }
+        r.nonCadastral = nonCadastral.filter { $0.perimeter == perimeter }
+        r.responsibilities = responsibilities?.filter { $0.perimeter == perimeter }
+        r.ownerManager = ownerManager?.filter { $0.perimeter == perimeter }
+        r.summaries = summaries.filter { $0.perimeter == perimeter }
+        return r
     }
 }

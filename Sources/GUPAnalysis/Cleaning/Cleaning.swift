@@ -103,24 +103,59 @@ public struct CleaningResult: @unchecked Sendable {
     public var sectorPieces: Int
 }
 
+/// Options of the nettoyage job.
+public struct CleaningOptions: Sendable {
+    /// Fields the user named (nil: the usual names).
+    public var cleanerField: String?
+    public var frequencyField: String?
+    public var categoryField: String?
+    /// Smallest gap or double coverage reported, m².
+    public var threshold: Double
+    public init(cleanerField: String? = nil, frequencyField: String? = nil, categoryField: String? = nil,
+                threshold: Double = Cleaning.defaultThreshold) {
+        self.cleanerField = cleanerField; self.frequencyField = frequencyField; self.categoryField = categoryField
+        self.threshold = threshold
+    }
+}
+
 public enum Cleaning {
-    public static let unknownCleaner = "(intervenant non renseigné)"
+    public static let unknownCleaner = Labels.unknownCleaner
     public static let defaultThreshold = 10.0
+
+    /// The job: coverage of every zone of `inputs` (sectors required;
+    /// residences and incidents used when present).
+    public static func run(_ inputs: AnalysisInputs, options: CleaningOptions, reporter: Reporter = SilentReporter()) throws -> CleaningResult {
+        guard let sectors = inputs[.secteurs] else { throw GUPError("nettoyage : aucune couche de secteurs") }
+        var fields = CleaningFields()
+        if let c = try FieldResolver.resolve(.cleaner, explicit: options.cleanerField, in: sectors) { fields.cleaner = [c] }
+        if let f = try FieldResolver.resolve(.frequency, explicit: options.frequencyField, in: sectors) { fields.frequency = [f] }
+        if let i = inputs[.incidents], let c = try FieldResolver.resolve(.category, explicit: options.categoryField, in: i) {
+            fields.category = [c]
+        }
+        return try analyze(perimeters: inputs.perimeters, sectors: sectors, residences: inputs[.residences],
+                           incidents: inputs[.incidents], fields: fields, threshold: options.threshold,
+                           zoneNames: inputs.zones.names, reporter: reporter)
+    }
 
     /// Runs the analysis. Every layer must be in the same working CRS
     /// (as `Loader.load` gives them); perimeters, sectors and residences areal.
     public static func analyze(perimeters: WorkingLayer, sectors: WorkingLayer, residences: WorkingLayer? = nil,
                                incidents: WorkingLayer? = nil, fields: CleaningFields = CleaningFields(),
-                               threshold: Double = defaultThreshold,
+                               threshold: Double = defaultThreshold, zoneNames: [String]? = nil,
                                reporter: Reporter = SilentReporter()) throws -> CleaningResult {
         for l in [sectors, residences, incidents].compactMap({ $0 }) where l.crs != perimeters.crs {
             throw GUPError("\(l.source) : couche en \(l.crs), les périmètres en \(perimeters.crs) (même système de travail attendu)")
         }
-        guard threshold >= 0, threshold.isFinite else { throw GUPError("--seuil : valeur \(threshold) invalide (surface en m², positive)") }
+        guard threshold >= 0, threshold.isFinite else {
+            throw AnalysisError.invalidSetting(.gapThreshold, value: threshold, expected: "surface en m², positive ou nulle")
+        }
 
-        // Perimeter names.
-        let names = ZoneSet.uniqueNames(of: perimeters, field: IncidentSet.findField(fields.perimeterName, in: perimeters.features),
-                                        reporter: reporter)
+        // Perimeter names: those of the run, else read from the layer.
+        let names = try zoneNames ?? ZoneSet.uniqueNames(
+            of: perimeters,
+            field: FieldResolver.resolve(.perimeterName, explicit: nil, in: perimeters.features, source: perimeters.source,
+                                         defaults: fields.perimeterName),
+            reporter: reporter)
 
         // Sectors: cleaner ids, frequencies, and small pieces indexed once.
         var cleanerNames: [String] = []
@@ -383,7 +418,7 @@ public enum Cleaning {
             for k in 0..<assignment.pointCount {
                 let inGaps = assignment.polygons(containing: k)
                 if inGaps.isEmpty { continue }
-                let category = incidents.features[k].properties.first(of: fields.category)?.value.text ?? "(sans catégorie)"
+                let category = incidents.features[k].properties.first(of: fields.category)?.value.text ?? Labels.noCategory
                 for g in inGaps {
                     counts[Int(g)] += 1
                     perGap[Int(g)][category, default: 0] += 1

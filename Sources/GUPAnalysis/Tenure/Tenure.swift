@@ -29,11 +29,11 @@ public struct TenureOptions: Sendable {
 /// Labels the analysis writes in place of a manager.
 public enum TenureLabel {
     /// Ground of the perimeter no parcel covers (mostly roads).
-    public static let nonCadastral = "(non cadastré)"
+    public static let nonCadastral = Labels.nonCadastral
     /// A parcel without a manager: still cadastral ground, of unknown holder.
-    public static let unknownManager = "(gestionnaire inconnu)"
+    public static let unknownManager = Labels.unknownManager
     /// An incident without a category.
-    public static let noCategory = "(sans catégorie)"
+    public static let noCategory = Labels.noCategory
 }
 
 /// The domanialité of one perimeter and its pieces.
@@ -133,22 +133,28 @@ public enum Tenure {
     public static func analyse(perimeters: WorkingLayer, parcels: WorkingLayer, incidents: WorkingLayer? = nil,
                                options: TenureOptions = TenureOptions(),
                                reporter: Reporter = SilentReporter()) throws -> TenureResult {
-        precondition(perimeters.shapes.count == perimeters.count && parcels.shapes.count == parcels.count,
-                     "areal layers expected")
-        // Fields.
-        let nameField = try resolveField(options.perimeterNameField, FieldNames.perimeterName, in: perimeters,
-                                         option: "--champ-nom", required: false)
-        guard let managerField = try resolveField(options.managerField, FieldNames.manager, in: parcels,
-                                                  option: "--champ-gestionnaire", required: true,
-                                                  alternative: "ou joignez un tableau avec --gestionnaires") else {
+        let nameField = try FieldResolver.resolve(.perimeterName, explicit: options.perimeterNameField, in: perimeters)
+        let zones = ZoneSet(names: ZoneSet.uniqueNames(of: perimeters, field: nameField, reporter: reporter), shapes: perimeters.shapes)
+        return try analyse(zones: zones, nameField: nameField, parcels: parcels, incidents: incidents, options: options, reporter: reporter)
+    }
+
+    /// The job: the domanialité of every zone of `inputs` (parcels required).
+    public static func run(_ inputs: AnalysisInputs, options: TenureOptions, reporter: Reporter = SilentReporter()) throws -> TenureResult {
+        guard let parcels = inputs[.parcelles] else { throw GUPError("domanialité : aucune couche de parcelles") }
+        return try analyse(zones: inputs.zones, nameField: inputs.zones.nameField, parcels: parcels, incidents: inputs[.incidents],
+                           options: options, reporter: reporter)
+    }
+
+    /// The analysis over zones already named (the names every analysis of a run writes).
+    static func analyse(zones: ZoneSet, nameField: String?, parcels: WorkingLayer, incidents: WorkingLayer?,
+                        options: TenureOptions, reporter: Reporter) throws -> TenureResult {
+        precondition(parcels.shapes.count == parcels.count, "areal layers expected")
+        guard let managerField = try FieldResolver.resolve(.manager, explicit: options.managerField, in: parcels, required: true) else {
             throw GUPError.input(file: parcels.source, "aucun champ de gestionnaire")
         }
-        var ownerField = try resolveField(options.ownerField, FieldNames.owner, in: parcels,
-                                          option: "--champ-proprietaire", required: options.ownerField != nil)
+        var ownerField = try FieldResolver.resolve(.owner, explicit: options.ownerField, in: parcels)
         if ownerField == managerField { ownerField = nil }
-
-        // Perimeter names, made unique (the same names every analysis writes).
-        let names = ZoneSet.uniqueNames(of: perimeters, field: nameField, reporter: reporter)
+        let names = zones.names
 
         // Managers and owners of the parcels.
         var managers: [String] = []
@@ -172,11 +178,11 @@ public enum Tenure {
         // Per perimeter, in parallel.
         // Overlays on the fixed grid (see `OverlayGrid`): inputs snapped first.
         let parcelShapes = try OverlayGrid.snapped(parcels.shapes)
-        let perimeterShapes = try OverlayGrid.snapped(perimeters.shapes)
+        let zoneShapes = try OverlayGrid.snapped(zones.shapes)
         let index = try SpatialIndex(parcelShapes)
         let threshold = options.overlapThreshold
-        let works = try parallelMap(count: perimeters.count) { pi in
-            try perimeterWork(perimeterShapes[pi], index: index, parcels: parcelShapes, managers: managers,
+        let works = try parallelMap(count: zones.count) { pi in
+            try perimeterWork(zoneShapes[pi], index: index, parcels: parcelShapes, managers: managers,
                               owners: owners, threshold: threshold)
         }
 
@@ -205,9 +211,8 @@ public enum Tenure {
         var responsibilities: [TenureResult.Responsibility]?
         var inside = 0, outside = 0
         if let incidents {
-            let categoryField = try resolveField(options.categoryField, FieldNames.category, in: incidents,
-                                                 option: "--champ-categorie", required: false)
-            (responsibilities, inside, outside) = try responsibilitiesOf(incidents, perimeters: perimeters, names: names,
+            let categoryField = try FieldResolver.resolve(.category, explicit: options.categoryField, in: incidents)
+            (responsibilities, inside, outside) = try responsibilitiesOf(incidents, zones: zones,
                                                                          parcels: parcels, managers: managers,
                                                                          categoryField: categoryField)
         }
@@ -219,40 +224,7 @@ public enum Tenure {
                             incidentsInside: inside, incidentsOutside: outside)
     }
 
-    // MARK: fields
-
-    /// The trimmed text of a field, nil when absent or empty.
-    static func text(_ f: Feature, _ field: String) -> String? {
-        guard let v = f.value(forKey: field) ?? f.properties.first(of: [field])?.value, let t = v.text else { return nil }
-        // Trimming through Foundation is slow: only when an end is white.
-        guard let first = t.unicodeScalars.first, let last = t.unicodeScalars.last else { return nil }
-        if !first.properties.isWhitespace && !last.properties.isWhitespace { return t }
-        let trimmed = t.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
-    }
-
-    /// The field to use: the one the user named (it must exist in at least
-    /// one feature), else the first fallback some feature carries (exact
-    /// name first, then ignoring case).
-    static func resolveField(_ explicit: String?, _ fallbacks: [String], in layer: WorkingLayer,
-                             option: String, required: Bool, alternative: String? = nil) throws -> String? {
-        let keys = Set(layer.features.flatMap(\.properties.keys))
-        let hasID = layer.features.contains { $0.id != nil }
-        func present(_ n: String) -> String? {
-            if keys.contains(n) || (n == "id" && hasID) { return n }
-            return keys.sorted().first { $0.lowercased() == n.lowercased() }
-        }
-        if let explicit {
-            if let p = present(explicit) { return p }
-            throw GUPError.input(file: layer.source, "champ « \(explicit) » (\(option)) absent ; champs disponibles : \(keys.sorted().joined(separator: ", "))")
-        }
-        for n in fallbacks { if keys.contains(n) { return n } }
-        for n in fallbacks { if let p = present(n) { return p } }
-        if required {
-            throw GUPError.input(file: layer.source, "aucun des champs \(fallbacks.joined(separator: ", ")) ; indiquez-le avec \(option)\(alternative.map { " " + $0 } ?? "") (champs disponibles : \(keys.sorted().joined(separator: ", ")))")
-        }
-        return nil
-    }
+    static func text(_ f: Feature, _ field: String) -> String? { FieldResolver.text(f, field) }
 
     // MARK: one perimeter
 
@@ -371,11 +343,12 @@ public enum Tenure {
 
     // MARK: incidents
 
-    static func responsibilitiesOf(_ incidents: WorkingLayer, perimeters: WorkingLayer, names: [String],
+    static func responsibilitiesOf(_ incidents: WorkingLayer, zones: ZoneSet,
                                    parcels: WorkingLayer, managers: [String],
                                    categoryField: String?) throws -> ([TenureResult.Responsibility], Int, Int) {
         let points = incidents.points
-        let inPerimeter = try PointInPolygon.assign(points: points, to: perimeters.shapes)
+        let names = zones.names
+        let inPerimeter = try PointInPolygon.assign(points: points, to: zones.shapes)
         // Only incidents inside some perimeter are matched against the parcels.
         let kept = (0..<points.count).filter { !inPerimeter.polygons(containing: $0).isEmpty }
         let inParcel = try PointInPolygon.assign(points: kept.map { points[$0] }, to: parcels.shapes)
@@ -421,7 +394,7 @@ public enum Tenure {
         var categoryNames: [String] = []
         var categoryOf: [String: Int] = [:]
         var counts: [Int: Int] = [:]
-        let perimeterCount = perimeters.count
+        let perimeterCount = zones.count
         var s = 0
         for c in chunks {
             let global = c.categories.map { name -> Int in

@@ -38,7 +38,7 @@ public struct IncidentSet: Sendable {
     public var resolutionDates: DateFieldReport
 
     public static let noDay = Int32.min
-    public static let noCategory = "(sans catégorie)"
+    public static let noCategory = Labels.noCategory
 
     public var count: Int { points.count }
 
@@ -71,10 +71,10 @@ public struct IncidentSet: Sendable {
                             resolutionField: String? = nil, readDates: Bool = true,
                             reporter: Reporter = SilentReporter()) throws -> IncidentSet {
         let features = layer.features
-        let cField = categoryField ?? findField(FieldNames.category, in: features)
-        let rField = resolutionField ?? findField(FieldNames.resolutionDate, in: features)
+        let cField = try FieldResolver.resolve(.category, explicit: categoryField, in: layer)
+        let rField = try FieldResolver.resolve(.resolutionDate, explicit: resolutionField, in: layer)
         let datesUsed = readDates || rField != nil
-        let dField = datesUsed ? (dateField ?? findField(FieldNames.date, in: features)) : nil
+        let dField = datesUsed ? try FieldResolver.resolve(.date, explicit: dateField, in: layer) : nil
 
         struct Chunk {
             var range: Range<Int>
@@ -168,25 +168,7 @@ public struct IncidentSet: Sendable {
 
     /// The text without surrounding spaces, nil when empty; no copy in the
     /// usual case (Foundation's trimming is slow on a million values).
-    static func trimmed(_ t: String) -> String? {
-        let u = t.utf8
-        guard let first = u.first, let last = u.last else { return nil }
-        func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
-        if !space(first) && !space(last) { return t }
-        let r = t.trimmingCharacters(in: .whitespacesAndNewlines)
-        return r.isEmpty ? nil : r
-    }
-
-    /// The first name of `names` that a feature carries (exact, then case-insensitive).
-    static func findField(_ names: [String], in features: [Feature]) -> String? {
-        for f in features {
-            for n in names where f.properties[n] != nil { return n }
-        }
-        for f in features.prefix(1000) {
-            if let e = f.properties.first(of: names) { return e.key }
-        }
-        return nil
-    }
+    static func trimmed(_ t: String) -> String? { FieldResolver.trimmed(t) }
 
     /// Reports missing categories and dates, and unreadable dates with examples.
     public func report(source: String, datesUsed: Bool = true, to reporter: Reporter) {

@@ -152,3 +152,37 @@ struct PointGrid {
         return out
     }
 }
+
+/// Points bucketed once on a grid, then asked for those inside boxes: the
+/// dossier takes each quartier's incidents from it instead of scanning a
+/// million points per quartier.
+public struct PointBuckets: Sendable {
+    let grid: PointGrid?
+
+    public init(points: [Position]) {
+        let finite = points.lazy.filter { $0.x.isFinite && $0.y.isFinite }.map(BoundingBox.init)
+        grid = BoundingBox.union(finite).map { PointGrid(points: points, extent: $0, targetPerCell: 24) }
+    }
+
+    /// Indices of the points inside `box` (borders included), ascending.
+    public func indices(in box: BoundingBox) -> [Int] {
+        guard let g = grid else { return [] }
+        let c0 = max(0, Int(((box.minX - g.origin.x) / g.cell).rounded(.down)))
+        let c1 = min(g.columns - 1, Int(((box.maxX - g.origin.x) / g.cell).rounded(.down)))
+        let r0 = max(0, Int(((box.minY - g.origin.y) / g.cell).rounded(.down)))
+        let r1 = min(g.rows - 1, Int(((box.maxY - g.origin.y) / g.cell).rounded(.down)))
+        guard c0 <= c1, r0 <= r1 else { return [] }
+        var out: [Int] = []
+        for r in r0...r1 {
+            for c in c0...c1 {
+                let id = r * g.columns + c
+                for k in Int(g.cellStart[id])..<Int(g.cellStart[id + 1]) {
+                    let i = Int(g.order[k])
+                    if box.contains(g.points[i]) { out.append(i) }
+                }
+            }
+        }
+        out.sort()
+        return out
+    }
+}

@@ -50,8 +50,19 @@ public struct WorkingLayer: @unchecked Sendable {
     /// GEOS geometries aligned with `features` (areal layers), else empty.
     public var shapes: [GeometryHandle]
     public var summary: LoadSummary
+    /// An STRtree over the shapes (areal layers), when built by `indexed()`;
+    /// plans drawn over city-wide layers visit only the features near them.
+    public var index: SpatialIndex? = nil
 
     public var count: Int { features.count }
+
+    /// The layer with its STRtree built (areal layers; others unchanged).
+    public func indexed() throws -> WorkingLayer {
+        guard !shapes.isEmpty, shapes.count == features.count else { return self }
+        var w = self
+        w.index = try SpatialIndex(shapes)
+        return w
+    }
 
     /// Points of a point layer, aligned with `features`.
     public var points: [Position] {

@@ -2,55 +2,6 @@ import Foundation
 import GUPModel
 import GUPTopology
 
-/// Polygons incidents are counted in (perimeters, residences, any polygons),
-/// with unique names.
-public struct ZoneSet: @unchecked Sendable {
-    public var names: [String]
-    public var shapes: [GeometryHandle]
-    public var count: Int { names.count }
-
-    public init(names: [String], shapes: [GeometryHandle]) {
-        precondition(names.count == shapes.count)
-        self.names = names
-        self.shapes = shapes
-    }
-
-    /// Names from `nameField` or the first of `FieldNames.perimeterName`; a
-    /// zone without a name takes its feature label, a repeated name gets the
-    /// feature label appended (both reported).
-    public static func make(from layer: WorkingLayer, nameField: String? = nil,
-                            reporter: Reporter = SilentReporter()) throws -> ZoneSet {
-        let names = uniqueNames(of: layer, field: nameField ?? IncidentSet.findField(FieldNames.perimeterName, in: layer.features),
-                                reporter: reporter)
-        return ZoneSet(names: names, shapes: layer.shapes)
-    }
-
-    /// The names of a layer's zones as every analysis writes them, so that
-    /// the CSV files of one dossier join on them: the value of `field`
-    /// trimmed; a zone without a name takes its feature label
-    /// (« entité n° 3 »); a repeated name gets the feature label appended
-    /// (both reported).
-    public static func uniqueNames(of layer: WorkingLayer, field: String?, reporter: Reporter = SilentReporter()) -> [String] {
-        var names: [String] = []
-        var seen: [String: Int] = [:]
-        var unnamed = 0
-        for f in layer.features {
-            var n = field.flatMap { f.properties[$0]?.text?.trimmingCharacters(in: .whitespaces) } ?? ""
-            if n.isEmpty { n = f.label; unnamed += 1 }
-            seen[n, default: 0] += 1
-            names.append(n)
-        }
-        for (k, f) in layer.features.enumerated() where seen[names[k]]! > 1 {
-            reporter.warning("\(layer.source), \(f.label) : nom de zone « \(names[k]) » en double, renommée « \(names[k]) (\(f.label)) »")
-            names[k] = "\(names[k]) (\(f.label))"
-        }
-        if unnamed > 0 {
-            reporter.warning("\(layer.source) : \(unnamed) zone(s) sans nom (champ \(field.map { "« \($0) »" } ?? "de nom introuvable, essayez --champ-nom")), désignée(s) par leur numéro d'entité")
-        }
-        return names
-    }
-}
-
 /// One row of `densites.csv`.
 public struct DensityRow: Sendable, Equatable {
     public var zone: String
@@ -158,7 +109,7 @@ public struct ZoneDwellings: Sendable {
     public static func compute(zones: ZoneSet, residences: WorkingLayer, dwellingsField: String? = nil,
                                reporter: Reporter = SilentReporter()) throws -> ZoneDwellings {
         let names = dwellingsField.map { [$0] } ?? FieldNames.dwellings
-        let field = IncidentSet.findField(names, in: residences.features)
+        let field = try FieldResolver.resolve(.dwellings, explicit: dwellingsField, in: residences)
         let points = try parallelMap(count: residences.shapes.count, minChunk: 64) { k in
             try residences.shapes[k].pointOnSurface().pointPosition()
         }

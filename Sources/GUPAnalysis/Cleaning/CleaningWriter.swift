@@ -83,3 +83,14 @@ public enum CleaningWriter {
 
     private static func rounded(_ d: Double) -> Double { (d * 100).rounded() / 100 }
 }
+
+extension CleaningResult {
+    /// The rows and shapes of one perimeter (the dossier's per-quartier files).
+    public func slice(perimeter: String) -> CleaningResult {
+        var r = self
+        r.coverage = coverage.filter { $0.perimeter == perimeter }
+        r.gaps = gaps.filter { $0.perimeter == perimeter }
+        r.doubles = doubles.filter { $0.perimeter == perimeter }
+        return r
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GUPModel
+import GUPProjection
+import GUPTopology
+
+/// The layers an analysis may take, as `dossier.toml` names them.
+public enum LayerRole: String, Sendable, CaseIterable {
+    case perimetres, parcelles, residences, secteurs, incidents, contexte
+
+    /// What the layer must hold.
+    public var expectation: GeometryExpectation { self == .incidents ? .point : .areal }
+}
+
+/// Where one layer comes from.
+public struct LayerSource: Sendable, Equatable {
+    /// The file (or data source) to read.
+    public var path: String
+    /// CRS of a source that declares none.
+    public var declaredCRS: CRS?
+    /// A table joined on the layer (managers keyed by parcel id).
+    public var join: TableJoin?
+
+    public init(path: String, declaredCRS: CRS? = nil, join: TableJoin? = nil) {
+        self.path = path; self.declaredCRS = declaredCRS; self.join = join
+    }
+}
+
+/// A table joined on a layer by a key.
+public struct TableJoin: Sendable, Equatable {
+    public var file: String
+    public var key: String
+    public init(file: String, key: String = "id") { self.file = file; self.key = key }
+}
+
+/// What to load: the layers, the fields the user named, the working CRS.
+/// Both front ends (`gup` commands and `gup dossier`) fill one and call
+/// `AnalysisInputs.load`: reading, joining, the working CRS, projection
+/// and repair happen in one place.
+public struct InputSpec: Sendable {
+    public var sources: [LayerRole: LayerSource]
+    /// Fields the user named (nil: the usual names, see `FieldRole.defaults`).
+    public var fields: [FieldRole: String]
+    /// The working CRS the user asked for (nil: chosen from the extent).
+    public var workingCRS: CRS?
+    /// Whether the incidents' dates will be used (periods, evolution).
+    public var readDates: Bool
+
+    public init(sources: [LayerRole: LayerSource] = [:], fields: [FieldRole: String] = [:], workingCRS: CRS? = nil,
+                readDates: Bool = false) {
+        self.sources = sources; self.fields = fields; self.workingCRS = workingCRS; self.readDates = readDates
+    }
+}
+
+/// The layers of a run, read, joined, projected and repaired once, with the
+/// perimeters' zones and the incidents as columns.
+public struct AnalysisInputs: @unchecked Sendable {
+    public var spec: InputSpec
+    public var working: CRS
+    public var layers: [LayerRole: WorkingLayer]
+    /// The perimeters as zones, with the names every analysis writes.
+    public var zones: ZoneSet
+    /// The incidents as columns (nil without an incidents layer).
+    public var incidentSet: IncidentSet?
+    /// Join reports, per layer.
+    public var joins: [LayerRole: JoinReport]
+
+    public var perimeters: WorkingLayer { layers[.perimetres]! }
+    public subscript(_ role: LayerRole) -> WorkingLayer? { layers[role] }
+    public func field(_ role: FieldRole) -> String? { spec.fields[role] }
+
+    /// Every layer's loading summary, in role order.
+    public var summaries: [LoadSummary] { LayerRole.allCases.compactMap { layers[$0]?.summary } }
+
+    /// Reads every layer of `spec` (perimeters required), joins tables,
+    /// chooses the working CRS from the areal layers other than the context
+    /// (unless given), projects and repairs, and names the zones.
+    public static func load(_ spec: InputSpec, reporter: Reporter) throws -> AnalysisInputs {
+        guard spec.sources[.perimetres] != nil else { throw GUPError("aucune couche de périmètres") }
+        var raw: [LayerRole: Layer] = [:]
+        var joins: [LayerRole: JoinReport] = [:]
+        for role in LayerRole.allCases {
+            guard let src = spec.sources[role] else { continue }
+            reporter.progress("Lecture de \(role.rawValue)", done: 0, total: 1)
+            var l = try Loader.read(path: src.path, name: role.rawValue, declaredCRS: src.declaredCRS)
+            if let j = src.join {
+                let (joined, report) = try l.joining(try CSVTable.read(path: j.file), key: j.key)
+                l = joined
+                joins[role] = report
+                if report.unmatchedCount > 0 {
+                    reporter.warning("\(src.path) : \(report.unmatchedCount) entité(s) sans ligne dans \(j.file) (clé « \(j.key) ») : \(report.unmatchedFirst.joined(separator: ", "))\(report.unmatchedCount > report.unmatchedFirst.count ? "…" : "")")
+                }
+                if report.missingKeyCount > 0 {
+                    reporter.warning("\(src.path) : \(report.missingKeyCount) entité(s) sans valeur de clé « \(j.key) »")
+                }
+            }
+            raw[role] = l
+        }
+        let steering = [LayerRole.perimetres, .parcelles, .residences, .secteurs].compactMap { raw[$0] }
+        let working = try spec.workingCRS.map(WorkingCRS.checkProjected) ?? WorkingCRS.choose(for: steering)
+        reporter.info("Système de travail : \(working)")
+        var layers: [LayerRole: WorkingLayer] = [:]
+        for role in LayerRole.allCases {
+            guard let l = raw[role] else { continue }
+            reporter.progress("Préparation de \(role.rawValue)", done: 0, total: 1)
+            layers[role] = try Loader.prepare(l, to: working, expecting: role.expectation, reporter: reporter)
+        }
+        let perimeters = layers[.perimetres]!
+        guard perimeters.count > 0 else { throw GUPError.input(file: perimeters.source, "aucun périmètre utilisable") }
+        let zones = try ZoneSet.make(from: perimeters, nameField: spec.fields[.perimeterName], reporter: reporter)
+        var set: IncidentSet?
+        if let incidents = layers[.incidents] {
+            set = try IncidentSet.make(from: incidents, categoryField: spec.fields[.category], dateField: spec.fields[.date],
+                                       resolutionField: spec.fields[.resolutionDate], readDates: spec.readDates,
+                                       reporter: reporter)
+        }
+        return AnalysisInputs(spec: spec, working: working, layers: layers, zones: zones, incidentSet: set, joins: joins)
+    }
+
+    /// The same inputs restricted to some perimeters (their zones keep their names).
+    public func restricted(to perimeterIndices: [Int]) -> AnalysisInputs {
+        var copy = self
+        let p = perimeters
+        var w = p
+        w.features = perimeterIndices.map { p.features[$0] }
+        w.shapes = perimeterIndices.map { p.shapes[$0] }
+        copy.layers[.perimetres] = w
+        copy.zones = ZoneSet(names: perimeterIndices.map { zones.names[$0] }, shapes: w.shapes)
+        return copy
+    }
+}
