@@ -2,7 +2,8 @@
 # Installs the system libraries GUPKit needs when they are missing
 # (Debian/Ubuntu: GEOS and PROJ development packages; libxlsxwriter for
 # tableaux.xlsx; cairo, librsvg and pango for the PDF documents; unzip and
-# poppler-utils, which the tests use to read the XLSX and PDF files back).
+# poppler-utils, which the tests use to read the XLSX and PDF files back;
+# chromium, whose headless print of the HTML dossier a test measures).
 # Needs root for apt-get.
 set -euo pipefail
 need=()
@@ -14,6 +15,8 @@ pkg-config --exists librsvg-2.0 2>/dev/null || need+=(librsvg2-dev)
 pkg-config --exists pangocairo 2>/dev/null || need+=(libpango1.0-dev)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
 command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
+# The test that prints the HTML dossier as a browser would (headless print to PDF).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installation de : ${need[*]}"

@@ -1,4 +1,5 @@
 import Foundation
+import GUPCartography
 import GUPAnalysis
 import GUPModel
 
@@ -24,6 +25,26 @@ enum FR {
     static func ha(_ m2: Double) -> String { number(m2 / 10_000, 2) + " ha" }
     static func m2(_ m2: Double) -> String { number(m2, 0) + " m²" }
     static func lonLat(_ p: Position) -> String { String(format: "%.5f, %.5f", p.y, p.x) }
+
+    static let months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                         "octobre", "novembre", "décembre"]
+
+    /// « 1er janvier 2025 » from `2025-01-01` (the text itself when it is not such a day).
+    static func day(_ iso: String) -> String {
+        let p = iso.split(separator: "-")
+        guard p.count == 3, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m), (1...31).contains(d) else {
+            return iso
+        }
+        return "\(d == 1 ? "1er" : String(d)) \(months[m - 1]) \(y)"
+    }
+
+    /// « du 1er janvier 2025 au 31 décembre 2025 »
+    static func period(from: String, to: String) -> String { "du \(day(from)) au \(day(to))" }
+
+    /// The paper size of the dossier's plans, mm.
+    static func paper(_ project: ProjectFile) -> (width: Double, height: Double) {
+        (project.page.width, project.page.height)
+    }
 }
 
 /// The HTML pages of the dossier.
@@ -75,7 +96,7 @@ enum DossierPages {
 
         h.heading(2, "Plans", id: "plans")
         for p in q.plans {
-            h.svgFigure(src: p.file, caption: "\(p.title) — échelle 1/\(FR.int(p.scale))")
+            h.svgFigure(src: p.file, caption: "\(p.title) — échelle 1/\(FR.int(p.scale))", paper: FR.paper(project))
         }
 
         hotspots(q, into: &h)
@@ -107,7 +128,7 @@ enum DossierPages {
             h.paragraph("Parcours en boucle de \(FR.number(l)) m (à vol d'oiseau) depuis le point de départ, \(q.stops.count) arrêt(s). Plan : plan_parcours.svg.")
         }
         if q.plans.contains(where: { $0.file == "plan_parcours.svg" }) {
-            h.svgFigure(src: "plan_parcours.svg", caption: "Parcours et arrêts numérotés")
+            h.svgFigure(src: "plan_parcours.svg", caption: "Parcours et arrêts numérotés", paper: FR.paper(project))
         }
         for s in q.stops {
             h.raw("<section class=\"arret\">\n")

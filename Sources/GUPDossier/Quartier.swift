@@ -155,8 +155,8 @@ struct QuartierBuilder {
                     perCat[e.category]?.period1 = e.period1
                     perCat[e.category]?.period2 = e.period2
                 }
-                fig.period1 = "du \(p1.from) au \(p1.to)"
-                fig.period2 = "du \(p2.from) au \(p2.to)"
+                fig.period1 = FR.period(from: p1.from, to: p1.to)
+                fig.period2 = FR.period(from: p2.from, to: p2.to)
             }
             fig.categories = perCat.values.sorted { ($0.total, $1.category) > ($1.total, $0.category) }
             if r.treatment != nil { tables.append((IncidentsCSV.treatmentFile, "Délais de traitement")) }

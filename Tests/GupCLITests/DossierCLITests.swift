@@ -172,6 +172,42 @@ final class DossierCLITests: XCTestCase {
         }
     }
 
+    /// A browser's print of the HTML (headless Chromium): A4 pages, each plan
+    /// alone on a landscape page at 100 %, its frame where the SVG says
+    /// (within 0.2 mm), in the quartier page and in the fiche terrain; dates
+    /// written the French way.
+    func testHTMLPrintsPlansAtTheirScale() throws {
+        let page = try text("les-pins/index.html")
+        XCTAssertTrue(page.contains("période 1 (du 1er janvier 2025 au 31 décembre 2025)"), "dates")
+        let tmp = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        for (html, plans) in [("les-pins/index.html", ["plan_situation", "plan_masse", "plan_points_chauds", "plan_parcours"]),
+                              ("les-pins/fiche_terrain.html", ["plan_parcours"])] {
+            let pdf = tmp.appendingPathComponent("print.pdf").path
+            try PDFReading.chromiumPrint(out.appendingPathComponent(html), to: pdf)
+            let sizes = try PDFReading.pageSizes(pdf)
+            let landscape = sizes.indices.filter { abs(sizes[$0].width - 297) < 0.2 && abs(sizes[$0].height - 210) < 0.2 }
+            XCTAssertEqual(landscape.count, plans.count, html)
+            XCTAssertEqual(sizes.count - landscape.count,
+                           sizes.filter { abs($0.width - 210) < 0.2 && abs($0.height - 297) < 0.2 }.count, "\(html) : A4")
+            for (k, plan) in zip(landscape, plans) {
+                let svg = try text("les-pins/\(plan).svg")
+                let cadre = try XCTUnwrap(svg.components(separatedBy: "data-cadre=\"").dropFirst().first?.split(separator: "\"").first)
+                    .split(separator: " ").map { Double($0)! }
+                let r = try PDFReading.raster(pdf, page: k + 1)
+                let cross = cadre[1] + 0.37 * cadre[3]
+                let left = try XCTUnwrap(PDFReading.line(in: r, horizontal: true, at: cross, near: cadre[0]), "\(html) \(plan)")
+                let right = try XCTUnwrap(PDFReading.line(in: r, horizontal: true, at: cross, near: cadre[0] + cadre[2]), "\(html) \(plan)")
+                XCTAssertEqual(left, cadre[0], accuracy: 0.2, "\(html) \(plan)")
+                XCTAssertEqual(right - left, cadre[2], accuracy: 0.2, "\(html) \(plan) : largeur du cadre")
+                let crossX = cadre[0] + 0.63 * cadre[2]
+                let top = try XCTUnwrap(PDFReading.line(in: r, horizontal: false, at: crossX, near: cadre[1]), "\(html) \(plan)")
+                let bottom = try XCTUnwrap(PDFReading.line(in: r, horizontal: false, at: crossX, near: cadre[1] + cadre[3]), "\(html) \(plan)")
+                XCTAssertEqual(bottom - top, cadre[3], accuracy: 0.2, "\(html) \(plan) : hauteur du cadre")
+            }
+        }
+    }
+
     func testReportFiguresAgreeWithTheAnalysesFiles() throws {
         let quartiers = try XCTUnwrap(report()["quartiers"] as? [[String: Any]])
         var total = 0

@@ -71,4 +71,12 @@ enum PDFReading {
         let centres = runs.map { (Double($0.0 + $0.1) / 2 + 0.5) / 10 }
         return centres.min { abs($0 - expected) < abs($1 - expected) }
     }
+
+    /// Prints an HTML page to PDF with headless Chromium, as a browser's « Imprimer » does.
+    static func chromiumPrint(_ html: URL, to pdf: String) throws {
+        let home = try CLI.temporaryFolder()   // Chromium's profile, outside the dossier
+        defer { try? FileManager.default.removeItem(at: home) }
+        _ = try tool("chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                                  "--user-data-dir=\(home.path)", "--print-to-pdf=\(pdf)", html.absoluteString])
+    }
 }
