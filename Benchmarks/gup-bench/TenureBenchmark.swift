@@ -77,7 +77,7 @@ private func processCPUSeconds() -> Double {
 }
 
 /// Runs a command, returns its exit status and its standard output and error.
-private func runProcess(_ argv: [String]) throws -> (Int32, String) {
+func runProcess(_ argv: [String]) throws -> (Int32, String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = argv

@@ -10,6 +10,7 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "nettoyage": cleaningBenchmark,
     "domanialite": tenureBenchmark,
     "chargement": geoJSONLoadBenchmark, "empreinte": fingerprintBenchmark,
+    "dossier": dossierBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

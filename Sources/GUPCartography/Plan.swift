@@ -156,7 +156,7 @@ public enum PlanRenderer {
 
     /// Meridian convergence (degrees) of the working CRS at a ground position.
     public static func convergence(at p: Position, crs: CRS) throws -> Double {
-        let t = try CoordinateTransformer(from: crs, to: .wgs84)
+        let t = try CoordinateTransformer.shared(from: crs, to: .wgs84)
         let ll = try t.transform(p)
         return try WorkingCRS.meridianConvergence(of: crs, lon: ll.x, lat: ll.y)
     }

@@ -18,26 +18,28 @@ public enum Dossier {
     }
 
     public static func build(_ project: ProjectFile, date: String = Cartouche.today(),
-                             reporter: Reporter = SilentReporter()) throws -> Outcome {
+                             reporter: Reporter = SilentReporter(), times: StepTimes = StepTimes()) throws -> Outcome {
         do {
-            return try buildUnworded(project, date: date, reporter: reporter)
+            return try buildUnworded(project, date: date, reporter: reporter, times: times)
         } catch let e as AnalysisError {
             // The library's typed errors, worded with the project file's keys.
             throw GUPError(e.message(project.wording))
         }
     }
 
-    static func buildUnworded(_ project: ProjectFile, date: String, reporter: Reporter) throws -> Outcome {
-        let run = try DossierRun.make(project, reporter: reporter)
+    static func buildUnworded(_ project: ProjectFile, date: String, reporter: Reporter, times: StepTimes) throws -> Outcome {
+        let run = try DossierRun.make(project, reporter: reporter, times: times)
         let out = try OutputFolder(path: project.output)
         let slugs = uniqueSlugs(run.selected.map { run.inputs.zones.names[$0] })
         // Each quartier's pages and plans on every core; the jobs ran once above.
         let counter = ProgressCounter(total: run.selected.count, reporter: reporter)
-        let figures = try parallelMap(count: run.selected.count) { n -> QuartierFigures in
-            let q = QuartierBuilder(run: run, zone: run.selected[n], slug: slugs[n], date: date, reporter: reporter)
-            let f = try q.build(into: out)
-            counter.step("Quartier « \(f.name) »")
-            return f
+        let figures = try times.measure("quartiers (pages, plans, tableaux)") {
+            try parallelMap(count: run.selected.count) { n -> QuartierFigures in
+                let q = QuartierBuilder(run: run, zone: run.selected[n], slug: slugs[n], date: date, reporter: reporter, times: times)
+                let f = try q.build(into: out)
+                counter.step("Quartier « \(f.name) »")
+                return f
+            }
         }
         var files = figures.flatMap { f in f.files.map { "\(f.folder)/\($0)" } }
         if let w = try DossierDocuments.writeWorkbook(quartiers: figures, into: out) { files.append(w) }
@@ -92,35 +94,37 @@ struct DossierRun: @unchecked Sendable {
     let cleaning: CleaningResult?
     let colors: ColorAssignment?
 
-    static func make(_ project: ProjectFile, reporter: Reporter) throws -> DossierRun {
-        var inputs = try AnalysisInputs.load(project.inputSpec, reporter: reporter)
+    static func make(_ project: ProjectFile, reporter: Reporter, times: StepTimes) throws -> DossierRun {
+        var inputs = try times.measure("lecture et préparation des couches") { try AnalysisInputs.load(project.inputSpec, reporter: reporter) }
         let selected = try inputs.zones.select(project.quartiers)
         let chosen = inputs.restricted(to: selected)
         reporter.progress("Domanialité", done: 0, total: 1)
-        let tenure = try chosen[.parcelles].map { _ in
+        let tenure = try times.measure("domanialité") { try chosen[.parcelles].map { _ in
             try Tenure.run(chosen, options: TenureOptions(managerField: chosen.field(.manager), ownerField: chosen.field(.owner),
                                                           categoryField: chosen.field(.category),
                                                           overlapThreshold: project.overlapThreshold), reporter: reporter)
-        }
+        } }
         reporter.progress("Signalements", done: 0, total: 1)
         let comparison = project.period1.flatMap { p1 in project.period2.map { (p1.range, $0.range) } }
-        let incidents = try chosen.incidentSet.map { _ in
+        let incidents = try times.measure("densités") { try chosen.incidentSet.map { _ in
             try IncidentAnalysis.run(chosen, options: IncidentOptions(comparison: comparison, dwellingsField: chosen.field(.dwellings)),
                                      reporter: reporter)
-        }
+        } }
         reporter.progress("Points chauds", done: 0, total: 1)
-        let hotspots = try chosen.incidentSet.map { _ in
+        let hotspots = try times.measure("points chauds") { try chosen.incidentSet.map { _ in
             try Hotspots.run(chosen, options: try HotspotOptions(cellSize: project.cellSize, radius: project.kernelRadius, scope: .perZone),
                              reporter: reporter)
-        }
+        } }
         reporter.progress("Nettoyage", done: 0, total: 1)
-        let cleaning = try chosen[.secteurs].map { _ in
+        let cleaning = try times.measure("nettoyage") { try chosen[.secteurs].map { _ in
             try Cleaning.run(chosen, options: CleaningOptions(cleanerField: chosen.field(.cleaner), categoryField: chosen.field(.category),
                                                               threshold: project.gapThreshold), reporter: reporter)
-        }
+        } }
         // The plans draw city-wide layers around each quartier: indexed once.
-        for role in LayerRole.allCases where role != .incidents {
-            inputs.layers[role] = try inputs.layers[role]?.indexed()
+        try times.measure("index des couches") {
+            for role in LayerRole.allCases where role != .incidents {
+                inputs.layers[role] = try inputs.layers[role]?.indexed()
+            }
         }
         let colors = inputs[.parcelles].map { Plans.managerColors([$0]) }
         return DossierRun(project: project, inputs: inputs, selected: selected, tenure: tenure, incidents: incidents,

@@ -84,15 +84,23 @@ struct QuartierBuilder {
     let slug: String
     let date: String
     let reporter: Reporter
+    let times: StepTimes
 
     var project: ProjectFile { run.project }
     var inputs: AnalysisInputs { run.inputs }
     var name: String { inputs.zones.names[zone] }
 
     func build(into dossier: OutputFolder) throws -> QuartierFigures {
+        var lapStart = Date(), lapName = "dossier du quartier"
+        // Each part's time, summed over the threads that build quartiers.
+        func lap(_ next: String) {
+            let t = Date()
+            times.add("  dont \(lapName) (temps cumulé des fils)", wall: t.timeIntervalSince(lapStart))
+            lapStart = t; lapName = next
+        }
         let folder = try OutputFolder(path: dossier.url.appendingPathComponent(slug).path)
         let shape = inputs.zones.shapes[zone]
-        let toLonLat = try CoordinateTransformer(from: inputs.working, to: .wgs84)
+        let toLonLat = try CoordinateTransformer.shared(from: inputs.working, to: .wgs84)
         var files: [String] = []
         var tables: [(String, String)] = []
         let area = try shape.area()
@@ -101,6 +109,7 @@ struct QuartierBuilder {
                                   overlapArea: nil, nonCadastralShare: nil, coverage: nil, hotspots: [], stops: [],
                                   routeLength: nil, routeExact: nil, plans: [], files: [], tables: [])
 
+        lap("résidences")
         // Residences and landlords (residence point on surface in the quartier).
         if let r = inputs[.residences] {
             let local = try r.index.map { try $0.query(shape).sorted() } ?? Array(r.features.indices)
@@ -124,6 +133,7 @@ struct QuartierBuilder {
             fig.landlords = byLandlord.values.sorted { $0.name < $1.name }
         }
 
+        lap("domanialité")
         // Domanialité.
         var tenure: TenureResult?
         if let all = run.tenure {
@@ -139,6 +149,7 @@ struct QuartierBuilder {
             tenure = t
         }
 
+        lap("densités")
         // Incidents: densities, evolution, treatment.
         if let all = run.incidents {
             let r = all.slice(zone: name)
@@ -162,6 +173,7 @@ struct QuartierBuilder {
             if r.treatment != nil { tables.append((IncidentsCSV.treatmentFile, "Délais de traitement")) }
         }
 
+        lap("points chauds")
         // Hotspots of the quartier and their density surface.
         var hot: [HotZone] = []
         var hotEntry: HotspotEntry?
@@ -176,6 +188,7 @@ struct QuartierBuilder {
             hotEntry = e
         }
 
+        lap("nettoyage")
         // Nettoyage.
         var gapsLayer: WorkingLayer?
         if let all = run.cleaning {
@@ -192,6 +205,7 @@ struct QuartierBuilder {
                                      items: c.gaps.map { (Properties([("surface_m2", .number(($0.area * 100).rounded() / 100))]), $0.shape) })
         }
 
+        lap("parcours")
         // Walking route through the main hotspots.
         var routeLayer: WorkingLayer?
         var routeMarkers: (start: Position, stops: [Position])?
@@ -202,7 +216,7 @@ struct QuartierBuilder {
             let stopPoints = try chosen.map { try $0.shape.pointOnSurface().pointPosition() }
             let start: Position
             if let s = project.routeStart {
-                start = try CoordinateTransformer(from: .wgs84, to: inputs.working).transform(s)
+                start = try CoordinateTransformer.shared(from: .wgs84, to: inputs.working).transform(s)
             } else {
                 start = try shape.pointOnSurface().pointPosition()
             }
@@ -230,12 +244,13 @@ struct QuartierBuilder {
             reporter.warning("quartier « \(name) » : aucun point chaud significatif, pas de parcours")
         }
 
+        lap("plans")
         // Plans.
         let options = PlanOptions(page: project.page, date: date, sources: project.sources.map { [$0] } ?? [])
         let perimeters = inputs.perimeters
         let quartier = PlanQuartier.zone(inputs.zones, index: zone)
         func plan(_ file: String, _ title: String, _ render: () throws -> RenderedPlan) throws {
-            let p = try render()
+            let p = try times.measure("  dont \(file) (temps cumulé des fils)", processCPU: false) { try render() }
             try folder.write(p.svg, to: file)
             files.append(file)
             fig.plans.append((file, title, p.scale))
@@ -277,6 +292,7 @@ struct QuartierBuilder {
             }
         }
 
+        lap("pages")
         fig.tables = tables
         if !fig.stops.isEmpty {
             try folder.write(DossierPages.fieldSheet(project: project, quartier: fig), to: "fiche_terrain.html")
@@ -285,6 +301,7 @@ struct QuartierBuilder {
         files.append("index.html")
         fig.files = files.sorted()
         try folder.write(DossierPages.quartier(project: project, figures: fig, date: date), to: "index.html")
+        lap("")
         return fig
     }
 
@@ -311,7 +328,11 @@ struct QuartierBuilder {
             let cleanerField = try FieldResolver.resolve(.cleaner, explicit: inputs.field(.cleaner), in: s)
             let sectorField = try FieldResolver.resolve(.sectorName, explicit: nil, in: s)
             let near = try s.index.map { try $0.query(x: p.x, y: p.y).sorted() } ?? Array(s.features.indices)
-            for k in near where try s.shapes[k].covers(pt) {
+            // Sectors are large (a whole town each): each is clipped to a
+            // small square around the stop first, so the test costs a scan of
+            // its vertices rather than a topology graph of the whole sector.
+            let box = BoundingBox(minX: p.x - 1, minY: p.y - 1, maxX: p.x + 1, maxY: p.y + 1)
+            for k in near where try s.shapes[k].clip(to: box).covers(pt) {
                 let f = s.features[k]
                 let sector = FieldResolver.text(f, sectorField) ?? f.label
                 let cleaner = FieldResolver.text(f, cleanerField) ?? Labels.unknownCleaner

@@ -49,18 +49,46 @@ public enum WorkingCRS {
     /// The meridian convergence (degrees, angle from grid north to true
     /// north) of a projected CRS at a lon/lat point, from PROJ's factors.
     public static func meridianConvergence(of crs: CRS, lon: Double, lat: Double) throws -> Double {
-        guard let ctx = proj_context_create() else { throw ProjectionError(message: "contexte") }
-        defer { proj_context_destroy(ctx) }
-        guard let pj = proj_create(ctx, crs.identifier) else {
-            throw ProjectionError(message: "système \(crs) inconnu")
-        }
-        defer { proj_destroy(pj) }
+        let pj = try ProjectedCRSObject.shared(crs)
         var c = PJ_COORD()
         c.lpzt.lam = lon * .pi / 180
         c.lpzt.phi = lat * .pi / 180
-        let f = proj_factors(pj, c)
-        if proj_errno(pj) != 0 { throw ProjectionError(message: "facteurs de \(crs) indisponibles") }
+        let f = proj_factors(pj.pj, c)
+        if proj_errno(pj.pj) != 0 {
+            proj_errno_reset(pj.pj)
+            throw ProjectionError(message: "facteurs de \(crs) indisponibles")
+        }
         return f.meridian_convergence * 180 / .pi
+    }
+}
+
+/// A CRS object with its own PROJ context, one per thread (see
+/// `CoordinateTransformer.shared`): owns both and frees them once.
+final class ProjectedCRSObject {
+    let ctx: OpaquePointer
+    let pj: OpaquePointer
+
+    init(_ crs: CRS) throws {
+        guard let c = proj_context_create() else { throw ProjectionError(message: "contexte") }
+        guard let p = proj_create(c, crs.identifier) else {
+            proj_context_destroy(c)
+            throw ProjectionError(message: "système \(crs) inconnu")
+        }
+        ctx = c; pj = p
+    }
+
+    deinit {
+        proj_destroy(pj)
+        proj_context_destroy(ctx)
+    }
+
+    static func shared(_ crs: CRS) throws -> ProjectedCRSObject {
+        let key = "gupkit.proj.crs|\(crs.identifier)"
+        let dict = Thread.current.threadDictionary
+        if let o = dict[key] as? ProjectedCRSObject { return o }
+        let o = try ProjectedCRSObject(crs)
+        dict[key] = o
+        return o
     }
 }
 

@@ -9,21 +9,20 @@ import GUPKit
 /// Used via `@OptionGroup var crs: CRSOptions`; the options appear in the
 /// command's help where the group is declared.
 struct CRSOptions: ParsableArguments {
-    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).")
-    var crs: String?
+    @Option(help: "Système de travail (par défaut : choisi d'après l'emprise, Lambert-93 en métropole).",
+            transform: { try CRSOptions.parse($0, option: "--crs")! })
+    var crs: CRS?
 
-    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).")
-    var crsSource: String?
+    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).",
+            transform: { try CRSOptions.parse($0, option: "--crs-source")! })
+    var crsSource: CRS?
 
-    /// `--crs-source`, parsed (nil: files without a CRS are WGS 84).
-    func declaredCRS() throws -> CRS? {
-        try Self.parse(crsSource, option: "--crs-source")
-    }
+    /// `--crs-source` (nil: files without a CRS are WGS 84).
+    func declaredCRS() throws -> CRS? { crsSource }
 
-    /// `--crs`, parsed and checked to be a projected CRS PROJ knows (nil: not given).
+    /// `--crs`, checked to be a projected CRS PROJ knows (nil: not given).
     func overrideCRS() throws -> CRS? {
-        guard let c = try Self.parse(crs, option: "--crs") else { return nil }
-        return try WorkingCRS.checkProjected(c)
+        try crs.map(WorkingCRS.checkProjected)
     }
 
     /// Reads a GeoJSON file, applying `--crs-source` if it declares no CRS.

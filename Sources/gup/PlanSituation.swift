@@ -4,11 +4,19 @@ import GUPKit
 
 /// Options shared by the plan commands: page, scale, CRS, date, sources, output.
 struct PlanPageOptions: ParsableArguments {
-    @Option(help: "Format du papier : A4 ou A3.")
-    var format: String = "A4"
+    @Option(help: "Format du papier : A4 ou A3.", transform: { raw in
+        guard let f = PaperFormat(rawValue: raw.uppercased()) else { throw GUPError("--format : « \(raw) » non reconnu (A4 ou A3)") }
+        return f
+    })
+    var format: PaperFormat = .a4
 
-    @Option(help: "Orientation : paysage ou portrait.")
-    var orientation: String = "paysage"
+    @Option(help: "Orientation : paysage ou portrait.", transform: { raw in
+        guard let o = Orientation(rawValue: raw.lowercased()) else {
+            throw GUPError("--orientation : « \(raw) » non reconnue (paysage ou portrait)")
+        }
+        return o
+    })
+    var orientation: Orientation = .paysage
 
     @Option(help: "Dénominateur d'échelle N (plan au 1/N). Par défaut la plus petite échelle standard où le sujet tient dans le cadre.")
     var echelle: Int?
@@ -28,12 +36,7 @@ struct PlanPageOptions: ParsableArguments {
     var sortie: String
 
     func planOptions() throws -> PlanOptions {
-        guard let f = PaperFormat(rawValue: format.uppercased()) else {
-            throw GUPError("--format : « \(format) » non reconnu (A4 ou A3)")
-        }
-        guard let o = Orientation(rawValue: orientation.lowercased()) else {
-            throw GUPError("--orientation : « \(orientation) » non reconnue (paysage ou portrait)")
-        }
+        let f = format, o = orientation
         if let e = echelle, e <= 0 { throw GUPError("--echelle : le dénominateur doit être positif (reçu \(e))") }
         guard sortie.lowercased().hasSuffix(".svg") || sortie.lowercased().hasSuffix(".pdf") else {
             throw GUPError("--sortie : le plan s'écrit dans un fichier .svg ou .pdf (reçu « \(sortie) »)")

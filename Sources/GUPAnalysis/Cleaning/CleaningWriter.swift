@@ -49,7 +49,7 @@ public enum CleaningWriter {
     /// Each gap as a feature (`perimetre`, `surface_m2`, and with incidents
     /// `incidents`, `categories_principales`), largest first.
     public static func gapsGeoJSON(_ r: CleaningResult) throws -> String {
-        let toWGS84 = try CoordinateTransformer(from: r.crs, to: .wgs84)
+        let toWGS84 = try CoordinateTransformer.shared(from: r.crs, to: .wgs84)
         var features: [Feature] = []
         for (k, g) in r.gaps.enumerated() {
             var p = Properties()
@@ -67,7 +67,7 @@ public enum CleaningWriter {
     /// Each double-coverage polygon as a feature (`perimetre`, `intervenants`,
     /// `surface_m2`), sorted by perimeter, cleaners, then largest first.
     public static func doublesGeoJSON(_ r: CleaningResult) throws -> String {
-        let toWGS84 = try CoordinateTransformer(from: r.crs, to: .wgs84)
+        let toWGS84 = try CoordinateTransformer.shared(from: r.crs, to: .wgs84)
         var features: [Feature] = []
         for d in r.doubles {
             for piece in d.pieces {

@@ -25,7 +25,7 @@ public enum HotspotsOutput {
     /// Lon/lat of the cell centres (one PROJ call).
     public static func centersLonLat(_ grid: HotspotGrid, from working: CRS) throws -> [Position] {
         var pts = grid.cells.map(grid.center)
-        try CoordinateTransformer(from: working, to: .wgs84).transform(&pts)
+        try CoordinateTransformer.shared(from: working, to: .wgs84).transform(&pts)
         return pts
     }
 
@@ -53,7 +53,7 @@ public enum HotspotsOutput {
             let b = grid.bounds(of: grid.cells[k])
             corners += [Position(b.minX, b.minY), Position(b.maxX, b.minY), Position(b.maxX, b.maxY), Position(b.minX, b.maxY)]
         }
-        try CoordinateTransformer(from: working, to: .wgs84).transform(&corners)
+        try CoordinateTransformer.shared(from: working, to: .wgs84).transform(&corners)
         var features: [Feature] = []
         features.reserveCapacity(order.count)
         for (n, k) in order.enumerated() {
@@ -77,7 +77,7 @@ public enum HotspotsOutput {
     /// grid, its peak value in the zone (densite_max_par_ha).
     public static func hotZonesGeoJSON(_ zones: [HotZone], grid: HotspotGrid, density: RasterGrid? = nil,
                                        from working: CRS) throws -> String {
-        let t = try CoordinateTransformer(from: working, to: .wgs84)
+        let t = try CoordinateTransformer.shared(from: working, to: .wgs84)
         var features: [Feature] = []
         for z in zones {
             var props: Properties = [

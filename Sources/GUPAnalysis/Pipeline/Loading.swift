@@ -90,12 +90,12 @@ public enum Loader {
     public static func prepare(_ layer: Layer, to working: CRS, expecting: GeometryExpectation,
                                reporter: Reporter = SilentReporter()) throws -> WorkingLayer {
         let n = layer.features.count
-        let transformer = try CoordinateTransformer(from: layer.crs, to: working)
+        let transformer = try CoordinateTransformer.shared(from: layer.crs, to: working)
         enum Outcome { case used(Feature, GeometryHandle?, repaired: Bool), skipped(String, String) }
         // In chunks on every core, each chunk with its own PROJ transformer.
         let minChunk = 256
         let outcomes = try parallelChunks(count: n, minChunk: minChunk) { range -> [Outcome] in
-            let t = n > minChunk ? try transformer.copy() : transformer
+            let t = try CoordinateTransformer.shared(from: transformer.source, to: transformer.target)
             return try range.map { try prepareOne(layer.features[$0], layer: layer, transformer: t, expecting: expecting) }
         }.flatMap { $0 }
         var features: [Feature] = []

@@ -39,7 +39,7 @@ public enum TenureOutput {
                     rows.map { [.text($0.perimeter), .text($0.owner), .text($0.manager), m2($0.area)] })
         }
 
-        let toWGS84 = try CoordinateTransformer(from: workingCRS, to: .wgs84)
+        let toWGS84 = try CoordinateTransformer.shared(from: workingCRS, to: .wgs84)
         func geojson(_ name: String, _ items: [(props: Properties, shape: GeometryHandle)]) throws {
             let features = try lonLatFeatures(items, transformer: toWGS84)
             try folder.write(renderInParallel(features), to: name)
@@ -86,7 +86,7 @@ public enum TenureOutput {
     static func lonLatFeatures(_ items: [(props: Properties, shape: GeometryHandle)],
                                transformer: CoordinateTransformer) throws -> [Feature] {
         let chunks = try parallelChunks(count: items.count, minChunk: 16) { range -> [Feature] in
-            let t = try transformer.copy()
+            let t = try CoordinateTransformer.shared(from: transformer.source, to: transformer.target)
             return try range.map { k in
                 let s = items[k].shape
                 return Feature(index: k, geometry: try OutputGeometry.areal(s, transformer: t), properties: items[k].props)
