@@ -160,7 +160,8 @@ public enum Plans {
     /// quartier (found by location: largest overlap) and its neighbours with
     /// their names, the other quartiers outlined.
     public static func situation(perimeters: WorkingLayer, quartier: PlanQuartier, context: WorkingLayer?,
-                                 options: PlanOptions = PlanOptions(), reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
+                                 options: PlanOptions = PlanOptions(), labelAvoid: GeometryHandle? = nil,
+                                 reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
         let sel = try select(perimeters, quartier: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
         // The subject: the quartier with its surroundings (at least 2 km).
@@ -199,7 +200,7 @@ public enum Plans {
             let near = BoundingBox(minX: subject.minX - side, minY: subject.minY - side,
                                    maxX: subject.maxX + side, maxY: subject.maxY + side)
             let nearShapes = try perimeters.index.map { try $0.query(near).sorted().map { perimeters.shapes[$0] } } ?? perimeters.shapes
-            let avoid = try GeometryHandle.unaryUnion(nearShapes).buffer(100)
+            let avoid = try labelAvoid ?? GeometryHandle.unaryUnion(nearShapes).buffer(100)
             lo.labelAvoid = avoid
             lm.labelAvoid = avoid
             layers += [lo, lm]
@@ -228,6 +229,13 @@ public enum Plans {
         let cart = Cartouche(title: "Plan de situation", quartier: sel.name, commune: commune, date: options.date, sources: sources)
         return try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: subject, scale: options.scale,
                                                    margin: 0.02, panels: [PlanPanel(layers: layers)], cartouche: cart))
+    }
+
+    /// The ground commune names keep clear of on every plan de situation of
+    /// a dossier: the quartiers and 100 m around them, computed once (a
+    /// plan de situation made it again for each quartier).
+    public static func situationLabelAvoid(_ perimeters: WorkingLayer) throws -> GeometryHandle {
+        try GeometryHandle.unaryUnion(perimeters.shapes).buffer(100)
     }
 
     // MARK: plan de masse

@@ -93,6 +93,8 @@ struct DossierRun: @unchecked Sendable {
     let hotspots: HotspotResult?
     let cleaning: CleaningResult?
     let colors: ColorAssignment?
+    /// What commune names avoid on the plans de situation (nil without communes).
+    let situationAvoid: GeometryHandle?
 
     static func make(_ project: ProjectFile, reporter: Reporter, times: StepTimes) throws -> DossierRun {
         var inputs = try times.measure("lecture et préparation des couches") { try AnalysisInputs.load(project.inputSpec, reporter: reporter) }
@@ -127,8 +129,9 @@ struct DossierRun: @unchecked Sendable {
             }
         }
         let colors = inputs[.parcelles].map { Plans.managerColors([$0]) }
+        let avoid = try inputs[.contexte].map { _ in try Plans.situationLabelAvoid(inputs.perimeters) }
         return DossierRun(project: project, inputs: inputs, selected: selected, tenure: tenure, incidents: incidents,
-                          hotspots: hotspots, cleaning: cleaning, colors: colors)
+                          hotspots: hotspots, cleaning: cleaning, colors: colors, situationAvoid: avoid)
     }
 }
 

@@ -256,7 +256,8 @@ struct QuartierBuilder {
             fig.plans.append((file, title, p.scale))
         }
         try plan("plan_situation.svg", "Plan de situation") {
-            try Plans.situation(perimeters: perimeters, quartier: quartier, context: inputs[.contexte], options: options, reporter: reporter)
+            try Plans.situation(perimeters: perimeters, quartier: quartier, context: inputs[.contexte], options: options,
+                                labelAvoid: run.situationAvoid, reporter: reporter)
         }
         try plan("plan_masse.svg", "Plan de masse : domanialité, résidences, lacunes de nettoyage") {
             try Plans.site(perimeters: perimeters, quartier: quartier,
@@ -287,6 +288,9 @@ struct QuartierBuilder {
                                           commune: project.commune, title: "Parcours du diagnostic en marchant",
                                           options: options, reporter: reporter)
                 }
+                // The plan de masse has the same subject and page: its scale is this plan's.
+                let masse = fig.plans.first { $0.file == "plan_masse.svg" }?.scale
+                if let masse { return try render(scale: masse) }
                 let first = try render(scale: options.scale ?? 2500)
                 return first.scale == (options.scale ?? 2500) ? first : try render(scale: first.scale)
             }

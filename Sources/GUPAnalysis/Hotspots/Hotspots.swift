@@ -170,7 +170,8 @@ public enum Hotspots {
         let j0 = Int((b.minY / c).rounded(.down)), j1 = Int((b.maxY / c).rounded(.down))
         let range = CellRange(i0: i0, j0: j0, ni: i1 - i0 + 1, nj: j1 - j0 + 1)
         guard range.ni.multipliedReportingOverflow(by: range.nj).overflow == false, range.count <= maximumGridCells else {
-            throw GUPError("grille de \(range.ni) × \(range.nj) cellules de \(c) m : trop grande, choisissez une cellule plus grande (--cellule)")
+            throw AnalysisError.invalidSetting(.cellSize, value: c,
+                                               expected: "grille de \(range.ni) × \(range.nj) cellules, au-delà de \(maximumGridCells) : choisissez une cellule plus grande")
         }
         let state = try cellStates(of: zones.filter { !$0.isEmpty }, cellSize: c, range: range)
         var ids: [Int] = []

@@ -96,6 +96,7 @@ public enum Loader {
         let minChunk = 256
         let outcomes = try parallelChunks(count: n, minChunk: minChunk) { range -> [Outcome] in
             let t = try CoordinateTransformer.shared(from: transformer.source, to: transformer.target)
+            if expecting != .areal, let batch = try pointsInOneCall(range, layer: layer, transformer: t) { return batch }
             return try range.map { try prepareOne(layer.features[$0], layer: layer, transformer: t, expecting: expecting) }
         }.flatMap { $0 }
         var features: [Feature] = []
@@ -126,6 +127,30 @@ public enum Loader {
         }
         return WorkingLayer(name: layer.name, source: layer.source, crs: working, features: features,
                             shapes: shapes, summary: summary)
+
+        /// A chunk of points projected in one PROJ call (a million incidents
+        /// one call each cost more than reading them); nil when the chunk
+        /// holds anything else or a point fails, to go feature by feature.
+        func pointsInOneCall(_ range: Range<Int>, layer: Layer, transformer: CoordinateTransformer) throws -> [Outcome]? {
+            var positions: [Position] = []
+            positions.reserveCapacity(range.count)
+            for k in range {
+                guard case .point(let p)? = layer.features[k].geometry else { return nil }
+                positions.append(p)
+            }
+            let original = positions
+            do { try transformer.transform(&positions) } catch { return nil }
+            let zeroIsMissing = expecting == .point && layer.crs.isWGS84LonLat
+            return range.enumerated().map { n, k in
+                let f = layer.features[k]
+                if zeroIsMissing, original[n].x == 0, original[n].y == 0 {
+                    return .skipped(f.label, "position (0, 0) : géocodage manquant")
+                }
+                var out = f
+                out.geometry = .point(positions[n])
+                return .used(out, nil, repaired: false)
+            }
+        }
 
         func prepareOne(_ f: Feature, layer: Layer, transformer: CoordinateTransformer,
                         expecting: GeometryExpectation) throws -> Outcome {

@@ -49,7 +49,7 @@ public struct ZoneSet: @unchecked Sendable {
             names[k] = "\(names[k]) (\(f.label))"
         }
         if unnamed > 0 {
-            reporter.warning("\(layer.source) : \(unnamed) zone(s) sans nom (champ \(field.map { "« \($0) »" } ?? "de nom introuvable, essayez --champ-nom")), désignée(s) par leur numéro d'entité")
+            reporter.warning("\(layer.source) : \(unnamed) zone(s) sans nom (champ \(field.map { "« \($0) »" } ?? "de nom introuvable : nommez-le avec --champ-nom, ou champ_nom dans dossier.toml")), désignée(s) par leur numéro d'entité")
         }
         return names
     }

@@ -1,0 +1,42 @@
+import Foundation
+import XCTest
+
+/// `gup dossier` on perimeters named through a field outside the usual list,
+/// with a repeated name and names differing only by case: every quartier
+/// gets its own folder, and each of its plans draws it, not another one.
+final class DossierNamesCLITests: XCTestCase {
+    func testRepeatedAndCaseVariantNamesWithACustomNameField() throws {
+        let tmp = try CLI.temporaryFolder()
+        let demo = CLI.root.appendingPathComponent("Data/demo").path
+        var doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(demo)/perimetres.geojson"))) as! [String: Any]
+        var features = doc["features"] as! [[String: Any]]
+        let names = ["Centre", "Centre", "les pins", "Les Pins"]
+        for k in features.indices { features[k]["properties"] = ["appellation": names[k]] }
+        doc["features"] = features
+        try JSONSerialization.data(withJSONObject: doc).write(to: tmp.appendingPathComponent("perimetres.geojson"))
+        try """
+        [couches]
+        perimetres = { fichier = "perimetres.geojson", champ_nom = "appellation" }
+        parcelles  = { fichier = "\(demo)/parcelles.geojson" }
+        incidents  = { fichier = "\(demo)/incidents.geojson" }
+        """.write(to: tmp.appendingPathComponent("dossier.toml"), atomically: true, encoding: .utf8)
+        let out = tmp.appendingPathComponent("sortie")
+        let r = try CLI.run(["dossier", tmp.appendingPathComponent("dossier.toml").path, "--sortie", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("rapport.json"))) as! [String: Any]
+        let quartiers = report["quartiers"] as! [[String: Any]]
+        XCTAssertEqual(quartiers.map { $0["nom"] as! String }, ["Centre (entité n° 1)", "Centre (entité n° 2)", "les pins", "Les Pins"])
+        let folders = quartiers.map { $0["dossier"] as! String }
+        XCTAssertEqual(Set(folders).count, 4, "\(folders)")
+        for (k, q) in quartiers.enumerated() {
+            let svg = try String(contentsOf: out.appendingPathComponent(folders[k]).appendingPathComponent("plan_masse.svg"), encoding: .utf8)
+            XCTAssertTrue(svg.contains("Quartier : \(q["nom"] as! String)"), folders[k])
+        }
+        // Four different frames: no quartier is drawn twice.
+        let frames = try folders.map { f -> String in
+            let svg = try String(contentsOf: out.appendingPathComponent(f).appendingPathComponent("plan_masse.svg"), encoding: .utf8)
+            return String(svg[svg.range(of: "data-emprise=\"")!.upperBound...].prefix { $0 != "\"" })
+        }
+        XCTAssertEqual(Set(frames).count, 4, "\(frames)")
+    }
+}
