@@ -98,17 +98,24 @@ extension WorkingCRS {
     /// square degrees). Returns the CRS when it is usable.
     @discardableResult
     public static func checkProjected(_ crs: CRS) throws -> CRS {
+        try withCRSObject(crs) { _, pj in
+            guard proj_get_type(pj) == PJ_TYPE_PROJECTED_CRS else {
+                throw ProjectionError(message: "\(crs) n'est pas un système projeté en mètres : les surfaces seraient en degrés carrés ; choisissez par exemple EPSG:2154 (Lambert-93) ou laissez le système être choisi d'après l'emprise")
+            }
+            return crs
+        }
+    }
+
+    /// `body` with a PROJ context and the CRS object of `crs`, both owned
+    /// and destroyed here.
+    static func withCRSObject<R>(_ crs: CRS, _ body: (OpaquePointer, OpaquePointer) throws -> R) throws -> R {
         guard let ctx = proj_context_create() else { throw ProjectionError(message: "contexte") }
         defer { proj_context_destroy(ctx) }
         guard let pj = proj_create(ctx, crs.identifier) else {
             throw ProjectionError(message: "système de coordonnées \(crs) inconnu de PROJ")
         }
         defer { proj_destroy(pj) }
-        let t = proj_get_type(pj)
-        guard t == PJ_TYPE_PROJECTED_CRS else {
-            throw ProjectionError(message: "\(crs) n'est pas un système projeté en mètres : les surfaces seraient en degrés carrés ; choisissez par exemple EPSG:2154 (Lambert-93) ou laissez le système être choisi d'après l'emprise")
-        }
-        return crs
+        return try body(ctx, pj)
     }
 }
 
@@ -117,21 +124,16 @@ extension WorkingCRS {
     /// a raster or a Shapefile (GDAL and QGIS read the CRS of an ESRI ASCII
     /// grid `densite_noyau.asc` from `densite_noyau.prj`).
     public static func esriWKT(of crs: CRS) throws -> String {
-        guard let ctx = proj_context_create() else { throw ProjectionError(message: "contexte") }
-        defer { proj_context_destroy(ctx) }
-        guard let pj = proj_create(ctx, crs.identifier) else {
-            throw ProjectionError(message: "système de coordonnées \(crs) inconnu de PROJ")
+        try withCRSObject(crs) { ctx, pj in
+            // Single line: the form ESRI and GDAL write in .prj files.
+            let wkt: String? = withArrayOfCStrings(["MULTILINE=NO"]) { opts in
+                proj_as_wkt(ctx, pj, PJ_WKT1_ESRI, opts).map { String(cString: $0) }   // owned by pj: copied, not freed
+            }
+            guard let wkt, !wkt.isEmpty else {
+                throw ProjectionError(message: "\(crs) : pas de définition WKT ESRI (PROJ)")
+            }
+            return wkt
         }
-        defer { proj_destroy(pj) }
-        // Single line: the form ESRI and GDAL write in .prj files.
-        let options = ["MULTILINE=NO"]
-        let wkt: String? = withArrayOfCStrings(options) { opts in
-            proj_as_wkt(ctx, pj, PJ_WKT1_ESRI, opts).map { String(cString: $0) }   // owned by pj: copied, not freed
-        }
-        guard let wkt, !wkt.isEmpty else {
-            throw ProjectionError(message: "\(crs) : pas de définition WKT ESRI (PROJ)")
-        }
-        return wkt
     }
 
     private static func withArrayOfCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {

@@ -50,6 +50,23 @@ struct CLI {
     private final class Marker {}
 }
 
+/// Runs a system tool (`/usr/bin/NAME`) and returns its standard output; throws on a non-zero exit.
+enum SystemTool {
+    static func output(_ name: String, _ args: [String]) throws -> Data {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/\(name)")
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let d = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw NSError(domain: "\(name) \(args)", code: Int(p.terminationStatus)) }
+        return d
+    }
+}
+
 /// Output geometry checks shared by the dossier and command tests.
 enum OutputChecks {
     /// Every `.geojson` file under `folder`, relative paths sorted.

@@ -4,19 +4,7 @@ import XCTest
 /// Reads PDFs back for the tests with poppler-utils (`pdfinfo`, `pdffonts`,
 /// `pdftotext`, `pdftoppm`).
 enum PDFReading {
-    static func tool(_ name: String, _ args: [String]) throws -> Data {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/\(name)")
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let d = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw NSError(domain: "\(name) \(args)", code: Int(p.terminationStatus)) }
-        return d
-    }
+    static func tool(_ name: String, _ args: [String]) throws -> Data { try SystemTool.output(name, args) }
 
     /// Page sizes in mm, from `pdfinfo -f 1 -l N` (points × 25.4 / 72).
     static func pageSizes(_ path: String) throws -> [(width: Double, height: Double)] {

@@ -12,16 +12,8 @@ struct WorkbookReading {
     let path: String
 
     func part(_ name: String) throws -> Data {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        p.arguments = ["-p", path, name]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let d = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, !d.isEmpty else { throw NSError(domain: "unzip \(name)", code: Int(p.terminationStatus)) }
+        let d = try SystemTool.output("unzip", ["-p", path, name])
+        guard !d.isEmpty else { throw NSError(domain: "unzip \(name) : vide", code: 1) }
         return d
     }
 
