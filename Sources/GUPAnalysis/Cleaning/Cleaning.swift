@@ -161,7 +161,9 @@ public enum Cleaning {
         let work = try CleaningWork(table: table, pieces: try outdoorPieces(of: sectors, minus: residences),
                                     threshold: threshold)
 
-        // Per perimeter, in parallel, on the overlay grid.
+        // Per perimeter, in parallel, every overlay on the grid (see
+        // `OverlayGrid`); the perimeters (small, few) snapped first, so E's
+        // area is measured on the grid too.
         let perimeterShapes = try OverlayGrid.snapped(perimeters.shapes)
         let outcomes = try parallelMap(count: perimeterShapes.count) { k in
             try work.coverage(of: perimeterShapes[k], name: names[k])
@@ -263,14 +265,17 @@ public enum Cleaning {
         // from different polygons never overlap nor share an edge (a valid
         // MultiPolygon's members touch at points at most), so their union is
         // just their collection; see `mergedUnion`.
-        let residenceShapes = try OverlayGrid.snapped(residences?.shapes ?? [])
+        // Inputs are not snapped beforehand: every overlay below is GEOS's
+        // precision-aware one, which snap-rounds its inputs to the grid itself
+        // (snapping the seven street-network sectors of the metro-scale city
+        // first cost more than the whole analysis did).
+        let residenceShapes = residences?.shapes ?? []
         let residenceIndex = try SpatialIndex(residenceShapes)
         var parts: [(sector: Int, shape: GeometryHandle)] = []
         for (k, s) in sectors.shapes.enumerated() {
             // Only a Polygon or MultiPolygon is sure to have members that do not overlap.
             let polygonal = s.typeName == "Polygon" || s.typeName == "MultiPolygon" ? s : try s.unaryUnion()
-            // Snapped to the overlay grid (see `OverlayGrid`); snapping keeps the members disjoint.
-            parts += try polygonal.withPrecision(OverlayGrid.size).polygonParts().map { (k, $0) }
+            parts += try polygonal.polygonParts().map { (k, $0) }
         }
         // The large polygons first, each on its own (their halves in parallel), then the others.
         let sizes = try parts.map { try $0.shape.coordinateCount() }
@@ -287,8 +292,7 @@ public enum Cleaning {
         for (k, ps) in subdivided.enumerated() { raw += ps.map { (k, $0) } }
         let outdoorPieces: [GeometryHandle] = try parallelMap(count: raw.count, minChunk: 16) { k in
             try CleaningProfile.time("1 secteurs hors emprises") {
-                // Subdivision cuts off the grid: back on it.
-                let g = try raw[k].shape.withPrecision(OverlayGrid.size)
+                let g = raw[k].shape
                 guard !residenceShapes.isEmpty else { return g }
                 let near = try residenceIndex.query(g)
                 if near.isEmpty { return g }
@@ -449,20 +453,30 @@ struct CleaningWork {
                 if j == 0 { frequencyRegions.append(shape) }
             }
         }
-        // Gaps: E minus the union of every cleaner's space, one union and
-        // one difference on the grid. Why not E minus each cleaner in turn
-        // (it was faster): each snapped step re-nodes E's edges, so a
-        // vertex of the next cleaner lying 0.5 mm off such an edge may or
-        // may not be snapped onto it, and on the Épinay-sur-Orge cadastre
-        // that left two extra sliver gaps (0.007 and 0.002 m²) geopandas
-        // did not find (test `testRealCadastreGapCountsAgreeWithGeopandasOnTheSameGrid`).
-        let rest = try CleaningProfile.time("7 lacunes") { () -> GeometryHandle in
-            guard !unions.isEmpty else { return outdoor }
-            let covered = try GeometryHandle.unaryUnion(unions.flatMap(\.parts.polygons), gridSize: OverlayGrid.size)
-            return try outdoor.difference(covered, gridSize: OverlayGrid.size)
+        // Gaps: E minus each cleaner's space in turn (the largest first),
+        // each time with only the polygons that meet what is left, on the
+        // grid; the covered area is E's area minus what is left.
+        let rest = try CleaningProfile.time("7 lacunes") {
+            var left = try PolygonSet(outdoor.polygonParts())
+            for u in unions.sorted(by: { $0.area > $1.area }).map(\.parts) where !left.isEmpty {
+                let m = PolygonSet.meeting(left.boxes, u.boxes)
+                guard !m.a.isEmpty else { continue }
+                let touched = try left.collection(m.a).difference(u.collection(m.b), gridSize: OverlayGrid.size).polygonParts()
+                let touchedIndices = Set(m.a)
+                left = try PolygonSet(left.polygons.indices.filter { !touchedIndices.contains($0) }.map { left.polygons[$0] } + touched)
+            }
+            return try left.collection()
         }
         let coveredArea = unions.isEmpty ? 0 : max(0, outdoorArea - (try rest.area()))
-        let gaps = try rest.polygonParts().map { ($0, try $0.area()) }.filter { $0.1 >= threshold }
+        // A piece thinner than the grid is not a gap: each snapped difference
+        // re-nodes E's edges, so a cleaner's vertex lying within a grid cell
+        // of such an edge may leave a sliver a fraction of a millimetre wide
+        // along it (on the Épinay-sur-Orge cadastre, two of 0.007 and
+        // 0.002 m² that geopandas' single difference does not make; one
+        // union and one difference instead cost 9 s of 20 on the metro-scale
+        // city). GEOS decides: an inward buffer of half the grid leaves nothing.
+        let gaps = try rest.polygonParts().map { ($0, try $0.area()) }
+            .filter { try $0.1 >= threshold && !OverlayGrid.isThinnerThanGrid($0.0) }
         // Double coverage, pair by pair. The cleaners' areas beyond the
         // covered area bound the area any two of them share: under the
         // threshold (with a margin for rounding), no piece can reach it.

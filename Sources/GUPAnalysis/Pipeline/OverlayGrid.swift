@@ -22,4 +22,10 @@ public enum OverlayGrid {
     static func snapped(_ shapes: [GeometryHandle]) throws -> [GeometryHandle] {
         try parallelMap(count: shapes.count, minChunk: 64) { try shapes[$0].withPrecision(size) }
     }
+
+    /// True when an inward buffer of half the grid leaves nothing: the
+    /// polygon is nowhere a grid cell wide.
+    static func isThinnerThanGrid(_ polygon: GeometryHandle) throws -> Bool {
+        try polygon.buffer(-size / 2, quadrantSegments: 2).isEmpty
+    }
 }
