@@ -204,10 +204,8 @@ final class TenureTests: XCTestCase {
         }
     }
 
-    /// The dissolve is GEOS's unary union on the 1 mm overlay grid: valid,
-    /// every vertex on the grid, and within half a grid cell of the floating
-    /// union along its boundary.
-    func testUnionIsTheUnaryUnionOnTheOverlayGrid() throws {
+    /// The zero-distance buffer used to dissolve gives GEOS's unary union.
+    func testUnionByBufferEqualsUnaryUnion() throws {
         let (_, d, _) = try load("city-small", incidents: false)
         let keys = d.features.map { Tenure.text($0, "gestionnaire")! }
         var groups: [String: [GeometryHandle]] = [:]
@@ -217,15 +215,8 @@ final class TenureTests: XCTestCase {
             let fast = try Tenure.union(members)
             let reference = try GeometryHandle.unaryUnion(members)
             XCTAssertTrue(try fast.isValid(), key)
-            XCTAssertEqual(try fast.area(), try reference.area(), accuracy: 1e-5 * (try reference.area()), key)
-            XCTAssertLessThan(try fast.symmetricDifference(reference).area(), 0.5 * OverlayGrid.size * (try reference.length()), key)
-            for p in try fast.polygonParts() {
-                guard case .polygon(let poly) = try p.geometry() else { return XCTFail(key) }
-                for q in poly.exterior + poly.holes.joined() {
-                    XCTAssertEqual(q.x * 1000, (q.x * 1000).rounded(), accuracy: 1e-6, key)
-                    XCTAssertEqual(q.y * 1000, (q.y * 1000).rounded(), accuracy: 1e-6, key)
-                }
-            }
+            XCTAssertEqual(try fast.area(), try reference.area(), accuracy: 1e-6 * (try reference.area()), key)
+            XCTAssertLessThan(try fast.symmetricDifference(reference).area(), 1e-3, key)
         }
     }
 
