@@ -1,4 +1,5 @@
 import Foundation
+import GUPAnalysis
 import GUPModel
 import GUPPDF
 import GUPWorkbook
@@ -164,13 +165,17 @@ public enum DossierDocuments {
     /// root `dossier.pdf`; returns the files written, relative to the dossier.
     public static func writePDFs(project: ProjectFile, quartiers: [QuartierFigures], date: String,
                                  into dossier: OutputFolder) throws -> [String] {
-        var files: [String] = []
-        var all: [PDFSection] = []
-        for q in quartiers {
+        // Each quartier's plan PDFs and dossier.pdf on every core (librsvg's
+        // rendering of the plans is the costly part); the whole dossier after.
+        let perQuartier = try parallelMap(count: quartiers.count) { k -> (files: [String], parts: [PDFSection]) in
+            let q = quartiers[k]
+            var files: [String] = []
             let folder = try OutputFolder(path: dossier.url.appendingPathComponent(q.folder).path)
             for p in q.plans where p.file.hasSuffix(".svg") {
                 let svgURL = folder.url.appendingPathComponent(p.file)
-                guard let svg = FileManager.default.contents(atPath: svgURL.path) else { continue }
+                guard let svg = FileManager.default.contents(atPath: svgURL.path) else {
+                    throw GUPError("\(q.folder)/\(p.file) : plan introuvable pour le PDF")
+                }
                 let name = String(p.file.dropLast(4)) + ".pdf"
                 try writePlanPDF(svg: svg, source: "\(q.folder)/\(p.file)", to: name, in: folder)
                 files.append("\(q.folder)/\(name)")
@@ -179,8 +184,14 @@ public enum DossierDocuments {
             let lines = [project.title, project.commune.map { "Commune : \($0)" }, "Édité le \(date)"].compactMap { $0 }
             try folder.write(to: pdfFile) { try DossierPDF.write(title: "Quartier \(q.name)", lines: lines, sections: parts, to: $0) }
             files.append("\(q.folder)/\(pdfFile)")
+            return (files, parts)
+        }
+        var files: [String] = []
+        var all: [PDFSection] = []
+        for (q, r) in zip(quartiers, perQuartier) {
+            files += r.files
             all.append(PDFSection(title: "Quartier \(q.name)", level: 1, content: nil))
-            all += parts
+            all += r.parts
         }
         if !all.isEmpty {
             let lines = [project.commune.map { "Commune : \($0)" }, "Édité le \(date)",
