@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "GUPTopologyTests", dependencies: ["GUPTopology", "GUPModel", "GUPProjection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GUPProjectionTests", dependencies: ["GUPProjection", "GUPModel"]),
         .testTarget(name: "GupCLITests", dependencies: ["gup"]),
-        .testTarget(name: "GUPDossierTests", dependencies: ["GUPDossier", "GUPModel"]),
+        .testTarget(name: "GUPDossierTests", dependencies: ["GUPDossier", "GUPAnalysis", "GUPModel"]),
         .testTarget(name: "GUPAnalysisTests", dependencies: ["GUPAnalysis", "GUPModel", "GUPTopology", "GUPProjection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GUPCartographyTests", dependencies: ["GUPCartography", "GUPAnalysis", "GUPModel", "GUPTopology", "GUPProjection"], resources: [.copy("Fixtures")]),
     ]

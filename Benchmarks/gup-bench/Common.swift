@@ -20,3 +20,8 @@ private func procStatusKiB(_ key: String) -> Double {
     }
     return 0
 }
+
+/// The machine's load average over one minute (/proc/loadavg), as text.
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
+}

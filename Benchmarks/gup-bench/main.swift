@@ -8,9 +8,10 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "plan-masse": planMasseBenchmark,
     "densites": densitiesBenchmark, "points-chauds": hotspotsBenchmark,
     "nettoyage": cleaningBenchmark,
+    "veille": veilleBenchmark,
     "domanialite": tenureBenchmark,
     "chargement": geoJSONLoadBenchmark, "empreinte": fingerprintBenchmark,
-    "dossier": dossierBenchmark,
+    "dossier": dossierBenchmark, "resume": resumeBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

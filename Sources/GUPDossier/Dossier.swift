@@ -15,6 +15,8 @@ public enum Dossier {
         public var quartiers: [QuartierFigures]
         /// Every file written, relative to `folder`, sorted.
         public var files: [String]
+        /// What the duplicate merge did (`[veille] fusion_doublons`).
+        public var duplicates: DuplicateMergeReport? = nil
     }
 
     public static func build(_ project: ProjectFile, date: String = Cartouche.today(),
@@ -44,12 +46,15 @@ public enum Dossier {
         var files = figures.flatMap { f in f.files.map { "\(f.folder)/\($0)" } }
         if let w = try DossierDocuments.writeWorkbook(quartiers: figures, into: out) { files.append(w) }
         files += try DossierDocuments.writePDFs(project: project, quartiers: figures, date: date, into: out)
-        try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date), to: "index.html")
+        files += try DossierVeille.write(run.veille, duplicates: run.duplicates, project: project, to: out)
+        try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date,
+                                         veille: run.veille, duplicates: run.duplicates), to: "index.html")
         files.append("index.html")
         files.append("rapport.json")
-        try out.write(DossierReport.json(project: project, inputs: run.inputs, quartiers: figures, date: date, files: files.sorted()),
+        try out.write(DossierReport.json(project: project, inputs: run.inputs, quartiers: figures, date: date, files: files.sorted(),
+                                         veille: DossierVeille.json(run.veille, duplicates: run.duplicates)),
                       to: "rapport.json")
-        return Outcome(folder: out.url.path, quartiers: figures, files: files.sorted())
+        return Outcome(folder: out.url.path, quartiers: figures, files: files.sorted(), duplicates: run.duplicates)
     }
 
     /// Folder names for quartiers, made unique (`-2`, `-3`… on collisions:
@@ -95,9 +100,19 @@ struct DossierRun: @unchecked Sendable {
     let colors: ColorAssignment?
     /// What commune names avoid on the plans de situation (nil without communes).
     let situationAvoid: GeometryHandle?
+    /// Fields the plans read, resolved once.
+    let planFields: PlanFields
+    /// Fields of the residences and sectors the pages read, resolved once.
+    let residenceNameField: String?
+    let cleanerField: String?
+    let sectorNameField: String?
+    /// The duplicate merge (`[veille] fusion_doublons`), applied before every job.
+    var duplicates: DuplicateMergeReport?
+    var veille: VeilleResult?
 
     static func make(_ project: ProjectFile, reporter: Reporter, times: StepTimes) throws -> DossierRun {
         var inputs = try times.measure("lecture et préparation des couches") { try AnalysisInputs.load(project.inputSpec, reporter: reporter) }
+        let duplicates = try times.measure("fusion des doublons") { try project.duplicateRule.flatMap { try inputs.mergeDuplicates($0) } }
         let selected = try inputs.zones.select(project.quartiers)
         let chosen = inputs.restricted(to: selected)
         reporter.progress("Domanialité", done: 0, total: 1)
@@ -122,16 +137,27 @@ struct DossierRun: @unchecked Sendable {
             try Cleaning.run(chosen, options: CleaningOptions(cleanerField: chosen.field(.cleaner), categoryField: chosen.field(.category),
                                                               threshold: project.gapThreshold), reporter: reporter)
         } }
+        reporter.progress("Veille", done: 0, total: 1)
+        let veille = try times.measure("veille") { try DossierVeille.run(chosen, project: project, cleaning: cleaning, reporter: reporter) }
         // The plans draw city-wide layers around each quartier: indexed once.
         try times.measure("index des couches") {
             for role in LayerRole.allCases where role != .incidents {
                 inputs.layers[role] = try inputs.layers[role]?.indexed()
             }
         }
-        let colors = inputs[.parcelles].map { Plans.managerColors([$0]) }
+        let planFields = PlanFields.resolve(tenure: inputs[.parcelles], residences: inputs[.residences], context: inputs[.contexte],
+                                            sectors: inputs[.secteurs], incidents: inputs[.incidents], given: inputs.spec.fields)
+        let colors = inputs[.parcelles].map { Plans.managerColors([$0], field: tenure?.managerField ?? planFields.manager) }
         let avoid = try inputs[.contexte].map { _ in try Plans.situationLabelAvoid(inputs.perimeters) }
+        let residenceName = try inputs[.residences].flatMap {
+            try FieldResolver.resolve(.residenceName, explicit: inputs.field(.residenceName), in: $0)
+        }
+        let cleaner = try inputs[.secteurs].flatMap { try FieldResolver.resolve(.cleaner, explicit: inputs.field(.cleaner), in: $0) }
+        let sectorName = try inputs[.secteurs].flatMap { try FieldResolver.resolve(.sectorName, explicit: nil, in: $0) }
         return DossierRun(project: project, inputs: inputs, selected: selected, tenure: tenure, incidents: incidents,
-                          hotspots: hotspots, cleaning: cleaning, colors: colors, situationAvoid: avoid)
+                          hotspots: hotspots, cleaning: cleaning, colors: colors, situationAvoid: avoid, planFields: planFields,
+                          residenceNameField: residenceName, cleanerField: cleaner, sectorNameField: sectorName,
+                          duplicates: duplicates, veille: veille)
     }
 }
 

@@ -49,7 +49,8 @@ enum FR {
 
 /// The HTML pages of the dossier.
 enum DossierPages {
-    static func index(project: ProjectFile, inputs: AnalysisInputs, quartiers: [QuartierFigures], date: String) -> String {
+    static func index(project: ProjectFile, inputs: AnalysisInputs, quartiers: [QuartierFigures], date: String,
+                      veille: VeilleResult? = nil, duplicates: DuplicateMergeReport? = nil) -> String {
         var h = HTMLDocument(title: project.title)
         h.heading(1, project.title)
         h.paragraph([project.commune.map { "Commune : \($0)" }, "Édité le \(date)", "Système de coordonnées : \(inputs.working)"]
@@ -71,6 +72,7 @@ enum DossierPages {
             h.raw("</li>\n")
         }
         h.raw("</ul>\n")
+        if let veille { DossierVeille.overview(&h, veille, duplicates: duplicates) }
         h.heading(2, "Données chargées")
         h.table(header: ["couche", "fichier", "lues", "utilisées", "réparées", "ignorées"],
                 rows: inputs.summaries.map { [$0.layer, URL(fileURLWithPath: $0.source).lastPathComponent, FR.int($0.read), FR.int($0.used),
@@ -105,6 +107,8 @@ enum DossierPages {
             h.paragraph("Boucle de \(FR.number(l)) m à vol d'oiseau par \(q.stops.count) arrêt(s)\(q.routeExact == true ? " (ordre optimal)" : "").")
             h.link("Fiche terrain imprimable", href: "fiche_terrain.html")
         }
+
+        if let v = q.veille { DossierVeille.section(&h, v) }
 
         h.heading(2, "Tableaux et couches", id: "tableaux")
         h.raw("<ul>\n")

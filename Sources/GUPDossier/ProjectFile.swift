@@ -51,12 +51,19 @@ public struct ProjectFile: Sendable, Equatable {
     public var sources: String?
     /// `csv = "excel"`: the tables for French spreadsheets (BOM, `;`, decimal commas); default RFC 4180.
     public var csvWriter = CSVWriter()
+    /// `[seuils_veille]`: thresholds of the graded situations (defaults documented in the README).
+    public var veilleThresholds: VeilleThresholds = .defaults
+    /// `[veille] pas`: months or ISO weeks.
+    public var veilleStep: VeilleStep = .month
+    /// `[veille] fusion_doublons = "15:48"`: repeated reports counted once by every analysis (off by default).
+    public var duplicateRule: DuplicateRule?
 
     public static let layerNames = ["perimetres", "parcelles", "residences", "secteurs", "incidents", "contexte"]
     static let layerKeys: Set<String> = ["fichier", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
                                         "champ_date", "champ_date_resolution", "champ_intervenant", "champ_logements",
                                         "gestionnaires", "cle"]
-    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "csv", "couches", "periodes", "seuils", "plans", "parcours"]
+    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "csv", "couches", "periodes", "seuils", "plans", "parcours",
+                                      "seuils_veille", "veille"]
 
     /// `AAAA-MM-JJ`, a day that exists (the incidents analysis reads it the same way).
     static func isDay(_ s: String) -> Bool {
@@ -195,6 +202,42 @@ public struct ProjectFile: Sendable, Equatable {
             }
             quartiers = names
         }
+        var thresholds = VeilleThresholds.defaults
+        if let s = table["seuils_veille"] {
+            guard let st = s.table else { throw fail("seuils_veille", "une table est attendue") }
+            for (k, v) in st {
+                let key = "seuils_veille.\(k)"
+                if k == "fenetre_mois" || k == "effectif_minimum" {
+                    guard let n = v.int, n >= (k == "fenetre_mois" ? 1 : 0) else {
+                        throw fail(key, "un entier \(k == "fenetre_mois" ? "≥ 1" : "≥ 0") est attendu")
+                    }
+                    if k == "fenetre_mois" { thresholds.window = n } else { thresholds.minimumReports = n }
+                    continue
+                }
+                guard let a = v.array, a.count == 2,
+                      let vig = a[0].double ?? a[0].int.map(Double.init), let alert = a[1].double ?? a[1].int.map(Double.init) else {
+                    throw fail(key, "[vigilance, alerte] attendu, par exemple [1, 2]")
+                }
+                do { try thresholds.set(k, vigilance: vig, alert: alert, source: key) } catch let e as GUPError {
+                    throw GUPError.input(file: path, e.message)
+                }
+            }
+        }
+        var step = VeilleStep.month
+        var rule: DuplicateRule?
+        if let s = table["veille"] {
+            guard let st = s.table else { throw fail("veille", "une table est attendue") }
+            try checkKeys(st, ["pas", "fusion_doublons"], "veille.")
+            if let p = try string(st, "pas", "veille.") {
+                guard let v = VeilleStep(rawValue: p) else { throw fail("veille.pas", "« mois » ou « semaine » attendu") }
+                step = v
+            }
+            if let f = try string(st, "fusion_doublons", "veille.") {
+                do { rule = try DuplicateRule.parse(f, option: "veille.fusion_doublons") } catch let e as GUPError {
+                    throw GUPError.input(file: path, e.message)
+                }
+            }
+        }
         let output = try outputOverride ?? resolve(string(table, "sortie", "") ?? "dossier")
         var csvWriter = CSVWriter()
         if let d = try string(table, "csv", "") {
@@ -211,6 +254,9 @@ public struct ProjectFile: Sendable, Equatable {
             page: Page(format: PaperFormat(rawValue: format)!, orientation: Orientation(rawValue: orientation)!), routeStops: stops, routeStart: start,
             sources: try string(table, "sources", ""))
         project.csvWriter = csvWriter
+        project.veilleThresholds = thresholds
+        project.veilleStep = step
+        project.duplicateRule = rule
         return project
     }
 }
@@ -235,7 +281,8 @@ extension ProjectFile {
 
     /// What to load, for `AnalysisInputs.load`: the same loading as the commands.
     public var inputSpec: InputSpec {
-        var spec = InputSpec(workingCRS: workingCRS, readDates: period1 != nil)
+        // The veille's monthly series (and the duplicate merge) need the incidents' dates.
+        var spec = InputSpec(workingCRS: workingCRS, readDates: period1 != nil || layers["incidents"] != nil)
         for (name, l) in layers {
             guard let role = LayerRole(rawValue: name) else { continue }
             spec.sources[role] = LayerSource(path: l.file, declaredCRS: l.crs, join: l.join.map { TableJoin(file: $0.file, key: $0.key) })

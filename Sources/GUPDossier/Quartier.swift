@@ -73,6 +73,8 @@ public struct QuartierFigures: Sendable {
     public var files: [String]
     /// Table files (CSV) with a French caption, for the page.
     public var tables: [(file: String, caption: String)]
+    /// The veille dashboard (nil without dated incidents).
+    public var veille: VeilleFigures? = nil
 }
 
 /// Writes one quartier's files from the results of the dossier's jobs
@@ -116,7 +118,7 @@ struct QuartierBuilder {
             let points = try local.map { try r.shapes[$0].pointOnSurface().pointPosition() }
             let inside = try PreparedGeometry(shape).contains(points)
             let dwellingsNames = inputs.field(.dwellings).map { [$0] } ?? FieldRole.dwellings.defaults
-            let nameField = try FieldResolver.resolve(.residenceName, explicit: inputs.field(.residenceName), in: r)
+            let nameField = run.residenceNameField
             var byLandlord: [String: QuartierFigures.Landlord] = [:]
             var total = 0.0
             for (n, k) in local.enumerated() where inside[n] {
@@ -171,6 +173,14 @@ struct QuartierBuilder {
             }
             fig.categories = perCat.values.sorted { ($0.total, $1.category) > ($1.total, $0.category) }
             if r.treatment != nil { tables.append((IncidentsCSV.treatmentFile, "Délais de traitement")) }
+        }
+
+        lap("veille")
+        // Veille: the quartier's series, grades and chart.
+        if let v = try run.veille.flatMap({ try DossierVeille.quartier($0, name: name, project: project, into: folder) }) {
+            fig.veille = v.figures
+            files += v.files
+            tables += v.tables
         }
 
         lap("points chauds")
@@ -257,18 +267,18 @@ struct QuartierBuilder {
         }
         try plan("plan_situation.svg", "Plan de situation") {
             try Plans.situation(perimeters: perimeters, quartier: quartier, context: inputs[.contexte], options: options,
-                                labelAvoid: run.situationAvoid, reporter: reporter)
+                                labelAvoid: run.situationAvoid, fields: run.planFields, reporter: reporter)
         }
         try plan("plan_masse.svg", "Plan de masse : domanialité, résidences, lacunes de nettoyage") {
             try Plans.site(perimeters: perimeters, quartier: quartier,
                            layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], gaps: gapsLayer,
-                                         hotspots: hotLayer, managerColors: run.colors),
+                                         hotspots: hotLayer, managerColors: run.colors, fields: run.planFields),
                            commune: project.commune, options: options, reporter: reporter)
         }
         if let density = hotEntry?.density {
             try plan("plan_points_chauds.svg", "Plan des points chauds : densité des signalements") {
                 try Plans.site(perimeters: perimeters, quartier: quartier,
-                               layers: .init(residences: inputs[.residences], hotspots: hotLayer, heat: density),
+                               layers: .init(residences: inputs[.residences], hotspots: hotLayer, heat: density, fields: run.planFields),
                                commune: project.commune, title: "Plan des points chauds", options: options, reporter: reporter)
             }
         }
@@ -284,7 +294,8 @@ struct QuartierBuilder {
                     return try Plans.site(perimeters: perimeters, quartier: quartier,
                                           layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], hotspots: hotLayer,
                                                         managerColors: run.colors, route: routeLayer,
-                                                        stops: derivedLayer(name: "arrets", source: "parcours_arrets.geojson", items: items)),
+                                                        stops: derivedLayer(name: "arrets", source: "parcours_arrets.geojson", items: items),
+                                                        fields: run.planFields),
                                           commune: project.commune, title: "Parcours du diagnostic en marchant",
                                           options: options, reporter: reporter)
                 }
@@ -329,8 +340,7 @@ struct QuartierBuilder {
         var sectors: [(sector: String, cleaner: String)] = []
         if let s = inputs[.secteurs] {
             let pt = try GeometryHandle(x: p.x, y: p.y)
-            let cleanerField = try FieldResolver.resolve(.cleaner, explicit: inputs.field(.cleaner), in: s)
-            let sectorField = try FieldResolver.resolve(.sectorName, explicit: nil, in: s)
+            let cleanerField = run.cleanerField, sectorField = run.sectorNameField
             let near = try s.index.map { try $0.query(x: p.x, y: p.y).sorted() } ?? Array(s.features.indices)
             // Sectors are large (a whole town each): each is clipped to a
             // small square around the stop first, so the test costs a scan of

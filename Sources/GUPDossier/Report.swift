@@ -5,7 +5,8 @@ import GUPModel
 /// `rapport.json`: every figure of the HTML, machine-readable, and the
 /// inputs' counts (read, used, repaired, skipped), so nothing is lost silently.
 enum DossierReport {
-    static func json(project: ProjectFile, inputs: AnalysisInputs, quartiers: [QuartierFigures], date: String, files: [String]) throws -> String {
+    static func json(project: ProjectFile, inputs: AnalysisInputs, quartiers: [QuartierFigures], date: String, files: [String],
+                     veille: [String: Any] = [:]) throws -> String {
         func r2(_ d: Double) -> Double { (d * 100).rounded() / 100 }
         func opt(_ d: Double?) -> Any { d.map { r2($0) } ?? NSNull() }
         let layers: [[String: Any]] = inputs.summaries.map { s in
@@ -55,6 +56,10 @@ enum DossierReport {
                 ] as [String: Any],
                 "plans": q.plans.map { ["fichier": $0.file, "titre": $0.title, "echelle": $0.scale] as [String: Any] },
                 "fichiers": q.files,
+                "veille": q.veille.map { v in
+                    ["niveaux": v.situations.map(DossierVeille.situation), "changements": v.changes.map(DossierVeille.change),
+                     "graphique": v.chart] as [String: Any]
+                } as Any? ?? NSNull(),
             ]
         }
         let root: [String: Any] = [
@@ -62,7 +67,7 @@ enum DossierReport {
             "systeme_de_travail": inputs.working.identifier, "fichier_projet": project.path,
             "seuils": ["chevauchement_m2": project.overlapThreshold, "lacune_m2": project.gapThreshold,
                        "cellule_m": project.cellSize, "rayon_m": project.kernelRadius],
-            "couches": layers, "jointures": joins, "quartiers": qs, "fichiers": files,
+            "couches": layers, "jointures": joins, "quartiers": qs, "fichiers": files, "veille": veille,
         ]
         let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"

@@ -62,34 +62,11 @@ struct Densites: ParsableCommand {
     @Option(help: "Résidences (polygones avec un nombre de logements), pour les taux pour 100 logements.")
     var residences: String?
 
-    @Option(help: "Premier jour compté (AAAA-MM-JJ, inclus).", transform: { try dayArgument($0, option: "--du") })
-    var du: Day?
+    @OptionGroup var periods: PeriodOptions
 
-    @Option(help: "Dernier jour compté (AAAA-MM-JJ, inclus).", transform: { try dayArgument($0, option: "--au") })
-    var au: Day?
+    @OptionGroup var champs: IncidentFieldOptions
 
-    @Option(name: .customLong("periode-1"), help: "Première période à comparer, AAAA-MM-JJ:AAAA-MM-JJ (dates incluses).",
-            transform: { try DayRange.parsePeriod($0, option: "--periode-1") })
-    var periode1: DayRange?
-
-    @Option(name: .customLong("periode-2"), help: "Seconde période à comparer, AAAA-MM-JJ:AAAA-MM-JJ (dates incluses).",
-            transform: { try DayRange.parsePeriod($0, option: "--periode-2") })
-    var periode2: DayRange?
-
-    @Option(name: .customLong("champ-nom"), help: "Champ du nom des zones.")
-    var champNom: String?
-
-    @Option(name: .customLong("champ-categorie"), help: "Champ de la catégorie des signalements.")
-    var champCategorie: String?
-
-    @Option(name: .customLong("champ-date"), help: "Champ de la date des signalements.")
-    var champDate: String?
-
-    @Option(name: .customLong("champ-resolution"), help: "Champ de la date de résolution des signalements.")
-    var champResolution: String?
-
-    @Option(name: .customLong("champ-logements"), help: "Champ du nombre de logements des résidences.")
-    var champLogements: String?
+    @OptionGroup var fusion: DuplicateMergeOption
 
     @OptionGroup var crs: CRSOptions
 
@@ -98,25 +75,19 @@ struct Densites: ParsableCommand {
     @Option(help: "Dossier de sortie.")
     var sortie: String
 
-    func validate() throws {
-        if let du, let au, au < du { throw ValidationError("--au (\(au)) précède --du (\(du))") }
-        if (periode1 == nil) != (periode2 == nil) {
-            throw ValidationError("--periode-1 et --periode-2 vont ensemble : donnez les deux périodes à comparer")
-        }
-    }
-
     func run() throws {
         try runReportingErrors {
             let csvWriter = try csv.writer()
             let reporter = TerminalReporter()
-            let period = (du != nil || au != nil) ? DayRange(from: du, to: au) : nil
-            let inputs = try crs.inputs([.perimetres: zones, .incidents: incidents, .residences: residences],
-                                        fields: [.perimeterName: champNom, .category: champCategorie, .date: champDate,
-                                                 .resolutionDate: champResolution],
-                                        readDates: period != nil || periode1 != nil, reporter: reporter)
-            let comparison = periode1.flatMap { p1 in periode2.map { (p1, $0) } }
+            let period = periods.range
+            var inputs = try crs.inputs([.perimetres: zones, .incidents: incidents, .residences: residences],
+                                        fields: champs.fields,
+                                        readDates: period != nil || periods.periode1 != nil || fusion.needsDates, reporter: reporter)
+            let out = try OutputFolder(path: sortie)
+            let merged = try fusion.apply(to: &inputs, out: out)
+            let comparison = periods.comparison
             let result = try IncidentAnalysis.run(inputs, options: IncidentOptions(period: period, comparison: comparison,
-                                                                                   dwellingsField: champLogements),
+                                                                                   dwellingsField: champs.champLogements),
                                                   reporter: reporter)
             if result.outsideAllZones > 0 {
                 reporter.info("\(result.outsideAllZones) signalement(s) hors de toute zone (non comptés)")
@@ -125,8 +96,7 @@ struct Densites: ParsableCommand {
                 let ex = anomalies.examples.map { layer.features[$0].label }.joined(separator: ", ")
                 reporter.warning("\(incidents) : \(anomalies.negativeDelays) signalement(s) résolu(s) avant leur date de signalement, exclu(s) des délais : \(ex)")
             }
-            let out = try OutputFolder(path: sortie)
-            let written = try IncidentsCSV.write(result, to: out, writer: csvWriter)
+            let written = try merged + IncidentsCSV.write(result, to: out, writer: csvWriter)
             let set = inputs.incidentSet!
             let inZones = set.count - result.outsideAllZones
             print("\(inputs.zones.count) zone(s), \(set.count) signalement(s) dont \(inZones) dans au moins une zone, \(set.categories.count) catégorie(s)\(period.map { ", période \($0)" } ?? "")")

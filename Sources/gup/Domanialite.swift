@@ -72,6 +72,8 @@ struct Domanialite: ParsableCommand {
     @Option(name: .customLong("champ-categorie"), help: "Champ de la catégorie des signalements (par défaut : categorie, type, category).")
     var champCategorie: String?
 
+    @OptionGroup var fusion: DuplicateMergeOption
+
     @OptionGroup var crs: CRSOptions
 
     @OptionGroup var csv: CSVOption
@@ -89,12 +91,14 @@ struct Domanialite: ParsableCommand {
             let options = TenureOptions(perimeterNameField: champNom, managerField: champGestionnaire,
                                         ownerField: champProprietaire, categoryField: champCategorie,
                                         overlapThreshold: seuilChevauchement)
-            let inputs = try crs.inputs([.perimetres: perimetres, .parcelles: parcelles, .incidents: incidents],
+            var inputs = try crs.inputs([.perimetres: perimetres, .parcelles: parcelles, .incidents: incidents],
                                         fields: [.perimeterName: champNom, .category: champCategorie],
-                                        join: gestionnaires.map { TableJoin(file: $0, key: cle) }, reporter: reporter)
-            let result = try Tenure.run(inputs, options: options, reporter: reporter)
+                                        join: gestionnaires.map { TableJoin(file: $0, key: cle) },
+                                        readDates: fusion.needsDates, incidentColumns: fusion.needsDates, reporter: reporter)
             let folder = try OutputFolder(path: sortie)
-            let files = try TenureOutput.write(result, workingCRS: inputs.working, to: folder, csv: csvWriter)
+            let merged = try fusion.apply(to: &inputs, out: folder)
+            let result = try Tenure.run(inputs, options: options, reporter: reporter)
+            let files = try merged + TenureOutput.write(result, workingCRS: inputs.working, to: folder, csv: csvWriter)
             printSummary(result)
             print("")
             print("Fichiers écrits dans \(folder.url.path) : \(files.joined(separator: ", "))")

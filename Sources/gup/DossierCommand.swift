@@ -49,6 +49,7 @@ struct DossierCommand: ParsableCommand {
             let outcome = try Dossier.build(project, date: date ?? Cartouche.today(), reporter: reporter)
             reporter.finishProgress()
             print("Dossier écrit : \(outcome.folder)/index.html (\(outcome.files.count) fichiers, \(String(format: "%.1f", Date().timeIntervalSince(t0))) s)")
+            for line in outcome.duplicates?.summary ?? [] { print(line) }
             for q in outcome.quartiers {
                 var bits = [String(format: "%.2f ha", q.area / 10_000)]
                 if let n = q.incidentsTotal { bits.append("\(n) signalements") }

@@ -23,6 +23,7 @@ struct Gup: ParsableCommand {
             Resume.self,
             Domanialite.self,
             Densites.self,
+            Veille.self,
             PointsChauds.self,
             Nettoyage.self,
             PlanSituation.self,

@@ -64,6 +64,8 @@ struct PointsChauds: ParsableCommand {
     @Option(name: .customLong("champ-categorie"), help: "Champ de la catégorie des signalements.")
     var champCategorie: String?
 
+    @OptionGroup var fusion: DuplicateMergeOption
+
     @OptionGroup var crs: CRSOptions
 
     @OptionGroup var csv: CSVOption
@@ -76,15 +78,17 @@ struct PointsChauds: ParsableCommand {
             let csvWriter = try csv.writer()
             let options = try HotspotOptions(cellSize: cellule, radius: rayon, scope: .union)
             let reporter = TerminalReporter()
-            let inputs = try crs.inputs([.perimetres: zones, .incidents: incidents], fields: [.category: champCategorie],
-                                        reporter: reporter)
+            // The merge compares report dates: they are read only then.
+            var inputs = try crs.inputs([.perimetres: zones, .incidents: incidents], fields: [.category: champCategorie],
+                                        readDates: fusion.needsDates, reporter: reporter)
+            let out = try OutputFolder(path: sortie)
+            let merged = try fusion.apply(to: &inputs, out: out)
             let result = try Hotspots.run(inputs, options: options, reporter: reporter)
             let e = result.entries[0]
             if e.grid.outside > 0 {
                 reporter.info("\(e.grid.outside) signalement(s) hors de l'intérieur des zones (non comptés)")
             }
-            let out = try OutputFolder(path: sortie)
-            let written = try HotspotsOutput.write(e, working: inputs.working, to: out, csv: csvWriter)
+            let written = try merged + HotspotsOutput.write(e, working: inputs.working, to: out, csv: csvWriter)
             let classes = Dictionary(grouping: e.grid.cells, by: \.classe).mapValues(\.count)
             print("\(e.grid.cells.count) cellule(s) de \(CSVWriter.fixed(cellule, places: 0)) m, \(inputs.incidentSet!.count - e.grid.outside) signalement(s) comptés ; points chauds : \(classes[3] ?? 0) à 99 %, \(classes[2] ?? 0) à 95 %, \(classes[1] ?? 0) à 90 % ; \(e.hotZones.count) zone(s) chaude(s)")
             for z in e.hotZones.prefix(5) {

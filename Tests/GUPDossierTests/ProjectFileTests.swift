@@ -1,5 +1,6 @@
 import XCTest
 import GUPModel
+import GUPAnalysis
 @testable import GUPDossier
 
 final class ProjectFileTests: XCTestCase {
@@ -84,5 +85,52 @@ final class ProjectFileTests: XCTestCase {
         assertError("[couches]\nperimetres = { fichier = \"perimetres.geojson\" }\n[periodes]\nperiode_1 = [\"2025-01-01\", \"2025-06-31\"]", mentions: ["periodes.periode_1"])
         XCTAssertThrowsError(try ProjectFile.read(path: dir + "/absent.toml")) { e in XCTAssertTrue("\(e)".contains("absent.toml")) }
         assertError("csv = \"tableur\"\n[couches]\nperimetres = { fichier = \"perimetres.geojson\" }", mentions: ["csv", "tableur", "excel"])
+    }
+}
+
+extension ProjectFileTests {
+    func testVeilleThresholdsAndMergeAreRead() throws {
+        let p = write("""
+        [couches]
+        perimetres = { fichier = "perimetres.geojson" }
+        [veille]
+        pas = "semaine"
+        fusion_doublons = "15:48"
+        [seuils_veille]
+        signalements_par_ha_mois = [1.5, 3]
+        part_traitee_30_jours_pct = [90, 70]
+        fenetre_mois = 1
+        """)
+        let f = try ProjectFile.read(path: p)
+        XCTAssertEqual(f.veilleStep, .week)
+        XCTAssertEqual(f.duplicateRule, try DuplicateRule(metres: 15, hours: 48))
+        XCTAssertEqual(f.veilleThresholds[.perHectarePerMonth].vigilance, 1.5)
+        XCTAssertEqual(f.veilleThresholds[.perHectarePerMonth].alert, 3)
+        XCTAssertEqual(f.veilleThresholds[.treatedWithin30Days].rising, false)
+        XCTAssertEqual(f.veilleThresholds.window, 1)
+        XCTAssertEqual(f.veilleThresholds[.variation], VeilleThresholds.defaults[.variation])
+        // Off by default.
+        let d = try ProjectFile.read(path: write("[couches]\nperimetres = { fichier = \"perimetres.geojson\" }\n"))
+        XCTAssertNil(d.duplicateRule)
+        XCTAssertEqual(d.veilleThresholds, .defaults)
+    }
+
+    func testVeilleKeysErrorsNameTheKey() throws {
+        let base = "[couches]\nperimetres = { fichier = \"perimetres.geojson\" }\n"
+        for (toml, words) in [
+            ("[seuils_veille]\nsignalements_par_ha_mois = [3, 1]\n", "seuils_veille.signalements_par_ha_mois"),
+            ("[seuils_veille]\ninconnu = [1, 2]\n", "indicateur « inconnu » inconnu"),
+            ("[seuils_veille]\npart_categorie_pct = 40\n", "[vigilance, alerte] attendu"),
+            ("[seuils_veille]\nfenetre_mois = 0\n", "seuils_veille.fenetre_mois"),
+            ("[veille]\nfusion_doublons = \"15\"\n", "veille.fusion_doublons : « 15 » illisible"),
+            ("[veille]\npas = \"jour\"\n", "veille.pas"),
+            ("[veille]\nautre = 1\n", "veille.autre"),
+        ] {
+            XCTAssertThrowsError(try ProjectFile.read(path: write(base + toml)), toml) { e in
+                let m = (e as? GUPError)?.message ?? "\(e)"
+                XCTAssertTrue(m.contains(words), m)
+                XCTAssertTrue(m.contains("dossier.toml"), m)
+            }
+        }
     }
 }

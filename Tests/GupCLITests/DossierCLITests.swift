@@ -250,10 +250,10 @@ final class DossierCLITests: XCTestCase {
             XCTAssertEqual(Set(stops.map { $0["point_chaud"] as! Int }), Set(hot.prefix(8).map { $0["rang"] as! Int }))
         }
         // Every incident of the demo lies in some quartier or outside all; none counted twice (disjoint quartiers).
-        XCTAssertLessThanOrEqual(total, 5000)
+        XCTAssertLessThanOrEqual(total, 5012)
         XCTAssertGreaterThan(total, 3000)
         // The inputs' counts: the demo files hold these many features, all valid.
-        let expected = ["perimetres": 4, "parcelles": 884, "residences": 228, "secteurs": 7, "incidents": 5000, "contexte": 7]
+        let expected = ["perimetres": 4, "parcelles": 884, "residences": 228, "secteurs": 7, "incidents": 5012, "contexte": 7]
         let layers = try XCTUnwrap(report()["couches"] as? [[String: Any]])
         XCTAssertEqual(Set(layers.map { $0["couche"] as! String }), Set(expected.keys))
         for l in layers {
@@ -303,5 +303,46 @@ final class DossierCLITests: XCTestCase {
         let r = try CLI.run(["dossier", p.path])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("couches.perimetres.champ_nomm"), r.stderr)
+    }
+}
+
+extension DossierCLITests {
+    /// The veille dashboard of the demo dossier (`[veille] fusion_doublons = "15:48"`).
+    func testVeilleDashboardAgreesWithTheQuartiersFiles() throws {
+        XCTAssertEqual(Self.run.status, 0, Self.run.stderr)
+        XCTAssertTrue(Self.run.stdout.contains("fusion des doublons (même catégorie, 15 m et 48 h"), Self.run.stdout)
+        let veille = try XCTUnwrap(report()["veille"] as? [String: Any])
+        let dup = try XCTUnwrap(veille["doublons"] as? [String: Any])
+        XCTAssertEqual(dup["signalements"] as? Int, 5012)
+        XCTAssertGreaterThanOrEqual(dup["fusionnes"] as! Int, 11)
+        let merged = try csv("doublons_signalements.csv")
+        XCTAssertEqual(merged.last?["fusionnes"], "\(dup["fusionnes"] as! Int)")
+        XCTAssertEqual((veille["periodes"] as! [String]).count, 24)
+        // Overview: one row per quartier, grades as in rapport.json.
+        let overview = try csv("veille/tableau_niveaux.csv")
+        let levels = veille["niveaux"] as! [[String: Any]]
+        XCTAssertEqual(overview.count, 4)
+        for row in overview {
+            for (cat, grade) in row where cat != "zone" {
+                let s = levels.first { $0["zone"] as? String == row["zone"] && $0["categorie"] as? String == cat }
+                XCTAssertEqual(s?["niveau"] as? String, grade, "\(row["zone"]!) \(cat)")
+            }
+        }
+        let index = try text("index.html")
+        XCTAssertTrue(index.contains("Veille : situations graduées"))
+        XCTAssertTrue(index.contains("veille/comparaison_par_ha.svg"))
+        // Each quartier: monthly series summing to its densites.csv (same merged incidents), its grades and chart.
+        for q in try report()["quartiers"] as! [[String: Any]] {
+            let folder = q["dossier"] as! String
+            var sums: [String: Int] = [:]
+            for r in try csv("\(folder)/series.csv") { sums[r["categorie"]!, default: 0] += Int(r["incidents"]!)! }
+            for d in try csv("\(folder)/densites.csv") { XCTAssertEqual(sums[d["categorie"]!], Int(d["incidents"]!)!, "\(folder) \(d["categorie"]!)") }
+            let v = try XCTUnwrap(q["veille"] as? [String: Any])
+            XCTAssertEqual((v["niveaux"] as! [[String: Any]]).count, 8)
+            let page = try text("\(folder)/index.html")
+            XCTAssertTrue(page.contains("Tableau de bord de veille"))
+            XCTAssertTrue(page.contains("src=\"veille_series.svg\""))
+            XCTAssertTrue(try text("\(folder)/veille_series.svg").contains("class=\"barre\""))
+        }
     }
 }

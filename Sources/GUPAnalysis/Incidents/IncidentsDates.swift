@@ -65,7 +65,18 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return s.withUTF8 { parse($0) }
     }
 
-    static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Day? {
+    /// Parses like `parseISO8601` and also gives the time of day as
+    /// written (minutes after midnight, no time-zone shift, as the date),
+    /// -1 for a date without time.
+    public static func parseISO8601WithTime(_ text: String) -> (day: Day, minute: Int16)? {
+        if let d = text.utf8.withContiguousStorageIfAvailable({ parseDateTime($0) }) { return d }
+        var s = text
+        return s.withUTF8 { parseDateTime($0) }
+    }
+
+    static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Day? { parseDateTime(raw)?.day }
+
+    static func parseDateTime(_ raw: UnsafeBufferPointer<UInt8>) -> (day: Day, minute: Int16)? {
         // Trim ASCII spaces.
         var lo = 0, hi = raw.count
         while lo < hi, raw[lo] == 0x20 { lo += 1 }
@@ -83,7 +94,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
         guard let y = number(0, 4), raw[lo + 4] == 0x2D, let m = number(5, 2), raw[lo + 7] == 0x2D,
               let d = number(8, 2), let day = Day(year: y, month: m, day: d) else { return nil }
-        if n == 10 { return day }
+        if n == 10 { return (day, -1) }
         // Time part: [T| ]HH:MM[:SS[.fff]][Z|±HH[:MM]|±HHMM]
         var k = 10
         guard raw[lo + k] == 0x54 || raw[lo + k] == 0x74 || raw[lo + k] == 0x20 else { return nil }
@@ -104,17 +115,18 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             }
         }
         if hh == 24, mm != 0 || ss != 0 { return nil }
-        if k == n { return day }
+        let minute = Int16(hh * 60 + mm)
+        if k == n { return (day, minute) }
         let c = raw[lo + k]
-        if c == 0x5A || c == 0x7A { return k + 1 == n ? day : nil }   // Z
+        if c == 0x5A || c == 0x7A { return k + 1 == n ? (day, minute) : nil }   // Z
         guard c == 0x2B || c == 0x2D else { return nil }                // + or -
         k += 1
         guard k + 2 <= n, let oh = number(k, 2), oh <= 23 else { return nil }
         k += 2
-        if k == n { return day }
+        if k == n { return (day, minute) }
         if raw[lo + k] == 0x3A { k += 1 }
         guard k + 2 == n, let om = number(k, 2), om <= 59 else { return nil }
-        return day
+        return (day, minute)
     }
 }
 

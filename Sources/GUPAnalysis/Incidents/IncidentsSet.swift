@@ -27,6 +27,10 @@ public struct IncidentSet: Sendable {
     public var category: [Int32]
     /// Report day per incident, `IncidentSet.noDay` when missing or unreadable.
     public var day: [Int32]
+    /// Time of the report per incident, in minutes after midnight as
+    /// written (no time-zone shift), -1 when the date has no time or is
+    /// missing: only the duplicate merge (`DuplicateMerge`) uses it.
+    public var minute: [Int16]
     /// Resolution day per incident, `noDay` when missing or unreadable.
     public var resolutionDay: [Int32]
     /// True when the resolution field holds a value (readable or not): the incident is closed.
@@ -42,13 +46,15 @@ public struct IncidentSet: Sendable {
 
     public var count: Int { points.count }
 
-    public init(points: [Position], categories: [String], category: [Int32], day: [Int32],
+    public init(points: [Position], categories: [String], category: [Int32], day: [Int32], minute: [Int16]? = nil,
                 resolutionDay: [Int32], closed: [Bool], categoryField: String? = nil, missingCategory: Int = 0,
                 dates: DateFieldReport = DateFieldReport(), resolutionDates: DateFieldReport = DateFieldReport()) {
+        precondition(minute == nil || minute!.count == day.count)
         self.points = points
         self.categories = categories
         self.category = category
         self.day = day
+        self.minute = minute ?? [Int16](repeating: -1, count: day.count)
         self.resolutionDay = resolutionDay
         self.closed = closed
         self.categoryField = categoryField
@@ -84,31 +90,33 @@ public struct IncidentSet: Sendable {
             var dates = DateFieldReport()
             var resolutions = DateFieldReport()
         }
-        func readDate(_ v: PropertyValue?, _ f: Feature, _ rep: inout DateFieldReport) -> (Int32, Bool) {
+        func readDate(_ v: PropertyValue?, _ f: Feature, _ rep: inout DateFieldReport) -> (Int32, Bool, Int16) {
             guard let v, case .string(let t) = v else {
                 if let v, v != .null {
                     rep.unreadable += 1
                     if rep.examples.count < 5 { rep.examples.append("\(f.label) : « \(v.text ?? "") »") }
-                    return (noDay, true)
+                    return (noDay, true, -1)
                 }
                 rep.missing += 1
-                return (noDay, false)
+                return (noDay, false, -1)
             }
-            if let d = Day.parseISO8601(t) { rep.readable += 1; return (d.number, true) }
-            if trimmed(t) == nil { rep.missing += 1; return (noDay, false) }
+            if let d = Day.parseISO8601WithTime(t) { rep.readable += 1; return (d.day.number, true, d.minute) }
+            if trimmed(t) == nil { rep.missing += 1; return (noDay, false, -1) }
             rep.unreadable += 1
             if rep.examples.count < 5 { rep.examples.append("\(f.label) : « \(t) »") }
-            return (noDay, true)
+            return (noDay, true, -1)
         }
         let n = features.count
         // Columns written in place by the chunks (disjoint ranges); categories
         // first as chunk-local indices, renumbered once the names are known.
         var category = [Int32](repeating: 0, count: n)
         var day = [Int32](repeating: noDay, count: n)
+        var minute = [Int16](repeating: -1, count: n)
         var resolution = [Int32](repeating: noDay, count: n)
         var closed = [Bool](repeating: false, count: n)
         let chunks = try category.withUnsafeMutableBufferPointer { catOut in
             try day.withUnsafeMutableBufferPointer { dayOut in
+                try minute.withUnsafeMutableBufferPointer { minOut in
                 try resolution.withUnsafeMutableBufferPointer { resOut in
                     try closed.withUnsafeMutableBufferPointer { closedOut in
                         try parallelChunks(count: n, minChunk: 4096) { r -> Chunk in
@@ -128,12 +136,14 @@ public struct IncidentSet: Sendable {
                                     c.names.append(name); c.index[name] = i; catOut[k] = i
                                 }
                                 if let dField {
-                                    dayOut[k] = readDate(f.properties[dField], f, &c.dates).0
+                                    let (d, _, m) = readDate(f.properties[dField], f, &c.dates)
+                                    dayOut[k] = d
+                                    minOut[k] = m
                                 } else if datesUsed {
                                     c.dates.missing += 1
                                 }
                                 if let rField {
-                                    let (d, isClosed) = readDate(f.properties[rField], f, &c.resolutions)
+                                    let (d, isClosed, _) = readDate(f.properties[rField], f, &c.resolutions)
                                     resOut[k] = d
                                     closedOut[k] = isClosed
                                 }
@@ -141,6 +151,7 @@ public struct IncidentSet: Sendable {
                             return c
                         }
                     }
+                }
                 }
             }
         }
@@ -159,7 +170,7 @@ public struct IncidentSet: Sendable {
             merge(&dates, c.dates)
             merge(&resolutions, c.resolutions)
         }
-        let set = IncidentSet(points: layer.points, categories: names, category: category, day: day,
+        let set = IncidentSet(points: layer.points, categories: names, category: category, day: day, minute: minute,
                               resolutionDay: resolution, closed: closed, categoryField: cField,
                               missingCategory: missingCategory, dates: dates, resolutionDates: resolutions)
         set.report(source: layer.source, datesUsed: datesUsed, to: reporter)
