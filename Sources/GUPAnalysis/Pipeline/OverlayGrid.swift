@@ -9,8 +9,9 @@ import GUPTopology
 /// operations. On real Paris parcels the count of cleaning gaps differed from
 /// geopandas (15 against 13, 130 against 131) with areas equal to the cm²:
 /// pieces joined by strips about 1e-7 m wide were split or not. On a fixed
-/// grid (inputs snapped by GEOS, every overlay GEOS's precision-aware
-/// OverlayNG on the same grid, as shapely's `grid_size=`), such strips
+/// grid (perimeters snapped by GEOS, every clip, difference and intersection
+/// GEOS's precision-aware OverlayNG on the same grid, which snap-rounds its
+/// inputs, as shapely's `grid_size=`), such strips
 /// collapse the same way whatever the order. 1 mm is far below what a
 /// cadastre or a sector drawing means, and far above double rounding at
 /// Lambert-93 magnitudes (1e-9 m).
