@@ -30,8 +30,9 @@ public enum Dossier {
     }
 
     static func buildUnworded(_ project: ProjectFile, date: String, reporter: Reporter, times: StepTimes) throws -> Outcome {
+        WorkLimits.current = project.limits
         let run = try DossierRun.make(project, reporter: reporter, times: times)
-        let out = try OutputFolder(path: project.output)
+        let out = try OutputFolder(path: project.output, force: project.outputForce)
         let slugs = uniqueSlugs(run.selected.map { run.inputs.zones.names[$0] })
         // Each quartier's pages and plans on every core; the jobs ran once above.
         let counter = ProgressCounter(total: run.selected.count, reporter: reporter)
@@ -52,8 +53,9 @@ public enum Dossier {
         files.append("index.html")
         files.append("rapport.json")
         try out.write(DossierReport.json(project: project, inputs: run.inputs, quartiers: figures, date: date, files: files.sorted(),
-                                         veille: DossierVeille.json(run.veille, duplicates: run.duplicates)),
+                                         veille: DossierVeille.json(run.veille, duplicates: run.duplicates), written: out.written),
                       to: "rapport.json")
+        try out.commit()
         return Outcome(folder: out.url.path, quartiers: figures, files: files.sorted(), duplicates: run.duplicates)
     }
 

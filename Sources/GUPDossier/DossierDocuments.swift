@@ -41,7 +41,7 @@ public enum DossierDocuments {
             var header: [String]?
             var rows: [[String]] = []
             for q in quartiers where q.tables.contains(where: { $0.file == file }) {
-                let t = try CSVTable.read(path: dossier.url.appendingPathComponent(q.folder).appendingPathComponent(file).path)
+                let t = try readTable(file, in: dossier.subfolder(q.folder), shown: "\(q.folder)/\(file)")
                 if header == nil { header = t.header }
                 guard t.header == header else {
                     throw GUPError("\(q.folder)/\(file) : colonnes différentes des autres quartiers, tableau non réuni")
@@ -53,6 +53,15 @@ public enum DossierDocuments {
                                      rows: typed(rows, header: header)))
         }
         return tables
+    }
+
+    /// A CSV table this run wrote (read from the output folder before it is committed).
+    static func readTable(_ file: String, in folder: OutputFolder, shown: String) throws -> CSVTable {
+        guard let data = try folder.contents(of: file), var text = String(data: data, encoding: .utf8) else {
+            throw GUPError("\(shown) : tableau introuvable pour le classeur et le PDF")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return try CSVTable.parse(text, source: shown)
     }
 
     /// Cells typed column by column: a column whose every non-empty cell is
@@ -96,19 +105,22 @@ public enum DossierDocuments {
 
     /// `plan_….pdf` beside each plan's SVG: one page of the plan's paper size, vector.
     public static func writePlanPDF(svg: Data, source: String, to name: String, in folder: OutputFolder) throws {
-        try folder.write(to: name) { path in
-            let size = try PDFWriter.svgSize(svg, source: source)
-            let w = try PDFWriter(path: path, width: size.width, height: size.height)
-            w.setMetadata(title: (source as NSString).lastPathComponent)
-            try w.drawSVG(svg, source: source, x: 0, y: 0, width: size.width, height: size.height)
-            try w.finish()
-        }
+        try folder.write(to: name) { try renderPlanPDF(svg: svg, source: source, to: $0) }
+    }
+
+    /// One PDF page of the plan's paper size at `path`.
+    public static func renderPlanPDF(svg: Data, source: String, to path: String) throws {
+        let size = try PDFWriter.svgSize(svg, source: source)
+        let w = try PDFWriter(path: path, width: size.width, height: size.height)
+        w.setMetadata(title: (source as NSString).lastPathComponent)
+        try w.drawSVG(svg, source: source, x: 0, y: 0, width: size.width, height: size.height)
+        try w.finish()
     }
 
     /// The parts of one quartier's PDF: note de présentation, each plan on
     /// its own page at its scale, the tables, the fiche terrain.
     static func sections(_ q: QuartierFigures, project: ProjectFile, date: String, in dossier: OutputFolder) throws -> [PDFSection] {
-        let dir = dossier.url.appendingPathComponent(q.folder)
+        let dir = try dossier.subfolder(q.folder)
         var out: [PDFSection] = []
         var note = PDFFlow()
         note.heading(1, "Quartier \(q.name)", id: nil)
@@ -120,8 +132,7 @@ public enum DossierDocuments {
         }
         out.append(PDFSection(title: "Note de présentation", level: 2, content: .flow(note)))
         for p in q.plans {
-            let url = dir.appendingPathComponent(p.file)
-            guard let svg = FileManager.default.contents(atPath: url.path) else {
+            guard let svg = try dir.contents(of: p.file) else {
                 throw GUPError("\(q.folder)/\(p.file) : plan introuvable pour le PDF")
             }
             out.append(PDFSection(title: "\(p.title) — échelle 1/\(FR.int(p.scale))", level: 2,
@@ -131,7 +142,7 @@ public enum DossierDocuments {
             var tables = PDFFlow()
             tables.heading(1, "Tableaux — \(q.name)", id: nil)
             for t in q.tables {
-                let csv = try CSVTable.read(path: dir.appendingPathComponent(t.file).path)
+                let csv = try readTable(t.file, in: dir, shown: "\(q.folder)/\(t.file)")
                 let typedRows = typed(csv.rows, header: csv.header)
                 var numeric = Set<Int>()
                 let rows = typedRows.map { r in r.enumerated().map { (c, cell) -> String in
@@ -170,10 +181,9 @@ public enum DossierDocuments {
         let perQuartier = try parallelMap(count: quartiers.count) { k -> (files: [String], parts: [PDFSection]) in
             let q = quartiers[k]
             var files: [String] = []
-            let folder = try OutputFolder(path: dossier.url.appendingPathComponent(q.folder).path)
+            let folder = try dossier.subfolder(q.folder)
             for p in q.plans where p.file.hasSuffix(".svg") {
-                let svgURL = folder.url.appendingPathComponent(p.file)
-                guard let svg = FileManager.default.contents(atPath: svgURL.path) else {
+                guard let svg = try folder.contents(of: p.file) else {
                     throw GUPError("\(q.folder)/\(p.file) : plan introuvable pour le PDF")
                 }
                 let name = String(p.file.dropLast(4)) + ".pdf"

@@ -88,6 +88,7 @@ struct Domanialite: ParsableCommand {
         try runReportingErrors {
             let csvWriter = try csv.writer()
             let reporter = TerminalReporter()
+            _ = try NumberDomain.check(seuilChevauchement, "--seuil-chevauchement", in: NumberDomain.squareMetres, unit: "m²")
             let options = TenureOptions(perimeterNameField: champNom, managerField: champGestionnaire,
                                         ownerField: champProprietaire, categoryField: champCategorie,
                                         overlapThreshold: seuilChevauchement)
@@ -95,10 +96,11 @@ struct Domanialite: ParsableCommand {
                                         fields: [.perimeterName: champNom, .category: champCategorie],
                                         join: gestionnaires.map { TableJoin(file: $0, key: cle) },
                                         readDates: fusion.needsDates, incidentColumns: fusion.needsDates, reporter: reporter)
-            let folder = try OutputFolder(path: sortie)
+            let folder = try OutputFolder(path: sortie, force: crs.outputForce)
             let merged = try fusion.apply(to: &inputs, out: folder)
             let result = try Tenure.run(inputs, options: options, reporter: reporter)
             let files = try merged + TenureOutput.write(result, workingCRS: inputs.working, to: folder, csv: csvWriter)
+            try folder.commit()
             printSummary(result)
             print("")
             print("Fichiers écrits dans \(folder.url.path) : \(files.joined(separator: ", "))")

@@ -76,14 +76,16 @@ struct Nettoyage: ParsableCommand {
         try runReportingErrors {
             let csvWriter = try csv.writer()
             let reporter = TerminalReporter(verbose: true)
+            _ = try NumberDomain.check(seuil, "--seuil", in: NumberDomain.squareMetres, unit: "m²")
             let inputs = try crs.inputs([.perimetres: perimetres, .secteurs: secteurs, .residences: residences, .incidents: incidents],
                                         fields: [.perimeterName: champNom, .category: champCategorie], incidentColumns: false,
                                         reporter: reporter)
             let result = try Cleaning.run(inputs, options: CleaningOptions(cleanerField: champIntervenant, frequencyField: champFrequence,
                                                                            categoryField: champCategorie, threshold: seuil),
                                           reporter: reporter)
-            let folder = try OutputFolder(path: sortie)
+            let folder = try OutputFolder(path: sortie, force: crs.outputForce)
             let files = try CleaningWriter.write(result, to: folder, csv: csvWriter)
+            try folder.commit()
             printSummary(result, files: files, folder: folder)
         }
     }

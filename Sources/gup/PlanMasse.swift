@@ -73,7 +73,8 @@ struct PlanMasse: ParsableCommand {
                 throw GUPError("--domanialite et --parcelles désignent la même couche : n'en donnez qu'une")
             }
             if chaleur && incidents == nil { throw GUPError("--chaleur exige --incidents") }
-            guard maille > 0 else { throw GUPError("--maille doit être positive (reçu \(maille))") }
+            _ = try NumberDomain.check(maille, "--maille", in: NumberDomain.metres, unit: "m")
+            _ = try NumberDomain.check(rayon, "--rayon", in: NumberDomain.metres, unit: "m")
             let p = try page.crs.read(perimetres)
             let working = try page.crs.workingCRS(for: [p], reporter: reporter)
             func load(_ path: String?, _ e: GeometryExpectation) throws -> WorkingLayer? {

@@ -37,7 +37,7 @@ struct PlanPageOptions: ParsableArguments {
 
     func planOptions() throws -> PlanOptions {
         let f = format, o = orientation
-        if let e = echelle, e <= 0 { throw GUPError("--echelle : le dénominateur doit être positif (reçu \(e))") }
+        if let e = echelle { _ = try NumberDomain.check(e, "--echelle", in: NumberDomain.scaleDenominators, unit: "(plan au 1/N)") }
         guard sortie.lowercased().hasSuffix(".svg") || sortie.lowercased().hasSuffix(".pdf") else {
             throw GUPError("--sortie : le plan s'écrit dans un fichier .svg ou .pdf (reçu « \(sortie) »)")
         }
@@ -52,9 +52,7 @@ struct PlanPageOptions: ParsableArguments {
             let reporter = TerminalReporter(verbose: false)
             let plan = try draw(try planOptions(), reporter)
             if sortie.lowercased().hasSuffix(".pdf") {
-                let url = URL(fileURLWithPath: sortie).standardizedFileURL
-                let folder = try OutputFolder(path: url.deletingLastPathComponent().path)
-                try DossierDocuments.writePlanPDF(svg: Data(plan.svg.utf8), source: sortie, to: url.lastPathComponent, in: folder)
+                try OutputFolder.writeFile(to: sortie) { try DossierDocuments.renderPlanPDF(svg: Data(plan.svg.utf8), source: sortie, to: $0) }
             } else {
                 try PlanRenderer.write(plan, to: sortie)
             }

@@ -76,12 +76,14 @@ struct PointsChauds: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let csvWriter = try csv.writer()
+            _ = try NumberDomain.check(cellule, "--cellule", in: NumberDomain.metres, unit: "m")
+            _ = try NumberDomain.check(rayon, "--rayon", in: NumberDomain.metres, unit: "m")
             let options = try HotspotOptions(cellSize: cellule, radius: rayon, scope: .union)
             let reporter = TerminalReporter()
             // The merge compares report dates: they are read only then.
             var inputs = try crs.inputs([.perimetres: zones, .incidents: incidents], fields: [.category: champCategorie],
                                         readDates: fusion.needsDates, reporter: reporter)
-            let out = try OutputFolder(path: sortie)
+            let out = try OutputFolder(path: sortie, force: crs.outputForce)
             let merged = try fusion.apply(to: &inputs, out: out)
             let result = try Hotspots.run(inputs, options: options, reporter: reporter)
             let e = result.entries[0]
@@ -89,6 +91,7 @@ struct PointsChauds: ParsableCommand {
                 reporter.info("\(e.grid.outside) signalement(s) hors de l'intérieur des zones (non comptés)")
             }
             let written = try merged + HotspotsOutput.write(e, working: inputs.working, to: out, csv: csvWriter)
+            try out.commit()
             let classes = Dictionary(grouping: e.grid.cells, by: \.classe).mapValues(\.count)
             print("\(e.grid.cells.count) cellule(s) de \(CSVWriter.fixed(cellule, places: 0)) m, \(inputs.incidentSet!.count - e.grid.outside) signalement(s) comptés ; points chauds : \(classes[3] ?? 0) à 99 %, \(classes[2] ?? 0) à 95 %, \(classes[1] ?? 0) à 90 % ; \(e.hotZones.count) zone(s) chaude(s)")
             for z in e.hotZones.prefix(5) {

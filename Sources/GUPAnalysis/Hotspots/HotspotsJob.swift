@@ -20,11 +20,12 @@ public struct HotspotOptions: Sendable {
     public var scope: Scope
 
     public init(cellSize: Double = 50, radius: Double = 100, scope: Scope = .union) throws {
-        guard cellSize > 0, cellSize.isFinite else {
-            throw AnalysisError.invalidSetting(.cellSize, value: cellSize, expected: "un nombre de mètres positif")
+        // Inside the lengths' domain (issue 16: 1e-13 or 1e20 trapped in Int conversions).
+        guard NumberDomain.metres.contains(cellSize) else {
+            throw AnalysisError.invalidSetting(.cellSize, value: cellSize, expected: "un nombre de mètres entre 0,01 et 100 000")
         }
-        guard radius > 0, radius.isFinite else {
-            throw AnalysisError.invalidSetting(.kernelRadius, value: radius, expected: "un nombre de mètres positif")
+        guard NumberDomain.metres.contains(radius) else {
+            throw AnalysisError.invalidSetting(.kernelRadius, value: radius, expected: "un nombre de mètres entre 0,01 et 100 000")
         }
         self.cellSize = cellSize; self.radius = radius; self.scope = scope
     }

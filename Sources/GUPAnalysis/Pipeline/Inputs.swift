@@ -100,7 +100,7 @@ public struct AnalysisInputs: @unchecked Sendable {
             raw[role] = l
         }
         let steering = [LayerRole.perimetres, .parcelles, .residences, .secteurs].compactMap { raw[$0] }
-        let working = try spec.workingCRS.map(WorkingCRS.checkProjected) ?? WorkingCRS.choose(for: steering)
+        let working = try spec.workingCRS.map(WorkingCRS.checkProjected) ?? WorkingCRS.choose(for: steering, reporter: reporter)
         reporter.info("Système de travail : \(working)")
         var layers: [LayerRole: WorkingLayer] = [:]
         for role in LayerRole.allCases {
