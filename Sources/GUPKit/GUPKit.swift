@@ -6,3 +6,5 @@
 @_exported import GUPCartography
 @_exported import GUPDossier
 @_exported import GUPFormats
+@_exported import GUPWorkbook
+@_exported import GUPPDF
