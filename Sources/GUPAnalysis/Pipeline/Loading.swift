@@ -11,6 +11,9 @@ public enum GeometryExpectation: Sendable {
     case point
     /// Anything.
     case any
+    /// Anything (lines, surfaces, points), each with its GEOS handle so the
+    /// layer can be indexed (orientation layers: roads, water, places).
+    case shaped
 }
 
 /// What happened to the features of one layer on loading: every feature
@@ -96,7 +99,7 @@ public enum Loader {
         let minChunk = 256
         let outcomes = try parallelChunks(count: n, minChunk: minChunk) { range -> [Outcome] in
             let t = try CoordinateTransformer.shared(from: transformer.source, to: transformer.target)
-            if expecting != .areal, let batch = try pointsInOneCall(range, layer: layer, transformer: t) { return batch }
+            if expecting == .point || expecting == .any, let batch = try pointsInOneCall(range, layer: layer, transformer: t) { return batch }
             return try range.map { try prepareOne(layer.features[$0], layer: layer, transformer: t, expecting: expecting) }
         }.flatMap { $0 }
         var features: [Feature] = []
@@ -194,6 +197,19 @@ public enum Loader {
             switch expecting {
             case .any:
                 return .used(out, nil, repaired: false)
+            case .shaped:
+                guard g.positionCount > 0 else { return .skipped(f.label, "géométrie vide") }
+                var h = try GeometryHandle(g)
+                if g.isAreal, try !h.isValid() {
+                    guard let fixed = try repair(h) else {
+                        return .skipped(f.label, "géométrie invalide sans surface après réparation")
+                    }
+                    h = fixed
+                    out.geometry = try h.geometry()
+                    repaired = true
+                }
+                if h.isEmpty { return .skipped(f.label, "géométrie vide") }
+                return .used(out, h, repaired: repaired)
             case .point:
                 if case .point = g { return .used(out, nil, repaired: false) }
                 guard g.isAreal || g.positionCount > 0 else { return .skipped(f.label, "géométrie vide") }
