@@ -203,6 +203,8 @@ final class FrameRenderer {
         b.append("<g id=\"couche-\(SVG.dataName(layer.name))\"")
         b.attribute("data-titre", layer.title)
         if let cf = layer.classField { b.attribute("data-classement", cf) }
+        // Drawn but left out of the legend on purpose (the veils, the inset's layers).
+        if !layer.inLegend { b.append(" data-legende=\"non\"") }
         b.append(">\n")
         var drawn = 0, outside = n - visited.count
         var drawnClasses = Set<String>()

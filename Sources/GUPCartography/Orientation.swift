@@ -34,7 +34,7 @@ public enum RoadClass: String, CaseIterable, Sendable {
         case "3": return .secondaire
         case "4": return .liaison
         case "5": return .locale
-        case "6", "na": return .chemin
+        case "6": return .chemin
         // OpenStreetMap highway.
         case "motorway", "motorway_link", "trunk", "trunk_link": return .autoroute
         case "primary", "primary_link": return .principale
@@ -53,6 +53,13 @@ public enum RoadClass: String, CaseIterable, Sendable {
             return .chemin
         }
         return nil
+    }
+
+    /// The class of a road: its class field, else (BD TOPO importance
+    /// « NC », non classée) its `nature`.
+    public static func of(_ f: Feature, field: String?) -> RoadClass? {
+        if let c = FieldResolver.text(f, field).flatMap(RoadClass.of) { return c }
+        return f.properties.first(of: ["nature", "NATURE"])?.value.text.flatMap(RoadClass.of)
     }
 
     /// Line style; `factor` widens the lines on a large-scale plan.
@@ -164,13 +171,13 @@ public struct OrientationLayers: @unchecked Sendable {
         l.linear = true
         let classField = roadClassField
         l.classField = classField ?? "classe"
-        l.classifier = { f in FieldResolver.text(f, classField).flatMap(RoadClass.of)?.rawValue }
+        l.classifier = { f in RoadClass.of(f, field: classField)?.rawValue }
         l.classes = RoadClass.allCases.map { LegendClass(key: $0.rawValue, label: $0.label, style: $0.style(factor)) }
         l.otherLabel = "Voie non classée"
         if let nameField = roadNameField {
             l.streetNames = StreetNameSpec(field: nameField, size: detail == .site ? 2.2 : 1.8, interval: detail == .site ? 70 : 90,
                                            minimumRank: RoadClass.locale.rank) { f in
-                FieldResolver.text(f, classField).flatMap(RoadClass.of)?.rank ?? 0
+                RoadClass.of(f, field: classField)?.rank ?? 0
             }
         }
         return l
