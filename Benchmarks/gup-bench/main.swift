@@ -11,7 +11,7 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "veille": veilleBenchmark,
     "domanialite": tenureBenchmark,
     "chargement": geoJSONLoadBenchmark, "empreinte": fingerprintBenchmark,
-    "dossier": dossierBenchmark,
+    "dossier": dossierBenchmark, "resume": resumeBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -56,10 +56,10 @@ public enum RoadClass: String, CaseIterable, Sendable {
     }
 
     /// The class of a road: its class field, else (BD TOPO importance
-    /// « NC », non classée) its `nature`.
-    public static func of(_ f: Feature, field: String?) -> RoadClass? {
+    /// « NC », non classée) its nature field.
+    public static func of(_ f: Feature, field: String?, nature: String? = nil) -> RoadClass? {
         if let c = FieldResolver.text(f, field).flatMap(RoadClass.of) { return c }
-        return f.properties.first(of: ["nature", "NATURE"])?.value.text.flatMap(RoadClass.of)
+        return FieldResolver.text(f, nature).flatMap(RoadClass.of)
     }
 
     /// Line style; `factor` widens the lines on a large-scale plan.
@@ -87,6 +87,8 @@ public struct OrientationLayers: @unchecked Sendable {
     public var roadNameField: String?
     public var roadClassField: String?
     public var placeNameField: String?
+    /// BD TOPO `nature`, the class of roads whose importance is « NC ».
+    public var roadNatureField: String?
 
     public init(roads: WorkingLayer? = nil, railways: WorkingLayer? = nil, water: WorkingLayer? = nil,
                 buildings: WorkingLayer? = nil, places: WorkingLayer? = nil,
@@ -112,6 +114,7 @@ public struct OrientationLayers: @unchecked Sendable {
         if let r = roads {
             roadNameField = try FieldResolver.resolve(.roadName, explicit: explicit[.roadName], in: r)
             roadClassField = try FieldResolver.resolve(.roadClass, explicit: explicit[.roadClass], in: r)
+            roadNatureField = try FieldResolver.resolve(.roadClass, explicit: nil, in: r.features, source: r.source, defaults: ["nature"])
         }
         if let p = places { placeNameField = try FieldResolver.resolve(.placeName, explicit: explicit[.placeName], in: p) }
     }
@@ -169,15 +172,15 @@ public struct OrientationLayers: @unchecked Sendable {
         let factor = detail == .site ? 1.6 : 1.0
         var l = Plans.layer(r, name: "routes", title: "Routes et rues", style: Style(stroke: "#b0b0b0", strokeWidth: 0.3 * factor))
         l.linear = true
-        let classField = roadClassField
+        let classField = roadClassField, natureField = roadNatureField
         l.classField = classField ?? "classe"
-        l.classifier = { f in RoadClass.of(f, field: classField)?.rawValue }
+        l.classifier = { f in RoadClass.of(f, field: classField, nature: natureField)?.rawValue }
         l.classes = RoadClass.allCases.map { LegendClass(key: $0.rawValue, label: $0.label, style: $0.style(factor)) }
         l.otherLabel = "Voie non classée"
         if let nameField = roadNameField {
             l.streetNames = StreetNameSpec(field: nameField, size: detail == .site ? 2.2 : 1.8, interval: detail == .site ? 70 : 90,
                                            minimumRank: RoadClass.locale.rank) { f in
-                RoadClass.of(f, field: classField)?.rank ?? 0
+                RoadClass.of(f, field: classField, nature: natureField)?.rank ?? 0
             }
         }
         return l

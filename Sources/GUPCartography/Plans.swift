@@ -99,26 +99,20 @@ public enum Plans {
                         dataKeys: identifyingKeys(of: [f]))
     }
 
-    /// The manager field of a tenure layer (FieldNames.manager).
-    static func managerField(_ w: WorkingLayer) -> String? {
-        for f in w.features.prefix(200) { if let m = f.properties.first(of: FieldNames.manager) { return m.key } }
-        return nil
-    }
-
     /// Every manager name of the layers, for a stable colour assignment.
-    public static func managerColors(_ layers: [WorkingLayer]) -> ColorAssignment {
+    public static func managerColors(_ layers: [WorkingLayer], field: String? = nil) -> ColorAssignment {
         var names: [String] = []
         for l in layers {
-            guard let field = managerField(l) else { continue }
+            guard let field = field ?? (try? FieldResolver.resolve(.manager, explicit: nil, in: l)) ?? nil else { continue }
             for f in l.features { if let t = f.value(forKey: field)?.text { names.append(t) } }
         }
         return ColorAssignment(names: names)
     }
 
-    static func tenureLayer(_ w: WorkingLayer, name: String, colors: ColorAssignment) -> MapLayer {
+    static func tenureLayer(_ w: WorkingLayer, name: String, colors: ColorAssignment, field: String?) -> MapLayer {
         var l = layer(w, name: name, title: "Domanialité (gestionnaire)",
                       style: Style(fill: "#e0e0e0", stroke: "#ffffff", strokeWidth: 0.15))
-        if let field = managerField(w) {
+        if let field {
             l.classField = field
             l.classes = zip(colors.names, colors.colors).map {
                 LegendClass(key: $0, label: $0, style: Style(fill: $1, stroke: "#ffffff", strokeWidth: 0.15))
@@ -129,9 +123,10 @@ public enum Plans {
         return l
     }
 
-    static func residenceLayer(_ w: WorkingLayer, name: String, quartier: GeometryHandle?) -> MapLayer {
+    static func residenceLayer(_ w: WorkingLayer, name: String, quartier: GeometryHandle?, fields: PlanFields) -> MapLayer {
+        let dwellings = fields.dwellings, nameField = fields.residenceName
         var l = layer(w, name: name, title: "Résidences", style: Style(fill: "#bdbdbd", stroke: "#525252", strokeWidth: 0.25),
-                      extraKeys: FieldNames.dwellings.filter { k in w.features.first?.properties[k] != nil })
+                      extraKeys: dwellings.map { [$0] } ?? [])
         let prepared = try? quartier.map(PreparedGeometry.init)
         let lock = NSLock()
         // Residences of the quartier are named; those around it are drawn only.
@@ -142,11 +137,11 @@ public enum Plans {
             return (try? prepared.contains([c]))?.first ?? false
         }
         l.labels = LabelSpec(size: 2.1, color: "#1a1a1a", priority: { f in
-            f.properties.first(of: FieldNames.dwellings)?.value.number ?? 0
+            dwellings.flatMap { f.value(forKey: $0)?.number } ?? 0
         }, text: { f in
             guard inside(f) else { return nil }
-            guard let n = f.properties.first(of: FieldNames.residenceName)?.value.text, !n.isEmpty else { return nil }
-            if let d = f.properties.first(of: FieldNames.dwellings)?.value.number, d >= 0, d < 1e9 {
+            guard let n = FieldResolver.text(f, nameField) else { return nil }
+            if let d = dwellings.flatMap({ f.value(forKey: $0)?.number }), d >= 0, d < 1e9 {
                 return [n, "\(SVG.frenchInteger(Int(d))) logement\(d >= 2 ? "s" : "")"]
             }
             return [n]
@@ -176,7 +171,7 @@ public enum Plans {
     public static func situation(perimeters: WorkingLayer, quartier: PlanQuartier, context: WorkingLayer?,
                                  background: OrientationLayers = OrientationLayers(),
                                  options: PlanOptions = PlanOptions(), labelAvoid: GeometryHandle? = nil,
-                                 reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
+                                 fields: PlanFields? = nil, reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
         let sel = try select(perimeters, quartier: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
         // The quartier with its surroundings (at least 3 km).
@@ -188,17 +183,15 @@ public enum Plans {
         var over: [MapLayer] = []
         // Communes named by the perimeter itself first, then those it touches.
         var communes: [String] = []
-        for k in perimeterCommuneFields {
-            if let t = FieldResolver.text(sel.feature, sel.feature.properties.first(of: [k])?.key) {
-                for part in t.split(separator: ",").compactMap({ FieldResolver.trimmed(String($0)) }) where !communes.contains(part) {
-                    communes.append(part)
-                }
-                break
+        let perimeterCommune = try? FieldResolver.resolve(.communeName, explicit: nil, in: perimeters.features, source: perimeters.source,
+                                                          defaults: perimeterCommuneFields)
+        if let t = FieldResolver.text(sel.feature, perimeterCommune ?? nil) {
+            for part in t.split(separator: ",").compactMap({ FieldResolver.trimmed(String($0)) }) where !communes.contains(part) {
+                communes.append(part)
             }
         }
         var inset: InsetRequest?
         if let context {
-            let nameOf: (Feature) -> String? = { $0.properties.first(of: FieldNames.communeName)?.value.text }
             // Every commune the quartier touches (1 m² at least), largest overlap first.
             var touched: [(k: Int, area: Double)] = []
             let index = try context.index ?? SpatialIndex(context.shapes)
@@ -206,6 +199,8 @@ public enum Plans {
                 let a = try context.shapes[k].intersection(sel.shape).area()
                 if a >= 1 { touched.append((k, a)) }
             }
+            let communeField = fields?.communeName ?? PlanFields.resolve(context: context).communeName
+            let nameOf: (Feature) -> String? = { FieldResolver.text($0, communeField) }
             touched.sort { ($0.area, $1.k) > ($1.area, $0.k) }
             let mineSet = Set(touched.map(\.k))
             if touched.isEmpty {
@@ -332,14 +327,17 @@ public enum Plans {
         public var routeAlongStreets: Bool
         /// Streets, railways, water, buildings, places.
         public var background: OrientationLayers
+        /// Fields read (nil: resolved from the layers).
+        public var fields: PlanFields?
         public init(tenure: WorkingLayer? = nil, residences: WorkingLayer? = nil, sectors: WorkingLayer? = nil,
                     gaps: WorkingLayer? = nil, incidents: WorkingLayer? = nil, hotspots: WorkingLayer? = nil,
                     heat: RasterGrid? = nil, managerColors: ColorAssignment? = nil,
                     route: WorkingLayer? = nil, stops: WorkingLayer? = nil, routeAlongStreets: Bool = false,
-                    background: OrientationLayers = OrientationLayers()) {
+                    background: OrientationLayers = OrientationLayers(), fields: PlanFields? = nil) {
             self.tenure = tenure; self.residences = residences; self.sectors = sectors; self.gaps = gaps
             self.incidents = incidents; self.hotspots = hotspots; self.heat = heat; self.managerColors = managerColors
             self.route = route; self.stops = stops; self.routeAlongStreets = routeAlongStreets; self.background = background
+            self.fields = fields
         }
     }
 
@@ -359,6 +357,8 @@ public enum Plans {
     }
 
     static func siteLayers(_ input: SiteLayers, sel: SelectedPerimeter, suffix: String = "", scale: Int? = nil) throws -> [MapLayer] {
+        let fields = input.fields ?? PlanFields.resolve(tenure: input.tenure, residences: input.residences, sectors: input.sectors,
+                                                        incidents: input.incidents)
         var layers: [MapLayer] = []
         let qb = try sel.shape.bounds() ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0)
         let pad = Swift.max(qb.width, qb.height) * 3 + 500
@@ -369,7 +369,8 @@ public enum Plans {
             layers.append(MapLayer(name: "non-cadastre" + suffix, title: "Sol non cadastré (voirie, domaine public)",
                                    features: [Feature(index: 0, geometry: try ground.geometry(), properties: Properties())],
                                    shapes: [ground], style: Style(fill: "#ece6d8")))
-            var l = tenureLayer(t, name: "domanialite" + suffix, colors: input.managerColors ?? managerColors([t]))
+            var l = tenureLayer(t, name: "domanialite" + suffix,
+                                colors: input.managerColors ?? managerColors([t], field: fields.manager), field: fields.manager)
             if let n = scale, n <= parcelReferenceScale {
                 l.labels = LabelSpec(size: 1.6, color: "#3a3a3a", priority: { _ in 0 }, text: { f in parcelReference(f).map { [$0] } })
             }
@@ -377,7 +378,7 @@ public enum Plans {
         }
         layers += input.background.under(.site)
         if let s = input.sectors {
-            let field = s.features.first?.properties.first(of: FieldNames.cleaner)?.key
+            let field = fields.cleaner
             var l = layer(s, name: "secteurs" + suffix, title: "Secteurs de nettoyage (intervenant)",
                           style: Style(stroke: "#4d4d4d", strokeWidth: 0.5, dash: [2, 1]), extraKeys: field.map { [$0] } ?? [])
             if let field {
@@ -400,10 +401,10 @@ public enum Plans {
             layers.append(MapLayer(name: "chaleur" + suffix, title: "Densité d'incidents", raster: RasterLayer(grid: h)))
         }
         if let r = input.residences {
-            layers.append(residenceLayer(r, name: "residences" + suffix, quartier: sel.shape))
+            layers.append(residenceLayer(r, name: "residences" + suffix, quartier: sel.shape, fields: fields))
         }
         if let i = input.incidents, input.heat == nil {
-            let field = i.features.first?.properties.first(of: FieldNames.category)?.key
+            let field = fields.category
             var l = MapLayer(name: "incidents" + suffix, title: "Signalements (catégorie)", features: i.features,
                              style: Style(fill: "#666666", symbol: PointSymbol(shape: .circle, size: 0.9)),
                              dataKeys: identifyingKeys(of: i.features, extra: []).filter { $0 == "id" })
@@ -484,9 +485,10 @@ public enum Plans {
                                    reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
         let sel = try select(perimeters, quartier: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
-        let colors = managerColors([before, after])
-        let a = try siteLayers(SiteLayers(tenure: before, residences: residences, managerColors: colors), sel: sel, suffix: "-avant")
-        let b = try siteLayers(SiteLayers(tenure: after, residences: residences, managerColors: colors), sel: sel, suffix: "-apres")
+        let fields = PlanFields.resolve(tenure: before, residences: residences)
+        let colors = managerColors([before, after], field: fields.manager)
+        let a = try siteLayers(SiteLayers(tenure: before, residences: residences, managerColors: colors, fields: fields), sel: sel, suffix: "-avant")
+        let b = try siteLayers(SiteLayers(tenure: after, residences: residences, managerColors: colors, fields: fields), sel: sel, suffix: "-apres")
         let cart = Cartouche(title: "Plan avant / après travaux", quartier: sel.name, commune: commune, date: options.date,
                              sources: [perimeters, before, after, residences].compactMap { $0 }.map(sourceName) + options.sources)
         return try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
@@ -502,6 +504,37 @@ struct PlanWording: FrontEndWording {
     func name(of setting: AnalysisSetting) -> String { setting.rawValue }
     var quartierSelector: String { "--quartier" }
     var joinAlternative: String { "" }
+}
+
+/// The fields the plans read, resolved once with `FieldResolver` (the
+/// analyses' rule) for all the plans of a run; nil where a layer is absent
+/// or carries none of the usual names.
+public struct PlanFields: Sendable {
+    public var manager: String?
+    public var residenceName: String?
+    public var dwellings: String?
+    public var communeName: String?
+    public var cleaner: String?
+    public var category: String?
+
+    public init(manager: String? = nil, residenceName: String? = nil, dwellings: String? = nil, communeName: String? = nil,
+                cleaner: String? = nil, category: String? = nil) {
+        self.manager = manager; self.residenceName = residenceName; self.dwellings = dwellings
+        self.communeName = communeName; self.cleaner = cleaner; self.category = category
+    }
+
+    /// Fields named by the user (`given`) win; the others are looked for in the layers.
+    public static func resolve(tenure: WorkingLayer? = nil, residences: WorkingLayer? = nil, context: WorkingLayer? = nil,
+                               sectors: WorkingLayer? = nil, incidents: WorkingLayer? = nil,
+                               given: [FieldRole: String] = [:]) -> PlanFields {
+        func find(_ role: FieldRole, _ layer: WorkingLayer?) -> String? {
+            guard let layer else { return nil }
+            return (try? FieldResolver.resolve(role, explicit: given[role], in: layer)) ?? nil
+        }
+        return PlanFields(manager: find(.manager, tenure), residenceName: find(.residenceName, residences),
+                          dwellings: find(.dwellings, residences), communeName: find(.communeName, context),
+                          cleaner: find(.cleaner, sectors), category: find(.category, incidents))
+    }
 }
 
 extension BoundingBox {

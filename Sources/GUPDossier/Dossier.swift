@@ -98,6 +98,8 @@ struct DossierRun: @unchecked Sendable {
     let colors: ColorAssignment?
     /// What commune names avoid on the plans de situation (nil without communes).
     let situationAvoid: GeometryHandle?
+    /// Fields the plans read, resolved once.
+    let planFields: PlanFields
     /// `[fond]`: the orientation layers (fields resolved, indexed once) and
     /// the street network of the walking route, built once per dossier.
     var background = OrientationLayers()
@@ -151,7 +153,9 @@ struct DossierRun: @unchecked Sendable {
                 inputs.layers[role] = try inputs.layers[role]?.indexed()
             }
         }
-        let colors = inputs[.parcelles].map { Plans.managerColors([$0]) }
+        let planFields = PlanFields.resolve(tenure: inputs[.parcelles], residences: inputs[.residences], context: inputs[.contexte],
+                                            sectors: inputs[.secteurs], incidents: inputs[.incidents], given: inputs.spec.fields)
+        let colors = inputs[.parcelles].map { Plans.managerColors([$0], field: tenure?.managerField ?? planFields.manager) }
         let avoid = try inputs[.contexte].map { _ in try Plans.situationLabelAvoid(inputs.perimeters) }
         let residenceName = try inputs[.residences].flatMap {
             try FieldResolver.resolve(.residenceName, explicit: inputs.field(.residenceName), in: $0)
@@ -164,7 +168,7 @@ struct DossierRun: @unchecked Sendable {
         }
         let network = try times.measure("réseau des rues") { inputs[.routes].map { RoadNetwork(lines: $0.features) } }
         var run = DossierRun(project: project, inputs: inputs, selected: selected, tenure: tenure, incidents: incidents,
-                             hotspots: hotspots, cleaning: cleaning, colors: colors, situationAvoid: avoid,
+                             hotspots: hotspots, cleaning: cleaning, colors: colors, situationAvoid: avoid, planFields: planFields,
                              residenceNameField: residenceName, cleanerField: cleaner, sectorNameField: sectorName,
                              duplicates: duplicates, veille: veille)
         run.background = background

@@ -279,19 +279,19 @@ struct QuartierBuilder {
         try plan("plan_situation.svg", "Plan de situation") {
             try Plans.situation(perimeters: perimeters, quartier: quartier, context: inputs[.contexte], background: run.background,
                                 options: options,
-                                labelAvoid: run.situationAvoid, reporter: reporter)
+                                labelAvoid: run.situationAvoid, fields: run.planFields, reporter: reporter)
         }
         try plan("plan_masse.svg", "Plan de masse : domanialité, résidences, lacunes de nettoyage") {
             try Plans.site(perimeters: perimeters, quartier: quartier,
                            layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], gaps: gapsLayer,
-                                         hotspots: hotLayer, managerColors: run.colors, background: run.background),
+                                         hotspots: hotLayer, managerColors: run.colors, background: run.background, fields: run.planFields),
                            commune: project.commune, options: options, reporter: reporter)
         }
         if let density = hotEntry?.density {
             try plan("plan_points_chauds.svg", "Plan des points chauds : densité des signalements") {
                 try Plans.site(perimeters: perimeters, quartier: quartier,
                                layers: .init(residences: inputs[.residences], hotspots: hotLayer, heat: density,
-                                             background: run.background),
+                                             background: run.background, fields: run.planFields),
                                commune: project.commune, title: "Plan des points chauds", options: options, reporter: reporter)
             }
         }
@@ -308,7 +308,7 @@ struct QuartierBuilder {
                                           layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], hotspots: hotLayer,
                                                         managerColors: run.colors, route: routeLayer,
                                                         stops: derivedLayer(name: "arrets", source: "parcours.geojson", items: items),
-                                                        routeAlongStreets: fig.routeAlongStreets, background: run.background),
+                                                        routeAlongStreets: fig.routeAlongStreets, background: run.background, fields: run.planFields),
                                           commune: project.commune, title: "Parcours du diagnostic en marchant",
                                           options: options, reporter: reporter)
                 }

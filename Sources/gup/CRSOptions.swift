@@ -84,9 +84,9 @@ extension CRSOptions {
     /// The inputs of an analysis command, loaded as the dossier loads them:
     /// `--crs-source` applies to every file that declares no CRS.
     func inputs(_ sources: [LayerRole: String?], fields: [FieldRole: String?] = [:], join: TableJoin? = nil,
-                readDates: Bool = false, reporter: Reporter) throws -> AnalysisInputs {
+                readDates: Bool = false, incidentColumns: Bool = true, reporter: Reporter) throws -> AnalysisInputs {
         let declared = try declaredCRS()
-        var spec = InputSpec(workingCRS: try overrideCRS(), readDates: readDates)
+        var spec = InputSpec(workingCRS: try overrideCRS(), readDates: readDates, incidentColumns: incidentColumns)
         for (role, path) in sources {
             guard let path else { continue }
             spec.sources[role] = LayerSource(path: path, declaredCRS: declared, join: role == .parcelles ? join : nil)

@@ -91,7 +91,7 @@ struct Domanialite: ParsableCommand {
             var inputs = try crs.inputs([.perimetres: perimetres, .parcelles: parcelles, .incidents: incidents],
                                         fields: [.perimeterName: champNom, .category: champCategorie],
                                         join: gestionnaires.map { TableJoin(file: $0, key: cle) },
-                                        readDates: fusion.needsDates, reporter: reporter)
+                                        readDates: fusion.needsDates, incidentColumns: fusion.needsDates, reporter: reporter)
             let folder = try OutputFolder(path: sortie)
             let merged = try fusion.apply(to: &inputs, out: folder)
             let result = try Tenure.run(inputs, options: options, reporter: reporter)

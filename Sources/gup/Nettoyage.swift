@@ -74,7 +74,8 @@ struct Nettoyage: ParsableCommand {
         try runReportingErrors {
             let reporter = TerminalReporter(verbose: true)
             let inputs = try crs.inputs([.perimetres: perimetres, .secteurs: secteurs, .residences: residences, .incidents: incidents],
-                                        fields: [.perimeterName: champNom, .category: champCategorie], reporter: reporter)
+                                        fields: [.perimeterName: champNom, .category: champCategorie], incidentColumns: false,
+                                        reporter: reporter)
             let result = try Cleaning.run(inputs, options: CleaningOptions(cleanerField: champIntervenant, frequencyField: champFrequence,
                                                                            categoryField: champCategorie, threshold: seuil),
                                           reporter: reporter)

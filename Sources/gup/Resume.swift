@@ -30,23 +30,17 @@ struct Resume: ParsableCommand {
             let working = try crs.workingCRS(for: layers)
             print("Système de travail : \(working)")
             for l in layers {
-                var types: [String: Int] = [:]
-                for f in l.features { types[f.geometry?.typeName ?? "null", default: 0] += 1 }
-                let areal = l.features.contains { $0.geometry?.isAreal == true }
-                let w = try crs.prepare(l, to: working, expecting: areal ? .areal : .any, reporter: reporter)
+                let d = try LayerDescription.describe(l, working: working, reporter: reporter)
                 print("")
-                print("\(l.name) (\(l.source))")
-                print("  système source : \(l.crs)")
-                print("  \(w.summary.line)")
-                print("  types : " + types.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-                if let b = BoundingBox.union(w.features.compactMap { $0.geometry?.bounds }) {
+                print("\(d.name) (\(d.source))")
+                print("  système source : \(d.sourceCRS)")
+                print("  \(d.summary.line)")
+                print("  types : " + d.types.map { "\($0.type) \($0.count)" }.joined(separator: ", "))
+                if let b = d.extent {
                     print(String(format: "  emprise (%@) : %.1f %.1f %.1f %.1f", working.identifier, b.minX, b.minY, b.maxX, b.maxY))
                 }
-                if areal {
-                    let ha = try w.shapes.reduce(0.0) { $0 + (try $1.area()) } / 10_000
-                    print(String(format: "  surface totale : %.2f ha", ha))
-                }
-                for s in w.summary.skipped.prefix(5) { print("  ignorée : \(s.feature) (\(s.reason))") }
+                if let a = d.area { print(String(format: "  surface totale : %.2f ha", a / 10_000)) }
+                for s in d.summary.skipped.prefix(5) { print("  ignorée : \(s.feature) (\(s.reason))") }
             }
         }
     }

@@ -57,10 +57,14 @@ public struct InputSpec: Sendable {
     public var workingCRS: CRS?
     /// Whether the incidents' dates will be used (periods, evolution).
     public var readDates: Bool
+    /// Whether the incidents are turned into columns (`IncidentSet`): the
+    /// counting jobs need them; domanialité and nettoyage read the layer.
+    public var incidentColumns: Bool
 
     public init(sources: [LayerRole: LayerSource] = [:], fields: [FieldRole: String] = [:], workingCRS: CRS? = nil,
-                readDates: Bool = false) {
+                readDates: Bool = false, incidentColumns: Bool = true) {
         self.sources = sources; self.fields = fields; self.workingCRS = workingCRS; self.readDates = readDates
+        self.incidentColumns = incidentColumns
     }
 }
 
@@ -121,7 +125,7 @@ public struct AnalysisInputs: @unchecked Sendable {
         guard perimeters.count > 0 else { throw GUPError.input(file: perimeters.source, "aucun périmètre utilisable") }
         let zones = try ZoneSet.make(from: perimeters, nameField: spec.fields[.perimeterName], reporter: reporter)
         var set: IncidentSet?
-        if let incidents = layers[.incidents] {
+        if let incidents = layers[.incidents], spec.incidentColumns {
             set = try IncidentSet.make(from: incidents, categoryField: spec.fields[.category], dateField: spec.fields[.date],
                                        resolutionField: spec.fields[.resolutionDate], readDates: spec.readDates,
                                        reporter: reporter)

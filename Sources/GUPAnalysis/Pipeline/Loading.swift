@@ -101,13 +101,14 @@ public enum Loader {
             let t = try CoordinateTransformer.shared(from: transformer.source, to: transformer.target)
             if expecting == .point || expecting == .any, let batch = try pointsInOneCall(range, layer: layer, transformer: t) { return batch }
             return try range.map { try prepareOne(layer.features[$0], layer: layer, transformer: t, expecting: expecting) }
-        }.flatMap { $0 }
+        }
         var features: [Feature] = []
         var shapes: [GeometryHandle] = []
         features.reserveCapacity(n)
         var summary = LoadSummary(layer: layer.name, source: layer.source, sourceCRS: layer.crs.identifier,
                                   read: n, used: 0, repaired: 0, skipped: [])
-        for o in outcomes {
+        // Chunk by chunk: no flattened copy of a million outcomes.
+        for o in outcomes.joined() {
             switch o {
             case .used(let f, let h, let repaired):
                 features.append(f)
