@@ -180,7 +180,6 @@ public enum Plans {
         var subject = BoundingBox(minX: c.x - side / 2, minY: c.y - side / 2, maxX: c.x + side / 2, maxY: c.y + side / 2)
 
         var layers: [MapLayer] = []
-        var over: [MapLayer] = []
         // Communes named by the perimeter itself first, then those it touches.
         var communes: [String] = []
         let perimeterCommune = try? FieldResolver.resolve(.communeName, explicit: nil, in: perimeters.features, source: perimeters.source,
@@ -258,8 +257,7 @@ public enum Plans {
             reporter.warning("plan de situation de « \(sel.name) » sans fond de plan (routes, voies ferrées, eau…) : le quartier n'est situé que par les communes")
         }
         layers += background.under(.situation)
-        if let context, let mine = layers.first(where: { $0.name == "commune" }), !mine.shapes.isEmpty {
-            _ = context
+        if let mine = layers.first(where: { $0.name == "commune" }), !mine.shapes.isEmpty {
             let keep = try GeometryHandle.unaryUnion(mine.shapes)
             let around = BoundingBox(minX: subject.minX - 4 * side, minY: subject.minY - 4 * side,
                                      maxX: subject.maxX + 4 * side, maxY: subject.maxY + 4 * side)
@@ -287,7 +285,6 @@ public enum Plans {
         lp.labels = LabelSpec(size: 3.4, bold: true, color: "#67000d", priority: { _ in 10 }, text: { _ in [selectedName] })
         layers.append(lp)
         layers += background.over(.situation)
-        _ = over
 
         var notes: [String] = []
         if background.isEmpty { notes.append("Sans fond de plan : le quartier n'est situé que par les communes") }
@@ -428,8 +425,8 @@ public enum Plans {
         layers.append(try OrientationLayers.veil(keep: sel.shape, around: around))
         if let r = input.route {
             var l = MapLayer(name: "parcours" + suffix,
-                             title: input.routeAlongStreets ? "Parcours du diagnostic en marchant (par les rues)"
-                                                            : "Parcours du diagnostic en marchant (à vol d'oiseau)",
+                             title: input.routeAlongStreets ? "Parcours à pied (par les rues)"
+                                                            : "Parcours à pied (à vol d'oiseau)",
                              features: r.features,
                              style: Style(stroke: "#08306b", strokeWidth: 0.8, dash: input.routeAlongStreets ? nil : [3, 1.2]))
             l.arrowEvery = 22

@@ -200,17 +200,7 @@ public enum Loader {
                 return .used(out, nil, repaired: false)
             case .shaped:
                 guard g.positionCount > 0 else { return .skipped(f.label, "géométrie vide") }
-                var h = try GeometryHandle(g)
-                if g.isAreal, try !h.isValid() {
-                    guard let fixed = try repair(h) else {
-                        return .skipped(f.label, "géométrie invalide sans surface après réparation")
-                    }
-                    h = fixed
-                    out.geometry = try h.geometry()
-                    repaired = true
-                }
-                if h.isEmpty { return .skipped(f.label, "géométrie vide") }
-                return .used(out, h, repaired: repaired)
+                return try checked(out, areal: g.isAreal, repaired: repaired)
             case .point:
                 if case .point = g { return .used(out, nil, repaired: false) }
                 guard g.isAreal || g.positionCount > 0 else { return .skipped(f.label, "géométrie vide") }
@@ -220,19 +210,25 @@ public enum Loader {
                 out.geometry = .point(try p.pointPosition())
                 return .used(out, nil, repaired: false)
             case .areal:
-                var h = try GeometryHandle(g)
-                // Projection can make a valid ring touch itself: check again.
-                if try !h.isValid() {
-                    guard let fixed = try repair(h) else {
-                        return .skipped(f.label, "géométrie invalide sans surface après réparation")
-                    }
-                    h = fixed
-                    out.geometry = try h.geometry()
-                    repaired = true
-                }
-                if h.isEmpty { return .skipped(f.label, "géométrie vide") }
-                return .used(out, h, repaired: repaired)
+                return try checked(out, areal: true, repaired: repaired)
             }
+        }
+
+        /// The feature with its GEOS handle; a surface made invalid by the
+        /// projection (a valid ring may come to touch itself) is repaired again.
+        func checked(_ f: Feature, areal: Bool, repaired: Bool) throws -> Outcome {
+            var out = f, repaired = repaired
+            var h = try GeometryHandle(f.geometry!)
+            if areal, try !h.isValid() {
+                guard let fixed = try repair(h) else {
+                    return .skipped(f.label, "géométrie invalide sans surface après réparation")
+                }
+                h = fixed
+                out.geometry = try h.geometry()
+                repaired = true
+            }
+            if h.isEmpty { return .skipped(f.label, "géométrie vide") }
+            return .used(out, h, repaired: repaired)
         }
 
         /// make-valid, keeping the polygonal part; nil when nothing areal is left.

@@ -71,7 +71,7 @@ struct OrientedBox {
 /// Places street names along their lines: same-named pieces joined end to
 /// end, a name put where its street runs nearly straight over the text's
 /// length, turned with the street and never upside down (angles kept in
-/// [−90°, 90°): vertical names read upwards), repeated every `interval` mm, dropped where it would leave
+/// (−92°, 88°]: vertical names read upwards), repeated every `interval` mm, dropped where it would leave
 /// the frame or meet another label. Its own file so that the placement of
 /// street names stays apart from the area labels and the symbols.
 enum StreetNames {
@@ -127,8 +127,9 @@ enum StreetNames {
                     }
                     guard bend <= 0.35 * spec.size else { continue }
                     var angle = atan2(z.y - a.y, z.x - a.x) * 180 / .pi
-                    // Read left to right, a vertical street from bottom to top.
-                    if angle >= 90 { angle -= 180 } else if angle < -90 { angle += 180 }
+                    // Read left to right; a (nearly) vertical street from bottom
+                    // to top: angles kept in (−92°, 88°].
+                    if angle > 88 { angle -= 180 } else if angle <= -92 { angle += 180 }
                     let centre = Position((a.x + z.x) / 2, (a.y + z.y) / 2)
                     let box = OrientedBox(center: centre, width: w, height: h, angle: angle)
                     guard inner.contains(box.bounds), !placed.contains(where: { $0.intersects(box) }) else { continue }
