@@ -27,42 +27,37 @@ struct StreetPiece {
     var lines: [[Position]]
 }
 
-/// A rectangle turned by `angle` degrees about its centre (page mm).
+/// A rectangle turned by `angle` degrees about its centre (page mm); its
+/// corners, axes and enclosing box computed once (a dense plan tests
+/// thousands of candidates against hundreds of placed names).
 struct OrientedBox {
-    var center: Position
-    var halfWidth: Double
-    var halfHeight: Double
-    var angle: Double
+    let corners: [Position]
+    let axes: [Position]
+    let bounds: PageRect
 
     init(center: Position, width: Double, height: Double, angle: Double) {
-        self.center = center; halfWidth = width / 2; halfHeight = height / 2; self.angle = angle
+        let a = angle * .pi / 180
+        let ax = [Position(cos(a), sin(a)), Position(-sin(a), cos(a))]
+        let hw = width / 2, hh = height / 2
+        corners = [(-1.0, -1.0), (1, -1), (1, 1), (-1, 1)].map { sx, sy in
+            Position(center.x + sx * hw * ax[0].x + sy * hh * ax[1].x, center.y + sx * hw * ax[0].y + sy * hh * ax[1].y)
+        }
+        axes = ax
+        let xs = corners.map(\.x), ys = corners.map(\.y)
+        bounds = PageRect(x: xs.min()!, y: ys.min()!, width: xs.max()! - xs.min()!, height: ys.max()! - ys.min()!)
     }
     init(_ r: PageRect) {
         self.init(center: Position(r.x + r.width / 2, r.y + r.height / 2), width: r.width, height: r.height, angle: 0)
     }
 
-    var axes: [Position] {
-        let a = angle * .pi / 180
-        return [Position(cos(a), sin(a)), Position(-sin(a), cos(a))]
-    }
-    var corners: [Position] {
-        let ax = axes
-        return [(-1.0, -1.0), (1, -1), (1, 1), (-1, 1)].map { sx, sy in
-            Position(center.x + sx * halfWidth * ax[0].x + sy * halfHeight * ax[1].x,
-                     center.y + sx * halfWidth * ax[0].y + sy * halfHeight * ax[1].y)
-        }
-    }
-    var bounds: PageRect {
-        let c = corners
-        let xs = c.map(\.x), ys = c.map(\.y)
-        return PageRect(x: xs.min()!, y: ys.min()!, width: xs.max()! - xs.min()!, height: ys.max()! - ys.min()!)
-    }
-    /// Separating-axis test.
+    /// Separating-axis test, after the cheap test of the enclosing boxes.
     func intersects(_ o: OrientedBox) -> Bool {
-        let mine = corners, theirs = o.corners
+        guard bounds.intersects(o.bounds) else { return false }
         for ax in axes + o.axes {
-            let p1 = mine.map { $0.x * ax.x + $0.y * ax.y }, p2 = theirs.map { $0.x * ax.x + $0.y * ax.y }
-            if p1.max()! <= p2.min()! || p2.max()! <= p1.min()! { return false }
+            var min1 = Double.infinity, max1 = -Double.infinity, min2 = Double.infinity, max2 = -Double.infinity
+            for c in corners { let v = c.x * ax.x + c.y * ax.y; min1 = Swift.min(min1, v); max1 = Swift.max(max1, v) }
+            for c in o.corners { let v = c.x * ax.x + c.y * ax.y; min2 = Swift.min(min2, v); max2 = Swift.max(max2, v) }
+            if max1 <= min2 || max2 <= min1 { return false }
         }
         return true
     }
