@@ -5,3 +5,4 @@
 @_exported import GUPAnalysis
 @_exported import GUPCartography
 @_exported import GUPDossier
+@_exported import GUPFormats
