@@ -53,6 +53,11 @@ final class FrameRenderer {
     let patterns: PatternRegistry
     /// Boxes labels must avoid, page mm.
     var obstacles: [PageRect] = []
+    /// SVG written inside the frame's group after everything else (the
+    /// inset's frame rectangle).
+    var trailer = ""
+    /// Boxes of the area labels placed, for the street names to avoid.
+    private var placedBoxes: [PageRect] = []
 
     init(frame: MapFrame, groupId: String, clipId: String, patterns: PatternRegistry) {
         self.frame = frame; self.groupId = groupId; self.clipId = clipId; self.patterns = patterns
@@ -62,6 +67,7 @@ final class FrameRenderer {
         var classIndex = -1     // index into classes, -1 for the "other" class, -2 not drawn
         var path: [UInt8] = []
         var label: LabelCandidate?
+        var street: StreetPiece?
     }
 
     func render(_ layers: [MapLayer], into b: inout SVGBuffer) throws -> FrameStats {
@@ -78,14 +84,23 @@ final class FrameRenderer {
         b.attribute("width", number: frame.rect.width); b.attribute("height", number: frame.rect.height)
         b.append(" fill=\"#ffffff\"/>\n")
         var candidates: [LabelCandidate] = []
+        var streets: [(StreetNameSpec, [StreetPiece])] = []
         for layer in layers {
             if let r = layer.raster {
                 drawRaster(layer, r, into: &b, stats: &stats)
             } else {
-                try drawVector(layer, into: &b, stats: &stats, labels: &candidates)
+                var pieces: [StreetPiece] = []
+                try drawVector(layer, into: &b, stats: &stats, labels: &candidates, streets: &pieces)
+                if let spec = layer.streetNames { streets.append((spec, pieces)) }
             }
         }
         placeLabels(candidates, into: &b, stats: &stats)
+        let suffix = groupId == "carte" ? "" : "-" + groupId
+        for (spec, pieces) in streets {
+            stats.labelsPlaced += StreetNames.place(pieces, spec: spec, frame: frame.rect, taken: placedBoxes + obstacles,
+                                                    groupSuffix: suffix, into: &b)
+        }
+        b.append(trailer)
         b.append("</g>\n")
         return stats
     }
@@ -93,7 +108,7 @@ final class FrameRenderer {
     // MARK: vector layers
 
     private func drawVector(_ layer: MapLayer, into b: inout SVGBuffer, stats: inout FrameStats,
-                            labels: inout [LabelCandidate]) throws {
+                            labels: inout [LabelCandidate], streets: inout [StreetPiece]) throws {
         let n = layer.features.count
         let frame = self.frame
         let ext = frame.extent
@@ -115,14 +130,23 @@ final class FrameRenderer {
                 let r = style.symbol.size / 2 / frame.mmPerMetre
                 let inner = BoundingBox(minX: ext.minX + r, minY: ext.minY + r, maxX: ext.maxX - r, maxY: ext.maxY - r)
                 var any = false
+                var first: Position?
                 g.forEachPosition { p in
                     guard inner.contains(p) else { return }
                     any = true
+                    if first == nil { first = p }
                     Self.appendSymbol(style.symbol, at: frame.toPage(p), into: &pb)
                     Self.appendData(f, layer.dataKeys, dataNames, into: &pb)
                     pb.append("/>\n")
                 }
                 if !any { return out }
+                // A named place: its name just above its symbol.
+                if let spec = layer.labels, let p = first, let lines = spec.text(f), !lines.isEmpty {
+                    var a = frame.toPage(p)
+                    a.y -= style.symbol.size / 2 + Double(lines.count) * TextMetrics.lineHeight(spec.size) / 2 + 0.3
+                    out.label = LabelCandidate(lines: lines, size: spec.size, bold: spec.bold, color: spec.color, anchor: a,
+                                               priority: spec.priority(f), order: k, layer: layer.name)
+                }
             default:
                 guard bb.intersects(ext) else { return out }
                 let h0 = (k < layer.shapes.count) ? layer.shapes[k] : try GeometryHandle(g)
@@ -132,12 +156,24 @@ final class FrameRenderer {
                 var s = try h.simplifyPreservingTopology(tolerance)
                 if s.isEmpty { s = h }
                 let areal = g.isAreal
+                let drawnGeometry = try s.geometry()
                 pb.append("<path d=\"")
-                let wrote = Self.appendPathData(try s.geometry(), frame: frame, areal: areal, into: &pb)
+                let wrote = Self.appendPathData(drawnGeometry, frame: frame, areal: areal, into: &pb)
                 if !wrote { return out }
                 pb.append("\"")
                 Self.appendData(f, layer.dataKeys, dataNames, into: &pb)
                 pb.append("/>\n")
+                if !areal, layer.streetNames != nil || layer.arrowEvery != nil {
+                    let lines = Self.pageLines(drawnGeometry, frame: frame)
+                    if let spec = layer.streetNames, let name = FieldResolver.text(f, spec.field) {
+                        let rank = spec.rank(f)
+                        if rank >= spec.minimumRank { out.street = StreetPiece(name: name, rank: rank, lines: lines) }
+                    }
+                    if let every = layer.arrowEvery {
+                        Self.appendArrows(lines, every: every, color: layer.style.stroke ?? "#000000",
+                                          size: 1.2 + layer.style.strokeWidth, into: &pb)
+                    }
+                }
                 if let spec = layer.labels, areal, let lines = spec.text(f), !lines.isEmpty {
                     var lh = h
                     if let avoid = layer.labelAvoid {
@@ -167,6 +203,8 @@ final class FrameRenderer {
         b.append("<g id=\"couche-\(SVG.dataName(layer.name))\"")
         b.attribute("data-titre", layer.title)
         if let cf = layer.classField { b.attribute("data-classement", cf) }
+        // Drawn but left out of the legend on purpose (the veils, the inset's layers).
+        if !layer.inLegend { b.append(" data-legende=\"non\"") }
         b.append(">\n")
         var drawn = 0, outside = n - visited.count
         var drawnClasses = Set<String>()
@@ -177,6 +215,7 @@ final class FrameRenderer {
             members[o.classIndex, default: []].append(k)
             drawn += 1
             if let l = o.label { labels.append(l) }
+            if let p = o.street { streets.append(p) }
         }
         for gi in groups {
             guard let ks = members[gi], !ks.isEmpty else { continue }
@@ -187,13 +226,63 @@ final class FrameRenderer {
             b.attribute("data-classe", key)
             Self.appendStyle(style, patterns: patterns, into: &b)
             b.append(">\n")
-            for k in ks { b.appendBytes(outs[k].path) }
+            if let casing = style.casing {
+                // The casing under the line, the same paths twice.
+                b.append("<g class=\"bordure\"")
+                b.attribute("stroke", casing)
+                b.attribute("stroke-width", number: style.strokeWidth + style.casingWidth)
+                b.append(" stroke-dasharray=\"none\">\n")
+                for k in ks { b.appendBytes(outs[k].path) }
+                b.append("</g>\n<g class=\"trait\">\n")
+                for k in ks { b.appendBytes(outs[k].path) }
+                b.append("</g>\n")
+            } else {
+                for k in ks { b.appendBytes(outs[k].path) }
+            }
             b.append("</g>\n")
         }
         b.append("</g>\n")
         stats.drawn[layer.name] = drawn
         stats.outside[layer.name] = outside
         stats.classesDrawn[layer.name] = drawnClasses
+    }
+
+    /// The lines of a geometry in page millimetres.
+    static func pageLines(_ g: Geometry, frame: MapFrame) -> [[Position]] {
+        switch g {
+        case .lineString(let ps): return [ps.map(frame.toPage)]
+        case .multiLineString(let ls): return ls.map { $0.map(frame.toPage) }
+        case .geometryCollection(let gs): return gs.flatMap { pageLines($0, frame: frame) }
+        default: return []
+        }
+    }
+
+    /// Small filled triangles pointing the way along lines, one every
+    /// `every` mm (the first half-way), written as `<path class="fleche">`.
+    static func appendArrows(_ lines: [[Position]], every: Double, color: String, size: Double, into b: inout SVGBuffer) {
+        for l in lines {
+            var next = every / 2, acc = 0.0
+            for (p, q) in zip(l, l.dropFirst()) {
+                let d = ((q.x - p.x) * (q.x - p.x) + (q.y - p.y) * (q.y - p.y)).squareRoot()
+                guard d > 0 else { continue }
+                while next <= acc + d {
+                    let t = (next - acc) / d
+                    let c = Position(p.x + t * (q.x - p.x), p.y + t * (q.y - p.y))
+                    let ux = (q.x - p.x) / d, uy = (q.y - p.y) / d
+                    let tip = Position(c.x + ux * size * 0.6, c.y + uy * size * 0.6)
+                    let l1 = Position(c.x - ux * size * 0.4 - uy * size * 0.45, c.y - uy * size * 0.4 + ux * size * 0.45)
+                    let l2 = Position(c.x - ux * size * 0.4 + uy * size * 0.45, c.y - uy * size * 0.4 - ux * size * 0.45)
+                    b.append("<path class=\"fleche\" d=\"M")
+                    b.append(number: tip.x); b.append(" "); b.append(number: tip.y); b.append("L")
+                    b.append(number: l1.x); b.append(" "); b.append(number: l1.y); b.append(" ")
+                    b.append(number: l2.x); b.append(" "); b.append(number: l2.y); b.append("Z\"")
+                    b.attribute("fill", color)
+                    b.append(" stroke=\"none\"/>\n")
+                    next += every
+                }
+                acc += d
+            }
+        }
     }
 
     static func appendSymbol(_ s: PointSymbol, at p: Position, into b: inout SVGBuffer) {
@@ -397,6 +486,7 @@ final class FrameRenderer {
         }
         stats.labelsPlaced = placed.count
         stats.labelsDropped = dropped
+        placedBoxes = placed.map(\.1)
         b.append("<g id=\"etiquettes\(groupId == "carte" ? "" : "-" + groupId)\" class=\"etiquettes\"")
         b.attribute("data-placees", String(placed.count))
         b.attribute("data-ecartees", String(dropped))

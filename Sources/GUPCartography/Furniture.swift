@@ -130,6 +130,7 @@ enum Furniture {
     }
     private enum Swatch {
         case area(Style)
+        case line(Style)
         case point(Style)
         case color(String, Double)
     }
@@ -159,7 +160,7 @@ enum Furniture {
                 if case .multiPoint? = f.geometry { return true }
                 return false
             } ?? false
-            func swatch(_ s: Style) -> Swatch { isPoint ? .point(s) : .area(s) }
+            func swatch(_ s: Style) -> Swatch { isPoint ? .point(s) : (l.linear && s.fill == nil ? .line(s) : .area(s)) }
             if let r = l.raster {
                 items.append(.heading(l.title))
                 for k in r.colors.indices where drawn.contains(String(k)) {
@@ -216,6 +217,17 @@ enum Furniture {
                     b.append("<rect")
                     b.attribute("x", number: sr.x); b.attribute("y", number: sr.y)
                     b.attribute("width", number: sr.width); b.attribute("height", number: sr.height)
+                    FrameRenderer.appendStyle(s, patterns: patterns, into: &b)
+                    b.append("/>\n")
+                case .line(let s):
+                    let y = sr.y + sr.height / 2
+                    if let c = s.casing {
+                        b.append("<line"); b.attribute("x1", number: sr.x); b.attribute("y1", number: y)
+                        b.attribute("x2", number: sr.maxX); b.attribute("y2", number: y)
+                        b.attribute("stroke", c); b.attribute("stroke-width", number: s.strokeWidth + s.casingWidth); b.append("/>\n")
+                    }
+                    b.append("<line"); b.attribute("x1", number: sr.x); b.attribute("y1", number: y)
+                    b.attribute("x2", number: sr.maxX); b.attribute("y2", number: y)
                     FrameRenderer.appendStyle(s, patterns: patterns, into: &b)
                     b.append("/>\n")
                 case .point(let s):

@@ -59,6 +59,26 @@ public struct PageLayout: Equatable, Sendable {
     public var cartouche: PageRect
     /// Room above each frame for its caption (avant / après), 0 otherwise.
     public var captionHeight: Double
+    /// The inset (carton de localisation), when asked for: taken from the
+    /// legend's room (see `withInset`).
+    public var inset: PageRect? = nil
+
+    /// The layout with room for an inset: the top of the furniture column
+    /// (landscape) or the right of the legend (bottom strip).
+    public func withInset() -> PageLayout {
+        var l = self
+        let g = PageLayout.gap
+        if legend.height > legend.width {
+            let h = min(legend.width * 0.8, legend.height * 0.45)
+            l.inset = PageRect(x: legend.x, y: legend.y, width: legend.width, height: h)
+            l.legend = PageRect(x: legend.x, y: legend.y + h + g, width: legend.width, height: legend.height - h - g)
+        } else {
+            let w = min(legend.height * 1.25, legend.width * 0.45)
+            l.inset = PageRect(x: legend.maxX - w, y: legend.y, width: w, height: legend.height)
+            l.legend = PageRect(x: legend.x, y: legend.y, width: legend.width - w - g, height: legend.height)
+        }
+        return l
+    }
 
     static let margin = 8.0
     static let gap = 5.0

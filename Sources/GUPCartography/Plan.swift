@@ -41,6 +41,14 @@ public struct PlanPanel: @unchecked Sendable {
     }
 }
 
+/// The inset of a plan (carton de localisation): the ground it shows and
+/// its layers (communes, main roads); the main frame is drawn in it.
+public struct InsetRequest: @unchecked Sendable {
+    public var extent: BoundingBox
+    public var layers: [MapLayer]
+    public init(extent: BoundingBox, layers: [MapLayer]) { self.extent = extent; self.layers = layers }
+}
+
 /// Everything a plan needs.
 public struct PlanRequest: @unchecked Sendable {
     public var page: Page
@@ -53,10 +61,11 @@ public struct PlanRequest: @unchecked Sendable {
     public var margin: Double
     public var panels: [PlanPanel]
     public var cartouche: Cartouche
+    public var inset: InsetRequest?
     public init(page: Page, crs: CRS, subject: BoundingBox, scale: Int? = nil, margin: Double = 0.05,
-                panels: [PlanPanel], cartouche: Cartouche) {
+                panels: [PlanPanel], cartouche: Cartouche, inset: InsetRequest? = nil) {
         self.page = page; self.crs = crs; self.subject = subject; self.scale = scale; self.margin = margin
-        self.panels = panels; self.cartouche = cartouche
+        self.panels = panels; self.cartouche = cartouche; self.inset = inset
     }
 }
 
@@ -78,6 +87,8 @@ public struct RenderedPlan: Sendable {
     public var scaleBarMillimetres: Double
     /// Meridian convergence at the frame centre, degrees.
     public var convergence: Double
+    /// The inset's frame (nil without one).
+    public var insetFrame: MapFrame? = nil
     public var labelsDropped: Int { stats.reduce(0) { $0 + $1.labelsDropped } }
     public var labelsPlaced: Int { stats.reduce(0) { $0 + $1.labelsPlaced } }
 }
@@ -86,7 +97,8 @@ public enum PlanRenderer {
     /// Renders a plan: frames, layers, labels, legend, north arrow, scale
     /// bar and cartouche, as one SVG document in millimetres.
     public static func render(_ req: PlanRequest) throws -> RenderedPlan {
-        let layout = PageLayout.make(page: req.page, frameCount: req.panels.count)
+        var layout = PageLayout.make(page: req.page, frameCount: req.panels.count)
+        if req.inset != nil { layout = layout.withInset() }
         guard req.subject.width.isFinite, req.subject.height.isFinite else {
             throw GUPError("Plan : emprise du sujet indéterminée")
         }
@@ -118,6 +130,30 @@ public enum PlanRenderer {
             }
         }
 
+        var insetFrame: MapFrame?
+        if let inset = req.inset, let rect = layout.inset {
+            let fr = MapFrame(rect: rect, scale: Self.insetScale(inset.extent, rect), center: inset.extent.center, crs: req.crs)
+            insetFrame = fr
+            let r = FrameRenderer(frame: fr, groupId: "carton-localisation", clipId: "cadre-carton-localisation", patterns: patterns)
+            // The main frame as drawn in the inset.
+            let e = frames[0].extent
+            let a = fr.toPage(Position(e.minX, e.maxY)), z = fr.toPage(Position(e.maxX, e.minY))
+            var t = SVGBuffer(capacity: 256)
+            t.append("<rect id=\"carton-cadre\"")
+            t.attribute("x", number: a.x); t.attribute("y", number: a.y)
+            t.attribute("width", number: max(z.x - a.x, 0.4)); t.attribute("height", number: max(z.y - a.y, 0.4))
+            t.attribute("data-emprise", [e.minX, e.minY, e.maxX, e.maxY].map(SVG.number).joined(separator: " "))
+            t.append(" fill=\"none\" stroke=\"#e31a1c\" stroke-width=\"0.6\"/>\n")
+            r.trailer = t.string
+            _ = try r.render(inset.layers, into: &body)
+            body.append("<rect class=\"cadre-carton\"")
+            body.attribute("x", number: rect.x); body.attribute("y", number: rect.y)
+            body.attribute("width", number: rect.width); body.attribute("height", number: rect.height)
+            body.append(" fill=\"none\" stroke=\"#000000\" stroke-width=\"0.25\"/>\n")
+            Furniture.text("Localisation (1/\(SVG.frenchInteger(fr.scale)))", x: rect.x + 1, y: rect.maxY - 1.2, size: 2.2,
+                           color: "#333333", cls: "titre-carton", into: &body)
+        }
+
         // Furniture.
         let convergence = try Self.convergence(at: req.subject.center, crs: req.crs)
         Furniture.northArrow(in: layout.north, convergence: convergence, into: &body)
@@ -145,13 +181,30 @@ public enum PlanRenderer {
             doc.attribute("width", number: r.width); doc.attribute("height", number: r.height)
             doc.append("/></clipPath>\n")
         }
+        if let r = layout.inset, req.inset != nil {
+            doc.append("<clipPath id=\"cadre-carton-localisation\"><rect")
+            doc.attribute("x", number: r.x); doc.attribute("y", number: r.y)
+            doc.attribute("width", number: r.width); doc.attribute("height", number: r.height)
+            doc.append("/></clipPath>\n")
+        }
         patterns.appendDefs(into: &doc)
         doc.append("</defs>\n<rect id=\"page\" x=\"0\" y=\"0\"")
         doc.append(" width=\"\(PropertyValue.format(p.width))\" height=\"\(PropertyValue.format(p.height))\" fill=\"#ffffff\"/>\n")
         doc.append(body)
         doc.append("</svg>\n")
         return RenderedPlan(svg: doc.string, scale: scale, frames: frames, stats: stats, legend: legend,
-                            scaleBarMetres: bar.metres, scaleBarMillimetres: bar.millimetres, convergence: convergence)
+                            scaleBarMetres: bar.metres, scaleBarMillimetres: bar.millimetres, convergence: convergence,
+                            insetFrame: insetFrame)
+    }
+
+    /// The inset's scale: the extent fits its rectangle, rounded up to
+    /// 1, 2, 2.5 or 5 × 10^k.
+    static func insetScale(_ e: BoundingBox, _ r: PageRect) -> Int {
+        let raw = max(e.width * 1000 / r.width, e.height * 1000 / r.height, 1000)
+        var p = 1.0
+        while p * 10 <= raw { p *= 10 }
+        for m in [1.0, 2, 2.5, 5, 10] where m * p >= raw { return Int(m * p) }
+        return Int(10 * p)
     }
 
     /// Meridian convergence (degrees) of the working CRS at a ground position.

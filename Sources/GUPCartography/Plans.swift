@@ -151,55 +151,119 @@ public enum Plans {
 
     // MARK: plan de situation
 
-    /// The quartier in its town: the quartier highlighted, the town of the
-    /// quartier (found by location: largest overlap) and its neighbours with
-    /// their names, the other quartiers outlined.
+    /// Fields of a perimeter naming its commune(s) (QPV files: `nom_commune`, `commune_qp`).
+    static let perimeterCommuneFields = ["nom_commune", "commune_qp", "nom_com", "libcom", "commune"]
+
+    /// The standard scale a plan will take (the one `PlanRenderer` chooses).
+    static func expectedScale(subject: BoundingBox, options: PlanOptions, margin: Double, inset: Bool) -> (Int, PageRect) {
+        var layout = PageLayout.make(page: options.page, frameCount: 1)
+        if inset { layout = layout.withInset() }
+        let rect = layout.frames[0]
+        return (options.scale ?? StandardScale.choose(subject: subject, frame: rect, margin: margin), rect)
+    }
+
+    /// The quartier in its town: the commune(s) it touches tinted and
+    /// named, the ground outside them veiled, the orientation layers (water,
+    /// buildings, railways, roads by class with their names, places), the
+    /// other quartiers outlined, the quartier highlighted; the whole commune
+    /// when it fits at 1/25 000 at most (else 3 km around the quartier);
+    /// an inset with the frame in its commune and the neighbours.
     public static func situation(perimeters: WorkingLayer, quartier: PlanQuartier, context: WorkingLayer?,
+                                 background: OrientationLayers = OrientationLayers(),
                                  options: PlanOptions = PlanOptions(), labelAvoid: GeometryHandle? = nil,
                                  fields: PlanFields? = nil, reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
         let sel = try select(perimeters, quartier: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
-        // The subject: the quartier with its surroundings (at least 2 km).
+        // The quartier with its surroundings (at least 3 km).
         let side = Swift.max(qb.width * 2.5, qb.height * 2.5, 3000)
         let c = qb.center
-        let subject = BoundingBox(minX: c.x - side / 2, minY: c.y - side / 2, maxX: c.x + side / 2, maxY: c.y + side / 2)
+        var subject = BoundingBox(minX: c.x - side / 2, minY: c.y - side / 2, maxX: c.x + side / 2, maxY: c.y + side / 2)
 
         var layers: [MapLayer] = []
-        var commune: String?
+        // Communes named by the perimeter itself first, then those it touches.
+        var communes: [String] = []
+        let perimeterCommune = try? FieldResolver.resolve(.communeName, explicit: nil, in: perimeters.features, source: perimeters.source,
+                                                          defaults: perimeterCommuneFields)
+        if let t = FieldResolver.text(sel.feature, perimeterCommune ?? nil) {
+            for part in t.split(separator: ",").compactMap({ FieldResolver.trimmed(String($0)) }) where !communes.contains(part) {
+                communes.append(part)
+            }
+        }
+        var inset: InsetRequest?
         if let context {
-            var best = -1, bestArea = 0.0
-            let index = try SpatialIndex(context.shapes)
+            // Every commune the quartier touches (1 m² at least), largest overlap first.
+            var touched: [(k: Int, area: Double)] = []
+            let index = try context.index ?? SpatialIndex(context.shapes)
             for k in try index.query(qb) {
                 let a = try context.shapes[k].intersection(sel.shape).area()
-                if a > bestArea { bestArea = a; best = k }
+                if a >= 1 { touched.append((k, a)) }
             }
             let communeField = fields?.communeName ?? PlanFields.resolve(context: context).communeName
             let nameOf: (Feature) -> String? = { FieldResolver.text($0, communeField) }
+            touched.sort { ($0.area, $1.k) > ($1.area, $0.k) }
+            let mineSet = Set(touched.map(\.k))
+            if touched.isEmpty {
+                reporter.warning("\(context.source) : aucune commune ne recouvre le quartier « \(sel.name) »")
+            }
+            for t in touched { if let n = nameOf(context.features[t.k]), !communes.contains(n) { communes.append(n) } }
             var others = context, mine = context
             others.features = []; others.shapes = []; mine.features = []; mine.shapes = []
-            for (k, f) in context.features.enumerated() {
-                if k == best { mine.features.append(f); mine.shapes.append(context.shapes[k]) } else {
+            others.index = nil; mine.index = nil
+            let near = try index.query(BoundingBox(minX: qb.minX - 60_000, minY: qb.minY - 60_000, maxX: qb.maxX + 60_000, maxY: qb.maxY + 60_000))
+            for k in near {
+                let f = context.features[k]
+                if mineSet.contains(k) { mine.features.append(f); mine.shapes.append(context.shapes[k]) } else {
                     others.features.append(f); others.shapes.append(context.shapes[k])
                 }
             }
-            if best >= 0 { commune = nameOf(context.features[best]) } else {
-                reporter.warning("\(context.source) : aucune commune ne recouvre le quartier « \(sel.name) »")
+            // The whole commune when the page shows it at 1/25 000 at most.
+            if !mine.shapes.isEmpty {
+                var cb = qb
+                for h in mine.shapes { if let b = try h.bounds() { cb = cb.union(b) } }
+                let (n, _) = expectedScale(subject: cb, options: PlanOptions(page: options.page), margin: 0.02, inset: true)
+                if n <= 25_000 { subject = cb }
             }
             var lo = layer(others, name: "communes", title: "Communes voisines",
-                           style: Style(fill: "#ebe7df", stroke: "#8c8c8c", strokeWidth: 0.35))
+                           style: Style(fill: "#f3eee2", stroke: "#8c8c8c", strokeWidth: 0.35))
             lo.labels = LabelSpec(size: 3.0, color: "#4d4d4d", priority: { _ in 1 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
-            var lm = layer(mine, name: "commune", title: commune.map { "Commune : \($0)" } ?? "Commune",
-                           style: Style(fill: "#ffffff", stroke: "#404040", strokeWidth: 0.6))
+            var lm = layer(mine, name: "commune", title: communes.isEmpty ? "Commune" : "Commune : " + communes.joined(separator: ", "),
+                           style: Style(fill: "#f3eee2", stroke: "#404040", strokeWidth: 0.6))
             lm.labels = LabelSpec(size: 3.4, bold: true, color: "#404040", priority: { _ in 5 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
-            // Only the quartiers near the frame matter (the frame is wider than
-            // the subject by the page's aspect at most: a margin of one side).
-            let near = BoundingBox(minX: subject.minX - side, minY: subject.minY - side,
-                                   maxX: subject.maxX + side, maxY: subject.maxY + side)
-            let nearShapes = try perimeters.index.map { try $0.query(near).sorted().map { perimeters.shapes[$0] } } ?? perimeters.shapes
+            let nearQ = BoundingBox(minX: subject.minX - side, minY: subject.minY - side, maxX: subject.maxX + side, maxY: subject.maxY + side)
+            let nearShapes = try perimeters.index.map { try $0.query(nearQ).sorted().map { perimeters.shapes[$0] } } ?? perimeters.shapes
             let avoid = try labelAvoid ?? GeometryHandle.unaryUnion(nearShapes).buffer(100)
             lo.labelAvoid = avoid
             lm.labelAvoid = avoid
             layers += [lo, lm]
+            // Inset: the touched communes and their neighbours, the main frame drawn in it.
+            let (n, rect) = expectedScale(subject: subject, options: options, margin: 0.02, inset: true)
+            let main = MapFrame(rect: rect, scale: n, center: subject.center, crs: perimeters.crs).extent
+            var ib = main
+            for h in mine.shapes { if let b = try h.bounds() { ib = ib.union(b) } }
+            let grow = Swift.max(ib.width, ib.height) * 0.6
+            ib = BoundingBox(minX: ib.minX - grow, minY: ib.minY - grow, maxX: ib.maxX + grow, maxY: ib.maxY + grow)
+            var io = layer(others, name: "carton-communes", title: "Communes", style: Style(fill: "#ffffff", stroke: "#9a9a9a", strokeWidth: 0.2))
+            io.inLegend = false
+            io.labels = LabelSpec(size: 1.8, color: "#6b6b6b", priority: { _ in 1 }, text: { f in nameOf(f).map { [$0] } })
+            var im = layer(mine, name: "carton-commune", title: "Commune", style: Style(fill: "#f3eee2", stroke: "#404040", strokeWidth: 0.35))
+            im.inLegend = false
+            im.labels = LabelSpec(size: 2.0, bold: true, color: "#404040", priority: { _ in 2 }, text: { f in nameOf(f).map { [$0] } })
+            var iq = perimeterLayer(sel, name: "carton-quartier")
+            iq.inLegend = false
+            iq.style = Style(fill: "#e31a1c", stroke: "#b10026", strokeWidth: 0.2)
+            inset = InsetRequest(extent: ib, layers: [io, im, iq])
+        }
+        if background.isEmpty {
+            reporter.warning("plan de situation de « \(sel.name) » sans fond de plan (routes, voies ferrées, eau…) : le quartier n'est situé que par les communes")
+        }
+        layers += background.under(.situation)
+        if let mine = layers.first(where: { $0.name == "commune" }), !mine.shapes.isEmpty {
+            let keep = try GeometryHandle.unaryUnion(mine.shapes)
+            let around = BoundingBox(minX: subject.minX - 4 * side, minY: subject.minY - 4 * side,
+                                     maxX: subject.maxX + 4 * side, maxY: subject.maxY + 4 * side)
+            var v = try OrientationLayers.veil(keep: keep, around: around.union(try keep.bounds() ?? around))
+            v.title = "Hors de la commune"
+            layers.append(v)
         }
         var otherQ = perimeters
         otherQ.features = []; otherQ.shapes = []; otherQ.index = nil
@@ -220,11 +284,15 @@ public enum Plans {
         let selectedName = sel.name
         lp.labels = LabelSpec(size: 3.4, bold: true, color: "#67000d", priority: { _ in 10 }, text: { _ in [selectedName] })
         layers.append(lp)
+        layers += background.over(.situation)
 
-        let sources = [perimeters, context].compactMap { $0 }.map(sourceName) + options.sources
-        let cart = Cartouche(title: "Plan de situation", quartier: sel.name, commune: commune, date: options.date, sources: sources)
+        var notes: [String] = []
+        if background.isEmpty { notes.append("Sans fond de plan : le quartier n'est situé que par les communes") }
+        let sources = ([perimeters, context].compactMap { $0 } + background.layers).map(sourceName) + options.sources
+        let cart = Cartouche(title: "Plan de situation", quartier: sel.name, commune: communes.isEmpty ? nil : communes.joined(separator: ", "),
+                             date: options.date, sources: sources, notes: notes)
         return try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: subject, scale: options.scale,
-                                                   margin: 0.02, panels: [PlanPanel(layers: layers)], cartouche: cart))
+                                                   margin: 0.02, panels: [PlanPanel(layers: layers)], cartouche: cart, inset: inset))
     }
 
     /// The ground commune names keep clear of on every plan de situation of
@@ -252,27 +320,60 @@ public enum Plans {
         /// carrying their number in `numero`.
         public var route: WorkingLayer?
         public var stops: WorkingLayer?
+        /// Whether the route follows the streets (false: straight legs, said on the plan).
+        public var routeAlongStreets: Bool
+        /// Streets, railways, water, buildings, places.
+        public var background: OrientationLayers
         /// Fields read (nil: resolved from the layers).
         public var fields: PlanFields?
         public init(tenure: WorkingLayer? = nil, residences: WorkingLayer? = nil, sectors: WorkingLayer? = nil,
                     gaps: WorkingLayer? = nil, incidents: WorkingLayer? = nil, hotspots: WorkingLayer? = nil,
                     heat: RasterGrid? = nil, managerColors: ColorAssignment? = nil,
-                    route: WorkingLayer? = nil, stops: WorkingLayer? = nil, fields: PlanFields? = nil) {
+                    route: WorkingLayer? = nil, stops: WorkingLayer? = nil, routeAlongStreets: Bool = false,
+                    background: OrientationLayers = OrientationLayers(), fields: PlanFields? = nil) {
             self.tenure = tenure; self.residences = residences; self.sectors = sectors; self.gaps = gaps
             self.incidents = incidents; self.hotspots = hotspots; self.heat = heat; self.managerColors = managerColors
-            self.route = route; self.stops = stops; self.fields = fields
+            self.route = route; self.stops = stops; self.routeAlongStreets = routeAlongStreets; self.background = background
+            self.fields = fields
         }
     }
 
 
-    static func siteLayers(_ input: SiteLayers, sel: SelectedPerimeter, suffix: String = "") -> [MapLayer] {
+    /// Parcel references (section and number) drawn at this scale and larger.
+    static let parcelReferenceScale = 1_000
+
+    /// A parcel's reference: `section` + `numero` (cadastre), else the last
+    /// six characters of its `id`/`idu` (« AB0123 » of 13117000AB0123).
+    static func parcelReference(_ f: Feature) -> String? {
+        if let sec = f.properties.first(of: ["section"])?.value.text, let num = f.properties.first(of: ["numero"])?.value.text {
+            return sec + " " + num
+        }
+        guard let id = f.properties.first(of: ["idu", "id_parcelle", "id"])?.value.text ?? f.id?.text, id.count >= 14 else { return nil }
+        let tail = String(id.suffix(6))
+        return String(tail.prefix(2)).replacingOccurrences(of: "0", with: "") + " " + String(Int(tail.suffix(4)) ?? 0)
+    }
+
+    static func siteLayers(_ input: SiteLayers, sel: SelectedPerimeter, suffix: String = "", scale: Int? = nil) throws -> [MapLayer] {
         let fields = input.fields ?? PlanFields.resolve(tenure: input.tenure, residences: input.residences, sectors: input.sectors,
                                                         incidents: input.incidents)
         var layers: [MapLayer] = []
+        let qb = try sel.shape.bounds() ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0)
+        let pad = Swift.max(qb.width, qb.height) * 3 + 500
+        let around = BoundingBox(minX: qb.minX - pad, minY: qb.minY - pad, maxX: qb.maxX + pad, maxY: qb.maxY + pad)
         if let t = input.tenure {
-            layers.append(tenureLayer(t, name: "domanialite" + suffix,
-                                      colors: input.managerColors ?? managerColors([t], field: fields.manager), field: fields.manager))
+            // Ground no parcel covers shows this colour (streets, public space).
+            let ground = try GeometryHandle(rectangle: around)
+            layers.append(MapLayer(name: "non-cadastre" + suffix, title: "Sol non cadastré (voirie, domaine public)",
+                                   features: [Feature(index: 0, geometry: try ground.geometry(), properties: Properties())],
+                                   shapes: [ground], style: Style(fill: "#ece6d8")))
+            var l = tenureLayer(t, name: "domanialite" + suffix,
+                                colors: input.managerColors ?? managerColors([t], field: fields.manager), field: fields.manager)
+            if let n = scale, n <= parcelReferenceScale {
+                l.labels = LabelSpec(size: 1.6, color: "#3a3a3a", priority: { _ in 0 }, text: { f in parcelReference(f).map { [$0] } })
+            }
+            layers.append(l)
         }
+        layers += input.background.under(.site)
         if let s = input.sectors {
             let field = fields.cleaner
             var l = layer(s, name: "secteurs" + suffix, title: "Secteurs de nettoyage (intervenant)",
@@ -320,9 +421,17 @@ public enum Plans {
             layers.append(layer(h, name: "points-chauds" + suffix, title: "Points chauds",
                                 style: Style(stroke: "#b10026", strokeWidth: 0.9)))
         }
+        // Everything outside the quartier veiled; the route and its stops stay clear.
+        layers.append(try OrientationLayers.veil(keep: sel.shape, around: around))
         if let r = input.route {
-            layers.append(MapLayer(name: "parcours" + suffix, title: "Parcours du diagnostic en marchant", features: r.features,
-                                   style: Style(stroke: "#08306b", strokeWidth: 0.8, dash: [3, 1.2])))
+            var l = MapLayer(name: "parcours" + suffix,
+                             title: input.routeAlongStreets ? "Parcours à pied (par les rues)"
+                                                            : "Parcours à pied (à vol d'oiseau)",
+                             features: r.features,
+                             style: Style(stroke: "#08306b", strokeWidth: 0.8, dash: input.routeAlongStreets ? nil : [3, 1.2]))
+            l.arrowEvery = 22
+            l.linear = true
+            layers.append(l)
         }
         if let st = input.stops {
             layers.append(MapLayer(name: "arrets" + suffix, title: "Arrêts (numérotés)", features: st.features, shapes: st.shapes,
@@ -333,6 +442,7 @@ public enum Plans {
                                                      text: { f in f.value(forKey: "numero")?.text.map { [$0] } })))
         }
         layers.append(perimeterLayer(sel, name: "perimetre" + suffix))
+        layers += input.background.over(.site)
         return layers
     }
 
@@ -344,10 +454,14 @@ public enum Plans {
                             reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
         let sel = try select(perimeters, quartier: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
-        let layers = siteLayers(input, sel: sel)
+        let (scale, _) = expectedScale(subject: qb, options: options, margin: 0.05, inset: false)
+        let layers = try siteLayers(input, sel: sel, scale: scale)
         let used = [perimeters, input.tenure, input.residences, input.sectors, input.gaps, input.incidents, input.hotspots,
-                    input.route].compactMap { $0 }
+                    input.route].compactMap { $0 } + input.background.layers
         var notes: [String] = []
+        if input.route != nil && !input.routeAlongStreets {
+            notes.append("Parcours tracé à vol d'oiseau : aucune couche de routes donnée")
+        }
         if let h = input.heat { notes.append("Densité : maille de \(PropertyValue.format(h.cellSize)) m, \(h.unit)") }
         let cart = Cartouche(title: title, quartier: sel.name, commune: commune, date: options.date,
                              sources: used.map(sourceName) + options.sources, notes: notes)
@@ -370,8 +484,8 @@ public enum Plans {
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
         let fields = PlanFields.resolve(tenure: before, residences: residences)
         let colors = managerColors([before, after], field: fields.manager)
-        let a = siteLayers(SiteLayers(tenure: before, residences: residences, managerColors: colors, fields: fields), sel: sel, suffix: "-avant")
-        let b = siteLayers(SiteLayers(tenure: after, residences: residences, managerColors: colors, fields: fields), sel: sel, suffix: "-apres")
+        let a = try siteLayers(SiteLayers(tenure: before, residences: residences, managerColors: colors, fields: fields), sel: sel, suffix: "-avant")
+        let b = try siteLayers(SiteLayers(tenure: after, residences: residences, managerColors: colors, fields: fields), sel: sel, suffix: "-apres")
         let cart = Cartouche(title: "Plan avant / après travaux", quartier: sel.name, commune: commune, date: options.date,
                              sources: [perimeters, before, after, residences].compactMap { $0 }.map(sourceName) + options.sources)
         return try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
@@ -418,4 +532,8 @@ public struct PlanFields: Sendable {
                           dwellings: find(.dwellings, residences), communeName: find(.communeName, context),
                           cleaner: find(.cleaner, sectors), category: find(.category, incidents))
     }
+}
+
+extension BoundingBox {
+    func union(_ o: BoundingBox) -> BoundingBox { var c = self; c.extend(o); return c }
 }

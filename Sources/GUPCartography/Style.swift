@@ -39,11 +39,17 @@ public struct Style: Equatable, Sendable {
     public var opacity: Double
     public var hatch: Hatch?
     public var symbol: PointSymbol
+    /// Colour of a line's casing: the line drawn first this colour and
+    /// `casingWidth` mm wider, then over it in `stroke` (roads, railways).
+    public var casing: String? = nil
+    public var casingWidth: Double = 0.3
 
     public init(fill: String? = nil, fillOpacity: Double = 1, stroke: String? = nil, strokeWidth: Double = 0.2,
-                dash: [Double]? = nil, opacity: Double = 1, hatch: Hatch? = nil, symbol: PointSymbol = PointSymbol()) {
+                dash: [Double]? = nil, opacity: Double = 1, hatch: Hatch? = nil, symbol: PointSymbol = PointSymbol(),
+                casing: String? = nil, casingWidth: Double = 0.3) {
         self.fill = fill; self.fillOpacity = fillOpacity; self.stroke = stroke; self.strokeWidth = strokeWidth
         self.dash = dash; self.opacity = opacity; self.hatch = hatch; self.symbol = symbol
+        self.casing = casing; self.casingWidth = casingWidth
     }
 }
 
@@ -146,6 +152,16 @@ public struct MapLayer: @unchecked Sendable {
     /// layer): the frame then visits only the features near its extent —
     /// the dossier draws 4 plans per quartier over the same city-wide layers.
     public var index: SpatialIndex?
+    /// The class of a feature computed from its properties (road classes
+    /// from BD TOPO `importance` or OSM `highway`); `classField` then only
+    /// names the source field. Nil: the class is the field's text.
+    public var classifier: (@Sendable (Feature) -> String?)? = nil
+    /// Street names drawn along the lines (see `StreetNames`).
+    public var streetNames: StreetNameSpec? = nil
+    /// Direction arrows every so many millimetres along the lines (the walking route).
+    public var arrowEvery: Double? = nil
+    /// Drawn as lines in the legend.
+    public var linear = false
 
     public init(name: String, title: String, features: [Feature], shapes: [GeometryHandle] = [], style: Style,
                 classField: String? = nil, classes: [LegendClass] = [], otherLabel: String = "Non renseigné",
@@ -164,6 +180,7 @@ public struct MapLayer: @unchecked Sendable {
     /// The class key of a feature: its `classField` text, nil when absent.
     public func classKey(of f: Feature) -> String? {
         guard let classField else { return nil }
+        if let classifier { return classifier(f) }
         guard let t = f.value(forKey: classField)?.text else { return nil }
         return trimmed(t)
     }

@@ -119,6 +119,10 @@ struct DossierRun: @unchecked Sendable {
     let situationAvoid: GeometryHandle?
     /// Fields the plans read, resolved once.
     let planFields: PlanFields
+    /// `[fond]`: the orientation layers (fields resolved, indexed once) and
+    /// the street network of the walking route, built once per dossier.
+    var background = OrientationLayers()
+    var network: RoadNetwork?
     /// Fields of the residences and sectors the pages read, resolved once.
     let residenceNameField: String?
     let cleanerField: String?
@@ -128,6 +132,12 @@ struct DossierRun: @unchecked Sendable {
     var veille: VeilleResult?
 
     static func make(_ project: ProjectFile, reporter: Reporter, times: StepTimes) throws -> DossierRun {
+        if !project.hasBackground {
+            let why = "le plan de situation exige au moins une couche de fond : ajoutez une section [fond] avec « routes = \"routes.geojson\" » (et voies_ferrees, eau, bati, lieux si vous les avez), ou « sans_fond = true »"
+            if project.withoutBackground { reporter.warning("\(project.path) : pas de fond de plan ([fond] sans_fond = true) ; \(why.components(separatedBy: " : ")[0])") } else {
+                throw GUPError.input(file: project.path, "section [fond] absente : \(why)")
+            }
+        }
         var inputs = try times.measure("lecture et préparation des couches") { try AnalysisInputs.load(project.inputSpec, reporter: reporter) }
         let duplicates = try times.measure("fusion des doublons") { try project.duplicateRule.flatMap { try inputs.mergeDuplicates($0) } }
         let selected = try inputs.zones.select(project.quartiers)
@@ -171,10 +181,18 @@ struct DossierRun: @unchecked Sendable {
         }
         let cleaner = try inputs[.secteurs].flatMap { try FieldResolver.resolve(.cleaner, explicit: inputs.field(.cleaner), in: $0) }
         let sectorName = try inputs[.secteurs].flatMap { try FieldResolver.resolve(.sectorName, explicit: nil, in: $0) }
-        return DossierRun(project: project, inputs: inputs, selected: selected, tenure: tenure, incidents: incidents,
-                          hotspots: hotspots, cleaning: cleaning, colors: colors, situationAvoid: avoid, planFields: planFields,
-                          residenceNameField: residenceName, cleanerField: cleaner, sectorNameField: sectorName,
-                          duplicates: duplicates, veille: veille)
+        let background: OrientationLayers
+        do { background = try OrientationLayers(inputs) } catch let e as AnalysisError {
+            throw GUPError(e.message(project.wording))
+        }
+        let network = try times.measure("réseau des rues") { inputs[.routes].map { RoadNetwork(lines: $0.features) } }
+        var run = DossierRun(project: project, inputs: inputs, selected: selected, tenure: tenure, incidents: incidents,
+                             hotspots: hotspots, cleaning: cleaning, colors: colors, situationAvoid: avoid, planFields: planFields,
+                             residenceNameField: residenceName, cleanerField: cleaner, sectorNameField: sectorName,
+                             duplicates: duplicates, veille: veille)
+        run.background = background
+        run.network = network
+        return run
     }
 }
 

@@ -104,7 +104,7 @@ enum DossierPages {
         hotspots(q, into: &h)
         if !q.stops.isEmpty, let l = q.routeLength {
             h.heading(2, "Parcours du diagnostic en marchant", id: "parcours")
-            h.paragraph("Boucle de \(FR.number(l)) m à vol d'oiseau par \(q.stops.count) arrêt(s)\(q.routeExact == true ? " (ordre optimal)" : "").")
+            h.paragraph("Boucle de \(FR.number(l)) m \(q.routeAlongStreets ? "à pied par les rues" : "à vol d'oiseau") par \(q.stops.count) arrêt(s)\(q.routeExact == true ? " (ordre optimal)" : "").")
             h.link("Fiche terrain imprimable", href: "fiche_terrain.html")
         }
 
@@ -129,7 +129,11 @@ enum DossierPages {
         h.heading(1, "Fiche terrain — diagnostic en marchant — \(q.name)")
         h.paragraph("Date de la visite : ____________   Participants : ______________________________________")
         if let l = q.routeLength {
-            h.paragraph("Parcours en boucle de \(FR.number(l)) m (à vol d'oiseau) depuis le point de départ, \(q.stops.count) arrêt(s). Plan : plan_parcours.svg.")
+            if q.routeAlongStreets {
+                h.paragraph("Distance à pied : \(FR.number(l)) m par les rues, en boucle depuis le point de départ (pris sur la voie publique la plus proche), \(q.stops.count) arrêt(s), environ \(FR.int(Int((l / 70).rounded(.up)))) min de marche hors arrêts (4,2 km/h). Plan : plan_parcours.svg.")
+            } else {
+                h.paragraph("Parcours en boucle de \(FR.number(l)) m (à vol d'oiseau : aucune couche de routes) depuis le point de départ, \(q.stops.count) arrêt(s). Plan : plan_parcours.svg.")
+            }
         }
         if q.plans.contains(where: { $0.file == "plan_parcours.svg" }) {
             h.svgFigure(src: "plan_parcours.svg", caption: "Parcours et arrêts numérotés", paper: FR.paper(project))

@@ -74,13 +74,19 @@ public struct ProjectFile: Sendable, Equatable {
     public var veilleStep: VeilleStep = .month
     /// `[veille] fusion_doublons = "15:48"`: repeated reports counted once by every analysis (off by default).
     public var duplicateRule: DuplicateRule?
+    /// `[fond] sans_fond = true`: plans de situation without orientation layers accepted (a warning).
+    public var withoutBackground = false
+
+    /// The orientation layers of `[fond]` (kept in `layers` under their role names).
+    public static let backgroundNames = ["routes", "voies_ferrees", "eau", "bati", "lieux"]
+    public var hasBackground: Bool { Self.backgroundNames.contains { layers[$0] != nil } }
 
     public static let layerNames = ["perimetres", "parcelles", "residences", "secteurs", "incidents", "contexte"]
     static let layerKeys: Set<String> = ["fichier", "couche", "requete", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
                                         "champ_date", "champ_date_resolution", "champ_intervenant", "champ_logements",
-                                        "gestionnaires", "cle"]
+                                        "gestionnaires", "cle", "champ_classe"]
     static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "csv", "pdf", "couches", "periodes", "seuils", "plans", "parcours",
-                                      "seuils_veille", "veille", "limites", "resultats"]
+                                      "seuils_veille", "veille", "limites", "resultats", "fond"]
 
     /// `AAAA-MM-JJ`, a day that exists (the incidents analysis reads it the same way).
     static func isDay(_ s: String) -> Bool {
@@ -144,14 +150,39 @@ public struct ProjectFile: Sendable, Equatable {
         }
         try checkKeys(table, topKeys, "")
         var layers: [String: LayerSpec] = [:]
+        var withoutBackground = false
+        // [couches] and [fond] share their layer syntax; [fond] also takes a bare file name.
+        var sections: [(table: String, name: String, value: TOMLValueConvertible)] = []
         if let c = table["couches"] {
             guard let ct = c.table else { throw fail("couches", "une table est attendue") }
             for (name, v) in ct {
                 guard layerNames.contains(name) else {
                     throw fail("couches.\(name)", "couche inconnue (couches possibles : \(layerNames.joined(separator: ", ")))")
                 }
-                guard let lt = v.table else { throw fail("couches.\(name)", "une table est attendue, par exemple { fichier = \"\(name).geojson\" }") }
-                let prefix = "couches.\(name)."
+                sections.append(("couches", name, v))
+            }
+        }
+        if let f = table["fond"] {
+            guard let ft = f.table else { throw fail("fond", "une table est attendue") }
+            for (name, v) in ft {
+                if name == "sans_fond" {
+                    guard let b = v.bool else { throw fail("fond.sans_fond", "true ou false attendu") }
+                    withoutBackground = b
+                    continue
+                }
+                guard backgroundNames.contains(name) else {
+                    throw fail("fond.\(name)", "couche de fond inconnue (clés possibles : \((backgroundNames + ["sans_fond"]).joined(separator: ", ")))")
+                }
+                sections.append(("fond", name, v))
+            }
+        }
+        for (section, name, v) in sections {
+            do {
+                let prefix = "\(section).\(name)."
+                let lt: TOMLTable
+                if let file = v.string { let t = TOMLTable(); t["fichier"] = file; lt = t } else if let t = v.table { lt = t } else {
+                    throw fail("\(section).\(name)", "une table est attendue, par exemple { fichier = \"\(name).geojson\" }")
+                }
                 try checkKeys(lt, layerKeys, prefix)
                 guard let f = try string(lt, "fichier", prefix) else { throw fail(prefix + "fichier", "absente") }
                 let isConnection = f.uppercased().hasPrefix("PG:")
@@ -332,6 +363,7 @@ public struct ProjectFile: Sendable, Equatable {
         project.veilleThresholds = thresholds
         project.veilleStep = step
         project.duplicateRule = rule
+        project.withoutBackground = withoutBackground
         project.limits = limits
         project.results = results
         return project
@@ -352,6 +384,9 @@ extension ProjectFile {
         case ("residences", "nom"): return .residenceName
         case ("secteurs", "intervenant"): return .cleaner
         case ("contexte", "nom"): return .communeName
+        case ("routes", "nom"): return .roadName
+        case ("routes", "classe"): return .roadClass
+        case ("lieux", "nom"): return .placeName
         default: return nil
         }
     }

@@ -68,6 +68,8 @@ public struct QuartierFigures: Sendable {
     public var stops: [Stop]
     public var routeLength: Double?
     public var routeExact: Bool?
+    /// The route follows the streets (`[fond] routes`), else straight legs.
+    public var routeAlongStreets = false
     public var plans: [(file: String, title: String, scale: Int)]
     /// Files written in `folder`, sorted.
     public var files: [String]
@@ -231,9 +233,17 @@ struct QuartierBuilder {
             } else {
                 start = try shape.pointOnSurface().pointPosition()
             }
-            let route = WalkingRoute.plan(start: start, stops: stopPoints)
+            // Along the streets when a roads layer is given: the start and the
+            // stops snapped onto the network (public space), walking distances.
+            let street = run.network.flatMap { NetworkRoute.plan(start: start, stops: stopPoints, network: $0) }
+            let route = street.map { WalkingRoute(order: $0.order, length: $0.length, exact: $0.exact) }
+                ?? WalkingRoute.plan(start: start, stops: stopPoints)
+            if let s = street, s.straightLegs > 0 {
+                reporter.warning("quartier « \(name) » : \(s.straightLegs) étape(s) du parcours sans chemin par les rues (réseau non connexe), tracée(s) à vol d'oiseau")
+            }
             fig.routeLength = route.length
             fig.routeExact = route.exact
+            fig.routeAlongStreets = street != nil
             // Incidents per cell and category, counted once for every stop.
             var categoriesByCell: [Int32: [Int32: Int]] = [:]
             for (k, c) in e.grid.cellOfIncident.enumerated() where c >= 0 { categoriesByCell[c, default: [:]][e.categoryOfIncident[k], default: 0] += 1 }
@@ -243,11 +253,13 @@ struct QuartierBuilder {
                 stops.append(try stop(number: n + 1, zone: z, at: stopPoints[si], categoriesByCell: categoriesByCell, tenure: tenure, toLonLat: toLonLat))
             }
             fig.stops = stops
-            let loop = [start] + route.order.map { stopPoints[$0] } + [start]
+            let startShown = street?.start ?? start
+            let stopsShown = street?.stops ?? stopPoints
+            let loop = street?.line ?? ([start] + route.order.map { stopPoints[$0] } + [start])
             routeLayer = derivedLayer(name: "parcours", source: "parcours.geojson",
                                       values: [(Properties([("longueur_m", .number(route.length.rounded()))]), .lineString(loop))])
-            routeMarkers = (start, route.order.map { stopPoints[$0] })
-            let routeFiles = try routeGeoJSON(start: start, loop: loop, stops: stops, length: route.length, toLonLat: toLonLat)
+            routeMarkers = (startShown, route.order.map { stopsShown[$0] })
+            let routeFiles = try routeGeoJSON(start: startShown, loop: loop, stops: stops, length: route.length, toLonLat: toLonLat)
             try folder.write(routeFiles.line, to: "parcours.geojson")
             try folder.write(routeFiles.stops, to: "parcours_arrets.geojson")
             files += ["parcours.geojson", "parcours_arrets.geojson"]
@@ -267,19 +279,21 @@ struct QuartierBuilder {
             fig.plans.append((file, title, p.scale))
         }
         try plan("plan_situation.svg", "Plan de situation") {
-            try Plans.situation(perimeters: perimeters, quartier: quartier, context: inputs[.contexte], options: options,
+            try Plans.situation(perimeters: perimeters, quartier: quartier, context: inputs[.contexte], background: run.background,
+                                options: options,
                                 labelAvoid: run.situationAvoid, fields: run.planFields, reporter: reporter)
         }
         try plan("plan_masse.svg", "Plan de masse : domanialité, résidences, lacunes de nettoyage") {
             try Plans.site(perimeters: perimeters, quartier: quartier,
                            layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], gaps: gapsLayer,
-                                         hotspots: hotLayer, managerColors: run.colors, fields: run.planFields),
+                                         hotspots: hotLayer, managerColors: run.colors, background: run.background, fields: run.planFields),
                            commune: project.commune, options: options, reporter: reporter)
         }
         if let density = hotEntry?.density {
             try plan("plan_points_chauds.svg", "Plan des points chauds : densité des signalements") {
                 try Plans.site(perimeters: perimeters, quartier: quartier,
-                               layers: .init(residences: inputs[.residences], hotspots: hotLayer, heat: density, fields: run.planFields),
+                               layers: .init(residences: inputs[.residences], hotspots: hotLayer, heat: density,
+                                             background: run.background, fields: run.planFields),
                                commune: project.commune, title: "Plan des points chauds", options: options, reporter: reporter)
             }
         }
@@ -296,7 +310,7 @@ struct QuartierBuilder {
                                           layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], hotspots: hotLayer,
                                                         managerColors: run.colors, route: routeLayer,
                                                         stops: derivedLayer(name: "arrets", source: "parcours_arrets.geojson", items: items),
-                                                        fields: run.planFields),
+                                                        routeAlongStreets: fig.routeAlongStreets, background: run.background, fields: run.planFields),
                                           commune: project.commune, title: "Parcours du diagnostic en marchant",
                                           options: options, reporter: reporter)
                 }

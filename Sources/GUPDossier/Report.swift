@@ -48,6 +48,7 @@ enum DossierReport {
                 },
                 "parcours": [
                     "longueur_m": opt(q.routeLength), "ordre_optimal": q.routeExact as Any? ?? NSNull(),
+                    "par_les_rues": q.routeAlongStreets,
                     "arrets": q.stops.map { s in
                         ["numero": s.number, "point_chaud": s.hotspotRank,
                          "lon": (s.lonLat.x * 1e6).rounded() / 1e6, "lat": (s.lonLat.y * 1e6).rounded() / 1e6,

@@ -134,6 +134,9 @@ struct CommandLineWording: FrontEndWording {
         case .cleaner: return "--champ-intervenant"
         case .frequency: return "--champ-frequence"
         case .landlord: return "--champ-bailleur"
+        case .roadName: return "--champ-nom-voie"
+        case .roadClass: return "--champ-classe-voie"
+        case .placeName: return "--champ-nom-lieu"
         }
     }
     func name(of setting: AnalysisSetting) -> String {

@@ -13,7 +13,11 @@ struct PlanMasse: ParsableCommand {
         d'inaccessibilité, jamais superposés : une étiquette sans place est écartée et \
         comptée). En option : secteurs de nettoyage par intervenant, lacunes de nettoyage \
         hachurées, signalements en petits symboles par catégorie ou en densité (--chaleur), \
-        points chauds cernés. Échelle typique 1/1 000 à 1/5 000.
+        points chauds cernés. Le fond de plan (--routes, --voies-ferrees, --eau, --bati, \
+        --lieux) ajoute les rues et leurs noms ; le sol non cadastré (voirie, domaine public) a \
+        sa couleur et sa ligne de légende ; tout ce qui est hors du quartier est voilé ; au \
+        1/1 000 et plus grand, les parcelles portent leur référence (section et numéro). \
+        Échelle typique 1/1 000 à 1/5 000.
 
         --chaleur dessine la densité des signalements par noyau quartique de rayon --rayon \
         mètres (comme la « carte de chaleur » de QGIS), en signalements par hectare, sur une \
@@ -22,7 +26,7 @@ struct PlanMasse: ParsableCommand {
         Exemples :
           gup plan-masse --perimetres Data/demo/perimetres.geojson --quartier "Les Pins" \\
               --domanialite Data/demo/parcelles.geojson --residences Data/demo/residences.geojson \\
-              --sortie plans/masse.svg
+              --routes Data/demo/routes.geojson --sortie plans/masse.svg
           gup plan-masse --perimetres Data/demo/perimetres.geojson --quartier "Les Hermes" \\
               --parcelles Data/demo/parcelles.geojson --incidents Data/demo/incidents.geojson \\
               --chaleur --format A3 --echelle 2000 --sortie plans/chaleur.svg
@@ -59,6 +63,8 @@ struct PlanMasse: ParsableCommand {
     @Flag(help: "Dessine la densité des signalements au lieu des symboles (exige --incidents).")
     var chaleur = false
 
+    @OptionGroup(title: "Fond de plan") var fond: FondOptions
+
     @Option(help: "Maille de la densité, en mètres.")
     var maille: Double = 10
 
@@ -86,7 +92,8 @@ struct PlanMasse: ParsableCommand {
                                           sectors: try load(secteurs, .areal),
                                           gaps: try load(lacunes, .areal),
                                           incidents: try load(incidents, .point),
-                                          hotspots: try load(pointsChauds, .areal))
+                                          hotspots: try load(pointsChauds, .areal),
+                                          background: try fond.load(page.crs, working: working, reporter: reporter))
             if chaleur, let i = layers.incidents {
                 let sel = try Plans.select(wp, name: quartier)
                 if let b = try sel.shape.bounds() {

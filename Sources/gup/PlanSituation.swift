@@ -70,22 +70,77 @@ struct PlanPageOptions: ParsableArguments {
     }
 }
 
+/// The orientation layers of the plans (`[fond]` in `dossier.toml`).
+struct FondOptions: ParsableArguments {
+    @Option(help: "Routes et rues (lignes ; BD TOPO : nom_voie_g ou nom_collaboratif_gauche, importance ; OpenStreetMap : name, highway).")
+    var routes: String?
+
+    @Option(name: .customLong("voies-ferrees"), help: "Voies ferrées (lignes).")
+    var voiesFerrees: String?
+
+    @Option(help: "Eau : surfaces (plans d'eau, mer) et cours d'eau (lignes).")
+    var eau: String?
+
+    @Option(help: "Bâtiments (polygones).")
+    var bati: String?
+
+    @Option(help: "Lieux nommés, équipements, espaces verts (points ou polygones ; champ toponyme, nom ou name).")
+    var lieux: String?
+
+    @Option(name: .customLong("champ-nom-voie"), help: "Champ du nom des voies (par défaut nom_voie_g, nom_collaboratif_gauche, name…).")
+    var champNomVoie: String?
+
+    @Option(name: .customLong("champ-classe-voie"), help: "Champ de la classe des voies (par défaut importance, highway, nature).")
+    var champClasseVoie: String?
+
+    @Option(name: .customLong("champ-nom-lieu"), help: "Champ du nom des lieux (par défaut toponyme, nom, name).")
+    var champNomLieu: String?
+
+    var isEmpty: Bool { [routes, voiesFerrees, eau, bati, lieux].allSatisfy { $0 == nil } }
+
+    /// Reads the layers given (any format the project reads), in the working CRS, indexed.
+    func load(_ crs: CRSOptions, working: CRS, reporter: Reporter) throws -> OrientationLayers {
+        func one(_ path: String?, _ role: LayerRole) throws -> WorkingLayer? {
+            try crs.load(path, working: working, expecting: role.expectation, reporter: reporter)?.indexed()
+        }
+        var o = OrientationLayers(roads: try one(routes, .routes), railways: try one(voiesFerrees, .voiesFerrees),
+                                  water: try one(eau, .eau), buildings: try one(bati, .bati), places: try one(lieux, .lieux))
+        var fields: [FieldRole: String] = [:]
+        fields[.roadName] = champNomVoie; fields[.roadClass] = champClasseVoie; fields[.placeName] = champNomLieu
+        do { try o.resolveFields(explicit: fields) } catch let e as AnalysisError {
+            throw GUPError(e.message(CommandLineWording()))
+        }
+        return o
+    }
+}
+
 struct PlanSituation: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan-situation",
         abstract: "Dessine le plan de situation d'un quartier (SVG à l'échelle) : le quartier dans sa commune.",
         discussion: """
-        Le quartier est mis en évidence dans sa commune (trouvée par localisation : la commune \
-        qui recouvre le plus sa surface) et les communes voisines, avec leurs noms ; les autres \
-        quartiers du fichier des périmètres sont cernés. Le plan est exact à l'impression : \
+        Le quartier est mis en évidence dans sa commune (celle que nomme le périmètre, champ \
+        nom_commune ou commune_qp, et toutes celles qu'il touche, trouvées par localisation) \
+        teintée, le reste voilé, avec les communes voisines et leurs noms ; les autres quartiers \
+        du fichier des périmètres sont cernés. Le fond de plan situe le quartier : routes par \
+        classe (importance BD TOPO, highway OpenStreetMap) avec le nom des rues le long des \
+        voies, voies ferrées, eau, bâti, lieux nommés. Il en faut au moins une couche \
+        (--routes de préférence) ; --sans-fond accepte un plan des seules communes, avec un \
+        avertissement. Toute la commune est montrée quand elle tient au 1/25 000 au plus, \
+        sinon 3 km autour du quartier ; un carton de localisation montre le cadre dans sa \
+        commune et ses voisines (avec --contexte). Le plan est exact à l'impression : \
         1 m sur le terrain = 1000/N mm sur le papier, dans le système de travail. Il porte une \
         échelle graphique, la flèche du nord (corrigée de la convergence des méridiens), une \
         légende et un cartouche (titre, quartier, commune, date, échelle, système, sources).
 
         Exemples :
           gup plan-situation --perimetres Data/demo/perimetres.geojson --quartier "Les Pins" \\
-              --contexte communes-13.geojson --sortie plans/situation.svg
-          gup plan-situation --perimetres Data/qpv-rennes.geojson --quartier Maurepas \\
+              --contexte Data/demo/communes.geojson --routes Data/demo/routes.geojson \\
+              --voies-ferrees Data/demo/voies_ferrees.geojson --sortie plans/situation.svg
+          gup plan-situation --perimetres qpv-occitanie.geojson --quartier "Quatre Saisons" \\
+              --routes bdtopo/ROUTE.shp --voies-ferrees bdtopo/TRONCON_VOIE_FERREE.shp \\
+              --eau bdtopo/SURFACE_EAU.shp --bati bdtopo/BATI_INDIFFERENCIE.shp --sortie rodez.svg
+          gup plan-situation --perimetres Data/qpv-rennes.geojson --quartier Maurepas --sans-fond \\
               --format A3 --orientation portrait --echelle 15000 --sortie maurepas.svg
         """
     )
@@ -99,16 +154,26 @@ struct PlanSituation: ParsableCommand {
     @Option(help: "Communes : la commune du quartier et ses voisines.")
     var contexte: String?
 
+    @OptionGroup(title: "Fond de plan") var fond: FondOptions
+
+    @Flag(name: .customLong("sans-fond"), help: "Accepte un plan de situation sans couche de fond (avertissement).")
+    var sansFond = false
+
     @OptionGroup var page: PlanPageOptions
 
     func run() throws {
         try page.drawAndWrite { options, reporter in
+            if fond.isEmpty && !sansFond {
+                throw GUPError("plan de situation sans fond de plan : donnez au moins --routes (routes et rues, BD TOPO ou OpenStreetMap), et --voies-ferrees, --eau, --bati, --lieux si vous les avez ; ou --sans-fond pour un plan des seules communes")
+            }
             let p = try page.crs.read(perimetres)
             let c = try page.crs.read(contexte)
             let working = try page.crs.workingCRS(for: [p], reporter: reporter)
-            let wp = try page.crs.prepare(p, to: working, expecting: .areal, reporter: reporter)
-            let wc = try page.crs.prepare(c, to: working, expecting: .areal, reporter: reporter)
-            return try Plans.situation(perimeters: wp, quartier: .name(quartier), context: wc, options: options, reporter: reporter)
+            let wp = try page.crs.prepare(p, to: working, expecting: .areal, reporter: reporter).indexed()
+            let wc = try page.crs.prepare(c, to: working, expecting: .areal, reporter: reporter)?.indexed()
+            let background = try fond.load(page.crs, working: working, reporter: reporter)
+            return try Plans.situation(perimeters: wp, quartier: .name(quartier), context: wc, background: background,
+                                       options: options, reporter: reporter)
         }
     }
 }

@@ -122,7 +122,9 @@ final class PlanMasseTests: XCTestCase {
     func testLegendEntriesAreClassesDrawn() throws {
         var drawn = Set<String>()
         let carte = try XCTUnwrap(Self.svg.element(id: "carte"))
-        for layer in Self.svg.all(carte) where (ParsedSVG.attr(layer, "id") ?? "").hasPrefix("couche-") {
+        // Layers marked data-legende="non" (the veil outside the quartier) are drawn, not listed.
+        for layer in Self.svg.all(carte) where (ParsedSVG.attr(layer, "id") ?? "").hasPrefix("couche-")
+            && ParsedSVG.attr(layer, "data-legende") != "non" {
             let name = String(ParsedSVG.attr(layer, "id")!.dropFirst("couche-".count))
             for g in (layer.children ?? []).compactMap({ $0 as? XMLElement }) where ParsedSVG.attr(g, "class") == "classe" {
                 if (g.children ?? []).contains(where: { $0 is XMLElement }) {

@@ -246,3 +246,46 @@ final class ProjectFileFuzzRegressionTests: XCTestCase {
         XCTAssertNil(TOMLMessages.badTableHeader("a = [\n[\n1]\n]\nb = \"\"\"\n[\n\"\"\"\n[ \"x y\" ]\n[[t]]\n"))
     }
 }
+
+extension ProjectFileTests {
+    func testFondTableTakesFilesOrTablesAndItsFields() throws {
+        for f in ["routes.gpkg", "voies.shp"] { FileManager.default.createFile(atPath: dir + "/" + f, contents: Data("{}".utf8)) }
+        let p = try ProjectFile.read(path: write("""
+        [couches]
+        perimetres = { fichier = "perimetres.geojson" }
+        [fond]
+        routes = { fichier = "routes.gpkg", champ_nom = "nom_collaboratif_gauche", champ_classe = "importance", crs = "EPSG:2154" }
+        voies_ferrees = "voies.shp"
+        """))
+        XCTAssertTrue(p.hasBackground)
+        XCTAssertFalse(p.withoutBackground)
+        XCTAssertEqual(p.layers["routes"]?.file, dir + "/routes.gpkg")
+        XCTAssertEqual(p.layers["voies_ferrees"]?.file, dir + "/voies.shp")
+        let spec = p.inputSpec
+        XCTAssertEqual(spec.sources[.routes]?.path, dir + "/routes.gpkg")
+        XCTAssertEqual(spec.sources[.routes]?.declaredCRS, CRS.lambert93)
+        XCTAssertEqual(spec.sources[.voiesFerrees]?.path, dir + "/voies.shp")
+        XCTAssertEqual(spec.fields[.roadName], "nom_collaboratif_gauche")
+        XCTAssertEqual(spec.fields[.roadClass], "importance")
+        let none = try ProjectFile.read(path: write("[couches]\nperimetres = { fichier = \"perimetres.geojson\" }\n[fond]\nsans_fond = true\n"))
+        XCTAssertFalse(none.hasBackground)
+        XCTAssertTrue(none.withoutBackground)
+    }
+
+    func testFondErrorsNameTheKey() throws {
+        let base = "[couches]\nperimetres = { fichier = \"perimetres.geojson\" }\n"
+        for (toml, words) in [
+            ("[fond]\nrues = \"perimetres.geojson\"\n", "fond.rues"),
+            ("[fond]\nroutes = \"absent.gpkg\"\n", "fond.routes.fichier"),
+            ("[fond]\nroutes = { fichier = \"perimetres.geojson\", champ_gestionnaire = \"x\" }\n", "fond.routes.champ_gestionnaire"),
+            ("[fond]\nsans_fond = \"oui\"\n", "fond.sans_fond"),
+            ("[fond]\nroutes = 3\n", "fond.routes"),
+        ] {
+            XCTAssertThrowsError(try ProjectFile.read(path: write(base + toml)), toml) { e in
+                let m = (e as? GUPError)?.message ?? "\(e)"
+                XCTAssertTrue(m.contains(words), m)
+                XCTAssertTrue(m.contains("dossier.toml"), m)
+            }
+        }
+    }
+}

@@ -27,7 +27,7 @@ final class CommandsCLITests: XCTestCase {
             ("nettoyage", ["nettoyage", "--perimetres", d + "perimetres.geojson", "--secteurs", d + "secteurs.geojson",
                            "--incidents", d + "incidents.geojson", "--sortie", out.appendingPathComponent("nettoyage").path]),
             ("plan-situation", ["plan-situation", "--perimetres", d + "perimetres.geojson", "--quartier", "Les Pins",
-                                "--contexte", d + "communes.geojson", "--date", date,
+                                "--contexte", d + "communes.geojson", "--routes", d + "routes.geojson", "--date", date,
                                 "--sortie", out.appendingPathComponent("situation.svg").path]),
             ("plan-masse", ["plan-masse", "--perimetres", d + "perimetres.geojson", "--quartier", "Les Hermes",
                             "--parcelles", d + "parcelles.geojson", "--residences", d + "residences.geojson",

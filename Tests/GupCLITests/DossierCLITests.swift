@@ -254,7 +254,8 @@ final class DossierCLITests: XCTestCase {
         XCTAssertLessThanOrEqual(total, 5012)
         XCTAssertGreaterThan(total, 3000)
         // The inputs' counts: the demo files hold these many features, all valid.
-        let expected = ["perimetres": 4, "parcelles": 884, "residences": 228, "secteurs": 7, "incidents": 5012, "contexte": 7]
+        let expected = ["perimetres": 4, "parcelles": 884, "residences": 228, "secteurs": 7, "incidents": 5012, "contexte": 7,
+                        "routes": 151, "voies_ferrees": 1]
         let layers = try XCTUnwrap(report()["couches"] as? [[String: Any]])
         XCTAssertEqual(Set(layers.map { $0["couche"] as! String }), Set(expected.keys))
         for l in layers {
@@ -294,6 +295,44 @@ final class DossierCLITests: XCTestCase {
         XCTAssertTrue(svg.contains("01/12/2026"))
         XCTAssertTrue(svg.contains("id=\"couche-domanialite\""))
         XCTAssertTrue(try text("les-pins/plan_parcours.svg").contains("id=\"couche-parcours\""))
+    }
+
+    /// The demo's [fond]: streets on every plan, the inset on the plan de
+    /// situation, the walk along the streets with its walking distance.
+    func testPlansLocateAndTheWalkFollowsTheStreets() throws {
+        let situation = try text("les-pins/plan_situation.svg")
+        for id in ["couche-routes", "couche-voies-ferrees", "carton-localisation", "carton-cadre", "couche-voile"] {
+            XCTAssertTrue(situation.contains("id=\"\(id)\""), id)
+        }
+        XCTAssertTrue(situation.contains("class=\"nom-voie\""))
+        let masse = try text("les-pins/plan_masse.svg")
+        XCTAssertTrue(masse.contains("Sol non cadastré"))
+        XCTAssertTrue(masse.contains("class=\"nom-voie\""))
+        let parcours = try text("les-pins/plan_parcours.svg")
+        XCTAssertTrue(parcours.contains("class=\"fleche\""))
+        XCTAssertTrue(parcours.contains("(par les rues)"))
+        XCTAssertTrue(try text("les-pins/fiche_terrain.html").contains("Distance à pied"))
+        // Every vertex of the walk lies on a street of the demo (the streets are
+        // axis-parallel segments in Lambert-93 far from the ring; checked in lon/lat
+        // against the same segments converted by the same file: within 1 m).
+        let route = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.output.appendingPathComponent("les-pins/parcours.geojson"))) as! [String: Any]
+        let line = ((route["features"] as! [[String: Any]])[0]["geometry"] as! [String: Any])["coordinates"] as! [[Double]]
+        let roads = try JSONSerialization.jsonObject(with: Data(contentsOf: CLI.root.appendingPathComponent("Data/demo/routes.geojson"))) as! [String: Any]
+        let segments = (roads["features"] as! [[String: Any]]).map { ($0["geometry"] as! [String: Any])["coordinates"] as! [[Double]] }
+        // Local metres around the quartier (1° of latitude = 111,195 m; of longitude × cos φ).
+        let phi = 43.44 * Double.pi / 180
+        func m(_ p: [Double]) -> (Double, Double) { (p[0] * 111_195 * cos(phi), p[1] * 111_195) }
+        func dist(_ p: [Double], _ a: [Double], _ b: [Double]) -> Double {
+            let (px, py) = m(p), (ax, ay) = m(a), (bx, by) = m(b)
+            let dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy
+            let t = l2 > 0 ? max(0, min(1, ((px - ax) * dx + (py - ay) * dy) / l2)) : 0
+            return ((px - ax - t * dx) * (px - ax - t * dx) + (py - ay - t * dy) * (py - ay - t * dy)).squareRoot()
+        }
+        XCTAssertGreaterThan(line.count, 4)
+        for p in line {
+            let d = segments.flatMap { s in zip(s, s.dropFirst()).map { dist(p, $0, $1) } }.min()!
+            XCTAssertLessThan(d, 1.0, "\(p)")
+        }
     }
 
     func testWrongProjectKeyIsAFrenchErrorNamingIt() throws {

@@ -19,6 +19,8 @@ final class DossierNamesCLITests: XCTestCase {
         perimetres = { fichier = "perimetres.geojson", champ_nom = "appellation" }
         parcelles  = { fichier = "\(demo)/parcelles.geojson" }
         incidents  = { fichier = "\(demo)/incidents.geojson" }
+        [fond]
+        routes = "\(demo)/routes.geojson"
         """.write(to: tmp.appendingPathComponent("dossier.toml"), atomically: true, encoding: .utf8)
         let out = tmp.appendingPathComponent("sortie")
         let r = try CLI.run(["dossier", tmp.appendingPathComponent("dossier.toml").path, "--sortie", out.path])

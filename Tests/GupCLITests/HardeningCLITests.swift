@@ -122,6 +122,8 @@ final class HardeningCLITests: XCTestCase {
             sortie = "\(sortie)"
             [couches]
             perimetres = { fichier = "\(demo)perimetres.geojson", champ_nom = "nom_qp" }
+            [fond]
+            routes = "\(demo)routes.geojson"
             """
             try Data(toml.utf8).write(to: project.appendingPathComponent("dossier.toml"))
             let r = try CLI.run(["dossier", project.appendingPathComponent("dossier.toml").path])

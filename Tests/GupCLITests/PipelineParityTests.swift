@@ -23,6 +23,8 @@ final class PipelineParityTests: XCTestCase {
         residences = { fichier = "\(demo)/residences.geojson" }
         secteurs   = { fichier = "\(demo)/secteurs.geojson", champ_intervenant = "intervenant" }
         incidents  = { fichier = "\(demo)/incidents.geojson", champ_categorie = "categorie", champ_date = "date" }
+        [fond]
+        sans_fond = true
         [periodes]
         periode_1 = ["2025-01-01", "2025-12-31"]
         periode_2 = ["2026-01-01", "2026-12-31"]

@@ -39,6 +39,8 @@ final class PostGISCLITests: XCTestCase {
         perimetres = { fichier = "PG:\(connection)", couche = "demo.perimetres", champ_nom = "nom_qp" }
         incidents  = { fichier = "PG:\(connection)", requete = "SELECT * FROM demo.incidents", champ_categorie = "categorie", champ_date = "date" }
         parcelles  = { fichier = "\(demo)/parcelles.geojson", champ_gestionnaire = "gestionnaire" }
+        [fond]
+        routes = "\(demo)/routes.geojson"
         [periodes]
         periode_1 = ["2025-01-01", "2025-12-31"]
         periode_2 = ["2026-01-01", "2026-12-31"]

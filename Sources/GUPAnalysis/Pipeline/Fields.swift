@@ -8,6 +8,8 @@ import GUPModel
 public enum FieldRole: String, Sendable, CaseIterable {
     case perimeterName, manager, owner, category, date, resolutionDate, dwellings, cleaner, frequency
     case residenceName, landlord, communeName, sectorName
+    /// A road's name and class (BD TOPO, OpenStreetMap), a place's name.
+    case roadName, roadClass, placeName
 
     /// Names tried, in order, when the user names none.
     public var defaults: [String] {
@@ -25,6 +27,12 @@ public enum FieldRole: String, Sendable, CaseIterable {
         case .landlord: return ["bailleur", "gestionnaire", "proprietaire"]
         case .communeName: return FieldNames.communeName
         case .sectorName: return ["secteur", "nom", "code", "id"]
+        // BD TOPO v2 (Shapefile, NOM_VOIE_G), BD TOPO v3 (GeoPackage,
+        // nom_collaboratif_gauche), OpenStreetMap (name).
+        case .roadName: return ["nom_voie_g", "nom_collaboratif_gauche", "nom_1_gauche", "nom_voie", "name", "nom"]
+        // BD TOPO importance (1 to 6) first: it is the hierarchy; OSM highway; BD TOPO nature last.
+        case .roadClass: return ["importance", "highway", "nature"]
+        case .placeName: return ["toponyme", "nom", "name", "libelle"]
         }
     }
 
@@ -37,6 +45,8 @@ public enum FieldRole: String, Sendable, CaseIterable {
         case .dwellings, .residenceName, .landlord: return "residences"
         case .cleaner, .frequency, .sectorName: return "secteurs"
         case .communeName: return "contexte"
+        case .roadName, .roadClass: return "routes"
+        case .placeName: return "lieux"
         }
     }
 }
@@ -193,7 +203,10 @@ public struct ProjectFileWording: FrontEndWording {
         case .cleaner: key = "champ_intervenant"
         case .frequency: key = "champ_frequence"
         case .landlord: key = "champ_bailleur"
+        case .roadName, .placeName: key = "champ_nom"
+        case .roadClass: key = "champ_classe"
         }
+        if [FieldRole.roadName, .roadClass, .placeName].contains(role) { return "\(file), clé « fond.\(role.layer).\(key) »" }
         return "\(file), clé « couches.\(role.layer).\(key) »"
     }
     public func name(of setting: AnalysisSetting) -> String {

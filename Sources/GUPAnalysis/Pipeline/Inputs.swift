@@ -7,9 +7,22 @@ import GUPTopology
 /// The layers an analysis may take, as `dossier.toml` names them.
 public enum LayerRole: String, Sendable, CaseIterable {
     case perimetres, parcelles, residences, secteurs, incidents, contexte
+    /// Orientation layers (`[fond]` in `dossier.toml`): roads, railways,
+    /// water (surfaces and lines), buildings, named places. Drawn only;
+    /// the roads also carry the walking route.
+    case routes, voiesFerrees = "voies_ferrees", eau, bati, lieux
 
     /// What the layer must hold.
-    public var expectation: GeometryExpectation { self == .incidents ? .point : .areal }
+    public var expectation: GeometryExpectation {
+        switch self {
+        case .incidents: return .point
+        case .routes, .voiesFerrees, .eau, .lieux: return .shaped
+        default: return .areal
+        }
+    }
+
+    /// The orientation layers, in drawing order.
+    public static let orientation: [LayerRole] = [.eau, .bati, .voiesFerrees, .routes, .lieux]
 }
 
 /// Where one layer comes from.

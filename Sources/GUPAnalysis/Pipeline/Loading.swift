@@ -12,6 +12,9 @@ public enum GeometryExpectation: Sendable {
     case point
     /// Anything.
     case any
+    /// Anything (lines, surfaces, points), each with its GEOS handle so the
+    /// layer can be indexed (orientation layers: roads, water, places).
+    case shaped
 }
 
 /// What happened to the features of one layer on loading: every feature
@@ -147,7 +150,7 @@ public enum Loader {
         let minChunk = 256
         let outcomes = try parallelChunks(count: n, minChunk: minChunk) { range -> [Outcome] in
             let t = try CoordinateTransformer.shared(from: transformer.source, to: transformer.target)
-            if expecting != .areal, let batch = try pointsInOneCall(range, layer: layer, transformer: t) { return batch }
+            if expecting == .point || expecting == .any, let batch = try pointsInOneCall(range, layer: layer, transformer: t) { return batch }
             return try range.map { try prepareOne(layer.features[$0], layer: layer, transformer: t, expecting: expecting) }
         }
         var features: [Feature] = []
@@ -246,6 +249,9 @@ public enum Loader {
             switch expecting {
             case .any:
                 return .used(out, nil, repaired: false)
+            case .shaped:
+                guard g.positionCount > 0 else { return .skipped(f.label, "géométrie vide") }
+                return try checked(out, areal: g.isAreal, repaired: repaired)
             case .point:
                 if case .point = g { return .used(out, nil, repaired: false) }
                 guard g.isAreal || g.positionCount > 0 else { return .skipped(f.label, "géométrie vide") }
@@ -255,19 +261,25 @@ public enum Loader {
                 out.geometry = .point(try p.pointPosition())
                 return .used(out, nil, repaired: false)
             case .areal:
-                var h = try GeometryHandle(g)
-                // Projection can make a valid ring touch itself: check again.
-                if try !h.isValid() {
-                    guard let fixed = try repair(h) else {
-                        return .skipped(f.label, "géométrie invalide sans surface après réparation")
-                    }
-                    h = fixed
-                    out.geometry = try h.geometry()
-                    repaired = true
-                }
-                if h.isEmpty { return .skipped(f.label, "géométrie vide") }
-                return .used(out, h, repaired: repaired)
+                return try checked(out, areal: true, repaired: repaired)
             }
+        }
+
+        /// The feature with its GEOS handle; a surface made invalid by the
+        /// projection (a valid ring may come to touch itself) is repaired again.
+        func checked(_ f: Feature, areal: Bool, repaired: Bool) throws -> Outcome {
+            var out = f, repaired = repaired
+            var h = try GeometryHandle(f.geometry!)
+            if areal, try !h.isValid() {
+                guard let fixed = try repair(h) else {
+                    return .skipped(f.label, "géométrie invalide sans surface après réparation")
+                }
+                h = fixed
+                out.geometry = try h.geometry()
+                repaired = true
+            }
+            if h.isEmpty { return .skipped(f.label, "géométrie vide") }
+            return .used(out, h, repaired: repaired)
         }
 
         /// make-valid, keeping the polygonal part; nil when nothing areal is left.

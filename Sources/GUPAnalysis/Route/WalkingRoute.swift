@@ -15,6 +15,10 @@ public struct WalkingRoute: Sendable, Equatable {
 
     public static let exactLimit = 12
 
+    public init(order: [Int], length: Double, exact: Bool) {
+        self.order = order; self.length = length; self.exact = exact
+    }
+
     /// Farthest start accepted from the nearest stop (metres): a walk is a
     /// few kilometres; a start point on another continent (a 142,000 km
     /// loop, issue 16) is a typing error in [longitude, latitude].
@@ -29,14 +33,18 @@ public struct WalkingRoute: Sendable, Equatable {
     }
 
     public static func plan(start: Position, stops: [Position]) -> WalkingRoute {
-        let n = stops.count
-        if n == 0 { return WalkingRoute(order: [], length: 0, exact: true) }
         // Node 0 is the start, nodes 1...n the stops.
         let nodes = [start] + stops
-        func d(_ a: Int, _ b: Int) -> Double {
+        return plan(count: stops.count) { a, b in
             let dx = nodes[a].x - nodes[b].x, dy = nodes[a].y - nodes[b].y
             return (dx * dx + dy * dy).squareRoot()
         }
+    }
+
+    /// The same on any distance between nodes (0 the start, 1...n the
+    /// stops): walking distances on the street network (`NetworkRoute`).
+    public static func plan(count n: Int, distance d: (Int, Int) -> Double) -> WalkingRoute {
+        if n == 0 { return WalkingRoute(order: [], length: 0, exact: true) }
         if n <= exactLimit {
             let order = heldKarp(n: n, d)
             return WalkingRoute(order: order.map { $0 - 1 }, length: loopLength(order, d), exact: true)

@@ -1,0 +1,206 @@
+import Foundation
+import GUPModel
+
+/// How a line layer names its streets: the name field, the size and colour
+/// of the text, the rank of a feature (higher named first), the interval
+/// between two repeats of one name along its street.
+public struct StreetNameSpec: @unchecked Sendable {
+    public var field: String
+    public var size: Double
+    public var color: String
+    public var rank: (Feature) -> Double
+    /// Millimetres of paper between two labels of one street.
+    public var interval: Double
+    /// Features whose rank is below are not named (lanes on a plan de situation).
+    public var minimumRank: Double
+    public init(field: String, size: Double = 1.9, color: String = "#303030", interval: Double = 90,
+                minimumRank: Double = -.infinity, rank: @escaping (Feature) -> Double = { _ in 0 }) {
+        self.field = field; self.size = size; self.color = color; self.interval = interval
+        self.minimumRank = minimumRank; self.rank = rank
+    }
+}
+
+/// A named line as drawn in a frame: its polylines in page millimetres.
+struct StreetPiece {
+    var name: String
+    var rank: Double
+    var lines: [[Position]]
+}
+
+/// A rectangle turned by `angle` degrees about its centre (page mm); its
+/// corners, axes and enclosing box computed once (a dense plan tests
+/// thousands of candidates against hundreds of placed names).
+struct OrientedBox {
+    let corners: [Position]
+    let axes: [Position]
+    let bounds: PageRect
+
+    init(center: Position, width: Double, height: Double, angle: Double) {
+        let a = angle * .pi / 180
+        let ax = [Position(cos(a), sin(a)), Position(-sin(a), cos(a))]
+        let hw = width / 2, hh = height / 2
+        corners = [(-1.0, -1.0), (1, -1), (1, 1), (-1, 1)].map { sx, sy in
+            Position(center.x + sx * hw * ax[0].x + sy * hh * ax[1].x, center.y + sx * hw * ax[0].y + sy * hh * ax[1].y)
+        }
+        axes = ax
+        let xs = corners.map(\.x), ys = corners.map(\.y)
+        bounds = PageRect(x: xs.min()!, y: ys.min()!, width: xs.max()! - xs.min()!, height: ys.max()! - ys.min()!)
+    }
+    init(_ r: PageRect) {
+        self.init(center: Position(r.x + r.width / 2, r.y + r.height / 2), width: r.width, height: r.height, angle: 0)
+    }
+
+    /// Separating-axis test, after the cheap test of the enclosing boxes.
+    func intersects(_ o: OrientedBox) -> Bool {
+        guard bounds.intersects(o.bounds) else { return false }
+        for ax in axes + o.axes {
+            var min1 = Double.infinity, max1 = -Double.infinity, min2 = Double.infinity, max2 = -Double.infinity
+            for c in corners { let v = c.x * ax.x + c.y * ax.y; min1 = Swift.min(min1, v); max1 = Swift.max(max1, v) }
+            for c in o.corners { let v = c.x * ax.x + c.y * ax.y; min2 = Swift.min(min2, v); max2 = Swift.max(max2, v) }
+            if max1 <= min2 || max2 <= min1 { return false }
+        }
+        return true
+    }
+}
+
+/// Places street names along their lines: same-named pieces joined end to
+/// end, a name put where its street runs nearly straight over the text's
+/// length, turned with the street and never upside down (angles kept in
+/// (−92°, 88°]: vertical names read upwards), repeated every `interval` mm, dropped where it would leave
+/// the frame or meet another label. Its own file so that the placement of
+/// street names stays apart from the area labels and the symbols.
+enum StreetNames {
+    /// Writes `<g id="noms-voies">` with one `<text class="nom-voie">` per
+    /// placed name; returns how many were placed.
+    static func place(_ pieces: [StreetPiece], spec: StreetNameSpec, frame: PageRect, taken: [PageRect],
+                      groupSuffix: String, into b: inout SVGBuffer) -> Int {
+        var placed: [OrientedBox] = taken.map(OrientedBox.init)
+        let inner = frame.inset(1.0)
+        var out: [(name: String, center: Position, angle: Double)] = []
+        // Join the pieces of one name, then name the chains, major streets first.
+        var byName: [String: (rank: Double, lines: [[Position]])] = [:]
+        var order: [String] = []
+        for p in pieces {
+            if byName[p.name] == nil { order.append(p.name); byName[p.name] = (p.rank, []) }
+            byName[p.name]!.rank = max(byName[p.name]!.rank, p.rank)
+            byName[p.name]!.lines += p.lines
+        }
+        var chains: [(name: String, rank: Double, line: [Position], length: Double)] = []
+        for name in order {
+            let e = byName[name]!
+            for c in join(e.lines) {
+                chains.append((name, e.rank, c, length(c)))
+            }
+        }
+        chains.sort { ($0.rank, $0.length, $1.name) > ($1.rank, $1.length, $0.name) }
+        let h = TextMetrics.lineHeight(spec.size)
+        for c in chains {
+            let w = TextMetrics.width(c.name, size: spec.size) + 0.8 * spec.size
+            guard c.length >= w + 1 else { continue }
+            // Centres along the chain: the middle of a short street; on a long
+            // one, every `interval` mm starting half an interval in.
+            var centres: [Double] = []
+            if c.length < spec.interval * 1.5 { centres = [c.length / 2] } else {
+                var s = spec.interval / 2
+                while s < c.length - w / 2 { centres.append(s); s += spec.interval }
+            }
+            for s0 in centres {
+                // The centre slides a little when the first spot is taken or bent.
+                for shift in [0.0, -0.5, 0.5, -1.0, 1.0] {
+                    let s = s0 + shift * w
+                    guard s - w / 2 >= 0, s + w / 2 <= c.length else { continue }
+                    let window = slice(c.line, from: s - w / 2, to: s + w / 2)
+                    guard let a = window.first, let z = window.last else { continue }
+                    let chord = ((z.x - a.x) * (z.x - a.x) + (z.y - a.y) * (z.y - a.y)).squareRoot()
+                    guard chord >= 0.9 * w else { continue }
+                    // Nearly straight: no point of the window farther than a
+                    // third of the text height from the chord.
+                    var bend = 0.0
+                    for p in window {
+                        let cross: Double = (z.x - a.x) * (a.y - p.y) - (a.x - p.x) * (z.y - a.y)
+                        bend = Swift.max(bend, abs(cross) / chord)
+                    }
+                    guard bend <= 0.35 * spec.size else { continue }
+                    var angle = atan2(z.y - a.y, z.x - a.x) * 180 / .pi
+                    // Read left to right; a (nearly) vertical street from bottom
+                    // to top: angles kept in (−92°, 88°].
+                    if angle > 88 { angle -= 180 } else if angle <= -92 { angle += 180 }
+                    let centre = Position((a.x + z.x) / 2, (a.y + z.y) / 2)
+                    let box = OrientedBox(center: centre, width: w, height: h, angle: angle)
+                    guard inner.contains(box.bounds), !placed.contains(where: { $0.intersects(box) }) else { continue }
+                    placed.append(box)
+                    out.append((c.name, centre, angle))
+                    break
+                }
+            }
+        }
+        b.append("<g id=\"noms-voies\(groupSuffix)\" class=\"noms-voies\"")
+        b.attribute("data-placees", String(out.count))
+        b.append(" text-anchor=\"middle\" stroke=\"#ffffff\" stroke-linejoin=\"round\" paint-order=\"stroke\"")
+        b.attribute("font-size", number: spec.size)
+        b.attribute("stroke-width", number: spec.size * 0.25)
+        b.attribute("fill", spec.color)
+        b.append(">\n")
+        for o in out {
+            b.append("<text class=\"nom-voie\"")
+            b.attribute("x", number: o.center.x)
+            // Baseline a third of the size below the line: the text sits on its middle.
+            b.attribute("y", number: o.center.y + 0.35 * spec.size)
+            b.attribute("transform", "rotate(\(SVG.number(o.angle)) \(SVG.number(o.center.x)) \(SVG.number(o.center.y)))")
+            b.attribute("data-angle", SVG.number(o.angle))
+            b.append(">")
+            b.append(SVG.escape(o.name))
+            b.append("</text>\n")
+        }
+        b.append("</g>\n")
+        return out.count
+    }
+
+    static func length(_ l: [Position]) -> Double {
+        zip(l, l.dropFirst()).reduce(0) { $0 + (($1.1.x - $1.0.x) * ($1.1.x - $1.0.x) + ($1.1.y - $1.0.y) * ($1.1.y - $1.0.y)).squareRoot() }
+    }
+
+    /// The part of a polyline between two distances from its start.
+    static func slice(_ l: [Position], from s0: Double, to s1: Double) -> [Position] {
+        var out: [Position] = []
+        var acc = 0.0
+        for (p, q) in zip(l, l.dropFirst()) {
+            let d = ((q.x - p.x) * (q.x - p.x) + (q.y - p.y) * (q.y - p.y)).squareRoot()
+            defer { acc += d }
+            guard d > 0, acc + d >= s0, acc <= s1 else { continue }
+            func at(_ s: Double) -> Position { let t = (s - acc) / d; return Position(p.x + t * (q.x - p.x), p.y + t * (q.y - p.y)) }
+            if out.isEmpty { out.append(acc >= s0 ? p : at(s0)) }
+            out.append(acc + d <= s1 ? q : at(s1))
+        }
+        return out
+    }
+
+    /// Polylines joined where one ends where another starts or ends
+    /// (0.05 mm on paper), each used once.
+    static func join(_ lines: [[Position]]) -> [[Position]] {
+        func key(_ p: Position) -> Int64 { Int64((p.x * 20).rounded()) << 32 ^ Int64((p.y * 20).rounded()) }
+        var ends: [Int64: [Int]] = [:]
+        for (k, l) in lines.enumerated() where l.count >= 2 {
+            ends[key(l.first!), default: []].append(k)
+            ends[key(l.last!), default: []].append(k)
+        }
+        var used = [Bool](repeating: false, count: lines.count)
+        var out: [[Position]] = []
+        func extend(_ chain: inout [Position]) {
+            while let last = chain.last, let next = ends[key(last)]?.first(where: { !used[$0] }) {
+                used[next] = true
+                let l = lines[next]
+                chain += (key(l.first!) == key(last) ? l : l.reversed()).dropFirst()
+            }
+        }
+        for k in lines.indices where !used[k] && lines[k].count >= 2 {
+            used[k] = true
+            var chain = lines[k]
+            extend(&chain)
+            chain.reverse()
+            extend(&chain)
+            out.append(chain)
+        }
+        return out
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import GUPAnalysis
+import GUPCartography
+import GUPModel
+import GUPProjection
+import GUPTopology
+import XCTest
+
+/// Plans that locate: the orientation layers (IGN BD TOPO roads and
+/// railway of Rodez, the demo's streets), street names along their lines,
+/// the inset, the veils, the non-cadastral ground, the walking route along
+/// the streets. Every check reads the SVG as written.
+final class OrientationTests: XCTestCase {
+    static func rodez(_ name: String, _ role: LayerRole) throws -> WorkingLayer {
+        try Loader.load(path: Fixture.path("bdtopo-rodez/\(name).geojson"), working: .lambert93, expecting: role.expectation).indexed()
+    }
+
+    /// A hand-drawn perimeter in the middle of the Rodez extract (Lambert-93).
+    static func rodezPerimeter() throws -> WorkingLayer {
+        let ring = [Position(666250, 6362350), Position(666550, 6362350), Position(666550, 6362650),
+                    Position(666250, 6362650), Position(666250, 6362350)]
+        let f = Feature(index: 0, geometry: .polygon(Polygon(exterior: ring)),
+                        properties: Properties([("nom", .string("Secteur d'essai")), ("nom_commune", .string("Rodez, Onet-le-Château"))]))
+        let layer = Layer(name: "perimetres", source: "essai.geojson", crs: .lambert93, features: [f])
+        return try Loader.prepare(layer, to: .lambert93, expecting: .areal).indexed()
+    }
+
+    static func rodezBackground() throws -> OrientationLayers {
+        var o = OrientationLayers(roads: try rodez("routes", .routes), railways: try rodez("voies_ferrees", .voiesFerrees))
+        try o.resolveFields()
+        return o
+    }
+
+    /// Distance (m) from a ground position to the nearest line of `features`.
+    static func distance(_ p: Position, to shapes: [GeometryHandle]) throws -> Double {
+        let pt = try GeometryHandle(x: p.x, y: p.y)
+        return try shapes.map { try $0.distance(to: pt) }.min() ?? .infinity
+    }
+
+    func testRoadsOneGroupPerClassAndNamesAlongTheirLines() throws {
+        let background = try Self.rodezBackground()
+        XCTAssertEqual(background.roadNameField, "nom_voie_g")
+        XCTAssertEqual(background.roadClassField, "importance")
+        let plan = try Plans.situation(perimeters: try Self.rodezPerimeter(), quartier: nil, context: nil, background: background,
+                                       options: PlanOptions(scale: 5000, date: "30/11/2026"))
+        let svg = try ParsedSVG(plan.svg)
+        let roads = try XCTUnwrap(svg.element(id: "couche-routes"))
+        XCTAssertNotNil(svg.element(id: "couche-voies-ferrees"))
+        // One group per class, each class once; the classes drawn are those of
+        // the segments meeting the frame (importance 1, 3, 4, 5; NC by nature).
+        let groups = (roads.children ?? []).compactMap { $0 as? XMLElement }.compactMap { ParsedSVG.attr($0, "data-classe") }
+        XCTAssertEqual(groups.count, Set(groups).count)
+        let ext = plan.frames[0].extent
+        let r = background.roads!
+        var expected = Set<String>()
+        let frameBox = try GeometryHandle(rectangle: ext)
+        for (k, f) in r.features.enumerated() where try r.shapes[k].intersects(frameBox) {
+            expected.insert(RoadClass.of(f, field: "importance", nature: "nature")?.rawValue ?? "∅")
+        }
+        XCTAssertEqual(Set(groups), expected)
+        XCTAssertEqual(expected, ["autoroute", "secondaire", "liaison", "locale", "chemin"], "importance 1, 3, 4, 5 and NC paths by their nature")
+        // Every street name lies on a road of that name, turned with it, never upside down.
+        let names = svg.all().filter { ParsedSVG.attr($0, "class") == "nom-voie" }
+        XCTAssertGreaterThan(names.count, 5)
+        let frame = plan.frames[0]
+        for t in names {
+            let name = try XCTUnwrap(t.stringValue)
+            let angle = try XCTUnwrap(ParsedSVG.num(t, "data-angle"))
+            XCTAssertTrue(angle > -92 && angle <= 88, "\(name) à \(angle)°")
+            let x = try XCTUnwrap(ParsedSVG.num(t, "x")), y = try XCTUnwrap(ParsedSVG.num(t, "y"))
+            let centre = frame.toGround(Position(x, y - 0.35 * 1.8))
+            let same = r.features.indices.filter { FieldResolver.text(r.features[$0], "nom_voie_g") == name }
+            XCTAssertFalse(same.isEmpty, name)
+            let d = try Self.distance(centre, to: same.map { r.shapes[$0] })
+            // On the line, within the text's half height on paper.
+            XCTAssertLessThan(d, 1.0 * Double(frame.scale) / 1000, "\(name) à \(d) m de sa voie")
+            // The label's direction is the road's: a point 3 mm along the text is still on it.
+            let a = angle * .pi / 180
+            let ahead = frame.toGround(Position(x + 3 * cos(a), y - 0.35 * 1.8 + 3 * sin(a)))
+            XCTAssertLessThan(try Self.distance(ahead, to: same.map { r.shapes[$0] }), 1.2 * Double(frame.scale) / 1000, name)
+        }
+        // Both communes the perimeter names are in the cartouche.
+        let cartouche = try XCTUnwrap(svg.element(id: "cartouche")).stringValue ?? ""
+        XCTAssertTrue(cartouche.contains("Commune : Rodez, Onet-le-Château"), cartouche)
+    }
+
+    func testInsetDrawsTheMainFrameAtItsPlace() throws {
+        let perimeters = try Fixture.demo("perimetres").indexed()
+        let communes = try Fixture.real("communes-13").indexed()
+        var background = OrientationLayers(roads: try Fixture.demo("routes", .shaped).indexed())
+        try background.resolveFields()
+        let plan = try Plans.situation(perimeters: perimeters, quartier: "Les Pins", context: communes, background: background,
+                                       options: PlanOptions(date: "30/11/2026"))
+        let svg = try ParsedSVG(plan.svg)
+        let inset = try XCTUnwrap(svg.element(id: "carton-localisation"))
+        let n = try XCTUnwrap(ParsedSVG.num(inset, "data-echelle"))
+        let e = ParsedSVG.numbers(inset, "data-emprise"), c = ParsedSVG.numbers(inset, "data-cadre")
+        XCTAssertEqual(e.count, 4); XCTAssertEqual(c.count, 4)
+        XCTAssertGreaterThan(n, Double(plan.scale) * 4, "the inset shows more than the plan")
+        // The inset's own transform, from its attributes only.
+        let k = 1000 / n
+        XCTAssertEqual((e[2] - e[0]) * k, c[2], accuracy: 0.01)
+        func toInset(_ x: Double, _ y: Double) -> Position {
+            Position(c[0] + (x - e[0]) * k, c[1] + (e[3] - y) * k)
+        }
+        let main = ParsedSVG.numbers(try XCTUnwrap(svg.element(id: "carte")), "data-emprise")
+        let rect = try XCTUnwrap(svg.element(id: "carton-cadre"))
+        XCTAssertTrue(svg.all(inset).contains { $0 === rect }, "the frame rectangle is inside the inset")
+        let a = toInset(main[0], main[3]), z = toInset(main[2], main[1])
+        XCTAssertEqual(try XCTUnwrap(ParsedSVG.num(rect, "x")), a.x, accuracy: 0.02)
+        XCTAssertEqual(try XCTUnwrap(ParsedSVG.num(rect, "y")), a.y, accuracy: 0.02)
+        XCTAssertEqual(try XCTUnwrap(ParsedSVG.num(rect, "width")), z.x - a.x, accuracy: 0.02)
+        XCTAssertEqual(try XCTUnwrap(ParsedSVG.num(rect, "height")), z.y - a.y, accuracy: 0.02)
+        // The commune tinted, the ground outside it veiled.
+        XCTAssertNotNil(svg.element(id: "couche-voile"))
+        XCTAssertEqual(ParsedSVG.attr(try XCTUnwrap(svg.element(id: "couche-commune")).children!.compactMap { $0 as? XMLElement }.first!, "fill"), "#f3eee2")
+        // The demo's streets are named on the plan.
+        let names = Set(svg.all().filter { ParsedSVG.attr($0, "class") == "nom-voie" }.compactMap(\.stringValue))
+        XCTAssertTrue(names.contains("Boulevard de Provence"), "\(names)")
+    }
+
+    func testSituationWithoutBackgroundSaysSo() throws {
+        let plan = try Plans.situation(perimeters: try Fixture.demo("perimetres"), quartier: "Les Pins", context: nil,
+                                       options: PlanOptions(date: "30/11/2026"))
+        XCTAssertTrue(plan.svg.contains("Sans fond de plan"))
+        XCTAssertFalse(plan.svg.contains("couche-routes"))
+    }
+
+    func testSitePlanNonCadastralGroundInTheLegendAndVeil() throws {
+        let perimeters = try Fixture.demo("perimetres")
+        var background = OrientationLayers(roads: try Fixture.demo("routes", .shaped).indexed())
+        try background.resolveFields()
+        let plan = try Plans.site(perimeters: perimeters, quartier: "Les Pins",
+                                  layers: .init(tenure: try Fixture.demo("parcelles"), background: background),
+                                  options: PlanOptions(scale: 1000, date: "30/11/2026"))
+        XCTAssertTrue(plan.legend.contains { $0.layer == "non-cadastre" && $0.label.hasPrefix("Sol non cadastré") }, "\(plan.legend)")
+        let svg = try ParsedSVG(plan.svg)
+        XCTAssertNotNil(svg.element(id: "couche-voile"))
+        XCTAssertNotNil(svg.element(id: "couche-routes"))
+        XCTAssertFalse(svg.all().filter { ParsedSVG.attr($0, "class") == "nom-voie" }.isEmpty)
+        // At 1/1 000 the parcels carry their reference (section and number).
+        let refs = svg.all(try XCTUnwrap(svg.element(id: "etiquettes"))).filter { ParsedSVG.attr($0, "data-couche") == "domanialite" }
+        XCTAssertFalse(refs.isEmpty)
+    }
+
+    func testRouteFollowsTheStreets() throws {
+        let roads = try Self.rodez("routes", .routes)
+        let network = RoadNetwork(lines: roads.features)
+        // Start and stops inside blocks, off the roads.
+        let start = Position(666300, 6362400)
+        let stops = [Position(666700, 6362800), Position(666100, 6362700), Position(666500, 6362200), Position(666900, 6362300)]
+        let route = try XCTUnwrap(NetworkRoute.plan(start: start, stops: stops, network: network))
+        XCTAssertEqual(route.straightLegs, 0)
+        XCTAssertEqual(Set(route.order), Set(0..<stops.count))
+        // Every vertex on a road line (1 m), first and last the snapped start.
+        for p in route.line { XCTAssertLessThan(try Self.distance(p, to: roads.shapes), 1.0, "\(p)") }
+        XCTAssertEqual(route.line.first, route.start)
+        XCTAssertEqual(route.line.last, route.start)
+        // The length is the drawn line's, and no shorter than the straight loop.
+        XCTAssertEqual(route.length, try GeometryHandle(.lineString(route.line)).length(), accuracy: 1e-6)
+        let straight = WalkingRoute.plan(start: route.start, stops: route.stops)
+        XCTAssertGreaterThanOrEqual(route.length, straight.length - 1e-6)
+        // Drawn on a plan with arrows.
+        let stopLayer = WorkingLayer(derived: "parcours", source: "parcours.geojson", crs: .lambert93,
+                                     features: [Feature(index: 0, geometry: .lineString(route.line), properties: Properties())])
+        let plan = try Plans.site(perimeters: try Self.rodezPerimeter(), quartier: nil,
+                                  layers: .init(route: stopLayer, routeAlongStreets: true, background: try Self.rodezBackground()),
+                                  options: PlanOptions(scale: 5000, date: "30/11/2026"))
+        XCTAssertGreaterThan(plan.svg.components(separatedBy: "class=\"fleche\"").count - 1, 3)
+        XCTAssertFalse(plan.svg.contains("vol d'oiseau"))
+    }
+
+    func testShortestPathMatchesABruteForceOnASmallGrid() throws {
+        // A 4 × 4 grid of 100 m streets with one long detour edge.
+        var features: [Feature] = []
+        for i in 0..<4 {
+            features.append(Feature(index: features.count, geometry: .lineString((0..<4).map { Position(Double(i) * 100, Double($0) * 100) }), properties: Properties()))
+            features.append(Feature(index: features.count, geometry: .lineString((0..<4).map { Position(Double($0) * 100, Double(i) * 100) }), properties: Properties()))
+        }
+        let net = RoadNetwork(lines: features)
+        XCTAssertEqual(net.nodes.count, 16)
+        let a = try XCTUnwrap(net.snap(Position(-20, 10))), b = try XCTUnwrap(net.snap(Position(310, 290)))
+        XCTAssertEqual(a.position, Position(0, 10))
+        XCTAssertEqual(b.position, Position(300, 290))
+        let p = try XCTUnwrap(net.shortestPaths(from: a, to: [b])[0])
+        // Manhattan distance on the grid.
+        XCTAssertEqual(p.length, 300 + 280, accuracy: 1e-9)
+        XCTAssertEqual(p.length, try GeometryHandle(.lineString(p.positions)).length(), accuracy: 1e-9)
+    }
+}
