@@ -54,6 +54,8 @@ final class DossierRealNamesCLITests: XCTestCase {
         pdf = false
         [couches]
         perimetres = { fichier = "\(qpv)", champ_nom = "nom_qp" }
+        [fond]
+        sans_fond = true
         """.write(to: tmp.appendingPathComponent("dossier.toml"), atomically: true, encoding: .utf8)
         let out = tmp.appendingPathComponent("sortie")
         let r = try CLI.run(["dossier", tmp.appendingPathComponent("dossier.toml").path, "--sortie", out.path])
@@ -91,6 +93,8 @@ final class DossierRealNamesCLITests: XCTestCase {
         pdf = false
         [couches]
         perimetres = { fichier = "perimetres.geojson", champ_nom = "nom_qp" }
+        [fond]
+        sans_fond = true
         """.write(to: tmp.appendingPathComponent("dossier.toml"), atomically: true, encoding: .utf8)
         let out = tmp.appendingPathComponent("sortie")
         let r = try CLI.run(["dossier", tmp.appendingPathComponent("dossier.toml").path, "--sortie", out.path])

@@ -206,7 +206,7 @@ final class HardeningCLITests: XCTestCase {
                      ["densites", "--zones", e, "--incidents", d + "incidents.geojson", "--sortie", o],
                      ["points-chauds", "--zones", e, "--incidents", d + "incidents.geojson", "--sortie", o],
                      ["nettoyage", "--perimetres", e, "--secteurs", d + "secteurs.geojson", "--sortie", o],
-                     ["plan-situation", "--perimetres", e, "--sortie", o + ".svg"]] {
+                     ["plan-situation", "--perimetres", e, "--sans-fond", "--sortie", o + ".svg"]] {
             let r = try CLI.run(args)
             XCTAssertEqual(r.status, 1, "\(args[0]): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains("aucun"), "\(args[0]): \(r.stderr)")

@@ -18,6 +18,8 @@ final class RealDataDossierTests: XCTestCase {
         perimetres = { fichier = "\(fixtures)/cleaning-cadastre/perimetres.geojson", champ_nom = "nom" }
         parcelles  = { fichier = "\(fixtures)/tenure-cadastre/parcelles.geojson", gestionnaires = "\(fixtures)/tenure-cadastre/gestionnaires.csv", cle = "id" }
         secteurs   = { fichier = "\(fixtures)/cleaning-cadastre/secteurs.geojson", champ_intervenant = "intervenant" }
+        [fond]
+        sans_fond = true
         """.write(to: project, atomically: true, encoding: .utf8)
         let out = tmp.appendingPathComponent("sortie")
         let r = try CLI.run(["dossier", project.path, "--sortie", out.path, "--date", "01/12/2026"])
