@@ -25,10 +25,10 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CGEOS", pkgConfig: "geos",
-            providers: [.apt(["libgeos-dev"])]),
+            providers: [.brew(["geos"]), .apt(["libgeos-dev"])]),
         .systemLibrary(
             name: "CPROJ", pkgConfig: "proj",
-            providers: [.apt(["libproj-dev"])]),
+            providers: [.brew(["proj"]), .apt(["libproj-dev"])]),
         .target(name: "GUPModel"),
         .target(name: "GUPTopology", dependencies: ["CGEOS", "GUPModel"]),
         .target(name: "GUPProjection", dependencies: ["CPROJ", "GUPModel"]),

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system libraries GUPKit needs when they are missing
 # (Debian/Ubuntu: GEOS and PROJ development packages, rsvg-convert for
-# looking at plans). Needs root for apt-get.
+# looking at plans, dpkg-dev for make paquet). Needs root for apt-get.
 set -euo pipefail
 need=()
 pkg-config --exists geos 2>/dev/null || need+=(libgeos-dev)
 pkg-config --exists proj 2>/dev/null || need+=(libproj-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+# make paquet: dpkg-shlibdeps derives the .deb's Depends from what gup links.
+command -v dpkg-shlibdeps >/dev/null 2>&1 || need+=(dpkg-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installation de : ${need[*]}"
   SUDO=""

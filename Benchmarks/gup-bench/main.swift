@@ -12,6 +12,7 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "domanialite": tenureBenchmark,
     "chargement": geoJSONLoadBenchmark, "empreinte": fingerprintBenchmark,
     "dossier": dossierBenchmark, "resume": resumeBenchmark,
+    "demarrage": startupBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
