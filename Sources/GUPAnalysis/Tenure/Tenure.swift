@@ -301,8 +301,8 @@ public enum Tenure {
                     guard bk.minY < bl.maxY, bl.minY < bk.maxY else { continue }
                     let ml = managers[clips[l].parcel]
                     if mk == ml { continue }
-                    guard try clips[k].shape.intersects(clips[l].shape),
-                          try !clips[k].shape.touches(clips[l].shape) else { continue }
+                    // Interiors meeting = intersects and not touches, in one relate.
+                    guard try clips[k].shape.interiorsIntersect(clips[l].shape) else { continue }
                     let (a, ka, kb) = mk < ml ? (Pair(a: mk, b: ml), k, l) : (Pair(a: ml, b: mk), l, k)
                     involved[a, default: ([], [])].a.insert(ka)
                     involved[a, default: ([], [])].b.insert(kb)
