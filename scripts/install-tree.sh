@@ -20,25 +20,34 @@ strip --strip-unneeded "$prefix/bin/gup" 2>/dev/null || true
 
 # Man pages: swift-argument-parser's manual generator reads the commands'
 # definitions through `gup --experimental-dump-help`, whose texts gup
-# already prints in French (Gup.main translates the parser's own words);
-# the generator's English section titles are translated here.
+# already prints in French (Gup.main translates the parser's own words).
+# The generator drops every non-ASCII character (its escaping keeps
+# `character.isASCII` only: "géographiques" would become "gographiques"),
+# so the help it reads has them spelled as ASCII tokens (ZZU00E9ZZ), turned
+# back into groff's \[u00E9] afterwards; the generator's English section
+# titles and exit-status sentence are translated here too.
 man_tmp="$(mktemp -d)"
 trap 'rm -rf "$man_tmp"' EXIT
+gup_abs="$(cd "$(dirname "$bin/gup")" && pwd)/gup"
+cat > "$man_tmp/gup" <<WRAP
+#!/bin/sh
+"$gup_abs" "\$@" | perl -CS -pe 's/([^\\x00-\\x7F])/sprintf("ZZU%04XZZ", ord(\$1))/ge'
+WRAP
+chmod +x "$man_tmp/gup"
+mkdir "$man_tmp/pages"
 # A fixed date (the commit's) keeps the pages identical from one build to the next.
-date_arg=()
-if d="$(git log -1 --format=%cs 2>/dev/null)" && [ -n "$d" ]; then date_arg=(--date "$d"); fi
-"$bin/generate-manual" "$bin/gup" --multi-page "${date_arg[@]}" --output-directory "$man_tmp"
-for page in "$man_tmp"/*.1; do
+day="$(git log -1 --format=%cs 2>/dev/null || true)"
+[ -n "$day" ] || day="$(date +%F)"
+"$bin/generate-manual" "$man_tmp/gup" --multi-page --date "$day" --output-directory "$man_tmp/pages"
+for page in "$man_tmp"/pages/*.1; do
   sed -e 's/^\.Sh NAME$/.Sh NOM/' \
       -e 's/^\.Sh "EXIT STATUS"$/.Sh "CODE DE RETOUR"/' \
-      -e 's/^\.Sh EXIT STATUS$/.Sh CODE DE RETOUR/' \
       -e 's/^\.Sh "SEE ALSO"$/.Sh "VOIR AUSSI"/' \
-      -e 's/^\.Sh SEE ALSO$/.Sh VOIR AUSSI/' \
       -e 's/^\.Sh AUTHORS$/.Sh AUTEURS/' \
-      -e 's/^\.Sh OPTIONS$/.Sh OPTIONS/' \
-      -e 's/^\.Sh SUBCOMMANDS$/.Sh COMMANDES/' \
-      -e 's/^\.Ex -std.*$/La commande renvoie 0 en cas de succès, une valeur non nulle en cas d'"'"'erreur (message en français sur la sortie d'"'"'erreur)./' \
-      "$page" | gzip -9n > "$prefix/share/man/man1/$(basename "$page").gz"
+      -e "s/^\.Dd .*/.Dd $day/" \
+      -e 's/^$/.Pp/' \
+      -e 's/^\.Ex -std.*$/La commande renvoie 0 en cas de succ\\[u00E8]s, une valeur non nulle en cas d'"'"'erreur (message en fran\\[u00E7]ais sur la sortie d'"'"'erreur)./' \
+      "$page" | perl -pe 's/ZZU([0-9A-F]{4,6})ZZ/\\[u$1]/g' | gzip -9n > "$prefix/share/man/man1/$(basename "$page").gz"
 done
 
 # Completions, written by gup itself (swift-argument-parser).

@@ -11,8 +11,10 @@ cd "$(dirname "$0")/.."
 version="$1"; arch="$2"; bin="$3"
 out=build/paquet
 name="gup_${version}_${arch}"
-root="$out/$name"
-rm -rf "$root" "$out/shlibs" "$out/$name.deb" "$out/gup-$version-linux-$arch.tar.gz"
+# Debian's usual layout (debian/control, debian/gup/ the package's root), so
+# dpkg-shlibdeps finds what it expects.
+root="$out/debian/gup"
+rm -rf "$out/debian" "$out/$name.deb" "$out/gup-$version-linux-$arch.tar.gz"
 mkdir -p "$out"
 
 bash scripts/install-tree.sh "$root/usr" "$bin"
@@ -23,11 +25,10 @@ if ldd "$root/usr/bin/gup" | grep -E '/opt/swift|swift|Foundation|libdispatch|li
   exit 1
 fi
 
-mkdir -p "$out/shlibs/debian"
-printf 'Source: gup\n\nPackage: gup\nArchitecture: any\n' > "$out/shlibs/debian/control"
-abs_gup="$(cd "$root/usr/bin" && pwd)/gup"
-depends="$(cd "$out/shlibs" && dpkg-shlibdeps -O -e "$abs_gup" | sed -n 's/^shlibs:Depends=//p')"
-[ -n "$depends" ] || { echo "erreur : dpkg-shlibdeps n'a rien trouvé pour $abs_gup" >&2; exit 1; }
+install -d "$root/DEBIAN"
+printf 'Source: gup\n\nPackage: gup\nArchitecture: any\n' > "$out/debian/control"
+depends="$(cd "$out" && dpkg-shlibdeps -O -e debian/gup/usr/bin/gup | sed -n 's/^shlibs:Depends=//p')"
+[ -n "$depends" ] || { echo "erreur : dpkg-shlibdeps n'a rien trouvé pour $root/usr/bin/gup" >&2; exit 1; }
 
 install -d "$root/usr/share/doc/gup"
 cat > "$root/usr/share/doc/gup/copyright" <<COPY
@@ -37,7 +38,6 @@ Données de démonstration : voir /usr/share/gup/demo et la section Données du 
 COPY
 
 installed_kb="$(du -sk "$root/usr" | cut -f1)"
-install -d "$root/DEBIAN"
 cat > "$root/DEBIAN/control" <<CTRL
 Package: gup
 Version: $version

@@ -80,6 +80,7 @@ enum FrenchHelp {
         ("ARGUMENTS:", "ARGUMENTS :"),
         ("OPTIONS:", "OPTIONS :"),
         ("SUBCOMMANDS:", "COMMANDES :"),
+        ("Show subcommand help information.", "Affiche l'aide d'une commande."),
         ("Show help information.", "Affiche cette aide."),
         ("Show the version.", "Affiche la version."),
         ("See 'gup help <subcommand>' for detailed help.", "Voir « gup help <commande> » pour l'aide détaillée."),
