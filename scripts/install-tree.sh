@@ -46,6 +46,7 @@ for page in "$man_tmp"/pages/*.1; do
       -e 's/^\.Sh AUTHORS$/.Sh AUTEURS/' \
       -e "s/^\.Dd .*/.Dd $day/" \
       -e 's/^$/.Pp/' \
+      -e 's/^\.Ar subcommand$/.Ar commande/' \
       -e 's/^\.Ex -std.*$/La commande renvoie 0 en cas de succ\\[u00E8]s, une valeur non nulle en cas d'"'"'erreur (message en fran\\[u00E7]ais sur la sortie d'"'"'erreur)./' \
       "$page" | perl -pe 's/ZZU([0-9A-F]{4,6})ZZ/\\[u$1]/g' | gzip -9n > "$prefix/share/man/man1/$(basename "$page").gz"
 done
