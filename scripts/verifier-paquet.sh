@@ -17,6 +17,9 @@ command -v debootstrap >/dev/null 2>&1 || {
 }
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 root="$(mktemp -d /tmp/gup-debian12.XXXXXX)"
+# mktemp makes it 0700: inside the chroot, apt's _apt and man-db's man users
+# could not read /.
+chmod 755 "$root"
 cleanup() {
   umount "$root/proc" 2>/dev/null || true
   rm -rf --one-file-system "$root"
