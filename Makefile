@@ -30,8 +30,11 @@ build: deps
 demo: build
 	.build/release/gup dossier Data/demo/dossier.toml
 
+# The PostGIS tests use a throw-away cluster on a Unix socket
+# (scripts/test-postgis.sh; started here if not running, stopped by .ci/run).
 test: deps
 	$(SWIFT) build --build-tests -j $(JOBS)
+	bash scripts/test-postgis.sh start || echo "PostGIS de test indisponible : les tests qui en ont besoin diront pourquoi (et échoueront si CI=true)"
 	$(SWIFT) test --skip-build --disable-swift-testing
 
 # gup and the manual generator of swift-argument-parser's GenerateManual

@@ -2,10 +2,13 @@
 import PackageDescription
 
 // Layering (lower never imports higher):
-//   CGEOS, CPROJ (C system libraries)
+//   CGEOS, CPROJ, CGDAL (C system libraries)
 //   GUPModel        core model: geometry values, features, layers, GeoJSON, CSV
 //   GUPTopology     safe Swift over GEOS            (only module importing CGEOS)
 //   GUPProjection   safe Swift over PROJ            (only module importing CPROJ)
+//   GUPFormats      safe Swift over GDAL/OGR: every vector format but GeoJSON,
+//                   spreadsheets, PostGIS; GeoPackage/PostGIS writing
+//                                                   (only module importing CGDAL)
 //   GUPAnalysis     loading pipeline and analyses (domanialité, incidents, nettoyage)
 //   GUPCartography  SVG plans
 //   GUPDossier      the dossier qualité de service
@@ -29,14 +32,18 @@ let package = Package(
         .systemLibrary(
             name: "CPROJ", pkgConfig: "proj",
             providers: [.brew(["proj"]), .apt(["libproj-dev"])]),
+        .systemLibrary(
+            name: "CGDAL", pkgConfig: "gdal",
+            providers: [.brew(["gdal"]), .apt(["libgdal-dev"])]),
         .target(name: "GUPModel"),
         .target(name: "GUPTopology", dependencies: ["CGEOS", "GUPModel"]),
         .target(name: "GUPProjection", dependencies: ["CPROJ", "GUPModel"]),
-        .target(name: "GUPAnalysis", dependencies: ["GUPModel", "GUPTopology", "GUPProjection"]),
+        .target(name: "GUPFormats", dependencies: ["CGDAL", "GUPModel"]),
+        .target(name: "GUPAnalysis", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPFormats"]),
         .target(name: "GUPCartography", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis"]),
-        .target(name: "GUPDossier", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis", "GUPCartography",
+        .target(name: "GUPDossier", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPFormats", "GUPAnalysis", "GUPCartography",
                                                    .product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "GUPKit", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis", "GUPCartography", "GUPDossier"]),
+        .target(name: "GUPKit", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPFormats", "GUPAnalysis", "GUPCartography", "GUPDossier"]),
         .executableTarget(name: "gup", dependencies: [
             "GUPKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -48,6 +55,7 @@ let package = Package(
         .testTarget(name: "GupCLITests", dependencies: ["gup"]),
         .testTarget(name: "GUPDossierTests", dependencies: ["GUPDossier", "GUPAnalysis", "GUPModel"]),
         .testTarget(name: "GUPAnalysisTests", dependencies: ["GUPAnalysis", "GUPModel", "GUPTopology", "GUPProjection"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GUPFormatsTests", dependencies: ["GUPFormats", "GUPAnalysis", "GUPModel", "GUPProjection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GUPCartographyTests", dependencies: ["GUPCartography", "GUPAnalysis", "GUPModel", "GUPTopology", "GUPProjection"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,8 +1,10 @@
 // swift-tools-version:5.10
-// libFuzzer target for the GeoJSON parser, kept out of the root package so
-// that `swift build` / `swift test` there never see a second `main`.
-// See README.md for the command.
+// libFuzzer targets (the GeoJSON parser, the project file, the managers
+// CSV), kept out of the root package so that `swift build` / `swift test`
+// there never see a second `main`. See README.md for the commands.
 import PackageDescription
+
+let fuzzer = [SwiftSetting.unsafeFlags(["-parse-as-library"])]
 
 let package = Package(
     name: "GUPFuzz",
@@ -11,6 +13,14 @@ let package = Package(
         .executableTarget(
             name: "GeoJSONFuzz",
             dependencies: [.product(name: "GUPKit", package: "GUPKit")],
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+            swiftSettings: fuzzer),
+        .executableTarget(
+            name: "ProjectFuzz",
+            dependencies: [.product(name: "GUPKit", package: "GUPKit")],
+            swiftSettings: fuzzer),
+        .executableTarget(
+            name: "ManagersFuzz",
+            dependencies: [.product(name: "GUPKit", package: "GUPKit")],
+            swiftSettings: fuzzer),
     ]
 )

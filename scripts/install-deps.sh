@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Installs the system libraries GUPKit needs when they are missing
-# (Debian/Ubuntu: GEOS and PROJ development packages, rsvg-convert for
-# looking at plans, dpkg-dev for make paquet). Needs root for apt-get.
+# (Debian/Ubuntu: GEOS, PROJ and GDAL development packages; gdal-bin's
+# ogr2ogr and PostgreSQL 15 with PostGIS 3 for the tests' throw-away
+# database, started by scripts/test-postgis.sh; dpkg-dev for make paquet).
+# Needs root for apt-get.
 set -euo pipefail
 need=()
 pkg-config --exists geos 2>/dev/null || need+=(libgeos-dev)
 pkg-config --exists proj 2>/dev/null || need+=(libproj-dev)
+pkg-config --exists gdal 2>/dev/null || need+=(libgdal-dev)
+command -v ogr2ogr >/dev/null 2>&1 || need+=(gdal-bin)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
+[ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 # make paquet: dpkg-shlibdeps derives the .deb's Depends from what gup links.
 command -v dpkg-shlibdeps >/dev/null 2>&1 || need+=(dpkg-dev)

@@ -50,7 +50,7 @@ func cleaningBenchmark(_ args: [String]) throws {
         result = try Cleaning.analyze(perimeters: p, sectors: s, residences: r, incidents: i)
     }
     let analysisCPU = cpuSeconds(RUSAGE_SELF) - cpu0
-    let write = try seconds { try CleaningWriter.write(result, to: OutputFolder(path: ours.path)) }
+    let write = try seconds { let f = try OutputFolder(path: ours.path); try CleaningWriter.write(result, to: f); try f.commit() }
     print(String(format: "nettoyage (gup) : %d périmètres, %d secteurs (%d morceaux), %d résidences, %d signalements",
                  p.count, s.count, result.sectorPieces, r?.count ?? 0, i?.count ?? 0))
     print(String(format: "  chargement %.2f s, analyse %.2f s (temps processeur %.2f s, %d cœurs), écriture %.2f s ; %d lacunes, %d paires en doublon ; mémoire max %.0f Mio",

@@ -78,7 +78,7 @@ func densitiesBenchmark(_ args: [String]) throws {
         try step("logements") { dw = try residences.map { try ZoneDwellings.compute(zones: zs, residences: $0) } }
         try step("comptes + csv") {
             rows = try IncidentAnalysis.densities(zi, dwellings: dw)
-            try OutputFolder(path: outDir).write(IncidentsCSV.densities(rows), to: "densites.csv")
+            let f = try OutputFolder(path: outDir); try f.write(IncidentsCSV.densities(rows), to: "densites.csv"); try f.commit()
         }
     }
     print(String(format: "densites GUPKit : %.3f s (%@) — %d lignes", ours,

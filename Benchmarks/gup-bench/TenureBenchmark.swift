@@ -32,7 +32,7 @@ func tenureBenchmark(_ args: [String]) throws {
     print(String(format: "domanialite (analyse avec responsabilités, %d cœurs) : %.2f s (temps CPU %.2f s, charge de la machine avant : %@) — %d lignes, %d chevauchements, %d lignes de responsabilités",
                  cores, tAnalysis, cpu, load, result.tenureRows.count, result.overlaps.count, result.responsibilities?.count ?? 0))
     let tWrite = try seconds {
-        try TenureOutput.write(result, workingCRS: .lambert93, to: OutputFolder(path: out))
+        let f = try OutputFolder(path: out); try TenureOutput.write(result, workingCRS: .lambert93, to: f); try f.commit()
     }
     print(String(format: "écriture des fichiers : %.2f s ; mémoire résidente maximale %.0f Mio", tWrite, peakResidentMiB()))
     guard withReference else { return }

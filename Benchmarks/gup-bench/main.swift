@@ -11,6 +11,7 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "veille": veilleBenchmark,
     "domanialite": tenureBenchmark,
     "chargement": geoJSONLoadBenchmark, "empreinte": fingerprintBenchmark,
+    "lecture-gdal": formatsBenchmark,
     "dossier": dossierBenchmark, "resume": resumeBenchmark,
     "demarrage": startupBenchmark,
 ]

@@ -163,8 +163,6 @@ public enum PlanRenderer {
 
     /// Writes the plan atomically (temporary file in the same folder, then rename).
     public static func write(_ plan: RenderedPlan, to path: String) throws {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
-        let folder = try OutputFolder(path: url.deletingLastPathComponent().path)
-        try folder.write(plan.svg, to: url.lastPathComponent)
+        try OutputFolder.writeFile(Data(plan.svg.utf8), to: path)
     }
 }

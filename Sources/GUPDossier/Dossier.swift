@@ -30,8 +30,9 @@ public enum Dossier {
     }
 
     static func buildUnworded(_ project: ProjectFile, date: String, reporter: Reporter, times: StepTimes) throws -> Outcome {
+        WorkLimits.current = project.limits
         let run = try DossierRun.make(project, reporter: reporter, times: times)
-        let out = try OutputFolder(path: project.output)
+        let out = try OutputFolder(path: project.output, force: project.outputForce)
         let slugs = uniqueSlugs(run.selected.map { run.inputs.zones.names[$0] })
         // Each quartier's pages and plans on every core; the jobs ran once above.
         let counter = ProgressCounter(total: run.selected.count, reporter: reporter)
@@ -44,14 +45,25 @@ public enum Dossier {
             }
         }
         var files = figures.flatMap { f in f.files.map { "\(f.folder)/\($0)" } }
+        if project.results != .geojson {
+            // Every result layer of the run (all selected quartiers) in one GeoPackage and/or PostGIS.
+            var layers: [Layer] = []
+            if let t = run.tenure { layers += try TenureOutput.layers(t, workingCRS: run.inputs.working) }
+            if let c = run.cleaning { layers += try CleaningWriter.layers(c) }
+            if let h = run.hotspots { layers += try HotspotsOutput.layers(h.entries, working: run.inputs.working) }
+            files += try times.measure("couches résultats (GeoPackage, PostGIS)") {
+                try ResultLayers.write(layers, output: project.results, to: out)
+            }
+        }
         files += try DossierVeille.write(run.veille, duplicates: run.duplicates, project: project, to: out)
         try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date,
                                          veille: run.veille, duplicates: run.duplicates), to: "index.html")
         files.append("index.html")
         files.append("rapport.json")
         try out.write(DossierReport.json(project: project, inputs: run.inputs, quartiers: figures, date: date, files: files.sorted(),
-                                         veille: DossierVeille.json(run.veille, duplicates: run.duplicates)),
+                                         veille: DossierVeille.json(run.veille, duplicates: run.duplicates), written: out.written),
                       to: "rapport.json")
+        try out.commit()
         return Outcome(folder: out.url.path, quartiers: figures, files: files.sorted(), duplicates: run.duplicates)
     }
 

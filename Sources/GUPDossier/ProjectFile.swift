@@ -1,5 +1,6 @@
 import Foundation
 import GUPAnalysis
+import GUPFormats
 import GUPCartography
 import GUPModel
 import TOMLKit
@@ -9,8 +10,14 @@ import TOMLKit
 /// Unknown keys and missing files are errors naming the key or the file.
 public struct ProjectFile: Sendable, Equatable {
     public struct LayerSpec: Sendable, Equatable {
-        /// Absolute path of the GeoJSON file.
+        /// Absolute path of the file, or a `PG:` connection string.
         public var file: String
+        /// Layer inside the source (`couche`: GeoPackage layer, `schema.table`).
+        public var layer: String?
+        /// SQL query whose result is the layer (`requete`).
+        public var query: String?
+        /// Where `Loader.read` reads the layer from.
+        public var source: DataSource { DataSource(location: file, layer: layer, query: query) }
         /// CRS of a file that declares none.
         public var crs: CRS?
         /// Field names (nil = the usual fallbacks).
@@ -49,6 +56,13 @@ public struct ProjectFile: Sendable, Equatable {
     public var routeStops: Int
     public var routeStart: Position?
     public var sources: String?
+    /// `--sortie-force`: the output folder may contain inputs (see `OutputFolder`).
+    public var outputForce = false
+    /// `[limites]`: the work limits of the run (see `WorkLimits`).
+    public var limits = WorkLimits()
+    /// `[resultats]`: every result layer of the run also in `resultats.gpkg`
+    /// (`format = "gpkg"`) and/or in PostGIS tables (`postgis = "PG:…"`).
+    public var results: ResultOutput = .geojson
     /// `[seuils_veille]`: thresholds of the graded situations (defaults documented in the README).
     public var veilleThresholds: VeilleThresholds = .defaults
     /// `[veille] pas`: months or ISO weeks.
@@ -57,11 +71,11 @@ public struct ProjectFile: Sendable, Equatable {
     public var duplicateRule: DuplicateRule?
 
     public static let layerNames = ["perimetres", "parcelles", "residences", "secteurs", "incidents", "contexte"]
-    static let layerKeys: Set<String> = ["fichier", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
+    static let layerKeys: Set<String> = ["fichier", "couche", "requete", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
                                         "champ_date", "champ_date_resolution", "champ_intervenant", "champ_logements",
                                         "gestionnaires", "cle"]
     static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "couches", "periodes", "seuils", "plans", "parcours",
-                                      "seuils_veille", "veille"]
+                                      "seuils_veille", "veille", "limites", "resultats"]
 
     /// `AAAA-MM-JJ`, a day that exists (the incidents analysis reads it the same way).
     static func isDay(_ s: String) -> Bool {
@@ -70,14 +84,32 @@ public struct ProjectFile: Sendable, Equatable {
 
     /// Reads and checks a project file.
     public static func read(path: String, outputOverride: String? = nil) throws -> ProjectFile {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw GUPError.input(file: path, "fichier de projet introuvable ou illisible")
+        let data = try InputFile.read(path: path, limit: 16 << 20)
+        let text = try TextDecoding.utf8(data, source: path)
+        return try parse(text, path: path, outputOverride: outputOverride)
+    }
+
+    /// Checks a project file's text; `path` locates relative paths and names the file in messages.
+    public static func parse(_ text: String, path: String, outputOverride: String? = nil) throws -> ProjectFile {
+        // TOML forbids control characters but tab and line ends; toml++ (as
+        // TOMLKit builds it, assertions on) aborts the process on some of
+        // them in a key (found by Fuzz/ProjectFuzz): refused here first.
+        var line = 1, column = 1
+        for u in text.unicodeScalars {
+            if u == "\n" { line += 1; column = 1; continue }
+            if (u.value < 0x20 && u != "\t" && u != "\r") || u.value == 0x7F {
+                throw GUPError.input(file: path, "TOML invalide ligne \(line), colonne \(column) : caractère de contrôle U+\(String(format: "%04X", u.value)) interdit")
+            }
+            column += 1
+        }
+        if let (l, c) = TOMLMessages.badTableHeader(text) {
+            throw GUPError.input(file: path, "TOML invalide ligne \(l), colonne \(c) : nom de table attendu après « [ »")
         }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
         } catch let e as TOMLParseError {
-            throw GUPError.input(file: path, "TOML invalide ligne \(e.source.begin.line), colonne \(e.source.begin.column) (texte du lecteur toml++ : « \(e.description) »)")
+            throw GUPError.input(file: path, "TOML invalide ligne \(e.source.begin.line), colonne \(e.source.begin.column) : \(TOMLMessages.french(e.description))")
         }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         func resolve(_ p: String) -> String {
@@ -117,8 +149,14 @@ public struct ProjectFile: Sendable, Equatable {
                 let prefix = "couches.\(name)."
                 try checkKeys(lt, layerKeys, prefix)
                 guard let f = try string(lt, "fichier", prefix) else { throw fail(prefix + "fichier", "absente") }
-                let file = resolve(f)
-                guard FileManager.default.fileExists(atPath: file) else { throw fail(prefix + "fichier", "fichier introuvable : \(file)") }
+                let isConnection = f.uppercased().hasPrefix("PG:")
+                let file = isConnection ? f : resolve(f)
+                guard isConnection || FileManager.default.fileExists(atPath: file) else { throw fail(prefix + "fichier", "fichier introuvable : \(file)") }
+                let couche = try string(lt, "couche", prefix)
+                let requete = try string(lt, "requete", prefix)
+                if couche != nil, requete != nil {
+                    throw fail(prefix + "requete", "« couche » et « requete » s'excluent : donnez l'une ou l'autre")
+                }
                 var fields: [String: String] = [:]
                 for (k, fv) in lt where k.hasPrefix("champ_") {
                     guard let s = fv.string else { throw fail(prefix + k, "une chaîne de caractères est attendue") }
@@ -132,10 +170,10 @@ public struct ProjectFile: Sendable, Equatable {
                 var join: Join?
                 if let g = try string(lt, "gestionnaires", prefix) {
                     let gf = resolve(g)
-                    guard FileManager.default.fileExists(atPath: gf) else { throw fail(prefix + "gestionnaires", "fichier introuvable : \(gf)") }
+                    guard FileManager.default.fileExists(atPath: DataSource.parse(gf).location) else { throw fail(prefix + "gestionnaires", "fichier introuvable : \(gf)") }
                     join = Join(file: gf, key: try string(lt, "cle", prefix) ?? "id")
                 }
-                layers[name] = LayerSpec(file: file, crs: try crs(lt, "crs", prefix), fields: fields, join: join)
+                layers[name] = LayerSpec(file: file, layer: couche, query: requete, crs: try crs(lt, "crs", prefix), fields: fields, join: join)
             }
         }
         guard layers["perimetres"] != nil else { throw fail("couches.perimetres", "absente : les périmètres des quartiers sont obligatoires") }
@@ -162,8 +200,21 @@ public struct ProjectFile: Sendable, Equatable {
             gap = try number(st, "lacune_m2", "seuils.") ?? gap
             cell = try number(st, "cellule_m", "seuils.") ?? cell
             radius = try number(st, "rayon_m", "seuils.") ?? radius
-            for (k, v) in [("chevauchement_m2", overlap), ("lacune_m2", gap), ("cellule_m", cell), ("rayon_m", radius)] where v < 0 || (k != "chevauchement_m2" && k != "lacune_m2" && v == 0) {
-                throw fail("seuils.\(k)", "valeur \(v) impossible")
+            for (k, v, range, unit) in [("chevauchement_m2", overlap, NumberDomain.squareMetres, "m²"), ("lacune_m2", gap, NumberDomain.squareMetres, "m²"),
+                                        ("cellule_m", cell, NumberDomain.metres, "m"), ("rayon_m", radius, NumberDomain.metres, "m")] {
+                do { _ = try NumberDomain.check(v, "seuils.\(k)", in: range, unit: unit) } catch let e as GUPError {
+                    throw GUPError.input(file: path, "clé « " + e.message.replacingOccurrences(of: "seuils.\(k) :", with: "seuils.\(k) » :"))
+                }
+            }
+        }
+        var limits = WorkLimits()
+        if let l = table["limites"] {
+            guard let lt = l.table else { throw fail("limites", "une table est attendue") }
+            try checkKeys(lt, ["cellules", "paires"], "limites.")
+            for k in ["cellules", "paires"] {
+                guard let v = lt[k] else { continue }
+                guard let n = v.int, n >= 1 else { throw fail("limites.\(k)", "un entier positif est attendu") }
+                if k == "cellules" { limits.gridCells = n } else { limits.overlayPairs = n }
             }
         }
         var format = "A4", orientation = "paysage"
@@ -174,6 +225,19 @@ public struct ProjectFile: Sendable, Equatable {
             orientation = try string(pt, "orientation", "plans.") ?? orientation
             guard ["A4", "A3"].contains(format) else { throw fail("plans.format", "« A4 » ou « A3 » attendu") }
             guard ["paysage", "portrait"].contains(orientation) else { throw fail("plans.orientation", "« paysage » ou « portrait » attendu") }
+        }
+        var results = ResultOutput.geojson
+        if let r = table["resultats"] {
+            guard let rt = r.table else { throw fail("resultats", "une table est attendue") }
+            try checkKeys(rt, ["format", "postgis"], "resultats.")
+            if let f = try string(rt, "format", "resultats.") {
+                guard let format = ResultOutput.Format(rawValue: f) else { throw fail("resultats.format", "« geojson » ou « gpkg » attendu") }
+                results.format = format
+            }
+            if let pg = try string(rt, "postgis", "resultats.") {
+                guard pg.uppercased().hasPrefix("PG:") else { throw fail("resultats.postgis", "une connexion « PG:dbname=… » est attendue") }
+                results.postgis = pg
+            }
         }
         var stops = 8
         var start: Position?
@@ -236,7 +300,11 @@ public struct ProjectFile: Sendable, Equatable {
                 }
             }
         }
-        let output = try outputOverride ?? resolve(string(table, "sortie", "") ?? "dossier")
+        let sortie = try string(table, "sortie", "") ?? "dossier"
+        if outputOverride == nil, sortie.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw fail("sortie", "chemin vide : donnez le dossier de sortie, par exemple « dossier »")
+        }
+        let output = outputOverride ?? resolve(sortie)
         var project = ProjectFile(
             path: path, title: try string(table, "titre", "") ?? "Dossier qualité de service",
             commune: try string(table, "commune", ""), output: output, workingCRS: try crs(table, "crs", ""),
@@ -247,6 +315,8 @@ public struct ProjectFile: Sendable, Equatable {
         project.veilleThresholds = thresholds
         project.veilleStep = step
         project.duplicateRule = rule
+        project.limits = limits
+        project.results = results
         return project
     }
 }
@@ -275,7 +345,8 @@ extension ProjectFile {
         var spec = InputSpec(workingCRS: workingCRS, readDates: period1 != nil || layers["incidents"] != nil)
         for (name, l) in layers {
             guard let role = LayerRole(rawValue: name) else { continue }
-            spec.sources[role] = LayerSource(path: l.file, declaredCRS: l.crs, join: l.join.map { TableJoin(file: $0.file, key: $0.key) })
+            spec.sources[role] = LayerSource(path: l.file, declaredCRS: l.crs, join: l.join.map { TableJoin(file: $0.file, key: $0.key) },
+                                             layer: l.layer, query: l.query)
             for (key, value) in l.fields {
                 if let r = Self.role(layer: name, key: key) { spec.fields[r] = value }
             }
@@ -285,4 +356,136 @@ extension ProjectFile {
 
     /// How messages name this file's keys.
     public var wording: ProjectFileWording { ProjectFileWording(file: path) }
+}
+
+/// toml++'s error text in French. Its messages are « Error while parsing
+/// SCOPE: WHAT », assembled from fixed phrases (toml.hpp, TOMLKit 0.6.0);
+/// the phrases are translated longest first, so that no English reaches the
+/// user; whatever remains unknown is reduced to « syntaxe invalide ».
+enum TOMLMessages {
+    static let phrases: [(String, String)] = [
+        ("Error while parsing ", "erreur dans "),
+        ("key-value pair", "une paire clé = valeur"), ("table header", "un en-tête de table"), ("root table", "le document"),
+        ("inline table", "une table en ligne"), ("array-of-tables", "un tableau de tables"),
+        ("hexadecimal floating-point", "un nombre hexadécimal"), ("floating-point", "un nombre décimal"),
+        ("date-time offset", "un décalage horaire"), ("date-time", "une date-heure"),
+        ("literal string", "une chaîne littérale"), ("unicode scalar sequence", "une séquence Unicode"),
+        ("encountered end-of-file", "fin de fichier inattendue"),
+        ("expected value-terminator", "fin de valeur attendue"),
+        ("expected keys, tables, whitespace or comments", "clé, table, espace ou commentaire attendu"),
+        ("expected a comment or whitespace", "commentaire ou espace attendu"),
+        ("expected bare key starting character or string delimiter", "début de clé ou guillemet attendu"),
+        ("expected key-value pair or closing '}'", "paire clé = valeur ou « } » attendue"),
+        ("expected key-value pair", "paire clé = valeur attendue"),
+        ("expected key or closing '}'", "clé ou « } » attendue"),
+        ("expected value or closing ']'", "valeur ou « ] » attendue"),
+        ("expected comma or closing ']'", "virgule ou « ] » attendue"),
+        ("expected comma or closing '}'", "virgule ou « } » attendue"),
+        ("(dangling comma)", "(virgule en trop)"),
+        ("could not determine value type", "type de valeur indéterminé (une chaîne doit être entre guillemets)"),
+        ("could not determine type", "type indéterminé"),
+        ("cannot redefine existing table", "table déjà définie"),
+        ("cannot redefine existing", "déjà défini :"),
+        ("underscores must be followed by digits", "un « _ » doit être suivi de chiffres"),
+        ("underscores may only follow digits", "un « _ » ne peut suivre qu'un chiffre"),
+        ("values may not begin with underscores", "une valeur ne commence pas par « _ »"),
+        ("unexpected control character", "caractère de contrôle inattendu"),
+        ("tables with blank bare keys are explicitly prohibited", "nom de table vide interdit"),
+        ("is not supported in TOML 1.0.0 and earlier", "non prise en charge par TOML 1.0"),
+        ("escape sequence", "séquence d'échappement"),
+        ("expected decimal digit", "chiffre attendu"), ("expected hexadecimal digit", "chiffre hexadécimal attendu"),
+        ("expected hex digit", "chiffre hexadécimal attendu"), ("expected digit", "chiffre attendu"),
+        ("expected exponent digit", "chiffre d'exposant attendu"), ("expected fractional digits", "décimales attendues"),
+        ("expected", "attendu"), ("saw", "trouvé"), (" or ", " ou "), ("comma", "virgule"), ("whitespace", "espace"),
+        ("between", "entre"), ("and", "et"), ("(inclusive)", "(inclus)"), ("EOF", "la fin du fichier"),
+        ("key", "une clé"), ("value", "une valeur"), ("string", "une chaîne"), ("array", "un tableau"),
+        ("table", "une table"), ("boolean", "un booléen"), ("integer", "un entier"), ("comment", "un commentaire"),
+        ("date", "une date"), ("time", "une heure"), ("exponent", "exposant"), ("sign", "signe"),
+        ("month", "mois"), ("day", "jour"), ("hour", "heure"), ("minute", "minute"), ("second", "seconde"), ("year", "année"),
+    ]
+
+    /// The line and column of a table header whose name does not start
+    /// with a key character or a quote (`[` then a line end, `[.a]`…):
+    /// toml++ asserts on it (`parse_key`, toml.hpp:15481) and the process
+    /// aborts, so it is found first (Fuzz/ProjectFuzz). Strings, comments
+    /// and brackets inside values are skipped; headers start a line.
+    static func badTableHeader(_ text: String) -> (Int, Int)? {
+        let s = Array(text.unicodeScalars)
+        var i = 0, line = 1, lineStart = 0, depth = 0
+        func isKeyStart(_ u: Unicode.Scalar) -> Bool {
+            (u >= "A" && u <= "Z") || (u >= "a" && u <= "z") || (u >= "0" && u <= "9") || u == "_" || u == "-" || u == "\"" || u == "'"
+        }
+        func skipString() {
+            let q = s[i]
+            let triple = i + 2 < s.count && s[i + 1] == q && s[i + 2] == q
+            i += triple ? 3 : 1
+            while i < s.count {
+                if s[i] == "\\" && q == "\"" { i += 2; continue }
+                if s[i] == "\n" { line += 1; lineStart = i + 1; if !triple { return } }
+                if s[i] == q && (!triple || (i + 2 < s.count && s[i + 1] == q && s[i + 2] == q)) { i += triple ? 3 : 1; return }
+                i += 1
+            }
+        }
+        while i < s.count {
+            let u = s[i]
+            switch u {
+            case "\n": line += 1; lineStart = i + 1; i += 1
+            case "#": while i < s.count && s[i] != "\n" { i += 1 }
+            case "\"", "'": skipString()
+            case "[" where depth == 0 && s[lineStart..<i].allSatisfy({ $0 == " " || $0 == "\t" }):
+                var j = i + 1
+                while j < s.count && (s[j] == " " || s[j] == "\t") { j += 1 }
+                if j < s.count && s[j] == "[" {
+                    j += 1
+                    while j < s.count && (s[j] == " " || s[j] == "\t") { j += 1 }
+                }
+                guard j < s.count, isKeyStart(s[j]) || s[j] == "]" else { return (line, j - lineStart + 1) }
+                // The rest of the header line (quoted names skipped).
+                i = j
+                while i < s.count && s[i] != "\n" && s[i] != "#" {
+                    if s[i] == "\"" || s[i] == "'" { skipString() } else { i += 1 }
+                }
+            case "[", "{": depth += 1; i += 1
+            case "]", "}": depth = max(0, depth - 1); i += 1
+            default: i += 1
+            }
+        }
+        return nil
+    }
+
+    static func french(_ english: String) -> String {
+        // Quoted parts (what toml++ saw) are the user's text: kept as they are.
+        var out = "", quoted = false, chunk = ""
+        // One pass, the first phrase of the table matching at each word
+        // start, so that a translated phrase is never translated again.
+        func flush() {
+            let c = Array(chunk)
+            var i = 0
+            while i < c.count {
+                let atWordStart = i == 0 || !c[i - 1].isLetter
+                var matched = false
+                if atWordStart {
+                    for (en, fr) in phrases {
+                        let e = Array(en)
+                        guard i + e.count <= c.count, Array(c[i..<(i + e.count)]) == e else { continue }
+                        if let last = e.last, last.isLetter, i + e.count < c.count, c[i + e.count].isLetter { continue }
+                        out += fr; i += e.count; matched = true
+                        break
+                    }
+                }
+                if !matched { out.append(c[i]); i += 1 }
+            }
+            chunk = ""
+        }
+        for ch in english {
+            if ch == "'" { if quoted { out += "« " + chunk + " »"; chunk = "" } else { flush() }; quoted.toggle(); continue }
+            chunk.append(ch)
+        }
+        if quoted { out += "« " + chunk } else { flush() }
+        // Any English word left means a phrase this table does not know.
+        let words = out.split(whereSeparator: { !$0.isLetter }).map { $0.lowercased() }
+        let english = ["the", "is", "are", "not", "must", "may", "only", "with", "while", "parsing", "cannot", "could", "unexpected", "invalid", "found"]
+        if words.contains(where: english.contains) { return "syntaxe invalide" }
+        return out
+    }
 }

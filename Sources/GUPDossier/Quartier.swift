@@ -100,7 +100,7 @@ struct QuartierBuilder {
             times.add("  dont \(lapName) (temps cumulé des fils)", wall: t.timeIntervalSince(lapStart))
             lapStart = t; lapName = next
         }
-        let folder = try OutputFolder(path: dossier.url.appendingPathComponent(slug).path)
+        let folder = try dossier.subfolder(slug)
         let shape = inputs.zones.shapes[zone]
         let toLonLat = try CoordinateTransformer.shared(from: inputs.working, to: .wgs84)
         var files: [String] = []
@@ -227,6 +227,7 @@ struct QuartierBuilder {
             let start: Position
             if let s = project.routeStart {
                 start = try CoordinateTransformer.shared(from: .wgs84, to: inputs.working).transform(s)
+                try WalkingRoute.checkStart(start, stops: stopPoints, what: "\(project.path), clé « parcours.depart », quartier « \(name) »")
             } else {
                 start = try shape.pointOnSurface().pointPosition()
             }

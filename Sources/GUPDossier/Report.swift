@@ -5,8 +5,10 @@ import GUPModel
 /// `rapport.json`: every figure of the HTML, machine-readable, and the
 /// inputs' counts (read, used, repaired, skipped), so nothing is lost silently.
 enum DossierReport {
+    /// `written`: every file of the run before this one, with its size and
+    /// SHA-256 (« empreintes »; the manifest `.gup-manifeste.json` lists them too).
     static func json(project: ProjectFile, inputs: AnalysisInputs, quartiers: [QuartierFigures], date: String, files: [String],
-                     veille: [String: Any] = [:]) throws -> String {
+                     veille: [String: Any] = [:], written: [OutputFolder.Entry] = []) throws -> String {
         func r2(_ d: Double) -> Double { (d * 100).rounded() / 100 }
         func opt(_ d: Double?) -> Any { d.map { r2($0) } ?? NSNull() }
         let layers: [[String: Any]] = inputs.summaries.map { s in
@@ -68,6 +70,7 @@ enum DossierReport {
             "seuils": ["chevauchement_m2": project.overlapThreshold, "lacune_m2": project.gapThreshold,
                        "cellule_m": project.cellSize, "rayon_m": project.kernelRadius],
             "couches": layers, "jointures": joins, "quartiers": qs, "fichiers": files, "veille": veille,
+            "empreintes": written.map { ["fichier": $0.path, "octets": $0.size, "sha256": $0.sha256] as [String: Any] },
         ]
         let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"

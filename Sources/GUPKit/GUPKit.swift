@@ -5,11 +5,12 @@
 @_exported import GUPAnalysis
 @_exported import GUPCartography
 @_exported import GUPDossier
+@_exported import GUPFormats
 
 /// Every C library GUPKit calls, with the version the loaded library reports
 /// at run time, each read through its wrapper module (the only module that
 /// imports that C module). `gup --version` prints this list; a wrapper for a
 /// new C library adds its line here.
 public var cLibraryVersions: [(name: String, version: String)] {
-    [("GEOS", geosVersion), ("PROJ", projVersion)]
+    [("GEOS", geosVersion), ("PROJ", projVersion), ("GDAL", gdalVersion)]
 }

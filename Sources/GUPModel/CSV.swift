@@ -12,33 +12,43 @@ public struct CSVTable: Sendable {
         self.rows = rows
     }
 
-    /// Reads a UTF-8 CSV file; the separator (`,` or `;`) is detected from the header.
+    /// Reads a CSV file (UTF-8, with or without BOM, or Windows-1252); the separator (`,` or `;`) is detected from the header.
     public static func read(path: String) throws -> CSVTable {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GUPError.input(file: path, "fichier introuvable ou illisible")
-        }
-        guard var text = String(data: data, encoding: .utf8) else {
-            throw GUPError.input(file: path, "le fichier n'est pas en UTF-8")
+        let data = try InputFile.read(path: path, limit: 1 << 30)
+        // UTF-8 when valid; else Windows-1252, what a French Excel saves as
+        // « CSV (séparateur : point-virgule) ». UTF-16 (a byte-order mark
+        // FF FE or FE FF) goes to the strict decoder, which names it.
+        let utf16 = data.count >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF))
+        var text: String
+        if !utf16, let t = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .windowsCP1252) {
+            text = t
+        } else {
+            text = try TextDecoding.utf8(data, source: path)
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         return try parse(text, source: path)
     }
 
     public static func parse(_ text: String, source: String) throws -> CSVTable {
-        let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" }
-        let sep: Character = firstLine.filter { $0 == ";" }.count > firstLine.filter { $0 == "," }.count ? ";" : ","
+        // Unicode scalars, not Characters: a combining mark right after a
+        // quote or a separator would otherwise fuse with it into one grapheme
+        // and hide it (found by Fuzz/ManagersFuzz: « "\u{73E}… » read as text).
+        let scalars = text.unicodeScalars
+        let firstLine = scalars.prefix { $0 != "\n" && $0 != "\r" }
+        let sep: Unicode.Scalar = firstLine.filter { $0 == ";" }.count > firstLine.filter { $0 == "," }.count ? ";" : ","
         var records: [[String]] = []
-        var field = ""
+        var field = String.UnicodeScalarView()
         var record: [String] = []
         var inQuotes = false
         var quotedFieldClosed = false
         var line = 1
-        var it = text.makeIterator()
-        var pending: Character? = nil
-        func next() -> Character? {
+        var it = scalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? {
             if let p = pending { pending = nil; return p }
             return it.next()
         }
+        func endField() { record.append(String(field)); field = String.UnicodeScalarView(); quotedFieldClosed = false }
         while let c = next() {
             if inQuotes {
                 if c == "\"" {
@@ -46,7 +56,7 @@ public struct CSVTable: Sendable {
                         if n == "\"" { field.append("\"") } else { inQuotes = false; quotedFieldClosed = true; pending = n }
                     } else { inQuotes = false; quotedFieldClosed = true }
                 } else {
-                    if c == "\n" || c == "\r\n" { line += 1 }
+                    if c == "\n" { line += 1 }
                     field.append(c)
                 }
                 continue
@@ -55,9 +65,10 @@ public struct CSVTable: Sendable {
             case "\"" where field.isEmpty && !quotedFieldClosed:
                 inQuotes = true
             case sep:
-                record.append(field); field = ""; quotedFieldClosed = false
-            case "\n", "\r\n", "\r":
-                record.append(field); field = ""; quotedFieldClosed = false
+                endField()
+            case "\n", "\r":
+                if c == "\r", let n = next(), n != "\n" { pending = n }
+                endField()
                 if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
                 record = []
                 line += 1
@@ -70,7 +81,7 @@ public struct CSVTable: Sendable {
         }
         if inQuotes { throw GUPError.input(file: source, "ligne \(line) : guillemet non refermé") }
         if !field.isEmpty || !record.isEmpty {
-            record.append(field)
+            record.append(String(field))
             records.append(record)
         }
         guard let header = records.first else {
@@ -161,9 +172,11 @@ public struct CSVWriter: Sendable {
 
     private func render(_ c: Cell) -> String {
         switch c {
-        case .text(let t): return escape(t)
+        case .text(let t): return escape(Self.spreadsheetSafe(t))
         case .integer(let i): return String(i)
         case .decimal(let d, let places):
+            // A non-finite number is no figure a table can hold: the cell stays empty.
+            guard d.isFinite else { return "" }
             let t = Self.fixed(d, places: places)
             return french ? t.replacingOccurrences(of: ".", with: ",") : t
         case .empty: return ""
@@ -177,9 +190,42 @@ public struct CSVWriter: Sendable {
         return t
     }
 
+    /// A text cell as a spreadsheet must read it: control characters replaced
+    /// (`ControlCharacters.replaced`), and a leading `'` before a text that
+    /// starts with `=`, `+`, `-`, `@`, tab or CR, which LibreOffice and Excel
+    /// would otherwise evaluate as a formula (CSV injection, OWASP). A text
+    /// that is a plain decimal number (« -12,5 ») is left as it is: it cannot
+    /// be a formula. Number cells (`.integer`, `.decimal`) are never touched.
+    public static func spreadsheetSafe(_ raw: String) -> String {
+        guard let first = raw.unicodeScalars.first else { return raw }
+        let risky = first == "=" || first == "+" || first == "-" || first == "@" || first == "\t" || first == "\r"
+        let t = ControlCharacters.replaced(raw, keepingLineBreaks: true)
+        if risky, !isPlainNumber(t) { return "'" + t }
+        return t
+    }
+
+    /// `-12`, `+3.5`, `-12,5`, `1e-3`: a signed decimal number, nothing else
+    /// (not « +33 1 23 », which a spreadsheet may read as a formula).
+    public static func isPlainNumber(_ t: String) -> Bool {
+        var s = Substring(t)
+        if s.first == "+" || s.first == "-" { s = s.dropFirst() }
+        guard let f = s.first, f.isASCII, f.isNumber else { return false }
+        return s.allSatisfy { ($0.isASCII && $0.isNumber) || $0 == "." || $0 == "," || $0 == "e" || $0 == "E" || $0 == "-" || $0 == "+" }
+            && Double(s.replacingOccurrences(of: ",", with: ".")) != nil
+    }
+
     private func escape(_ t: String) -> String {
-        if t.contains(where: { $0 == "\"" || $0 == "," || $0 == ";" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Scalars, not Characters: a quote followed by a combining mark is one
+        // Character that equals no quote (found by Fuzz/ManagersFuzz).
+        if t.unicodeScalars.contains(where: { $0 == "\"" || $0 == "," || $0 == ";" || $0 == "\n" || $0 == "\r" }) {
+            var out = String.UnicodeScalarView()
+            out.append("\"")
+            for u in t.unicodeScalars {
+                out.append(u)
+                if u == "\"" { out.append("\"") }
+            }
+            out.append("\"")
+            return String(out)
         }
         return t
     }

@@ -200,6 +200,11 @@ private struct Validator {
 
     mutating func run() {
         if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
+        // A UTF-16 file is named as such, not as « octet 0xFF » unexpected.
+        if b.count >= 2, (b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0 && b[1] != 0) || (b[0] != 0 && b[1] == 0) {
+            add(.error, 0, "", TextDecoding.describeEncoding(b, at: 0))
+            return
+        }
         skipSeparators()
         if i >= b.count {
             add(.error, 0, "", b.isEmpty ? "fichier vide" : "fichier sans contenu JSON")
@@ -710,16 +715,16 @@ private struct Validator {
             case 0xC2...0xDF: n = 2; scalar = UInt32(c & 0x1F); minScalar = 0x80
             case 0xE0...0xEF: n = 3; scalar = UInt32(c & 0x0F); minScalar = 0x800
             case 0xF0...0xF4: n = 4; scalar = UInt32(c & 0x07); minScalar = 0x10000
-            default: throw syntax("UTF-8 invalide dans une chaîne")
+            default: throw syntax("UTF-8 invalide dans une chaîne : " + TextDecoding.describeEncoding(b, at: i))
             }
             guard i + n <= b.count else { throw syntax("UTF-8 invalide (séquence tronquée)") }
             for k in 1..<n {
                 let cc = b[i + k]
-                guard cc & 0xC0 == 0x80 else { throw syntax("UTF-8 invalide dans une chaîne") }
+                guard cc & 0xC0 == 0x80 else { throw syntax("UTF-8 invalide dans une chaîne : " + TextDecoding.describeEncoding(b, at: i)) }
                 scalar = scalar << 6 | UInt32(cc & 0x3F)
             }
             guard scalar >= minScalar, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else {
-                throw syntax("UTF-8 invalide dans une chaîne")
+                throw syntax("UTF-8 invalide dans une chaîne : " + TextDecoding.describeEncoding(b, at: i))
             }
             i += n
         }

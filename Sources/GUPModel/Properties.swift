@@ -41,6 +41,9 @@ public enum PropertyValue: Hashable, Sendable {
         var s = raw.trimmingCharacters(in: .whitespaces)
         s.removeAll { $0 == " " || $0 == "\u{00A0}" || $0 == "\u{202F}" }
         if s.contains(","), !s.contains(".") { s = s.replacingOccurrences(of: ",", with: ".") }
+        // Decimal notation only: Swift's Double("0x10") reads hexadecimal (16),
+        // which no spreadsheet or open-data file means.
+        guard s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 43 || $0 == 45 || $0 == 101 || $0 == 69 }) else { return nil }
         guard let d = Double(s), d.isFinite else { return nil }   // "nan", "inf": not a number of dwellings
         return d
     }

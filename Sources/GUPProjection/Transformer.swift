@@ -24,7 +24,11 @@ public final class CoordinateTransformer: @unchecked Sendable {
     public init(from source: CRS, to target: CRS) throws {
         self.source = source
         self.target = target
-        guard let c = proj_context_create() else { throw ProjectionError(message: "création du contexte impossible") }
+        if source != target {
+            try WorkingCRS.checkHorizontal(source)
+            try WorkingCRS.checkHorizontal(target)
+        }
+        guard let c = PROJMessages.context() else { throw ProjectionError(message: "création du contexte impossible") }
         ctx = c
         guard let raw = proj_create_crs_to_crs(c, source.identifier, target.identifier, nil) else {
             let m = Self.message(c)
@@ -65,11 +69,7 @@ public final class CoordinateTransformer: @unchecked Sendable {
     /// The identity is detected so that data already in the target CRS costs nothing.
     public var isIdentity: Bool { source == target }
 
-    private static func message(_ c: OpaquePointer) -> String {
-        let e = proj_context_errno(c)
-        if let s = proj_context_errno_string(c, e) { return String(cString: s) }
-        return "erreur \(e)"
-    }
+    private static func message(_ c: OpaquePointer) -> String { PROJMessages.message(c) }
 
     /// Transforms positions in place, in one PROJ call. Throws when a
     /// position cannot be transformed (non-finite result).

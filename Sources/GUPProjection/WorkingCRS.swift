@@ -22,28 +22,125 @@ public enum WorkingCRS {
         return CRS("EPSG:\(c.y >= 0 ? 32600 + zone : 32700 + zone)")
     }
 
-    /// Chooses from layers in any CRS: their extents are brought to WGS 84
-    /// first. Layers holding only points (incidents) count only when no
-    /// other layer has geometries: one stray geocode (a point at 0, 0) must
-    /// not move the choice thousands of kilometres.
-    public static func choose(for layers: [Layer]) throws -> CRS {
+    /// Chooses from layers in any CRS, from the bulk of the data, not its
+    /// bounding box: one point per feature (its box's centre, in WGS 84), and
+    /// the CRS of their median longitude and latitude. One stray parcel on
+    /// another continent, or a geocode at (0, 0), used to move the box's
+    /// centre into the ocean and the choice to a UTM zone, inflating every
+    /// area by 17 to 70 % (issue 16, case 9). Layers holding only points
+    /// count only when no other layer has geometries.
+    ///
+    /// Features far outside the chosen CRS's area of use are reported through
+    /// `reporter`; metropolitan and overseas features together are an error
+    /// (no one projected CRS serves both): the user chooses with `--crs`, or
+    /// splits the file.
+    public static func choose(for layers: [Layer], reporter: Reporter = SilentReporter()) throws -> CRS {
+        let samples = try featureCentres(of: layers)
+        guard !samples.isEmpty else { return CRS("EPSG:2154") }
+        try refuseMetropoleAndOverseas(samples)
+        let xs = samples.map(\.lonLat.x).sorted(), ys = samples.map(\.lonLat.y).sorted()
+        let median = Position(xs[xs.count / 2], ys[ys.count / 2])
+        let crs = choose(lonLatBounds: BoundingBox(median))
+        try reportOutsideAreaOfUse(samples, crs: crs, reporter: reporter)
+        return crs
+    }
+
+    /// Reports the features of `layers` far outside the area of use of a
+    /// working CRS the user gave (`--crs`, key `crs`).
+    public static func reportOutsideAreaOfUse(of layers: [Layer], crs: CRS, reporter: Reporter) throws {
+        try reportOutsideAreaOfUse(try featureCentres(of: layers), crs: crs, reporter: reporter)
+    }
+
+    struct Sample {
+        var source: String
+        var feature: String
+        var lonLat: Position
+    }
+
+    /// One WGS 84 point per feature (the centre of its box), of the layers
+    /// that have more than points (or of all when none has).
+    static func featureCentres(of layers: [Layer]) throws -> [Sample] {
         func pointsOnly(_ l: Layer) -> Bool {
             l.features.allSatisfy { f in
                 switch f.geometry { case .point?, .multiPoint?, nil: return true; default: return false }
             }
         }
         let extentLayers = layers.filter { !pointsOnly($0) && $0.bounds != nil }
-        var boxes: [BoundingBox] = []
-        for l in (extentLayers.isEmpty ? layers : extentLayers) {
-            guard let b = l.bounds else { continue }
-            if l.crs.isWGS84LonLat { boxes.append(b); continue }
-            let t = try CoordinateTransformer(from: l.crs, to: .wgs84)
-            var corners = [Position(b.minX, b.minY), Position(b.maxX, b.maxY), Position(b.minX, b.maxY), Position(b.maxX, b.minY)]
-            try t.transform(&corners)
-            boxes.append(BoundingBox.union(corners.map(BoundingBox.init))!)
+        var out: [Sample] = []
+        for l in extentLayers.isEmpty ? layers : extentLayers {
+            var centres: [Position] = [], labels: [String] = []
+            for f in l.features {
+                guard let b = f.geometry?.bounds, b.minX.isFinite, b.maxX.isFinite, b.minY.isFinite, b.maxY.isFinite else { continue }
+                centres.append(b.center)
+                labels.append(f.label)
+            }
+            if centres.isEmpty { continue }
+            if !l.crs.isWGS84LonLat {
+                let t = try CoordinateTransformer(from: l.crs, to: .wgs84)
+                try t.transform(&centres)
+            }
+            for k in centres.indices { out.append(Sample(source: l.source, feature: labels[k], lonLat: centres[k])) }
         }
-        guard let all = BoundingBox.union(boxes) else { return CRS("EPSG:2154") }
-        return choose(lonLatBounds: all)
+        return out
+    }
+
+    /// The French territories whose data one working CRS cannot serve together.
+    static let regions: [(name: String, minLon: Double, minLat: Double, maxLon: Double, maxLat: Double)] = [
+        ("la métropole", -5.8, 41.0, 10.0, 51.6),
+        ("la Guadeloupe ou la Martinique", -62.0, 14.2, -60.7, 16.6),
+        ("la Guyane", -54.7, 2.0, -51.5, 6.0),
+        ("La Réunion", 55.1, -21.5, 56.0, -20.8),
+        ("Mayotte", 44.9, -13.1, 45.4, -12.5),
+    ]
+
+    static func refuseMetropoleAndOverseas(_ samples: [Sample]) throws {
+        var count = [Int](repeating: 0, count: regions.count)
+        var example = [Sample?](repeating: nil, count: regions.count)
+        for s in samples {
+            let p = s.lonLat
+            if let r = regions.firstIndex(where: { p.x >= $0.minLon && p.x <= $0.maxLon && p.y >= $0.minLat && p.y <= $0.maxLat }) {
+                count[r] += 1
+                if example[r] == nil { example[r] = s }
+            }
+        }
+        let present = count.indices.filter { count[$0] > 0 }
+        guard present.count > 1 else { return }
+        let parts = present.map { "\(regions[$0].name) (\(count[$0]) entité(s), par exemple \(example[$0]!.source), \(example[$0]!.feature))" }
+        throw GUPError("les données couvrent à la fois \(parts.joined(separator: " et ")) : aucun système de travail ne mesure juste partout ; choisissez-le avec --crs (clé « crs » du fichier de projet), par exemple EPSG:2154 pour la métropole, ou séparez le fichier par territoire")
+    }
+
+    /// Features more than one degree outside the CRS's area of use (PROJ's),
+    /// where its areas and distances are distorted: reported, five named.
+    static func reportOutsideAreaOfUse(_ samples: [Sample], crs: CRS, reporter: Reporter) throws {
+        guard let area = try areaOfUse(crs) else { return }
+        let margin = 1.0
+        func inside(_ p: Position) -> Bool {
+            let inLat = p.y >= area.south - margin && p.y <= area.north + margin
+            // An area crossing the antimeridian has west > east.
+            let inLon = area.west <= area.east
+                ? p.x >= area.west - margin && p.x <= area.east + margin
+                : p.x >= area.west - margin || p.x <= area.east + margin
+            return inLat && inLon
+        }
+        let outside = samples.filter { !inside($0.lonLat) }
+        guard !outside.isEmpty else { return }
+        let named = outside.prefix(5).map { "\($0.source), \($0.feature) (lon \(String(format: "%.2f", $0.lonLat.x)), lat \(String(format: "%.2f", $0.lonLat.y)))" }
+        // PROJ names areas in English: the bounds are given instead.
+        let bounds = String(format: "longitudes %.1f à %.1f, latitudes %.1f à %.1f", area.west, area.east, area.south, area.north)
+            .replacingOccurrences(of: ".", with: ",")
+        reporter.warning("\(outside.count) entité(s) loin du domaine de validité de \(crs) (\(bounds)) : leurs surfaces et distances y sont faussées ; vérifiez leurs coordonnées ou choisissez --crs : \(named.joined(separator: " ; "))\(outside.count > 5 ? "…" : "")")
+    }
+
+    /// PROJ's area of use of a CRS (degrees), nil when PROJ has none.
+    static func areaOfUse(_ crs: CRS) throws -> (west: Double, south: Double, east: Double, north: Double, name: String)? {
+        guard let ctx = PROJMessages.context() else { throw ProjectionError(message: "contexte") }
+        defer { proj_context_destroy(ctx) }
+        guard let pj = proj_create(ctx, crs.identifier) else { return nil }
+        defer { proj_destroy(pj) }
+        var w = 0.0, s = 0.0, e = 0.0, n = 0.0
+        var name: UnsafePointer<CChar>?
+        guard proj_get_area_of_use(ctx, pj, &w, &s, &e, &n, &name) != 0, w > -1000 else { return nil }
+        return (w, s, e, n, name.map { String(cString: $0) } ?? "\(crs)")
     }
 
     /// The meridian convergence (degrees, angle from grid north to true
@@ -69,7 +166,7 @@ final class ProjectedCRSObject {
     let pj: OpaquePointer
 
     init(_ crs: CRS) throws {
-        guard let c = proj_context_create() else { throw ProjectionError(message: "contexte") }
+        guard let c = PROJMessages.context() else { throw ProjectionError(message: "contexte") }
         guard let p = proj_create(c, crs.identifier) else {
             proj_context_destroy(c)
             throw ProjectionError(message: "système \(crs) inconnu")
@@ -98,16 +195,68 @@ extension WorkingCRS {
     /// square degrees). Returns the CRS when it is usable.
     @discardableResult
     public static func checkProjected(_ crs: CRS) throws -> CRS {
-        guard let ctx = proj_context_create() else { throw ProjectionError(message: "contexte") }
+        guard let ctx = PROJMessages.context() else { throw ProjectionError(message: "contexte") }
         defer { proj_context_destroy(ctx) }
         guard let pj = proj_create(ctx, crs.identifier) else {
             throw ProjectionError(message: "système de coordonnées \(crs) inconnu de PROJ")
         }
         defer { proj_destroy(pj) }
         let t = proj_get_type(pj)
-        guard t == PJ_TYPE_PROJECTED_CRS else {
-            throw ProjectionError(message: "\(crs) n'est pas un système projeté en mètres : les surfaces seraient en degrés carrés ; choisissez par exemple EPSG:2154 (Lambert-93) ou laissez le système être choisi d'après l'emprise")
+        let advice = "choisissez par exemple EPSG:2154 (Lambert-93) ou laissez le système être choisi d'après l'emprise"
+        switch t {
+        case PJ_TYPE_PROJECTED_CRS:
+            break
+        case PJ_TYPE_VERTICAL_CRS:
+            throw ProjectionError(message: "\(crs) est un système vertical (des altitudes), pas un système horizontal : il ne peut pas servir de système de travail ; \(advice)")
+        case PJ_TYPE_GEOCENTRIC_CRS:
+            throw ProjectionError(message: "\(crs) est un système géocentrique (X, Y, Z depuis le centre de la Terre), pas un système projeté : \(advice)")
+        case PJ_TYPE_COMPOUND_CRS:
+            throw ProjectionError(message: "\(crs) est un système composé (horizontal + altitudes) : donnez sa partie horizontale projetée ; \(advice)")
+        default:
+            throw ProjectionError(message: "\(crs) n'est pas un système projeté en mètres : les surfaces seraient en degrés carrés ; \(advice)")
+        }
+        // Web Mercator (EPSG:3857 and its aliases) is projected but not
+        // equal-area: at 45° N its areas are twice the true ones (1/cos²φ).
+        if let op = proj_crs_get_coordoperation(ctx, pj) {
+            defer { proj_destroy(op) }
+            var method: UnsafePointer<CChar>?
+            if proj_coordoperation_get_method_info(ctx, op, &method, nil, nil) != 0, let m = method,
+               String(cString: m).localizedCaseInsensitiveContains("Pseudo Mercator") {
+                throw ProjectionError(message: "\(crs) est le Web Mercator des fonds de carte : ses surfaces sont fausses (× 1,9 à la latitude de la France, × 1/cos² de la latitude ailleurs) ; \(advice)")
+            }
         }
         return crs
+    }
+
+    nonisolated(unsafe) private static var horizontalChecked: [String: String?] = [:]
+    private static let horizontalLock = NSLock()
+
+    /// Refuses as the CRS of a layer's coordinates a vertical or geocentric
+    /// CRS (EPSG:5714 read as x, y gave coordinates in nonsense). Cached per
+    /// identifier (every transformer asks).
+    public static func checkHorizontal(_ crs: CRS) throws {
+        horizontalLock.lock()
+        let cached = horizontalChecked[crs.identifier]
+        horizontalLock.unlock()
+        if let cached {
+            if let m = cached { throw ProjectionError(message: m) }
+            return
+        }
+        var problem: String?
+        if let ctx = PROJMessages.context() {
+            defer { proj_context_destroy(ctx) }
+            if let pj = proj_create(ctx, crs.identifier) {
+                defer { proj_destroy(pj) }
+                switch proj_get_type(pj) {
+                case PJ_TYPE_VERTICAL_CRS:
+                    problem = "\(crs) est un système vertical (des altitudes) : il ne situe pas des positions horizontales ; déclarez le système horizontal des coordonnées (par exemple EPSG:2154 ou EPSG:4326)"
+                case PJ_TYPE_GEOCENTRIC_CRS:
+                    problem = "\(crs) est un système géocentrique (X, Y, Z) : les fichiers lus doivent être en longitude/latitude ou en projection ; déclarez par exemple EPSG:4326 ou EPSG:2154"
+                default: break
+                }
+            }
+        }
+        horizontalLock.lock(); horizontalChecked[crs.identifier] = .some(problem); horizontalLock.unlock()
+        if let problem { throw ProjectionError(message: problem) }
     }
 }

@@ -15,13 +15,15 @@ public struct ValidityProblem: Sendable, Equatable {
         case "Ring Self-intersection": r = "auto-intersection d'anneau"
         case "Too few points in geometry component": r = "trop peu de points dans une composante"
         case "Hole lies outside shell": r = "trou hors de l'anneau extérieur"
-        case "Nested holes": r = "trous imbriqués"
+        case "Nested holes", "Holes are nested": r = "trous imbriqués"
+        case "Topology Validation Error": r = "erreur de topologie"
         case "Interior is disconnected": r = "intérieur non connexe"
         case "Nested shells": r = "polygones imbriqués"
         case "Duplicate Rings": r = "anneaux en double"
         case "Invalid Coordinate": r = "coordonnée invalide"
         case "Ring is not closed": r = "anneau non fermé"
-        default: r = reason
+        // A reason this table does not know: GEOS's English is not shown.
+        default: r = "géométrie invalide (GEOS : « \(reason) »)"
         }
         if let p = location { return "\(r) en (\(p.x), \(p.y))" }
         return r

@@ -13,9 +13,27 @@ struct CRSOptions: ParsableArguments {
             transform: { try CRSOptions.parse($0, option: "--crs")! })
     var crs: CRS?
 
-    @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (par défaut WGS 84).",
+    @Option(name: .customLong("crs-source"), help: "Système des couches qui n'en déclarent pas (par défaut WGS 84) ; leurs coordonnées doivent tomber dans sa zone d'usage.",
             transform: { try CRSOptions.parse($0, option: "--crs-source")! })
     var crsSource: CRS?
+
+    @Flag(name: .customLong("sortie-force"), help: "Accepte un dossier de sortie qui contient des fichiers d'entrée (le dossier courant, par exemple) ; les entrées ne sont jamais écrasées.")
+    var outputForce = false
+
+    @Option(name: .customLong("max-cellules"), help: "Nombre maximal de cellules d'une grille (points chauds, densité) avant de refuser le calcul.")
+    var maxCells: Int = WorkLimits().gridCells
+
+    @Option(name: .customLong("max-paires"), help: "Nombre maximal de paires de parcelles superposées comparées (chevauchements) avant de refuser le calcul.")
+    var maxPairs: Int = WorkLimits().overlayPairs
+
+    /// Installs the work limits before `run()` (every analysis reads
+    /// `WorkLimits.current`, see its comment).
+    func validate() throws {
+        guard maxCells >= 1, maxPairs >= 1 else {
+            throw ValidationError("--max-cellules et --max-paires : un entier positif est attendu")
+        }
+        WorkLimits.current = WorkLimits(gridCells: maxCells, overlayPairs: maxPairs)
+    }
 
     /// `--crs-source` (nil: files without a CRS are WGS 84).
     func declaredCRS() throws -> CRS? { crsSource }
@@ -25,7 +43,7 @@ struct CRSOptions: ParsableArguments {
         try crs.map(WorkingCRS.checkProjected)
     }
 
-    /// Reads a GeoJSON file, applying `--crs-source` if it declares no CRS.
+    /// Reads a layer (any source `Loader.read` takes), applying `--crs-source` if it declares no CRS.
     func read(_ path: String, name: String? = nil) throws -> Layer {
         try Loader.read(path: path, name: name, declaredCRS: declaredCRS())
     }
@@ -45,7 +63,13 @@ struct CRSOptions: ParsableArguments {
     /// the CRS chosen from the extent of the given layers (nil ones are
     /// ignored). Reported as « Système de travail : … » through `reporter`.
     func workingCRS(for layers: [Layer?], reporter: Reporter = SilentReporter()) throws -> CRS {
-        let working = try overrideCRS() ?? WorkingCRS.choose(for: layers.compactMap { $0 })
+        let working: CRS
+        if let given = try overrideCRS() {
+            working = given
+            try WorkingCRS.reportOutsideAreaOfUse(of: layers.compactMap { $0 }, crs: given, reporter: reporter)
+        } else {
+            working = try WorkingCRS.choose(for: layers.compactMap { $0 }, reporter: reporter)
+        }
         reporter.info("Système de travail : \(working)")
         return working
     }

@@ -53,10 +53,10 @@ struct Densites: ParsableCommand {
         """
     )
 
-    @Option(help: "Zones (polygones GeoJSON) : périmètres, résidences…")
+    @Option(help: "Zones (polygones) : périmètres, résidences…")
     var zones: String
 
-    @Option(help: "Signalements (points GeoJSON ; un polygone compte par son point intérieur).")
+    @Option(help: "Signalements (points ; un polygone compte par son point intérieur).")
     var incidents: String
 
     @Option(help: "Résidences (polygones avec un nombre de logements), pour les taux pour 100 logements.")
@@ -80,7 +80,7 @@ struct Densites: ParsableCommand {
             var inputs = try crs.inputs([.perimetres: zones, .incidents: incidents, .residences: residences],
                                         fields: champs.fields,
                                         readDates: period != nil || periods.periode1 != nil || fusion.needsDates, reporter: reporter)
-            let out = try OutputFolder(path: sortie)
+            let out = try OutputFolder(path: sortie, force: crs.outputForce)
             let merged = try fusion.apply(to: &inputs, out: out)
             let comparison = periods.comparison
             let result = try IncidentAnalysis.run(inputs, options: IncidentOptions(period: period, comparison: comparison,
@@ -94,6 +94,7 @@ struct Densites: ParsableCommand {
                 reporter.warning("\(incidents) : \(anomalies.negativeDelays) signalement(s) résolu(s) avant leur date de signalement, exclu(s) des délais : \(ex)")
             }
             let written = try merged + IncidentsCSV.write(result, to: out)
+            try out.commit()
             let set = inputs.incidentSet!
             let inZones = set.count - result.outsideAllZones
             print("\(inputs.zones.count) zone(s), \(set.count) signalement(s) dont \(inZones) dans au moins une zone, \(set.categories.count) catégorie(s)\(period.map { ", période \($0)" } ?? "")")

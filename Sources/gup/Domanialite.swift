@@ -45,19 +45,19 @@ struct Domanialite: ParsableCommand {
         """
     )
 
-    @Option(help: "Périmètres des quartiers (GeoJSON de polygones).")
+    @Option(help: "Périmètres des quartiers (polygones).")
     var perimetres: String
 
-    @Option(help: "Parcelles (GeoJSON de polygones), avec leur gestionnaire ou jointes à --gestionnaires.")
+    @Option(help: "Parcelles (polygones), avec leur gestionnaire ou jointes à --gestionnaires.")
     var parcelles: String
 
-    @Option(help: "Tableau CSV des gestionnaires, joint aux parcelles par --cle.")
+    @Option(help: "Tableau des gestionnaires (CSV , ou ;, UTF-8 ou Windows-1252, XLSX ou ODS), joint aux parcelles par --cle.")
     var gestionnaires: String?
 
     @Option(help: "Clé de jointure entre les parcelles et le tableau des gestionnaires.")
     var cle: String = "id"
 
-    @Option(help: "Signalements (GeoJSON de points) à attribuer aux gestionnaires.")
+    @Option(help: "Signalements (points) à attribuer aux gestionnaires.")
     var incidents: String?
 
     @Option(name: .customLong("champ-nom"), help: "Champ du nom des périmètres (par défaut : nom, nom_qp, NOM_QP, lib_qp, name).")
@@ -82,9 +82,17 @@ struct Domanialite: ParsableCommand {
     @Option(help: "Dossier de sortie.")
     var sortie: String
 
+    @Option(help: "Format des couches résultats : geojson (un fichier par couche, WGS 84) ou gpkg (toutes dans resultats.gpkg, système de travail).")
+    var format: String = "geojson"
+
+    @Option(help: "Écrit aussi les couches résultats dans PostGIS (tables domanialite, chevauchements, non_cadastre ; connexion « PG:dbname=… host=… », schéma avec active_schema=…).")
+    var postgis: String?
+
     func run() throws {
         try runReportingErrors {
             let reporter = TerminalReporter()
+            _ = try NumberDomain.check(seuilChevauchement, "--seuil-chevauchement", in: NumberDomain.squareMetres, unit: "m²")
+            let output = ResultOutput(format: try ResultOutput.parseFormat(format), postgis: postgis)
             let options = TenureOptions(perimeterNameField: champNom, managerField: champGestionnaire,
                                         ownerField: champProprietaire, categoryField: champCategorie,
                                         overlapThreshold: seuilChevauchement)
@@ -92,10 +100,11 @@ struct Domanialite: ParsableCommand {
                                         fields: [.perimeterName: champNom, .category: champCategorie],
                                         join: gestionnaires.map { TableJoin(file: $0, key: cle) },
                                         readDates: fusion.needsDates, incidentColumns: fusion.needsDates, reporter: reporter)
-            let folder = try OutputFolder(path: sortie)
+            let folder = try OutputFolder(path: sortie, force: crs.outputForce)
             let merged = try fusion.apply(to: &inputs, out: folder)
             let result = try Tenure.run(inputs, options: options, reporter: reporter)
-            let files = try merged + TenureOutput.write(result, workingCRS: inputs.working, to: folder)
+            let files = try merged + TenureOutput.write(result, workingCRS: inputs.working, to: folder, output: output)
+            try folder.commit()
             printSummary(result)
             print("")
             print("Fichiers écrits dans \(folder.url.path) : \(files.joined(separator: ", "))")

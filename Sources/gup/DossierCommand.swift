@@ -37,6 +37,9 @@ struct DossierCommand: ParsableCommand {
     @Option(help: "Dossier de sortie (remplace la clé « sortie » du projet).")
     var sortie: String?
 
+    @Flag(name: .customLong("sortie-force"), help: "Accepte un dossier de sortie qui contient des fichiers d'entrée (le dossier du projet, par exemple) ; les entrées ne sont jamais écrasées.")
+    var sortieForce = false
+
     @Option(help: "Date imprimée sur les plans et les pages (par défaut : aujourd'hui, JJ/MM/AAAA).")
     var date: String?
 
@@ -45,7 +48,8 @@ struct DossierCommand: ParsableCommand {
             let reporter = TerminalReporter(verbose: false, progressBar: true)
             let t0 = Date()
             let (path, output) = try DemoProject.resolve(projet: projet, sortie: sortie)
-            let project = try ProjectFile.read(path: path, outputOverride: output)
+            var project = try ProjectFile.read(path: path, outputOverride: output)
+            project.outputForce = sortieForce
             let outcome = try Dossier.build(project, date: date ?? Cartouche.today(), reporter: reporter)
             reporter.finishProgress()
             print("Dossier écrit : \(outcome.folder)/index.html (\(outcome.files.count) fichiers, \(String(format: "%.1f", Date().timeIntervalSince(t0))) s)")

@@ -8,10 +8,17 @@ struct Gup: ParsableCommand {
         commandName: "gup",
         abstract: "Analyses géographiques pour la gestion urbaine de proximité (GUP).",
         discussion: """
-        Charge des couches GeoJSON (périmètres de quartiers, parcelles et gestionnaires, \
+        Charge des couches (périmètres de quartiers, parcelles et gestionnaires, \
         résidences, secteurs de nettoyage, signalements), calcule la domanialité, les \
         densités d'incidents, les points chauds et les lacunes de nettoyage, et produit \
         les plans du dossier qualité de service.
+
+        Chaque couche peut être un fichier GeoJSON, Shapefile (ou .zip qui le contient), \
+        GeoPackage (fichier.gpkg:couche), FlatGeobuf, KML, GML, CSV (colonnes lon/lat, \
+        x/y, WKT, geo_point_2d ou geo_shape ; séparateur , ou ; ; UTF-8 ou Windows-1252) \
+        ou une table PostGIS (« PG:dbname=gup host=/chemin/socket tables=perimetres ») ; \
+        le format est reconnu d'après le contenu du fichier. Les tableaux de gestionnaires \
+        peuvent être en CSV, XLSX ou ODS.
 
         Toutes les mesures sont faites dans un système projeté en mètres choisi d'après \
         l'emprise des données (Lambert-93 en métropole), modifiable par --crs.
@@ -64,12 +71,19 @@ func versionAliases(_ arguments: [String]) -> [String] {
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "version",
-        abstract: "Affiche la version de gup, le commit dont il est construit et les versions des bibliothèques C chargées (GEOS, PROJ…)."
+        abstract: "Affiche la version de gup, le commit dont il est construit et les versions des bibliothèques C chargées (GEOS, PROJ, GDAL…)."
     )
 
     func run() throws {
         print(VersionText.full)
     }
+}
+
+/// Every `print` of the commands goes through here: names from the data
+/// (a manager called « Ville\u{1B}[31m ») must not send escape sequences or
+/// bells to the user's terminal (issue 16). Shadows `Swift.print` in this module.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    Swift.print(ControlCharacters.forTerminal(items.map { "\($0)" }.joined(separator: separator)), terminator: terminator)
 }
 
 /// Translates swift-argument-parser's fixed English words.
@@ -84,12 +98,17 @@ enum FrenchHelp {
         ("Show help information.", "Affiche cette aide."),
         ("Show the version.", "Affiche la version."),
         ("See 'gup help <subcommand>' for detailed help.", "Voir « gup help <commande> » pour l'aide détaillée."),
-        ("(default: ", "(par défaut : "),
+        ("(default:", "(par défaut :"),
+        ("<subcommand>", "<commande>"),
         ("(values: ", "(valeurs : "),
         ("Error: ", "Erreur : "),
         ("Missing expected argument", "Argument attendu manquant"),
+        ("Missing required subcommand.", "Commande manquante."),
+        ("Missing one of:", "Il manque l'un de :"),
         ("Missing value for option", "Valeur manquante pour l'option"),
+        ("Missing value for", "Valeur manquante pour"),
         ("Unknown option", "Option inconnue"),
+        ("Unexpected arguments", "Arguments inattendus"),
         ("Unexpected argument", "Argument inattendu"),
         ("The value", "La valeur"),
         ("is invalid for", "n'est pas valable pour"),
@@ -123,9 +142,9 @@ struct TerminalReporter: Reporter {
 
     func warning(_ message: String) {
         if progressBar && Self.isTTY { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        FileHandle.standardError.write(Data("attention : \(message)\n".utf8))
+        FileHandle.standardError.write(Data("attention : \(ControlCharacters.forTerminal(message))\n".utf8))
     }
-    func info(_ message: String) { if verbose { FileHandle.standardError.write(Data("\(message)\n".utf8)) } }
+    func info(_ message: String) { if verbose { FileHandle.standardError.write(Data("\(ControlCharacters.forTerminal(message))\n".utf8)) } }
     func progress(_ step: String, done: Int, total: Int) {
         guard progressBar else { return }
         if Self.isTTY {
@@ -147,21 +166,35 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let e as GUPError {
-        FileHandle.standardError.write(Data("erreur : \(e.message)\n".utf8))
+        FileHandle.standardError.write(Data("erreur : \(ControlCharacters.forTerminal(e.message))\n".utf8))
         throw ExitCode(1)
     } catch let e as AnalysisError {
         FileHandle.standardError.write(Data("erreur : \(e.message(CommandLineWording()))\n".utf8))
         throw ExitCode(1)
     } catch let e as TopologyError {
-        FileHandle.standardError.write(Data("erreur : \(e.description)\n".utf8))
+        FileHandle.standardError.write(Data("erreur : \(ControlCharacters.forTerminal(e.description))\n".utf8))
         throw ExitCode(1)
     } catch let e as ProjectionError {
-        FileHandle.standardError.write(Data("erreur : \(e.description)\n".utf8))
+        FileHandle.standardError.write(Data("erreur : \(ControlCharacters.forTerminal(e.description))\n".utf8))
         throw ExitCode(1)
     } catch let e as ExitCode {
         throw e
     } catch {
-        FileHandle.standardError.write(Data("erreur : \(error.localizedDescription)\n".utf8))
+        FileHandle.standardError.write(Data("erreur : \(ControlCharacters.forTerminal(frenchSystemMessage(error)))\n".utf8))
         throw ExitCode(1)
     }
+}
+
+/// Foundation's and the system's errors in French (their own text is
+/// English: « The operation could not be completed », « No such file… »).
+func frenchSystemMessage(_ error: Error) -> String {
+    let ns = error as NSError
+    let file = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+    var code: Int32?
+    if ns.domain == NSPOSIXErrorDomain { code = Int32(ns.code) }
+    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        code = Int32(underlying.code)
+    }
+    let what = code.map(SystemError.french) ?? "opération impossible (erreur \(ns.domain) n° \(ns.code))"
+    return file.map { "\($0) : \(what)" } ?? what
 }

@@ -38,16 +38,16 @@ struct Nettoyage: ParsableCommand {
         """
     )
 
-    @Option(help: "Périmètres des quartiers (GeoJSON, polygones).")
+    @Option(help: "Périmètres des quartiers (polygones).")
     var perimetres: String
 
-    @Option(help: "Secteurs de nettoyage (GeoJSON, polygones, champ « intervenant »).")
+    @Option(help: "Secteurs de nettoyage (polygones, champ « intervenant »).")
     var secteurs: String
 
-    @Option(help: "Résidences (GeoJSON, polygones) : leur emprise est retirée de l'espace extérieur.")
+    @Option(help: "Résidences (polygones) : leur emprise est retirée de l'espace extérieur.")
     var residences: String?
 
-    @Option(help: "Signalements (GeoJSON, points) à compter dans les lacunes.")
+    @Option(help: "Signalements (points) à compter dans les lacunes.")
     var incidents: String?
 
     @Option(help: "Surface minimale d'une lacune ou d'un doublon, en m².")
@@ -70,17 +70,26 @@ struct Nettoyage: ParsableCommand {
     @Option(help: "Dossier de sortie (créé s'il n'existe pas).")
     var sortie: String
 
+    @Option(help: "Format des couches résultats : geojson (un fichier par couche, WGS 84) ou gpkg (toutes dans resultats.gpkg, système de travail).")
+    var format: String = "geojson"
+
+    @Option(help: "Écrit aussi les couches résultats dans PostGIS (tables lacunes, doublons ; connexion « PG:dbname=… host=… », schéma avec active_schema=…).")
+    var postgis: String?
+
     func run() throws {
         try runReportingErrors {
             let reporter = TerminalReporter(verbose: true)
+            _ = try NumberDomain.check(seuil, "--seuil", in: NumberDomain.squareMetres, unit: "m²")
+            let output = ResultOutput(format: try ResultOutput.parseFormat(format), postgis: postgis)
             let inputs = try crs.inputs([.perimetres: perimetres, .secteurs: secteurs, .residences: residences, .incidents: incidents],
                                         fields: [.perimeterName: champNom, .category: champCategorie], incidentColumns: false,
                                         reporter: reporter)
             let result = try Cleaning.run(inputs, options: CleaningOptions(cleanerField: champIntervenant, frequencyField: champFrequence,
                                                                            categoryField: champCategorie, threshold: seuil),
                                           reporter: reporter)
-            let folder = try OutputFolder(path: sortie)
-            let files = try CleaningWriter.write(result, to: folder)
+            let folder = try OutputFolder(path: sortie, force: crs.outputForce)
+            let files = try CleaningWriter.write(result, to: folder, output: output)
+            try folder.commit()
             printSummary(result, files: files, folder: folder)
         }
     }

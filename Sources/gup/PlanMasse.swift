@@ -29,31 +29,31 @@ struct PlanMasse: ParsableCommand {
         """
     )
 
-    @Option(help: "Périmètres des quartiers (GeoJSON).")
+    @Option(help: "Périmètres des quartiers.")
     var perimetres: String
 
     @Option(help: "Nom du quartier (par défaut : le premier du fichier).")
     var quartier: String?
 
-    @Option(help: "Parcelles avec leur gestionnaire (GeoJSON, champ gestionnaire ou proprietaire).")
+    @Option(help: "Parcelles avec leur gestionnaire (champ gestionnaire ou proprietaire).")
     var domanialite: String?
 
     @Option(help: "Synonyme de --domanialite.")
     var parcelles: String?
 
-    @Option(help: "Résidences (GeoJSON, champs nom et logements).")
+    @Option(help: "Résidences (champs nom et logements).")
     var residences: String?
 
-    @Option(help: "Secteurs de nettoyage (GeoJSON, champ intervenant).")
+    @Option(help: "Secteurs de nettoyage (champ intervenant).")
     var secteurs: String?
 
-    @Option(help: "Lacunes de nettoyage (GeoJSON), hachurées.")
+    @Option(help: "Lacunes de nettoyage, hachurées.")
     var lacunes: String?
 
-    @Option(help: "Signalements (GeoJSON de points, champ categorie).")
+    @Option(help: "Signalements (points, champ categorie).")
     var incidents: String?
 
-    @Option(name: .customLong("points-chauds"), help: "Points chauds (GeoJSON de polygones), cernés.")
+    @Option(name: .customLong("points-chauds"), help: "Points chauds (polygones), cernés.")
     var pointsChauds: String?
 
     @Flag(help: "Dessine la densité des signalements au lieu des symboles (exige --incidents).")
@@ -73,7 +73,8 @@ struct PlanMasse: ParsableCommand {
                 throw GUPError("--domanialite et --parcelles désignent la même couche : n'en donnez qu'une")
             }
             if chaleur && incidents == nil { throw GUPError("--chaleur exige --incidents") }
-            guard maille > 0 else { throw GUPError("--maille doit être positive (reçu \(maille))") }
+            _ = try NumberDomain.check(maille, "--maille", in: NumberDomain.metres, unit: "m")
+            _ = try NumberDomain.check(rayon, "--rayon", in: NumberDomain.metres, unit: "m")
             let p = try page.crs.read(perimetres)
             let working = try page.crs.workingCRS(for: [p], reporter: reporter)
             func load(_ path: String?, _ e: GeometryExpectation) throws -> WorkingLayer? {
@@ -115,19 +116,19 @@ struct PlanAvantApres: ParsableCommand {
         """
     )
 
-    @Option(help: "Périmètres des quartiers (GeoJSON).")
+    @Option(help: "Périmètres des quartiers.")
     var perimetres: String
 
     @Option(help: "Nom du quartier (par défaut : le premier du fichier).")
     var quartier: String?
 
-    @Option(help: "Domanialité avant travaux (GeoJSON, champ gestionnaire).")
+    @Option(help: "Domanialité avant travaux (champ gestionnaire).")
     var avant: String
 
-    @Option(help: "Domanialité après travaux (GeoJSON, champ gestionnaire).")
+    @Option(help: "Domanialité après travaux (champ gestionnaire).")
     var apres: String
 
-    @Option(help: "Résidences (GeoJSON), dessinées sur les deux plans.")
+    @Option(help: "Résidences, dessinées sur les deux plans.")
     var residences: String?
 
     @OptionGroup var page: PlanPageOptions

@@ -37,7 +37,7 @@ struct PlanPageOptions: ParsableArguments {
 
     func planOptions() throws -> PlanOptions {
         let f = format, o = orientation
-        if let e = echelle, e <= 0 { throw GUPError("--echelle : le dénominateur doit être positif (reçu \(e))") }
+        if let e = echelle { _ = try NumberDomain.check(e, "--echelle", in: NumberDomain.scaleDenominators, unit: "(plan au 1/N)") }
         guard sortie.lowercased().hasSuffix(".svg") else {
             throw GUPError("--sortie : le plan s'écrit dans un fichier .svg (reçu « \(sortie) »)")
         }
@@ -85,13 +85,13 @@ struct PlanSituation: ParsableCommand {
         """
     )
 
-    @Option(help: "Périmètres des quartiers (GeoJSON).")
+    @Option(help: "Périmètres des quartiers.")
     var perimetres: String
 
     @Option(help: "Nom du quartier à situer (par défaut : le premier du fichier).")
     var quartier: String?
 
-    @Option(help: "Communes (GeoJSON) : la commune du quartier et ses voisines.")
+    @Option(help: "Communes : la commune du quartier et ses voisines.")
     var contexte: String?
 
     @OptionGroup var page: PlanPageOptions

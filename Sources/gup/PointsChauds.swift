@@ -48,10 +48,10 @@ struct PointsChauds: ParsableCommand {
         """
     )
 
-    @Option(help: "Zones (polygones GeoJSON) qui délimitent le territoire étudié.")
+    @Option(help: "Zones (polygones) qui délimitent le territoire étudié.")
     var zones: String
 
-    @Option(help: "Signalements (points GeoJSON ; un polygone compte par son point intérieur).")
+    @Option(help: "Signalements (points ; un polygone compte par son point intérieur).")
     var incidents: String
 
     @Option(help: "Côté des cellules de la grille, en mètres.")
@@ -70,21 +70,31 @@ struct PointsChauds: ParsableCommand {
     @Option(help: "Dossier de sortie.")
     var sortie: String
 
+    @Option(help: "Format des couches résultats : geojson (un fichier par couche, WGS 84) ou gpkg (toutes dans resultats.gpkg, système de travail).")
+    var format: String = "geojson"
+
+    @Option(help: "Écrit aussi les couches résultats dans PostGIS (tables points_chauds, zones_chaudes ; connexion « PG:dbname=… host=… », schéma avec active_schema=…).")
+    var postgis: String?
+
     func run() throws {
         try runReportingErrors {
+            _ = try NumberDomain.check(cellule, "--cellule", in: NumberDomain.metres, unit: "m")
+            _ = try NumberDomain.check(rayon, "--rayon", in: NumberDomain.metres, unit: "m")
             let options = try HotspotOptions(cellSize: cellule, radius: rayon, scope: .union)
             let reporter = TerminalReporter()
+            let output = ResultOutput(format: try ResultOutput.parseFormat(format), postgis: postgis)
             // The merge compares report dates: they are read only then.
             var inputs = try crs.inputs([.perimetres: zones, .incidents: incidents], fields: [.category: champCategorie],
                                         readDates: fusion.needsDates, reporter: reporter)
-            let out = try OutputFolder(path: sortie)
+            let out = try OutputFolder(path: sortie, force: crs.outputForce)
             let merged = try fusion.apply(to: &inputs, out: out)
             let result = try Hotspots.run(inputs, options: options, reporter: reporter)
             let e = result.entries[0]
             if e.grid.outside > 0 {
                 reporter.info("\(e.grid.outside) signalement(s) hors de l'intérieur des zones (non comptés)")
             }
-            let written = try merged + HotspotsOutput.write(e, working: inputs.working, to: out)
+            let written = try merged + HotspotsOutput.write(e, working: inputs.working, to: out, output: output)
+            try out.commit()
             let classes = Dictionary(grouping: e.grid.cells, by: \.classe).mapValues(\.count)
             print("\(e.grid.cells.count) cellule(s) de \(CSVWriter.fixed(cellule, places: 0)) m, \(inputs.incidentSet!.count - e.grid.outside) signalement(s) comptés ; points chauds : \(classes[3] ?? 0) à 99 %, \(classes[2] ?? 0) à 95 %, \(classes[1] ?? 0) à 90 % ; \(e.hotZones.count) zone(s) chaude(s)")
             for z in e.hotZones.prefix(5) {

@@ -5,7 +5,7 @@ import GUPKit
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
-        abstract: "Résume des couches GeoJSON : entités, types, système de coordonnées, surfaces, réparations.",
+        abstract: "Résume des couches (tout format lu) : entités, types, système de coordonnées, surfaces, réparations.",
         discussion: """
         Charge chaque fichier comme pour une analyse (projection dans le système de travail, \
         réparation des géométries invalides) et affiche pour chacun le nombre d'entités lues, \
@@ -15,10 +15,12 @@ struct Resume: ParsableCommand {
         Exemples :
           gup resume Data/*.geojson
           gup resume --crs EPSG:2154 parcelles_l93.geojson
+          gup resume ROUTE.shp bdtopo.gpkg:troncon_de_route signalements.csv
+          gup resume "PG:dbname=gup host=/var/run/postgresql tables=perimetres"
         """
     )
 
-    @Argument(help: "Fichiers GeoJSON à résumer.")
+    @Argument(help: "Couches à résumer : fichiers (GeoJSON, Shapefile, .zip, GeoPackage[:couche], FlatGeobuf, KML, GML, CSV) ou connexions PG:….")
     var fichiers: [String]
 
     @OptionGroup var crs: CRSOptions

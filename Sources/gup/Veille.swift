@@ -108,7 +108,7 @@ struct Veille: ParsableCommand {
             var inputs = try crs.inputs([.perimetres: zones, .incidents: incidents, .residences: residences],
                                         fields: champs.fields,
                                         readDates: true, reporter: reporter)
-            let out = try OutputFolder(path: sortie)
+            let out = try OutputFolder(path: sortie, force: crs.outputForce)
             var written = try fusion.apply(to: &inputs, out: out)
             let result = try VeilleAnalysis.run(inputs, options: options, dwellingsField: champs.champLogements, reporter: reporter)
             if result.outsideAllZones > 0 {
@@ -121,6 +121,7 @@ struct Veille: ParsableCommand {
                 try out.write(chart.svg, to: "graphiques/" + chart.file)
                 written.append("graphiques/" + chart.file)
             }
+            try out.commit()
             let cal = series.calendar
             print("\(series.zones.count) zone(s), \(series.categories.count) catégorie(s), \(cal.count) période(s) (\(cal.labels.first ?? "") à \(cal.labels.last ?? ""), du \(cal.first) au \(cal.last))")
             let counts = Dictionary(grouping: grades.situations, by: \.grade).mapValues(\.count)

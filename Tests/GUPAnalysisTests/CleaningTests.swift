@@ -192,6 +192,7 @@ final class CleaningTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let folder = try OutputFolder(path: dir.path)
         try CleaningWriter.write(result, to: folder)
+        try folder.commit()
         let coverage = try String(contentsOf: dir.appendingPathComponent("couverture.csv"), encoding: .utf8)
         XCTAssertEqual(coverage, """
             perimetre,surface_exterieure_m2,couverte_m2,taux_couverture_pct,lacunes_m2,nb_lacunes,doublons_m2,frequence_moyenne\r

@@ -188,5 +188,11 @@ final class HotspotsTests: XCTestCase {
             guard case AnalysisError.invalidSetting(.cellSize, 1, let expected) = $0 else { return XCTFail("\($0)") }
             XCTAssertTrue(expected.contains("choisissez une cellule plus grande"), expected)
         }
+        // 1e-13 m used to trap converting the cell indices to Int; the limit names the option that raises it.
+        XCTAssertThrowsError(try Hotspots.analyse(zones: [z], points: [], cellSize: 1e-13)) {
+            guard case AnalysisError.invalidSetting(.cellSize, _, let expected) = $0 else { return XCTFail("\($0)") }
+            XCTAssertTrue(expected.contains("plus que la limite de 1\u{202F}000\u{202F}000"), expected)
+            XCTAssertTrue(expected.contains("--max-cellules"), expected)
+        }
     }
 }

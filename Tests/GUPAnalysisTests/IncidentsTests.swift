@@ -74,18 +74,18 @@ final class IncidentsTests: XCTestCase {
         let s = h.zi.incidents
         XCTAssertEqual(s.categories, ["(sans catégorie)", "depot_sauvage", "encombrants", "epave", "tag"])
         XCTAssertEqual(s.missingCategory, 1)
-        // date: readable #1,2,3,6,7,8,9,10,12; missing #5; unreadable #4 (« 31/12/2025 ») and #11 (a number).
+        // date: readable #1,2,3,6,7,8,9,10,12; missing #5; unreadable #4 (« fin décembre 2025 ») and #11 (a number).
         XCTAssertEqual(s.dates.field, "date")
         XCTAssertEqual(s.dates.readable, 9)
         XCTAssertEqual(s.dates.missing, 1)
         XCTAssertEqual(s.dates.unreadable, 2)
-        XCTAssertEqual(s.dates.examples, ["entité n° 4 : « 31/12/2025 »", "entité n° 11 : « 20250101 »"])
+        XCTAssertEqual(s.dates.examples, ["entité n° 4 : « fin décembre 2025 »", "entité n° 11 : « 20250101 »"])
         // #3 is 2025-06-30T23:59:59+02:00: its written date counts, not the UTC one.
         XCTAssertEqual(Day(number: s.day[2]).description, "2025-06-30")
         XCTAssertEqual(s.resolutionDates.field, "date_resolution")
         XCTAssertEqual(s.resolutionDates.readable, 6)
         XCTAssertEqual(s.resolutionDates.missing, 6)
-        XCTAssertTrue(h.reporter.warnings.contains { $0.contains("2 date(s) illisible(s)") && $0.contains("31/12/2025") })
+        XCTAssertTrue(h.reporter.warnings.contains { $0.contains("2 date(s) illisible(s)") && $0.contains("fin décembre 2025") })
         XCTAssertTrue(h.reporter.warnings.contains { $0.contains("1 signalement(s) sans date") })
         XCTAssertTrue(h.reporter.warnings.contains { $0.contains("1 signalement(s) sans catégorie") })
         XCTAssertTrue(h.reporter.warnings.contains { $0.contains("Sans nombre") || $0.contains("entité n° 3") })
@@ -239,5 +239,57 @@ final class IncidentsTests: XCTestCase {
             total += got.incidents
         }
         XCTAssertGreaterThan(total, 2000)  // « toutes » rows double the 1522 inside a perimeter
+    }
+}
+
+/// Dates as exports write them: ISO, and the French day-first forms.
+final class DateReadingTests: XCTestCase {
+    func testFrenchAndISODates() {
+        for s in ["2025-03-14", "2025-03-14T09:30", "2025-03-14 09:30:00", "2025-03-14T09:30:00+01:00", "2025-03-14T08:30:00Z",
+                  "14/03/2025", "14/03/2025 09:30", "14/03/2025 09:30:15", "14-03-2025", "14.03.2025",
+                  "2025/03/14", "2025/03/14 09:30:00"] {
+            XCTAssertEqual(Day.read(s).day?.description, "2025-03-14", s)
+        }
+        XCTAssertEqual(Day.read("1/3/2025"), .ambiguous(Day(year: 2025, month: 3, day: 1)!))
+        XCTAssertEqual(Day.read("03/04/2025"), .ambiguous(Day(year: 2025, month: 4, day: 3)!))
+        XCTAssertEqual(Day.read("13/04/2025"), .dayFirst(Day(year: 2025, month: 4, day: 13)!))
+        XCTAssertEqual(Day.read("05/05/2025"), .dayFirst(Day(year: 2025, month: 5, day: 5)!), "same either way: not ambiguous")
+        XCTAssertEqual(Day.read("04/13/2025"), .monthFirstOnly)
+        for bad in ["31/02/2025", "14/03/25", "14/03/2025 25:00", "14/03/2025 9h30", "14/03-2025", "hier", "20250314", "2025/14/03", "202/03/14"] {
+            XCTAssertNil(Day.read(bad).day, bad)
+        }
+    }
+
+    /// A period asked for while no date of the layer reads is an error, not a table of zeros.
+    func testPeriodWithoutReadableDateIsAnError() throws {
+        func layer(_ dates: [String]) -> WorkingLayer {
+            let fs = dates.enumerated().map { k, d in
+                Feature(index: k, geometry: .point(Position(700_000 + Double(k), 6_600_000)), properties: ["date": .string(d), "categorie": .string("tag")])
+            }
+            return WorkingLayer(name: "incidents", source: "incidents.csv", crs: .lambert93, features: fs, shapes: [],
+                                summary: LoadSummary(layer: "incidents", source: "incidents.csv", sourceCRS: "EPSG:2154", read: fs.count, used: fs.count, repaired: 0, skipped: []))
+        }
+        let bad = try IncidentSet.make(from: layer(["mars 2025", "avril 2025"]))
+        XCTAssertThrowsError(try bad.requireDates(source: "incidents.csv", for: "--periode-1/--periode-2")) { e in
+            let m = "\(e)"
+            XCTAssertTrue(m.contains("incidents.csv") && m.contains("aucune date lisible") && m.contains("mars 2025"), m)
+        }
+        let rep = CollectingReporter()
+        let us = try IncidentSet.make(from: layer(["04/13/2025", "03/04/2025", "14/03/2025"]), reporter: rep)
+        XCTAssertNoThrow(try us.requireDates(source: "incidents.csv", for: "--du/--au"))
+        XCTAssertEqual(us.dates.readable, 2)
+        XCTAssertEqual(us.dates.ambiguous, 1)
+        XCTAssertTrue(rep.warnings.contains { $0.contains("ambigu") && $0.contains("03/04/2025") }, "\(rep.warnings)")
+    }
+
+    /// The French Excel CSV of the issue: JJ/MM/AAAA dates read, a period counts them.
+    func testExcelCSVDatesReadThroughTheLoader() throws {
+        let path = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/incidents-excel/incidents-excel.csv").path
+        let w = try Loader.load(path: path, working: .lambert93, expecting: .point)
+        let set = try IncidentSet.make(from: w, categoryField: "catégorie")
+        XCTAssertEqual(set.dates.readable, 40)
+        XCTAssertEqual(set.dates.unreadable, 0)
+        XCTAssertEqual(set.day.map { Day(number: $0).description }.min(), "2020-10-31")
+        XCTAssertNoThrow(try set.requireDates(source: w.source, for: "--du/--au"))
     }
 }

@@ -26,7 +26,8 @@ final class TenureTests: XCTestCase {
     }
 
     func text(_ folder: OutputFolder, _ name: String) throws -> String {
-        try String(contentsOf: folder.url.appendingPathComponent(name), encoding: .utf8)
+        try folder.commit()
+        return try String(contentsOf: folder.url.appendingPathComponent(name), encoding: .utf8)
     }
 
     /// Compares a CSV written by gup with the one geopandas wrote: same key
@@ -178,6 +179,7 @@ final class TenureTests: XCTestCase {
         let r = try Tenure.analyse(perimeters: p, parcels: d, incidents: i)
         let folder = try temporaryFolder()
         try TenureOutput.write(r, workingCRS: .lambert93, to: folder)
+        try folder.commit()
         let out = folder.url.path
         try assertCSV("\(out)/domanialite.csv", matches: fixture("tenure-city-small", "expected/domanialite.csv"),
                       keys: ["perimetre", "gestionnaire"], areas: ["surface_m2", "part_pct"])
@@ -242,6 +244,7 @@ final class TenureTests: XCTestCase {
         XCTAssertNil(r.ownerManager)
         let folder = try temporaryFolder()
         try TenureOutput.write(r, workingCRS: working, to: folder)
+        try folder.commit()
         try assertCSV("\(folder.url.path)/domanialite.csv", matches: fixture("tenure-cadastre", "expected/domanialite.csv"),
                       keys: ["perimetre", "gestionnaire"], areas: ["surface_m2", "part_pct"])
         // Real cadastre parcels do not overlap; geopandas finds none either.

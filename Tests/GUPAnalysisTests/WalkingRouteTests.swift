@@ -1,5 +1,6 @@
 import XCTest
 import GUPModel
+import GUPProjection
 @testable import GUPAnalysis
 
 final class WalkingRouteTests: XCTestCase {
@@ -51,5 +52,22 @@ final class WalkingRouteTests: XCTestCase {
         // A 6 × 5 lattice at 50 m needs at least 30 legs of 50 m.
         XCTAssertGreaterThanOrEqual(r.length, 1500)
         XCTAssertLessThan(r.length, 1500 * 1.25)
+    }
+}
+
+/// Issue 16, case 10: a start point at the other end of the world (a
+/// 142,000 km walk) is a typing error in [longitude, latitude].
+final class WalkingRouteStartTests: XCTestCase {
+    func testAFarStartIsRefusedANearOneAccepted() throws {
+        // The demo's Les Pins hotspots are a few hundred metres apart (Lambert-93).
+        let stops = [Position(882_100, 6_263_800), Position(882_400, 6_264_100)]
+        XCTAssertNoThrow(try WalkingRoute.checkStart(Position(881_500, 6_263_500), stops: stops, what: "parcours.depart"))
+        // [43.44, 5.24] typed the wrong way round lands in the Indian Ocean, ~10,000 km away once projected.
+        let ocean = try CoordinateTransformer(from: .wgs84, to: .lambert93).transform(Position(43.44, 5.24))
+        XCTAssertThrowsError(try WalkingRoute.checkStart(ocean, stops: stops, what: "parcours.depart")) {
+            XCTAssertTrue("\($0)".hasPrefix("parcours.depart : le point de départ est à "), "\($0)")
+            XCTAssertTrue("\($0)".contains("au plus 10 km"), "\($0)")
+        }
+        XCTAssertThrowsError(try WalkingRoute.checkStart(Position(.infinity, 0), stops: stops, what: "parcours.depart"))
     }
 }

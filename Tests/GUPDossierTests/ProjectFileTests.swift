@@ -62,6 +62,48 @@ final class ProjectFileTests: XCTestCase {
         XCTAssertEqual(f.routeStart, Position(5.25, 43.45))
     }
 
+    func testLayerKeysForGeoPackageAndPostGIS() throws {
+        FileManager.default.createFile(atPath: dir + "/bdtopo.gpkg", contents: Data("SQLite format 3\u{0}".utf8))
+        let p = write("""
+        [couches]
+        perimetres = { fichier = "PG:dbname=gup host=/tmp/pg", couche = "gup.perimetres" }
+        incidents = { fichier = "PG:dbname=gup host=/tmp/pg", requete = "SELECT * FROM signalements" }
+        contexte = { fichier = "bdtopo.gpkg", couche = "commune" }
+        """)
+        let f = try ProjectFile.read(path: p)
+        XCTAssertEqual(f.layers["perimetres"]?.source.location, "PG:dbname=gup host=/tmp/pg", "a connection is not a path")
+        XCTAssertEqual(f.layers["perimetres"]?.source.layer, "gup.perimetres")
+        XCTAssertEqual(f.layers["incidents"]?.source.query, "SELECT * FROM signalements")
+        XCTAssertEqual(f.layers["contexte"]?.source.location, dir + "/bdtopo.gpkg")
+        XCTAssertEqual(f.layers["contexte"]?.source.layer, "commune")
+        let both = write("""
+        [couches]
+        perimetres = { fichier = "PG:dbname=gup", couche = "a", requete = "SELECT 1" }
+        """)
+        XCTAssertThrowsError(try ProjectFile.read(path: both)) { e in
+            XCTAssertTrue("\(e)".contains("couches.perimetres.requete") && "\(e)".contains("s'excluent"), "\(e)")
+        }
+        let results = write("""
+        [couches]
+        perimetres = { fichier = "PG:dbname=gup", couche = "a" }
+        [resultats]
+        format = "gpkg"
+        postgis = "PG:dbname=gup active_schema=resultats"
+        """)
+        let r = try ProjectFile.read(path: results).results
+        XCTAssertEqual(r.format, .gpkg)
+        XCTAssertEqual(r.postgis, "PG:dbname=gup active_schema=resultats")
+        let shp = write("""
+        [couches]
+        perimetres = { fichier = "PG:dbname=gup", couche = "a" }
+        [resultats]
+        format = "shp"
+        """)
+        XCTAssertThrowsError(try ProjectFile.read(path: shp)) { e in
+            XCTAssertTrue("\(e)".contains("resultats.format"), "\(e)")
+        }
+    }
+
     func testQuartierFoldersAreUnique() {
         XCTAssertEqual(Dossier.uniqueSlugs(["Les Pins", "Les Pins !", "Saint-Jean", "Saint Jean", "Écoles"]),
                        ["les-pins", "les-pins-2", "saint-jean", "saint-jean-2", "ecoles"])
@@ -131,5 +173,75 @@ extension ProjectFileTests {
                 XCTAssertTrue(m.contains("dossier.toml"), m)
             }
         }
+    }
+}
+
+/// Issue 16: numbers of the project file checked against their domains,
+/// work limits, and the TOML parser's words in French.
+final class ProjectFileHardeningTests: XCTestCase {
+    func parse(_ toml: String) throws -> ProjectFile {
+        let dir = NSTemporaryDirectory() + "gup-projet-h-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        FileManager.default.createFile(atPath: dir + "/p.geojson", contents: Data("{}".utf8))
+        return try ProjectFile.parse(toml + "\n[couches]\nperimetres = { fichier = \"p.geojson\" }\n", path: dir + "/dossier.toml")
+    }
+
+    func testThresholdsOutsideTheirDomain() {
+        // Cases 1 and 11.
+        for (line, part) in [("cellule_m = nan", "« nan »"), ("rayon_m = inf", "infinie"), ("cellule_m = 1e-13", "hors des bornes"),
+                             ("rayon_m = 1e20", "hors des bornes"), ("chevauchement_m2 = -1", "hors des bornes"), ("lacune_m2 = -inf", "moins l'infini")] {
+            XCTAssertThrowsError(try parse("[seuils]\n" + line)) { e in
+                XCTAssertTrue("\(e)".contains("clé « seuils.\(line.prefix { $0 != " " }) » : valeur"), "\(e)")
+                XCTAssertTrue("\(e)".contains(part), "\(line): \(e)")
+            }
+        }
+    }
+
+    func testLimitsTable() throws {
+        XCTAssertEqual(try parse("[limites]\ncellules = 100\npaires = 7").limits, WorkLimits(gridCells: 100, overlayPairs: 7))
+        XCTAssertEqual(try parse("").limits, WorkLimits())
+        XCTAssertThrowsError(try parse("[limites]\ncellules = 0")) { XCTAssertTrue("\($0)".contains("limites.cellules"), "\($0)") }
+        XCTAssertThrowsError(try parse("[limites]\nmemoire = 3")) { XCTAssertTrue("\($0)".contains("clé inconnue"), "\($0)") }
+    }
+
+    func testEmptyOutputIsRefused() {
+        XCTAssertThrowsError(try parse("sortie = \" \"")) { XCTAssertTrue("\($0)".contains("clé « sortie » : chemin vide"), "\($0)") }
+    }
+
+    func testTOMLMessagesAreFrench() {
+        XCTAssertEqual(TOMLMessages.french("Error while parsing key-value pair: expected '=', saw 'x'"),
+                       "erreur dans une paire clé = valeur: attendu « = », trouvé « x »")
+        XCTAssertEqual(TOMLMessages.french("Error while parsing value: could not determine value type"),
+                       "erreur dans une valeur: type de valeur indéterminé (une chaîne doit être entre guillemets)")
+        XCTAssertEqual(TOMLMessages.french("Error while parsing date-time: expected month between 1 and 12 (inclusive), saw 13"),
+                       "erreur dans une date-heure: attendu mois entre 1 et 12 (inclus), trouvé 13")
+        XCTAssertEqual(TOMLMessages.french("something the table does not know"), "syntaxe invalide")
+        for text in ["titre = ", "titre = x", "[a\n", "a = [1,", "a = 1979-13-01", "a = \"\\e\""] {
+            XCTAssertThrowsError(try ProjectFile.parse(text, path: "/tmp/p.toml")) { e in
+                let m = "\(e)"
+                for english in ["Error", "expected", "saw", "while", "could not"] { XCTAssertFalse(m.contains(english), "\(text): \(m)") }
+            }
+        }
+    }
+}
+
+final class ProjectFileFuzzRegressionTests: XCTestCase {
+    /// Fuzz/ProjectFuzz, first minute: a control character in a table
+    /// header made toml++ abort the process (assertion in parse_key).
+    func testControlCharacterInAKeyIsAMessageNotAnAbort() {
+        let text = "sortie = \"\"\n[couches]\nperimetres = { fichaer = \"&.geojson\" }\n[\u{1F}\u{0}riodes]\nteriode_1 = [\"2025-01-01\", \"2025-12-31\"]\n"
+        XCTAssertThrowsError(try ProjectFile.parse(text, path: "/tmp/dossier.toml")) {
+            XCTAssertEqual("\($0)", "/tmp/dossier.toml : TOML invalide ligne 4, colonne 2 : caractère de contrôle U+001F interdit")
+        }
+        // Second finding: a line end right after « [ ».
+        XCTAssertThrowsError(try ProjectFile.parse("sourcsource = \"\"\n[\nl[a]\npnformat2025-12-30\"]\n", path: "/tmp/dossier.toml")) {
+            XCTAssertEqual("\($0)", "/tmp/dossier.toml : TOML invalide ligne 2, colonne 2 : nom de table attendu après « [ »")
+        }
+        for bad in ["[ .a]", "[[\n", "[=]", "a = 1\n  [ \t#x"] {
+            XCTAssertThrowsError(try ProjectFile.parse(bad, path: "/tmp/d.toml")) { XCTAssertTrue("\($0)".contains("nom de table attendu"), bad) }
+        }
+        // Brackets inside values and strings are not headers.
+        XCTAssertNil(TOMLMessages.badTableHeader("a = [\n[\n1]\n]\nb = \"\"\"\n[\n\"\"\"\n[ \"x y\" ]\n[[t]]\n"))
     }
 }

@@ -46,8 +46,11 @@ final class ModelTests: XCTestCase {
         let dir = NSTemporaryDirectory() + "gup-out-\(UUID().uuidString)"
         let out = try OutputFolder(path: dir)
         try out.write("a,b\r\n", to: "t.csv")
+        // Nothing in place before the commit.
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir))
+        try out.commit()
         XCTAssertEqual(try String(contentsOfFile: dir + "/t.csv", encoding: .utf8), "a,b\r\n")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["t.csv"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), [".gup-manifeste.json", "t.csv"])
         XCTAssertThrowsError(try out.write("x", to: "../evil.csv"))
         XCTAssertThrowsError(try out.write("x", to: "/tmp/evil.csv"))
         try? FileManager.default.removeItem(atPath: dir)
@@ -57,12 +60,13 @@ final class ModelTests: XCTestCase {
 final class OutputFolderErrorTests: XCTestCase {
     func testUnwritableTargetIsAFrenchReason() throws {
         let dir = NSTemporaryDirectory() + "gup-ro-\(UUID().uuidString)"
+        // A file standing where a folder of the output should go.
         let out = try OutputFolder(path: dir)
-        // A folder standing where the file should go: rename fails.
-        try FileManager.default.createDirectory(atPath: dir + "/t.csv/x", withIntermediateDirectories: true)
-        XCTAssertThrowsError(try out.write("a", to: "t.csv")) { e in
+        try out.write("a", to: "t.csv")
+        XCTAssertThrowsError(try out.write("a", to: "t.csv/x")) { e in
             XCTAssertTrue("\(e)".hasPrefix("Écriture impossible de "), "\(e)")
         }
+        try out.commit()
         // A file standing where the folder should go.
         FileManager.default.createFile(atPath: dir + "/plein", contents: Data("x".utf8))
         XCTAssertThrowsError(try OutputFolder(path: dir + "/plein")) { e in

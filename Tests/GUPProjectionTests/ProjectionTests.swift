@@ -93,3 +93,73 @@ final class WorkingCRSPointLayerTests: XCTestCase {
             Feature(index: 0, geometry: .point(Position(5.25, 43.45)))])]), .lambert93)
     }
 }
+
+/// Issue 16, cases 9 and 10: the working CRS chosen from the bulk of the
+/// data and checked; CRSs that cannot be a working CRS refused with the reason.
+final class WorkingCRSHardeningTests: XCTestCase {
+    /// The four demo perimeters (Vitrolles), plus extra squares given in lon/lat.
+    func layer(plus extra: [(lon: Double, lat: Double)]) throws -> Layer {
+        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Data/demo/perimetres.geojson").path
+        var l = try GeoJSONReader.read(path: demo)
+        for c in extra {
+            let ring = [Position(c.lon, c.lat), Position(c.lon + 0.001, c.lat), Position(c.lon + 0.001, c.lat + 0.001),
+                        Position(c.lon, c.lat + 0.001), Position(c.lon, c.lat)]
+            l.features.append(Feature(index: l.features.count, geometry: .polygon(Polygon(exterior: ring, holes: []))))
+        }
+        return l
+    }
+
+    func testOneStrayFeatureDoesNotMoveTheChoiceAndIsReported() throws {
+        // A parcel in Australia: the box's centre was in the Indian Ocean, a UTM zone.
+        let l = try layer(plus: [(140.0, -35.0)])
+        let r = CollectingReporter()
+        XCTAssertEqual(try WorkingCRS.choose(for: [l], reporter: r), CRS("EPSG:2154"))
+        XCTAssertEqual(r.warnings.count, 1)
+        XCTAssertTrue(r.warnings[0].contains("1 entité(s) loin du domaine de validité de EPSG:2154"), r.warnings[0])
+        XCTAssertTrue(r.warnings[0].contains("entité n° 5 (lon 140.00, lat -35.00)"), r.warnings[0])
+        // Without the stray, nothing to report.
+        let clean = CollectingReporter()
+        XCTAssertEqual(try WorkingCRS.choose(for: [try layer(plus: [])], reporter: clean), CRS("EPSG:2154"))
+        XCTAssertEqual(clean.warnings, [])
+    }
+
+    func testMetropoleAndOverseasTogetherIsAnError() throws {
+        // As in a national QPV file: Vitrolles and Saint-Denis de La Réunion.
+        let l = try layer(plus: [(55.45, -20.88), (55.46, -20.89)])
+        XCTAssertThrowsError(try WorkingCRS.choose(for: [l])) { e in
+            let m = "\(e)"
+            XCTAssertTrue(m.contains("la métropole (4 entité(s)"), m)
+            XCTAssertTrue(m.contains("La Réunion (2 entité(s)"), m)
+            XCTAssertTrue(m.contains("--crs"), m)
+        }
+    }
+
+    func testReunionAloneGetsItsOwnCRS() throws {
+        var l = try layer(plus: [(55.45, -20.88)])
+        l.features.removeFirst(4)
+        XCTAssertEqual(try WorkingCRS.choose(for: [l]), CRS("EPSG:2975"))
+    }
+
+    func testVerticalGeocentricAndWebMercatorAreRefusedWithTheReason() {
+        for (code, word) in [("EPSG:5714", "vertical"), ("EPSG:4978", "géocentrique"), ("EPSG:3857", "Web Mercator"),
+                             ("EPSG:4326", "degrés carrés"), ("EPSG:5698", "composé")] {
+            XCTAssertThrowsError(try WorkingCRS.checkProjected(CRS(code))) { XCTAssertTrue("\($0)".contains(word), "\(code): \($0)") }
+        }
+        XCTAssertNoThrow(try WorkingCRS.checkProjected(CRS("EPSG:2154")))
+        // As the CRS of a file's coordinates, a vertical CRS is refused too.
+        XCTAssertThrowsError(try CoordinateTransformer(from: CRS("EPSG:5714"), to: .lambert93)) {
+            XCTAssertTrue("\($0)".contains("système vertical"), "\($0)")
+        }
+    }
+
+    func testPROJErrorsAreFrench() {
+        XCTAssertThrowsError(try WorkingCRS.checkProjected(CRS("EPSG:999999"))) {
+            XCTAssertTrue("\($0)".contains("inconnu de PROJ"), "\($0)")
+        }
+        XCTAssertThrowsError(try CoordinateTransformer(from: CRS("EPSG:999999"), to: .lambert93)) {
+            XCTAssertFalse("\($0)".contains("Unknown error"), "\($0)")
+            XCTAssertTrue("\($0)".contains("système de coordonnées inconnu"), "\($0)")
+        }
+    }
+}

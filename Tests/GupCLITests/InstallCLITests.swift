@@ -20,6 +20,10 @@ final class InstallCLITests: XCTestCase {
         if let headers = try? shell("/usr/bin/pkg-config", ["--modversion", "proj"]) {
             XCTAssertEqual(proj, "PROJ \(headers)")
         }
+        let gdal = try XCTUnwrap(lines.first { $0.hasPrefix("GDAL ") }, long.stdout)
+        if let headers = try? shell("/usr/bin/pkg-config", ["--modversion", "gdal"]) {
+            XCTAssertEqual(gdal, "GDAL \(headers)")
+        }
         for args in [["-V"], ["version"]] {
             let other = try CLI.run(args)
             XCTAssertEqual(other.status, 0, other.stderr)

@@ -143,6 +143,7 @@ public enum Cleaning {
                                incidents: WorkingLayer? = nil, fields: CleaningFields = CleaningFields(),
                                threshold: Double = defaultThreshold, zoneNames: [String]? = nil,
                                reporter: Reporter = SilentReporter()) throws -> CleaningResult {
+        guard perimeters.count > 0 else { throw GUPError.input(file: perimeters.source, "aucun périmètre utilisable") }
         for l in [sectors, residences, incidents].compactMap({ $0 }) where l.crs != perimeters.crs {
             throw GUPError("\(l.source) : couche en \(l.crs), les périmètres en \(perimeters.crs) (même système de travail attendu)")
         }

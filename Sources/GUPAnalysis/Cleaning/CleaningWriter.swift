@@ -12,14 +12,30 @@ public enum CleaningWriter {
     public static let doublesGeoJSONFile = "doublons.geojson"
     public static let doublesCSVFile = "doublons.csv"
 
-    /// Writes the four files and returns their names.
+    /// Writes the four files (with `--format gpkg`, the two layers go into
+    /// `resultats.gpkg` in the working CRS instead of GeoJSON) and returns their names.
     @discardableResult
-    public static func write(_ r: CleaningResult, to folder: OutputFolder, csv: CSVWriter = CSVWriter()) throws -> [String] {
+    public static func write(_ r: CleaningResult, to folder: OutputFolder, csv: CSVWriter = CSVWriter(),
+                             output: ResultOutput = .geojson) throws -> [String] {
         try folder.write(coverageCSV(r, csv: csv), to: coverageFile)
-        try folder.write(gapsGeoJSON(r), to: gapsFile)
-        try folder.write(doublesGeoJSON(r), to: doublesGeoJSONFile)
+        var written = [coverageFile]
+        if output.format == .geojson {
+            try folder.write(gapsGeoJSON(r), to: gapsFile)
+            try folder.write(doublesGeoJSON(r), to: doublesGeoJSONFile)
+            written += [gapsFile, doublesGeoJSONFile]
+        }
         try folder.write(doublesCSV(r, csv: csv), to: doublesCSVFile)
-        return [coverageFile, gapsFile, doublesGeoJSONFile, doublesCSVFile]
+        written.append(doublesCSVFile)
+        if output != .geojson {
+            written += try ResultLayers.write(try layers(r), output: output, to: folder)
+        }
+        return written
+    }
+
+    /// The two result layers (lacunes, doublons) in the working CRS.
+    public static func layers(_ r: CleaningResult) throws -> [Layer] {
+        [Layer(name: "lacunes", source: "lacunes", crs: r.crs, features: try gapFeatures(r)),
+         Layer(name: "doublons", source: "doublons", crs: r.crs, features: try doubleFeatures(r))]
     }
 
     /// `perimetre,surface_exterieure_m2,couverte_m2,taux_couverture_pct,lacunes_m2,nb_lacunes,doublons_m2`
@@ -47,9 +63,8 @@ public enum CleaningWriter {
     }
 
     /// Each gap as a feature (`perimetre`, `surface_m2`, and with incidents
-    /// `incidents`, `categories_principales`), largest first.
-    public static func gapsGeoJSON(_ r: CleaningResult) throws -> String {
-        let toWGS84 = try CoordinateTransformer.shared(from: r.crs, to: .wgs84)
+    /// `incidents`, `categories_principales`), largest first, in the working CRS.
+    public static func gapFeatures(_ r: CleaningResult) throws -> [Feature] {
         var features: [Feature] = []
         for (k, g) in r.gaps.enumerated() {
             var p = Properties()
@@ -59,15 +74,14 @@ public enum CleaningWriter {
                 p["incidents"] = .number(Double(g.incidents ?? 0))
                 p["categories_principales"] = .string(g.mainCategories.map { "\($0.category) (\($0.count))" }.joined(separator: ", "))
             }
-            features.append(Feature(index: k, geometry: try toWGS84.transform(g.shape.geometry()), properties: p))
+            features.append(Feature(index: k, geometry: try g.shape.geometry(), properties: p))
         }
-        return GeoJSONWriter().render(features)
+        return features
     }
 
     /// Each double-coverage polygon as a feature (`perimetre`, `intervenants`,
-    /// `surface_m2`), sorted by perimeter, cleaners, then largest first.
-    public static func doublesGeoJSON(_ r: CleaningResult) throws -> String {
-        let toWGS84 = try CoordinateTransformer.shared(from: r.crs, to: .wgs84)
+    /// `surface_m2`), sorted by perimeter, cleaners, then largest first, in the working CRS.
+    public static func doubleFeatures(_ r: CleaningResult) throws -> [Feature] {
         var features: [Feature] = []
         for d in r.doubles {
             for piece in d.pieces {
@@ -75,10 +89,29 @@ public enum CleaningWriter {
                 p["perimetre"] = .string(d.perimeter)
                 p["intervenants"] = .string(d.cleaners.joined(separator: " + "))
                 p["surface_m2"] = .number(rounded(piece.area))
-                features.append(Feature(index: features.count, geometry: try toWGS84.transform(piece.shape.geometry()), properties: p))
+                features.append(Feature(index: features.count, geometry: try piece.shape.geometry(), properties: p))
             }
         }
-        return GeoJSONWriter().render(features)
+        return features
+    }
+
+    /// The gaps as GeoJSON in WGS 84 lon/lat (RFC 7946).
+    public static func gapsGeoJSON(_ r: CleaningResult) throws -> String {
+        try lonLatGeoJSON(gapFeatures(r), from: r.crs)
+    }
+
+    /// The double-coverage pieces as GeoJSON in WGS 84 lon/lat (RFC 7946).
+    public static func doublesGeoJSON(_ r: CleaningResult) throws -> String {
+        try lonLatGeoJSON(doubleFeatures(r), from: r.crs)
+    }
+
+    static func lonLatGeoJSON(_ features: [Feature], from crs: CRS) throws -> String {
+        let toWGS84 = try CoordinateTransformer.shared(from: crs, to: .wgs84)
+        return GeoJSONWriter().render(try features.map { f in
+            var f = f
+            f.geometry = try f.geometry.map { try toWGS84.transform($0) }
+            return f
+        })
     }
 
     private static func rounded(_ d: Double) -> Double { (d * 100).rounded() / 100 }

@@ -165,7 +165,11 @@ public enum Hotspots {
     public static func analyse(zones: [GeometryHandle], points: [Position], cellSize c: Double) throws -> HotspotGrid {
         guard c > 0, c.isFinite else { throw GUPError("taille de cellule invalide : \(c) (attendu un nombre de mètres positif)") }
         let union = try GeometryHandle.unaryUnion(zones)
-        guard let b = try union.bounds() else { throw GUPError("les zones n'ont aucune surface : pas de grille de points chauds") }
+        guard let b = try union.bounds() else { throw GUPError("aucune zone utilisable : les zones n'ont aucune surface, pas de grille de points chauds") }
+        // Estimated before any Int conversion (which traps beyond Int.max).
+        if let excess = WorkLimits.current.gridExcess(columns: (b.width / c).rounded(.down) + 1, rows: (b.height / c).rounded(.down) + 1) {
+            throw AnalysisError.invalidSetting(.cellSize, value: c, expected: "grille des points chauds de \(excess)")
+        }
         let i0 = Int((b.minX / c).rounded(.down)), i1 = Int((b.maxX / c).rounded(.down))
         let j0 = Int((b.minY / c).rounded(.down)), j1 = Int((b.maxY / c).rounded(.down))
         let range = CellRange(i0: i0, j0: j0, ni: i1 - i0 + 1, nj: j1 - j0 + 1)

@@ -20,11 +20,12 @@ public struct HotspotOptions: Sendable {
     public var scope: Scope
 
     public init(cellSize: Double = 50, radius: Double = 100, scope: Scope = .union) throws {
-        guard cellSize > 0, cellSize.isFinite else {
-            throw AnalysisError.invalidSetting(.cellSize, value: cellSize, expected: "un nombre de mètres positif")
+        // Inside the lengths' domain (issue 16: 1e-13 or 1e20 trapped in Int conversions).
+        guard NumberDomain.metres.contains(cellSize) else {
+            throw AnalysisError.invalidSetting(.cellSize, value: cellSize, expected: "un nombre de mètres entre 0,01 et 100 000")
         }
-        guard radius > 0, radius.isFinite else {
-            throw AnalysisError.invalidSetting(.kernelRadius, value: radius, expected: "un nombre de mètres positif")
+        guard NumberDomain.metres.contains(radius) else {
+            throw AnalysisError.invalidSetting(.kernelRadius, value: radius, expected: "un nombre de mètres entre 0,01 et 100 000")
         }
         self.cellSize = cellSize; self.radius = radius; self.scope = scope
     }
@@ -103,12 +104,41 @@ extension HotspotsOutput {
     /// Writes one entry's files and returns their names (the density grid
     /// only when `densityGrid`).
     @discardableResult
-    public static func write(_ e: HotspotEntry, working: CRS, to folder: OutputFolder, densityGrid: Bool = true) throws -> [String] {
+    /// The two result layers (points_chauds, zones_chaudes) of one or more
+    /// entries, in the working CRS; with several entries (one per zone) each
+    /// feature carries its zone in `perimetre`.
+    public static func layers(_ entries: [HotspotEntry], working: CRS) throws -> [Layer] {
+        var cells: [Feature] = [], zones: [Feature] = []
+        for e in entries {
+            let lonLat = try centersLonLat(e.grid, from: working)
+            for var f in try cellFeatures(e.grid, lonLat: lonLat) {
+                if entries.count > 1, let z = e.zone { f.properties["perimetre"] = .string(z) }
+                f.index = cells.count
+                cells.append(f)
+            }
+            for var f in try hotZoneFeatures(e.hotZones, grid: e.grid, density: e.density) {
+                if entries.count > 1, let z = e.zone { f.properties["perimetre"] = .string(z) }
+                f.index = zones.count
+                zones.append(f)
+            }
+        }
+        return [Layer(name: "points_chauds", source: "points_chauds", crs: working, features: cells),
+                Layer(name: "zones_chaudes", source: "zones_chaudes", crs: working, features: zones)]
+    }
+
+    public static func write(_ e: HotspotEntry, working: CRS, to folder: OutputFolder, densityGrid: Bool = true,
+                             output: ResultOutput = .geojson) throws -> [String] {
         let lonLat = try centersLonLat(e.grid, from: working)
         try folder.write(csv(e.grid, lonLat: lonLat), to: cellsCSVFile)
-        try folder.write(cellsGeoJSON(e.grid, lonLat: lonLat, from: working), to: cellsGeoJSONFile)
-        try folder.write(hotZonesGeoJSON(e.hotZones, grid: e.grid, density: e.density, from: working), to: hotZonesFile)
-        var written = [cellsCSVFile, cellsGeoJSONFile, hotZonesFile]
+        var written = [cellsCSVFile]
+        if output.format == .geojson {
+            try folder.write(cellsGeoJSON(e.grid, lonLat: lonLat, from: working), to: cellsGeoJSONFile)
+            try folder.write(hotZonesGeoJSON(e.hotZones, grid: e.grid, density: e.density, from: working), to: hotZonesFile)
+            written += [cellsGeoJSONFile, hotZonesFile]
+        }
+        if output != .geojson {
+            written += try ResultLayers.write(try layers([e], working: working), output: output, to: folder)
+        }
         if densityGrid {
             try folder.write(asciiGrid(e.density), to: densityFile)
             written.append(densityFile)

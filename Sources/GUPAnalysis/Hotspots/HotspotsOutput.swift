@@ -46,6 +46,11 @@ public enum HotspotsOutput {
 
     /// The cells as polygons (corners projected to lon/lat), same properties as the CSV.
     public static func cellsGeoJSON(_ grid: HotspotGrid, lonLat: [Position], from working: CRS) throws -> String {
+        GeoJSONWriter().render(try cellFeatures(grid, lonLat: lonLat, toLonLat: CoordinateTransformer.shared(from: working, to: .wgs84)))
+    }
+
+    /// The cells as polygons, in the working CRS or, with `toLonLat`, in lon/lat.
+    public static func cellFeatures(_ grid: HotspotGrid, lonLat: [Position], toLonLat: CoordinateTransformer? = nil) throws -> [Feature] {
         let order = order(grid)
         var corners: [Position] = []
         corners.reserveCapacity(order.count * 4)
@@ -53,7 +58,7 @@ public enum HotspotsOutput {
             let b = grid.bounds(of: grid.cells[k])
             corners += [Position(b.minX, b.minY), Position(b.maxX, b.minY), Position(b.maxX, b.maxY), Position(b.minX, b.maxY)]
         }
-        try CoordinateTransformer.shared(from: working, to: .wgs84).transform(&corners)
+        try toLonLat?.transform(&corners)
         var features: [Feature] = []
         features.reserveCapacity(order.count)
         for (n, k) in order.enumerated() {
@@ -69,7 +74,7 @@ public enum HotspotsOutput {
             ]
             features.append(Feature(index: n, geometry: .polygon(Polygon(exterior: q + [q[0]])), properties: props))
         }
-        return GeoJSONWriter().render(features)
+        return features
     }
 
     /// The hot zones, ranked, in lon/lat: rang, incidents, cellules,
@@ -77,7 +82,13 @@ public enum HotspotsOutput {
     /// grid, its peak value in the zone (densite_max_par_ha).
     public static func hotZonesGeoJSON(_ zones: [HotZone], grid: HotspotGrid, density: RasterGrid? = nil,
                                        from working: CRS) throws -> String {
-        let t = try CoordinateTransformer.shared(from: working, to: .wgs84)
+        GeoJSONWriter().render(try hotZoneFeatures(zones, grid: grid, density: density,
+                                                   toLonLat: CoordinateTransformer.shared(from: working, to: .wgs84)))
+    }
+
+    /// The hot zones as features, in the working CRS or, with `toLonLat`, in lon/lat.
+    public static func hotZoneFeatures(_ zones: [HotZone], grid: HotspotGrid, density: RasterGrid? = nil,
+                                       toLonLat t: CoordinateTransformer? = nil) throws -> [Feature] {
         var features: [Feature] = []
         for z in zones {
             var props: Properties = [
@@ -95,9 +106,10 @@ public enum HotspotsOutput {
             if let density {
                 props["densite_max_par_ha"] = .number(round(try peak(of: density, in: z.shape), 2))
             }
-            features.append(Feature(index: z.rank - 1, geometry: try t.transform(try z.shape.geometry()), properties: props))
+            let g = try z.shape.geometry()
+            features.append(Feature(index: z.rank - 1, geometry: try t.map { try $0.transform(g) } ?? g, properties: props))
         }
-        return GeoJSONWriter().render(features)
+        return features
     }
 
     /// The largest value of the density grid among the cells whose centre lies in `shape`.

@@ -19,6 +19,11 @@ public enum KernelDensity {
                                extent: BoundingBox) throws -> RasterGrid {
         guard r > 0, r.isFinite else { throw GUPError("rayon de lissage invalide : \(r) (attendu un nombre de mètres positif)") }
         guard cellSize > 0, cellSize.isFinite else { throw GUPError("taille de cellule invalide : \(cellSize)") }
+        try WorkLimits.current.checkRaster(columns: (extent.width / cellSize).rounded(.up) + 1, rows: (extent.height / cellSize).rounded(.up) + 1,
+                                         what: "grille de densité, mailles de \(NumberDomain.describe(cellSize)) m")
+        guard r / cellSize < 100_000 else {
+            throw GUPError("rayon de lissage de \(NumberDomain.describe(r)) m pour des mailles de \(NumberDomain.describe(cellSize)) m : plus de 100 000 mailles par rayon, réduisez le rayon")
+        }
         let ox = (extent.minX / cellSize).rounded(.down) * cellSize
         let oy = (extent.minY / cellSize).rounded(.down) * cellSize
         let columns = max(1, Int(((extent.maxX - ox) / cellSize).rounded(.up)))
@@ -27,7 +32,10 @@ public enum KernelDensity {
             throw GUPError("grille de densité de \(columns) × \(rows) cellules : trop grande, choisissez une cellule plus grande")
         }
         // Points sorted by y, so each band of rows finds its points by binary search.
-        let sorted = points.filter { $0.x.isFinite && $0.y.isFinite }.sorted { $0.y < $1.y }
+        // Points farther than r from the extent add nothing, and would overflow the Int row and column indices.
+        let sorted = points.filter {
+            $0.x >= extent.minX - r && $0.x <= extent.maxX + r && $0.y >= extent.minY - r && $0.y <= extent.maxY + r
+        }.sorted { $0.y < $1.y }
         let r2 = r * r
         let scale = 3 / (Double.pi * r2) * 10_000
         func lowerBound(_ y: Double) -> Int {

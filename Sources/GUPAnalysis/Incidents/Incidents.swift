@@ -124,6 +124,11 @@ public struct ZoneDwellings: Sendable {
                 if firstMissing.count < 5 { firstMissing.append(f.label) }
                 continue
             }
+            // A negative or astronomical count is a data error, not a number to sum.
+            guard NumberDomain.dwellings.contains(v) else {
+                throw GUPError.input(file: residences.source, feature: f.label,
+                                     "nombre de logements \(NumberDomain.describe(v)) impossible (attendu entre 0 et 100 000)")
+            }
             for z in a.polygons(containing: k) { per[Int(z)] += v }
         }
         if field == nil {

@@ -65,6 +65,89 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return s.withUTF8 { parse($0) }
     }
 
+    /// How a date text was read by `Day.read`.
+    public enum Reading: Sendable, Equatable {
+        /// ISO 8601 date or date-time.
+        case iso(Day)
+        /// `JJ/MM/AAAA` with a day above 12: only one reading.
+        case dayFirst(Day)
+        /// `JJ/MM/AAAA` with day and month both ≤ 12: read day first, as in
+        /// France, but `MM/JJ/AAAA` would also be a date.
+        case ambiguous(Day)
+        /// `MM/JJ/AAAA` only (second number above 12): an American date.
+        case monthFirstOnly
+        case unreadable
+
+        public var day: Day? {
+            switch self {
+            case .iso(let d), .dayFirst(let d), .ambiguous(let d): return d
+            case .monthFirstOnly, .unreadable: return nil
+            }
+        }
+    }
+
+    /// Reads the dates found in incident exports: ISO 8601 (see
+    /// `parseISO8601`) and the French `JJ/MM/AAAA`, `JJ/MM/AAAA HH:MM` and
+    /// `JJ/MM/AAAA HH:MM:SS` (also with `-` or `.` between the numbers,
+    /// one-digit day or month accepted), and OGR's `AAAA/MM/JJ[ HH:MM:SS]`.
+    public static func read(_ text: String) -> Reading { readWithTime(text).reading }
+
+    /// `read`, with the time of day as written (minutes after midnight, -1
+    /// for a date without time), as `parseISO8601WithTime` gives it.
+    public static func readWithTime(_ text: String) -> (reading: Reading, minute: Int16) {
+        if let d = parseISO8601WithTime(text) { return (.iso(d.day), d.minute) }
+        if let r = text.utf8.withContiguousStorageIfAvailable({ readDayFirst($0) }) { return r }
+        var s = text
+        return s.withUTF8 { readDayFirst($0) }
+    }
+
+    static func readDayFirst(_ raw: UnsafeBufferPointer<UInt8>) -> (reading: Reading, minute: Int16) {
+        let unreadable: (reading: Reading, minute: Int16) = (.unreadable, -1)
+        var k = 0, n = raw.count
+        while k < n, raw[k] == 0x20 { k += 1 }
+        while n > k, raw[n - 1] == 0x20 { n -= 1 }
+        func number(maxDigits: Int) -> Int? {
+            var v = 0, digits = 0
+            while k < n, digits < maxDigits, raw[k] >= 0x30, raw[k] <= 0x39 { v = v * 10 + Int(raw[k] - 0x30); k += 1; digits += 1 }
+            return digits == 0 ? nil : v
+        }
+        let aStart = k
+        guard let a = number(maxDigits: 4), k < n else { return unreadable }
+        // `AAAA/MM/JJ`: how OGR writes dates (ogr2ogr and QGIS CSV exports).
+        let yearFirst = k - aStart == 4
+        guard yearFirst || k - aStart <= 2 else { return unreadable }
+        let sep = raw[k]
+        guard sep == 0x2F || sep == 0x2D || sep == 0x2E else { return unreadable }   // / - .
+        k += 1
+        guard let b = number(maxDigits: 2), k < n, raw[k] == sep else { return unreadable }
+        k += 1
+        let cStart = k
+        guard let c = number(maxDigits: yearFirst ? 2 : 4), k - cStart == (yearFirst ? 2 : 4) else { return unreadable }
+        var minute: Int16 = -1
+        if k < n {
+            // Time: [ |T]HH:MM[:SS]
+            guard raw[k] == 0x20 || raw[k] == 0x54 else { return unreadable }
+            k += 1
+            guard let h = number(maxDigits: 2), h <= 24, k < n, raw[k] == 0x3A else { return unreadable }
+            k += 1
+            guard let mi = number(maxDigits: 2), mi <= 59 else { return unreadable }
+            if k < n {
+                guard raw[k] == 0x3A else { return unreadable }
+                k += 1
+                guard let sec = number(maxDigits: 2), sec <= 60 else { return unreadable }
+                _ = sec
+            }
+            guard k == n else { return unreadable }
+            minute = Int16(h * 60 + mi)
+        }
+        if yearFirst { return Day(year: a, month: b, day: c).map { (.iso($0), minute) } ?? unreadable }
+        let y = c
+        if let d = Day(year: y, month: b, day: a) {
+            return (a <= 12 && a != b && Day(year: y, month: a, day: b) != nil ? .ambiguous(d) : .dayFirst(d), minute)
+        }
+        return (Day(year: y, month: a, day: b) != nil ? .monthFirstOnly : .unreadable, -1)
+    }
+
     /// Parses like `parseISO8601` and also gives the time of day as
     /// written (minutes after midnight, no time-zone shift, as the date),
     /// -1 for a date without time.

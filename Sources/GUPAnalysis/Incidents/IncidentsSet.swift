@@ -13,6 +13,11 @@ public struct DateFieldReport: Sendable, Equatable {
     public var unreadable: Int = 0
     /// First unreadable values: « entité n° 12 : « 31/12/2025 » ».
     public var examples: [String] = []
+    /// `JJ/MM/AAAA` dates that would also read as `MM/JJ/AAAA` (read day first).
+    public var ambiguous: Int = 0
+    /// Dates that only read as `MM/JJ/AAAA` (American order): counted unreadable.
+    public var monthFirst: Int = 0
+    public var ambiguousExamples: [String] = []
 
     public init(field: String? = nil) { self.field = field }
 }
@@ -100,8 +105,17 @@ public struct IncidentSet: Sendable {
                 rep.missing += 1
                 return (noDay, false, -1)
             }
-            if let d = Day.parseISO8601WithTime(t) { rep.readable += 1; return (d.day.number, true, d.minute) }
+            let (reading, minute) = Day.readWithTime(t)
+            if let d = reading.day {
+                rep.readable += 1
+                if case .ambiguous = reading {
+                    rep.ambiguous += 1
+                    if rep.ambiguousExamples.count < 3 { rep.ambiguousExamples.append("\(f.label) : « \(t) »") }
+                }
+                return (d.number, true, minute)
+            }
             if trimmed(t) == nil { rep.missing += 1; return (noDay, false, -1) }
+            if reading == .monthFirstOnly { rep.monthFirst += 1 }
             rep.unreadable += 1
             if rep.examples.count < 5 { rep.examples.append("\(f.label) : « \(t) »") }
             return (noDay, true, -1)
@@ -161,7 +175,9 @@ public struct IncidentSet: Sendable {
         var dates = DateFieldReport(field: dField), resolutions = DateFieldReport(field: rField)
         func merge(_ a: inout DateFieldReport, _ b: DateFieldReport) {
             a.readable += b.readable; a.missing += b.missing; a.unreadable += b.unreadable
+            a.ambiguous += b.ambiguous; a.monthFirst += b.monthFirst
             a.examples.append(contentsOf: b.examples.prefix(max(0, 5 - a.examples.count)))
+            a.ambiguousExamples.append(contentsOf: b.ambiguousExamples.prefix(max(0, 3 - a.ambiguousExamples.count)))
         }
         for c in chunks {
             let remap = c.names.map { global[$0]! }
@@ -181,6 +197,17 @@ public struct IncidentSet: Sendable {
     /// usual case (Foundation's trimming is slow on a million values).
     static func trimmed(_ t: String) -> String? { FieldResolver.trimmed(t) }
 
+    /// A period asked for needs dates: none readable is an error, not a
+    /// table of zeros. `what` names the period (« --periode-1 »…).
+    public func requireDates(source: String, for what: String) throws {
+        guard dates.readable == 0, count > 0 else { return }
+        guard let field = dates.field else {
+            throw GUPError.input(file: source, "\(what) demandée mais aucun champ de date (\(FieldNames.date.joined(separator: ", "))) ; nommez-le (--champ-date, ou champ_date dans dossier.toml)")
+        }
+        let ex = dates.examples.isEmpty ? "" : " ; par exemple \(dates.examples.joined(separator: " ; "))"
+        throw GUPError.input(file: source, "\(what) demandée mais aucune date lisible dans le champ « \(field) » (\(dates.unreadable) illisible(s), \(dates.missing) vide(s) ; attendu AAAA-MM-JJ, date-heure ISO 8601, JJ/MM/AAAA ou JJ/MM/AAAA HH:MM)\(ex)")
+    }
+
     /// Reports missing categories and dates, and unreadable dates with examples.
     public func report(source: String, datesUsed: Bool = true, to reporter: Reporter) {
         if categoryField == nil {
@@ -197,7 +224,10 @@ public struct IncidentSet: Sendable {
                 reporter.warning("\(source) : \(dates.missing) signalement(s) sans date (champ « \(dates.field!) ») : comptés sans filtre de période, exclus des périodes")
             }
             if dates.unreadable > 0 {
-                reporter.warning("\(source) : \(dates.unreadable) date(s) illisible(s) (champ « \(dates.field!) », attendu AAAA-MM-JJ ou date-heure ISO 8601), comptées sans filtre de période, exclues des périodes ; par exemple \(dates.examples.joined(separator: " ; "))")
+                reporter.warning("\(source) : \(dates.unreadable) date(s) illisible(s) sur \(dates.readable + dates.unreadable) (champ « \(dates.field!) », attendu AAAA-MM-JJ, date-heure ISO 8601, JJ/MM/AAAA ou JJ/MM/AAAA HH:MM), comptées sans filtre de période, exclues des périodes ; par exemple \(dates.examples.joined(separator: " ; "))")
+            }
+            if dates.monthFirst > 0, dates.ambiguous > 0 {
+                reporter.warning("\(source) : champ « \(dates.field!) » ambigu : \(dates.monthFirst) date(s) ne se lisent que MM/JJ/AAAA (ordre américain) et \(dates.ambiguous) autre(s) se lisent dans les deux ordres ; elles ont été lues JJ/MM/AAAA, par exemple \(dates.ambiguousExamples.joined(separator: " ; ")) : convertissez la colonne en AAAA-MM-JJ")
             }
         }
         if let f = resolutionDates.field, resolutionDates.unreadable > 0 {

@@ -1,4 +1,5 @@
 import Foundation
+import GUPFormats
 import GUPModel
 import GUPProjection
 import GUPTopology
@@ -13,15 +14,26 @@ public enum LayerRole: String, Sendable, CaseIterable {
 
 /// Where one layer comes from.
 public struct LayerSource: Sendable, Equatable {
-    /// The file (or data source) to read.
+    /// The file (or data source) to read: a path, `fichier.gpkg:couche`, or `PG:…`.
     public var path: String
     /// CRS of a source that declares none.
     public var declaredCRS: CRS?
     /// A table joined on the layer (managers keyed by parcel id).
     public var join: TableJoin?
+    /// The layer inside the source (`couche` in dossier.toml), when not in `path`.
+    public var layer: String?
+    /// An SQL query whose result is the layer (`requete` in dossier.toml).
+    public var query: String?
 
-    public init(path: String, declaredCRS: CRS? = nil, join: TableJoin? = nil) {
-        self.path = path; self.declaredCRS = declaredCRS; self.join = join
+    public init(path: String, declaredCRS: CRS? = nil, join: TableJoin? = nil, layer: String? = nil, query: String? = nil) {
+        self.path = path; self.declaredCRS = declaredCRS; self.join = join; self.layer = layer; self.query = query
+    }
+
+    /// What `Loader.read` reads: `path` as written on the command line
+    /// (`fichier.gpkg:couche` split), or with the layer or query given apart.
+    public var dataSource: DataSource {
+        if layer == nil, query == nil { return DataSource.parse(path) }
+        return DataSource(location: path, layer: layer, query: query)
     }
 }
 
@@ -85,9 +97,9 @@ public struct AnalysisInputs: @unchecked Sendable {
         for role in LayerRole.allCases {
             guard let src = spec.sources[role] else { continue }
             reporter.progress("Lecture de \(role.rawValue)", done: 0, total: 1)
-            var l = try Loader.read(path: src.path, name: role.rawValue, declaredCRS: src.declaredCRS)
+            var l = try Loader.read(src.dataSource, options: ReadOptions(name: role.rawValue, declaredCRS: src.declaredCRS))
             if let j = src.join {
-                let (joined, report) = try l.joining(try CSVTable.read(path: j.file), key: j.key)
+                let (joined, report) = try l.joining(try TableReader.read(path: j.file), key: j.key)
                 l = joined
                 joins[role] = report
                 if report.unmatchedCount > 0 {
@@ -100,7 +112,7 @@ public struct AnalysisInputs: @unchecked Sendable {
             raw[role] = l
         }
         let steering = [LayerRole.perimetres, .parcelles, .residences, .secteurs].compactMap { raw[$0] }
-        let working = try spec.workingCRS.map(WorkingCRS.checkProjected) ?? WorkingCRS.choose(for: steering)
+        let working = try spec.workingCRS.map(WorkingCRS.checkProjected) ?? WorkingCRS.choose(for: steering, reporter: reporter)
         reporter.info("Système de travail : \(working)")
         var layers: [LayerRole: WorkingLayer] = [:]
         for role in LayerRole.allCases {
@@ -116,6 +128,8 @@ public struct AnalysisInputs: @unchecked Sendable {
             set = try IncidentSet.make(from: incidents, categoryField: spec.fields[.category], dateField: spec.fields[.date],
                                        resolutionField: spec.fields[.resolutionDate], readDates: spec.readDates,
                                        reporter: reporter)
+            // Dates are read when a period is asked for: none readable is an error, not a table of zeros.
+            if spec.readDates { try set?.requireDates(source: incidents.source, for: "une période") }
         }
         return AnalysisInputs(spec: spec, working: working, layers: layers, zones: zones, incidentSet: set, joins: joins)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GUPFormats
 import GUPModel
 import GUPProjection
 import GUPTopology
@@ -73,15 +74,59 @@ public struct WorkingLayer: @unchecked Sendable {
     }
 }
 
+/// How to read a layer: its display name and the CRS of a source that
+/// declares none (`--crs-source`, a layer's `crs` key in `dossier.toml`).
+public struct ReadOptions: Sendable, Equatable {
+    public var name: String?
+    public var declaredCRS: CRS?
+    public init(name: String? = nil, declaredCRS: CRS? = nil) {
+        self.name = name
+        self.declaredCRS = declaredCRS
+    }
+}
+
 public enum Loader {
-    /// Reads a GeoJSON file. `declaredCRS` applies to a file that declares
-    /// none (and overrides RFC 7946's WGS 84 default).
-    public static func read(path: String, name: String? = nil, declaredCRS: CRS? = nil) throws -> Layer {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw GUPError.input(file: path, "fichier introuvable")
+    /// Reads a layer from any source: the one place where the format is
+    /// decided, for every command and the dossier. A file starting like
+    /// JSON goes to the project's GeoJSON reader; everything else
+    /// (Shapefile, zip, GeoPackage, FlatGeobuf, KML, GML, CSV, `PG:`
+    /// connections) to GDAL. The format comes from the first bytes, never
+    /// from the extension.
+    ///
+    /// A source's own CRS wins; `options.declaredCRS` applies only to
+    /// sources declaring none, and then the coordinates must fall in that
+    /// CRS's area of use (else an error saying what they look like).
+    public static func read(_ source: DataSource, options: ReadOptions = ReadOptions()) throws -> Layer {
+        let declared = options.declaredCRS
+        var layer: Layer
+        var fileCRS: Bool
+        let wholeFile = !source.isConnection && source.layer == nil && source.query == nil
+        if wholeFile, !FileManager.default.fileExists(atPath: source.location) {
+            throw GUPError.input(file: source.location, "fichier introuvable")
         }
-        // A file's own `crs` member wins; `declaredCRS` applies to files without one.
-        return try GeoJSONReader.read(path: path, name: name, defaultCRS: declaredCRS)
+        if wholeFile, FileKind.sniff(path: source.location) == .geoJSON {
+            layer = try GeoJSONReader.read(path: source.location, name: options.name, defaultCRS: declared)
+            // The reader applies `declared` only to files without a `crs` member.
+            fileCRS = declared == nil || layer.crs != declared
+            if declared == nil { return layer }   // lon/lat range checked by the reader
+        } else {
+            let outcome = try VectorReader.read(source, name: options.name)
+            layer = outcome.layer
+            fileCRS = outcome.crsDeclared
+            if !fileCRS, let declared { layer.crs = declared }
+        }
+        if !fileCRS {
+            let how = declared == nil
+                ? "le fichier ne déclarant pas de système, WGS 84 a été supposé"
+                : "système donné pour les fichiers qui n'en déclarent pas"
+            try AreaOfUse.check(layer, how: how)
+        }
+        return layer
+    }
+
+    /// Reads a file or a source written as on the command line (see `DataSource.parse`).
+    public static func read(path: String, name: String? = nil, declaredCRS: CRS? = nil) throws -> Layer {
+        try read(DataSource.parse(path), options: ReadOptions(name: name, declaredCRS: declaredCRS))
     }
 
     /// Brings a layer into the working CRS, repairs invalid polygons

@@ -52,6 +52,10 @@ public enum GeoJSONVerifier {
             report.errorCount = v.errorCount
             report.warningCount = v.warningCount
             report.featureCount = v.featureCount
+            do { try file.checkUnchanged() } catch {
+                report.unreadable = "le fichier a changé pendant sa lecture (raccourci ou allongé par un autre programme)"
+                return report
+            }
             guard v.isValid else { return report }
             // Geometric validity, only on structurally valid files.
             let layer: Layer

@@ -25,6 +25,8 @@ public struct ZoneSet: @unchecked Sendable {
     /// appended (both reported).
     public static func make(from layer: WorkingLayer, nameField: String? = nil,
                             reporter: Reporter = SilentReporter()) throws -> ZoneSet {
+        // Same empty input, same exit status in every command (issue 16).
+        guard layer.count > 0 else { throw GUPError.input(file: layer.source, "aucune zone utilisable") }
         let field = try FieldResolver.resolve(.perimeterName, explicit: nameField, in: layer)
         return ZoneSet(names: uniqueNames(of: layer, field: field, reporter: reporter), shapes: layer.shapes, nameField: field)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import GUPModel
 
 /// The walking loop of a *diagnostic en marchant*: from a start point,
@@ -13,6 +14,19 @@ public struct WalkingRoute: Sendable, Equatable {
     public var exact: Bool
 
     public static let exactLimit = 12
+
+    /// Farthest start accepted from the nearest stop (metres): a walk is a
+    /// few kilometres; a start point on another continent (a 142,000 km
+    /// loop, issue 16) is a typing error in [longitude, latitude].
+    public static let maximumStartDistance = 10_000.0
+
+    /// Refuses a start point farther than `maximumStartDistance` from every stop.
+    public static func checkStart(_ start: Position, stops: [Position], what: String) throws {
+        guard let nearest = stops.map({ hypot($0.x - start.x, $0.y - start.y) }).min() else { return }
+        guard nearest.isFinite, nearest <= maximumStartDistance else {
+            throw GUPError("\(what) : le point de départ est à \(nearest.isFinite ? NumberDomain.describe((nearest / 1000).rounded()) : "une distance infinie de") km du premier arrêt le plus proche (au plus 10 km pour une marche) : vérifiez [longitude, latitude] en degrés WGS 84")
+        }
+    }
 
     public static func plan(start: Position, stops: [Position]) -> WalkingRoute {
         let n = stops.count

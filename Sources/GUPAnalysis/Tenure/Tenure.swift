@@ -149,6 +149,8 @@ public enum Tenure {
     static func analyse(zones: ZoneSet, nameField: String?, parcels: WorkingLayer, incidents: WorkingLayer?,
                         options: TenureOptions, reporter: Reporter) throws -> TenureResult {
         precondition(parcels.shapes.count == parcels.count, "areal layers expected")
+        // Same empty input, same exit status in every command (issue 16).
+        guard zones.count > 0 else { throw GUPError("aucun périmètre utilisable") }
         guard let managerField = try FieldResolver.resolve(.manager, explicit: options.managerField, in: parcels, required: true) else {
             throw GUPError.input(file: parcels.source, "aucun champ de gestionnaire")
         }
@@ -293,6 +295,21 @@ public enum Tenure {
             let order = clips.indices.filter { !boxes[$0].minX.isNaN }.sorted { boxes[$0].minX < boxes[$1].minX }
             struct Pair: Hashable { var a: String; var b: String }
             var involved: [Pair: (a: Set<Int>, b: Set<Int>)] = [:]
+            // Counted on the envelopes alone before any GEOS test: stacked
+            // duplicates make the pairs quadratic (3,000 parcels: 2.25 million).
+            var candidatePairs = 0
+            let limit = WorkLimits.current.overlayPairs
+            count: for (n, k) in order.enumerated() {
+                let bk = boxes[k], mk = managers[clips[k].parcel]
+                for l in order[(n + 1)...] {
+                    let bl = boxes[l]
+                    if bl.minX >= bk.maxX { break }
+                    guard bk.minY < bl.maxY, bl.minY < bk.maxY, mk != managers[clips[l].parcel] else { continue }
+                    candidatePairs += 1
+                    if candidatePairs > limit { break count }
+                }
+            }
+            try WorkLimits.current.checkPairs(candidatePairs, what: "chevauchements entre gestionnaires")
             for (n, k) in order.enumerated() {
                 let bk = boxes[k], mk = managers[clips[k].parcel]
                 for l in order[(n + 1)...] {

@@ -18,7 +18,8 @@ public enum TenureOutput {
     public static let nonCadastralFile = "non_cadastre.geojson"
 
     @discardableResult
-    public static func write(_ r: TenureResult, workingCRS: CRS, to folder: OutputFolder) throws -> [String] {
+    public static func write(_ r: TenureResult, workingCRS: CRS, to folder: OutputFolder,
+                             output: ResultOutput = .geojson) throws -> [String] {
         var written: [String] = []
         func csv(_ name: String, _ header: [String], _ rows: [[CSVWriter.Cell]]) throws {
             try folder.write(CSVWriter().render(header: header, rows: rows), to: name)
@@ -39,24 +40,45 @@ public enum TenureOutput {
                     rows.map { [.text($0.perimeter), .text($0.owner), .text($0.manager), m2($0.area)] })
         }
 
-        let toWGS84 = try CoordinateTransformer.shared(from: workingCRS, to: .wgs84)
-        func geojson(_ name: String, _ items: [(props: Properties, shape: GeometryHandle)]) throws {
-            let features = try lonLatFeatures(items, transformer: toWGS84)
-            try folder.write(renderInParallel(features), to: name)
-            written.append(name)
+        if output.format == .geojson {
+            let toWGS84 = try CoordinateTransformer.shared(from: workingCRS, to: .wgs84)
+            for (name, items) in layerItems(r) {
+                try folder.write(renderInParallel(try lonLatFeatures(items, transformer: toWGS84)), to: name + ".geojson")
+                written.append(name + ".geojson")
+            }
         }
-        func rounded(_ d: Double) -> PropertyValue { .number((d * 100).rounded() / 100) }
-        try geojson(tenureGeoJSONFile, r.pieces.map {
-            (["perimetre": .string($0.perimeter), "gestionnaire": .string($0.manager), "surface_m2": rounded($0.area)], $0.shape)
-        })
-        try geojson(overlapsGeoJSONFile, r.overlaps.map {
-            (["perimetre": .string($0.perimeter), "gestionnaire_a": .string($0.managerA),
-              "gestionnaire_b": .string($0.managerB), "surface_m2": rounded($0.area)], $0.shape)
-        })
-        try geojson(nonCadastralFile, r.nonCadastral.map {
-            (["perimetre": .string($0.perimeter), "surface_m2": rounded($0.area), "part_pct": rounded($0.share)], $0.shape)
-        })
+        if output != .geojson {
+            written += try ResultLayers.write(try layers(r, workingCRS: workingCRS), output: output, to: folder)
+        }
         return written
+    }
+
+    /// The three result layers (domanialite, chevauchements, non_cadastre) in the working CRS.
+    public static func layers(_ r: TenureResult, workingCRS: CRS) throws -> [Layer] {
+        try layerItems(r).map { name, items in
+            let features = try items.enumerated().map { k, it in
+                Feature(index: k, geometry: it.shape.isEmpty ? nil : try it.shape.geometry(), properties: it.props)
+            }
+            return Layer(name: name, source: name, crs: workingCRS, features: features)
+        }
+    }
+
+    /// Each result layer's name (its GeoJSON file without extension) and features.
+    static func layerItems(_ r: TenureResult) -> [(String, [(props: Properties, shape: GeometryHandle)])] {
+        func rounded(_ d: Double) -> PropertyValue { .number((d * 100).rounded() / 100) }
+        func stem(_ file: String) -> String { String(file.dropLast(".geojson".count)) }
+        return [
+            (stem(tenureGeoJSONFile), r.pieces.map {
+                (["perimetre": .string($0.perimeter), "gestionnaire": .string($0.manager), "surface_m2": rounded($0.area)], $0.shape)
+            }),
+            (stem(overlapsGeoJSONFile), r.overlaps.map {
+                (["perimetre": .string($0.perimeter), "gestionnaire_a": .string($0.managerA),
+                  "gestionnaire_b": .string($0.managerB), "surface_m2": rounded($0.area)], $0.shape)
+            }),
+            (stem(nonCadastralFile), r.nonCadastral.map {
+                (["perimetre": .string($0.perimeter), "surface_m2": rounded($0.area), "part_pct": rounded($0.share)], $0.shape)
+            }),
+        ]
     }
 
     /// `GeoJSONWriter().render(features)`, the features rendered on every

@@ -12,7 +12,7 @@ I = [
  (20, 20, {"categorie": "tag", "date": "2025-01-15", "date_resolution": "2025-01-20"}),
  (50, 50, {"categorie": "tag", "date": "2025-03-01T10:00:00Z", "date_resolution": "2025-04-15"}),
  (45, 55, {"categorie": "depot_sauvage", "date": "2025-06-30T23:59:59+02:00", "date_resolution": None}),
- (80, 80, {"categorie": "depot_sauvage", "date": "31/12/2025", "date_resolution": "2026-01-05"}),
+ (80, 80, {"categorie": "depot_sauvage", "date": "fin décembre 2025", "date_resolution": "2026-01-05"}),
  (10, 90, {"categorie": "depot_sauvage"}),
  (250, 50, {"categorie": "tag", "date": "2026-02-10", "date_resolution": "2026-02-01"}),
  (260, 60, {"categorie": "encombrants", "date": "2026-02-28 08:15", "date_resolution": "2026-03-30"}),
