@@ -41,7 +41,9 @@ fi
 
 echo "== apt install ./gup.deb"
 in_root apt-get update -qq
-in_root apt-get install -y -qq /tmp/gup.deb >/dev/null
+in_root apt-get install -y -q /tmp/gup.deb > "$root/tmp/apt.txt"
+# What apt added for gup's Depends (the README's size figure).
+grep -E 'newly installed|^Need to get|^After this operation' "$root/tmp/apt.txt" || true
 
 echo "== gup --version"
 in_root gup --version
