@@ -2,13 +2,15 @@
 import PackageDescription
 
 // Layering (lower never imports higher):
-//   CGEOS, CPROJ, CGDAL (C system libraries)
+//   CGEOS, CPROJ, CGDAL, CXLSXWriter, CRsvg, CPangoCairo (C system libraries)
 //   GUPModel        core model: geometry values, features, layers, GeoJSON, CSV
 //   GUPTopology     safe Swift over GEOS            (only module importing CGEOS)
 //   GUPProjection   safe Swift over PROJ            (only module importing CPROJ)
 //   GUPFormats      safe Swift over GDAL/OGR: every vector format but GeoJSON,
 //                   spreadsheets, PostGIS; GeoPackage/PostGIS writing
 //                                                   (only module importing CGDAL)
+//   GUPWorkbook     XLSX through libxlsxwriter      (only module importing CXLSXWriter)
+//   GUPPDF          PDF through cairo, librsvg, pango (only module importing CRsvg, CPangoCairo)
 //   GUPAnalysis     loading pipeline and analyses (domanialité, incidents, nettoyage)
 //   GUPCartography  SVG plans
 //   GUPDossier      the dossier qualité de service
@@ -35,15 +37,26 @@ let package = Package(
         .systemLibrary(
             name: "CGDAL", pkgConfig: "gdal",
             providers: [.brew(["gdal"]), .apt(["libgdal-dev"])]),
+        .systemLibrary(
+            name: "CXLSXWriter", pkgConfig: "xlsxwriter",
+            providers: [.brew(["libxlsxwriter"]), .apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(
+            name: "CRsvg", pkgConfig: "librsvg-2.0",
+            providers: [.brew(["librsvg", "cairo"]), .apt(["librsvg2-dev", "libcairo2-dev"])]),
+        .systemLibrary(
+            name: "CPangoCairo", pkgConfig: "pangocairo",
+            providers: [.brew(["pango"]), .apt(["libpango1.0-dev"])]),
         .target(name: "GUPModel"),
+        .target(name: "GUPPDF", dependencies: ["CRsvg", "CPangoCairo", "GUPModel"]),
+        .target(name: "GUPWorkbook", dependencies: ["CXLSXWriter", "GUPModel"]),
         .target(name: "GUPTopology", dependencies: ["CGEOS", "GUPModel"]),
         .target(name: "GUPProjection", dependencies: ["CPROJ", "GUPModel"]),
         .target(name: "GUPFormats", dependencies: ["CGDAL", "GUPModel"]),
         .target(name: "GUPAnalysis", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPFormats"]),
         .target(name: "GUPCartography", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis"]),
-        .target(name: "GUPDossier", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPFormats", "GUPAnalysis", "GUPCartography",
+        .target(name: "GUPDossier", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPFormats", "GUPAnalysis", "GUPCartography", "GUPWorkbook", "GUPPDF",
                                                    .product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "GUPKit", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPFormats", "GUPAnalysis", "GUPCartography", "GUPDossier"]),
+        .target(name: "GUPKit", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPFormats", "GUPWorkbook", "GUPPDF", "GUPAnalysis", "GUPCartography", "GUPDossier"]),
         .executableTarget(name: "gup", dependencies: [
             "GUPKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

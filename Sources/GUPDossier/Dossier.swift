@@ -55,6 +55,8 @@ public enum Dossier {
                 try ResultLayers.write(layers, output: project.results, to: out)
             }
         }
+        if let w = try DossierDocuments.writeWorkbook(quartiers: figures, into: out) { files.append(w) }
+        files += try DossierDocuments.writePDFs(project: project, quartiers: figures, date: date, into: out)
         files += try DossierVeille.write(run.veille, duplicates: run.duplicates, project: project, to: out)
         try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date,
                                          veille: run.veille, duplicates: run.duplicates), to: "index.html")

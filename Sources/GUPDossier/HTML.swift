@@ -1,11 +1,15 @@
 import Foundation
 import GUPCartography
+import GUPModel
 
 /// Minimal HTML building with escaping everywhere: pages open offline in any
 /// browser (no script, no network, no CDN) and print cleanly.
 public struct HTMLDocument {
     public var title: String
     private(set) var body = ""
+    /// Page-specific CSS (the plans' named print pages).
+    private(set) var head = ""
+    private var printPages: [String] = []
 
     public init(title: String) { self.title = title }
 
@@ -42,9 +46,33 @@ public struct HTMLDocument {
         }
         body += "</tbody></table>\n"
     }
-    /// A figure showing an SVG file of the dossier (relative path).
-    public mutating func svgFigure(src: String, caption: String) {
-        body += "<figure><img src=\"\(Self.escape(src))\" alt=\"\(Self.escape(caption))\"><figcaption>\(Self.escape(caption))</figcaption></figure>\n"
+    /// A figure showing an SVG file of the dossier (relative path). With its
+    /// paper size (mm), the plan prints alone on a page of that size at
+    /// 100 % (a named `@page`), so a browser's print keeps its stated scale.
+    public mutating func svgFigure(src: String, caption: String, paper: (width: Double, height: Double)? = nil) {
+        var cls = ""
+        if let p = paper {
+            let name = Self.planPageName(p)
+            if !printPages.contains(name) {
+                printPages.append(name)
+                let w = CSVWriter.fixed(p.width, places: 0), h = CSVWriter.fixed(p.height, places: 0)
+                // Screen: the figure as wide as the column; print: the page's own size, no margin.
+                head += "@page \(name){size:\(w)mm \(h)mm;margin:0}"
+                // The figure no wider than its page (`overflow:hidden`): otherwise Chromium shrinks
+                // every page to fit it (the frame then measured 203.3 mm instead of 206 mm). Any
+                // wider element does the same: figures' images are sized border included
+                // (a 1 px border past 100 % shrank the plans to 205.5 mm).
+                head += "@media print{figure.\(name){page:\(name);break-before:page;break-after:page;margin:0;width:100%;overflow:hidden}"
+                head += "figure.\(name) img{width:\(w)mm;height:\(h)mm;border:0;display:block}figure.\(name) figcaption{display:none}}"
+            }
+            cls = " class=\"plan \(name)\""
+        }
+        body += "<figure\(cls)><img src=\"\(Self.escape(src))\" alt=\"\(Self.escape(caption))\"><figcaption>\(Self.escape(caption))</figcaption></figure>\n"
+    }
+
+    /// `plan-297x210`: the named page of a plan's paper size.
+    static func planPageName(_ p: (width: Double, height: Double)) -> String {
+        "plan-\(Int(p.width.rounded()))x\(Int(p.height.rounded()))"
     }
 
     public func render() -> String {
@@ -55,7 +83,7 @@ public struct HTMLDocument {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(Self.escape(title))</title>
-        <style>\(Self.css)</style>
+        <style>\(Self.css)\(head)</style>
         </head>
         <body>
         \(body)</body>
@@ -71,8 +99,9 @@ public struct HTMLDocument {
     th{background:#eef2f6}td.n{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:bold;padding:.3em 0}
     dl.chiffres{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:.5em}dl.chiffres div{border:1px solid #ccd;padding:.4em .6em;border-radius:4px}
     dt{font-size:.8em;color:#555}dd{margin:0;font-size:1.15em;font-weight:bold}
-    figure{margin:1em 0}figure img{width:100%;border:1px solid #ccc}figcaption{font-size:.85em;color:#555}
+    figure{margin:1em 0}figure img{width:100%;box-sizing:border-box;border:1px solid #ccc}figcaption{font-size:.85em;color:#555}
     nav a{margin-right:1em}.note{min-height:5em;border:1px dashed #999;margin:.3em 0 1em}.arret{page-break-inside:avoid}
-    @media print{body{max-width:none;margin:0}nav{display:none}h2{page-break-after:avoid}figure,table{page-break-inside:avoid}.page{page-break-before:always}}
+    @page{size:A4 portrait;margin:12mm}
+    @media print{body{max-width:none;margin:0;padding:0}nav{display:none}h2{page-break-after:avoid}figure,table{page-break-inside:avoid}.page{page-break-before:always}}
     """
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GUPCartography
 import GUPAnalysis
 import GUPModel
 
@@ -24,6 +25,26 @@ enum FR {
     static func ha(_ m2: Double) -> String { number(m2 / 10_000, 2) + " ha" }
     static func m2(_ m2: Double) -> String { number(m2, 0) + " m²" }
     static func lonLat(_ p: Position) -> String { String(format: "%.5f, %.5f", p.y, p.x) }
+
+    static let months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                         "octobre", "novembre", "décembre"]
+
+    /// « 1er janvier 2025 » from `2025-01-01` (the text itself when it is not such a day).
+    static func day(_ iso: String) -> String {
+        let p = iso.split(separator: "-")
+        guard p.count == 3, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m), (1...31).contains(d) else {
+            return iso
+        }
+        return "\(d == 1 ? "1er" : String(d)) \(months[m - 1]) \(y)"
+    }
+
+    /// « du 1er janvier 2025 au 31 décembre 2025 »
+    static func period(from: String, to: String) -> String { "du \(day(from)) au \(day(to))" }
+
+    /// The paper size of the dossier's plans, mm.
+    static func paper(_ project: ProjectFile) -> (width: Double, height: Double) {
+        (project.page.width, project.page.height)
+    }
 }
 
 /// The HTML pages of the dossier.
@@ -73,58 +94,14 @@ enum DossierPages {
         h.heading(1, "Quartier \(q.name)")
         h.paragraph([project.commune.map { "Commune : \($0)" }, "Édité le \(date)"].compactMap { $0 }.joined(separator: " — "))
 
-        h.heading(2, "Note de présentation", id: "note")
-        var figs: [(String, String)] = [("Surface du quartier", FR.ha(q.area))]
-        if let d = q.dwellings { figs.append(("Logements sociaux (résidences)", FR.number(d))) }
-        if !q.landlords.isEmpty { figs.append(("Bailleurs", FR.int(q.landlords.count))) }
-        if let n = q.incidentsTotal { figs.append(("Signalements (toute la période)", FR.int(n))) }
-        if let d = q.incidentsPerHectare { figs.append(("Signalements par hectare", FR.number(d, 1))) }
-        if let s = q.nonCadastralShare { figs.append(("Part non cadastrée (domaine public)", FR.pct(s))) }
-        if let o = q.overlapArea { figs.append(("Chevauchements de gestion", FR.m2(o))) }
-        if let c = q.coverage {
-            figs.append(("Taux de couverture du nettoyage", FR.pct(c.rate)))
-            figs.append(("Lacunes de nettoyage", "\(FR.int(c.gapCount)) (\(FR.m2(c.gapArea)))"))
-            figs.append(("Doubles couvertures", FR.m2(c.doubleArea)))
-            if let f = c.meanFrequency { figs.append(("Fréquence moyenne de passage", "\(FR.number(f, 1)) par semaine")) }
-        }
-        if !q.hotspots.isEmpty { figs.append(("Points chauds significatifs", FR.int(q.hotspots.count))) }
-        h.figures(figs)
-        if !q.landlords.isEmpty {
-            h.table(header: ["bailleur", "résidences", "logements"],
-                    rows: q.landlords.map { [$0.name, $0.residences.joined(separator: ", "), FR.number($0.dwellings)] },
-                    numeric: [2], caption: "Bailleurs et résidences")
-        }
-        if !q.categories.isEmpty {
-            let periods = q.period1 != nil
-            var header = ["catégorie", "signalements"]
-            if periods { header += ["période 1 (\(q.period1!))", "période 2 (\(q.period2!))", "variation"] }
-            h.table(header: header, rows: q.categories.map { c in
-                var r = [IncidentCategories.label(c.category), FR.int(c.total)]
-                if periods {
-                    r += [c.period1.map(FR.int) ?? "", c.period2.map(FR.int) ?? ""]
-                    if let a = c.period1, let b = c.period2, a > 0 { r.append((b >= a ? "+" : "") + FR.pct(100 * Double(b - a) / Double(a))) } else { r.append("") }
-                }
-                return r
-            }, numeric: Set(1..<header.count), caption: "Signalements par catégorie")
-        }
-        if !q.tenure.isEmpty {
-            h.table(header: ["gestionnaire", "surface", "part du quartier"],
-                    rows: q.tenure.map { [$0.manager, FR.m2($0.area), FR.pct($0.share)] }, numeric: [1, 2],
-                    caption: "Domanialité : qui tient quel sol (les chevauchements comptent pour chaque gestionnaire)")
-        }
+        note(q, into: &h)
 
         h.heading(2, "Plans", id: "plans")
         for p in q.plans {
-            h.svgFigure(src: p.file, caption: "\(p.title) — échelle 1/\(FR.int(p.scale))")
+            h.svgFigure(src: p.file, caption: "\(p.title) — échelle 1/\(FR.int(p.scale))", paper: FR.paper(project))
         }
 
-        if !q.hotspots.isEmpty {
-            h.heading(2, "Points chauds à visiter", id: "points-chauds")
-            h.table(header: ["rang", "signalements", "surface", "z max", "catégories principales", "position (lat, lon)"],
-                    rows: q.hotspots.map { [FR.int($0.rank), FR.int($0.incidents), FR.m2($0.area), FR.number($0.maxZ, 2),
-                                            $0.mainCategories.map(IncidentCategories.label).joined(separator: ", "), FR.lonLat($0.lonLat)] },
-                    numeric: [0, 1, 2, 3])
-        }
+        hotspots(q, into: &h)
         if !q.stops.isEmpty, let l = q.routeLength {
             h.heading(2, "Parcours du diagnostic en marchant", id: "parcours")
             h.paragraph("Boucle de \(FR.number(l)) m à vol d'oiseau par \(q.stops.count) arrêt(s)\(q.routeExact == true ? " (ordre optimal)" : "").")
@@ -155,21 +132,95 @@ enum DossierPages {
             h.paragraph("Parcours en boucle de \(FR.number(l)) m (à vol d'oiseau) depuis le point de départ, \(q.stops.count) arrêt(s). Plan : plan_parcours.svg.")
         }
         if q.plans.contains(where: { $0.file == "plan_parcours.svg" }) {
-            h.svgFigure(src: "plan_parcours.svg", caption: "Parcours et arrêts numérotés")
+            h.svgFigure(src: "plan_parcours.svg", caption: "Parcours et arrêts numérotés", paper: FR.paper(project))
         }
         for s in q.stops {
             h.raw("<section class=\"arret\">\n")
-            h.heading(2, "Arrêt \(s.number) — point chaud n° \(s.hotspotRank)")
-            h.figures([
-                ("Position (lat, lon)", FR.lonLat(s.lonLat)),
-                ("Signalements dans la zone", FR.int(s.incidentsByCategory.reduce(0) { $0 + $1.incidents })),
-                ("Gestionnaire(s) du sol", s.managers.isEmpty ? "(non cadastré)" : s.managers.map { "\($0.manager) (\(FR.pct($0.share)))" }.joined(separator: ", ")),
-                ("Secteur et intervenant de nettoyage", s.sectors.isEmpty ? "aucun secteur (lacune)" : s.sectors.map { "\($0.sector) : \($0.cleaner)" }.joined(separator: " ; ")),
-            ])
-            h.table(header: ["catégorie", "signalements"], rows: s.incidentsByCategory.map { [IncidentCategories.label($0.category), FR.int($0.incidents)] }, numeric: [1])
-            h.paragraph("Observations :")
-            h.raw("<div class=\"note\"></div>\n</section>\n")
+            stop(s, into: &h)
+            h.raw("</section>\n")
         }
         return h.render()
     }
+
+    /// The figures and tables of the note de présentation (HTML page and PDF).
+    static func note<D: DocumentSink>(_ q: QuartierFigures, into doc: inout D) {
+        doc.heading(2, "Note de présentation", id: "note")
+        var figs: [(String, String)] = [("Surface du quartier", FR.ha(q.area))]
+        if let d = q.dwellings { figs.append(("Logements sociaux (résidences)", FR.number(d))) }
+        if !q.landlords.isEmpty { figs.append(("Bailleurs", FR.int(q.landlords.count))) }
+        if let n = q.incidentsTotal { figs.append(("Signalements (toute la période)", FR.int(n))) }
+        if let d = q.incidentsPerHectare { figs.append(("Signalements par hectare", FR.number(d, 1))) }
+        if let s = q.nonCadastralShare { figs.append(("Part non cadastrée (domaine public)", FR.pct(s))) }
+        if let o = q.overlapArea { figs.append(("Chevauchements de gestion", FR.m2(o))) }
+        if let c = q.coverage {
+            figs.append(("Taux de couverture du nettoyage", FR.pct(c.rate)))
+            figs.append(("Lacunes de nettoyage", "\(FR.int(c.gapCount)) (\(FR.m2(c.gapArea)))"))
+            figs.append(("Doubles couvertures", FR.m2(c.doubleArea)))
+            if let f = c.meanFrequency { figs.append(("Fréquence moyenne de passage", "\(FR.number(f, 1)) par semaine")) }
+        }
+        if !q.hotspots.isEmpty { figs.append(("Points chauds significatifs", FR.int(q.hotspots.count))) }
+        doc.figures(figs)
+        if !q.landlords.isEmpty {
+            doc.table(header: ["bailleur", "résidences", "logements"],
+                    rows: q.landlords.map { [$0.name, $0.residences.joined(separator: ", "), FR.number($0.dwellings)] },
+                    numeric: [2], caption: "Bailleurs et résidences")
+        }
+        if !q.categories.isEmpty {
+            let periods = q.period1 != nil
+            var header = ["catégorie", "signalements"]
+            if periods { header += ["période 1 (\(q.period1!))", "période 2 (\(q.period2!))", "variation"] }
+            doc.table(header: header, rows: q.categories.map { c in
+                var r = [IncidentCategories.label(c.category), FR.int(c.total)]
+                if periods {
+                    r += [c.period1.map(FR.int) ?? "", c.period2.map(FR.int) ?? ""]
+                    if let a = c.period1, let b = c.period2, a > 0 { r.append((b >= a ? "+" : "") + FR.pct(100 * Double(b - a) / Double(a))) } else { r.append("") }
+                }
+                return r
+            }, numeric: Set(1..<header.count), caption: "Signalements par catégorie")
+        }
+        if !q.tenure.isEmpty {
+            doc.table(header: ["gestionnaire", "surface", "part du quartier"],
+                    rows: q.tenure.map { [$0.manager, FR.m2($0.area), FR.pct($0.share)] }, numeric: [1, 2],
+                    caption: "Domanialité : qui tient quel sol (les chevauchements comptent pour chaque gestionnaire)")
+        }
+    }
+
+    /// The hotspots to visit (HTML page and PDF).
+    static func hotspots<D: DocumentSink>(_ q: QuartierFigures, into doc: inout D) {
+        guard !q.hotspots.isEmpty else { return }
+        doc.heading(2, "Points chauds à visiter", id: "points-chauds")
+        doc.table(header: ["rang", "signalements", "surface", "z max", "catégories principales", "position (lat, lon)"],
+                  rows: q.hotspots.map { [FR.int($0.rank), FR.int($0.incidents), FR.m2($0.area), FR.number($0.maxZ, 2),
+                                          $0.mainCategories.map(IncidentCategories.label).joined(separator: ", "), FR.lonLat($0.lonLat)] },
+                  numeric: [0, 1, 2, 3], caption: nil)
+    }
+
+    /// One stop of the fiche terrain (HTML page and PDF).
+    static func stop<D: DocumentSink>(_ s: QuartierFigures.Stop, into doc: inout D) {
+        doc.heading(2, "Arrêt \(s.number) — point chaud n° \(s.hotspotRank)", id: nil)
+        doc.figures([
+            ("Position (lat, lon)", FR.lonLat(s.lonLat)),
+            ("Signalements dans la zone", FR.int(s.incidentsByCategory.reduce(0) { $0 + $1.incidents })),
+            ("Gestionnaire(s) du sol", s.managers.isEmpty ? "(non cadastré)" : s.managers.map { "\($0.manager) (\(FR.pct($0.share)))" }.joined(separator: ", ")),
+            ("Secteur et intervenant de nettoyage", s.sectors.isEmpty ? "aucun secteur (lacune)" : s.sectors.map { "\($0.sector) : \($0.cleaner)" }.joined(separator: " ; ")),
+        ])
+        doc.table(header: ["catégorie", "signalements"], rows: s.incidentsByCategory.map { [IncidentCategories.label($0.category), FR.int($0.incidents)] }, numeric: [1], caption: nil)
+        doc.paragraph("Observations :", className: nil)
+        doc.notesBox()
+    }
+}
+
+/// What the note de présentation and the fiche terrain are written into:
+/// the HTML pages, and the PDF's flowing pages.
+protocol DocumentSink {
+    mutating func heading(_ level: Int, _ text: String, id: String?)
+    mutating func paragraph(_ text: String, className: String?)
+    mutating func figures(_ items: [(String, String)])
+    mutating func table(header: [String], rows: [[String]], numeric: Set<Int>, caption: String?)
+    /// An empty framed box for handwritten notes.
+    mutating func notesBox()
+}
+
+extension HTMLDocument: DocumentSink {
+    mutating func notesBox() { raw("<div class=\"note\"></div>\n") }
 }

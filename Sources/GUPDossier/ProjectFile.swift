@@ -56,6 +56,8 @@ public struct ProjectFile: Sendable, Equatable {
     public var routeStops: Int
     public var routeStart: Position?
     public var sources: String?
+    /// `csv = "excel"`: the tables for French spreadsheets (BOM, `;`, decimal commas); default RFC 4180.
+    public var csvWriter = CSVWriter()
     /// `--sortie-force`: the output folder may contain inputs (see `OutputFolder`).
     public var outputForce = false
     /// `[limites]`: the work limits of the run (see `WorkLimits`).
@@ -74,7 +76,7 @@ public struct ProjectFile: Sendable, Equatable {
     static let layerKeys: Set<String> = ["fichier", "couche", "requete", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
                                         "champ_date", "champ_date_resolution", "champ_intervenant", "champ_logements",
                                         "gestionnaires", "cle"]
-    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "couches", "periodes", "seuils", "plans", "parcours",
+    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "csv", "couches", "periodes", "seuils", "plans", "parcours",
                                       "seuils_veille", "veille", "limites", "resultats"]
 
     /// `AAAA-MM-JJ`, a day that exists (the incidents analysis reads it the same way).
@@ -305,6 +307,13 @@ public struct ProjectFile: Sendable, Equatable {
             throw fail("sortie", "chemin vide : donnez le dossier de sortie, par exemple « dossier »")
         }
         let output = outputOverride ?? resolve(sortie)
+        var csvWriter = CSVWriter()
+        if let d = try string(table, "csv", "") {
+            guard let w = CSVWriter(dialect: d) else {
+                throw fail("csv", "format « \(d) » inconnu (formats possibles : \(CSVWriter.dialects.joined(separator: ", ")))")
+            }
+            csvWriter = w
+        }
         var project = ProjectFile(
             path: path, title: try string(table, "titre", "") ?? "Dossier qualité de service",
             commune: try string(table, "commune", ""), output: output, workingCRS: try crs(table, "crs", ""),
@@ -312,6 +321,7 @@ public struct ProjectFile: Sendable, Equatable {
             overlapThreshold: overlap, gapThreshold: gap, cellSize: cell, kernelRadius: radius,
             page: Page(format: PaperFormat(rawValue: format)!, orientation: Orientation(rawValue: orientation)!), routeStops: stops, routeStart: start,
             sources: try string(table, "sources", ""))
+        project.csvWriter = csvWriter
         project.veilleThresholds = thresholds
         project.veilleStep = step
         project.duplicateRule = rule

@@ -140,7 +140,7 @@ struct QuartierBuilder {
         var tenure: TenureResult?
         if let all = run.tenure {
             let t = all.slice(perimeter: name)
-            files += try TenureOutput.write(t, workingCRS: inputs.working, to: folder)
+            files += try TenureOutput.write(t, workingCRS: inputs.working, to: folder, csv: project.csvWriter)
             fig.tenure = t.tenureRows.map { .init(manager: $0.manager, area: $0.area, share: $0.share) }
                 .sorted { ($0.area, $1.manager) > ($1.area, $0.manager) }
             fig.overlapArea = t.overlaps.reduce(0) { $0 + $1.area }
@@ -155,7 +155,7 @@ struct QuartierBuilder {
         // Incidents: densities, evolution, treatment.
         if let all = run.incidents {
             let r = all.slice(zone: name)
-            files += try IncidentsCSV.write(r, to: folder)
+            files += try IncidentsCSV.write(r, to: folder, writer: project.csvWriter)
             tables.append((IncidentsCSV.densitiesFile, "Densités de signalements (par hectare, pour 100 logements)"))
             let total = r.densities.first { $0.category == ZoneIncidents.allCategories }
             fig.incidentsTotal = total?.incidents
@@ -168,8 +168,8 @@ struct QuartierBuilder {
                     perCat[e.category]?.period1 = e.period1
                     perCat[e.category]?.period2 = e.period2
                 }
-                fig.period1 = "du \(p1.from) au \(p1.to)"
-                fig.period2 = "du \(p2.from) au \(p2.to)"
+                fig.period1 = FR.period(from: p1.from, to: p1.to)
+                fig.period2 = FR.period(from: p2.from, to: p2.to)
             }
             fig.categories = perCat.values.sorted { ($0.total, $1.category) > ($1.total, $0.category) }
             if r.treatment != nil { tables.append((IncidentsCSV.treatmentFile, "Délais de traitement")) }
@@ -189,7 +189,7 @@ struct QuartierBuilder {
         var hotEntry: HotspotEntry?
         if let e = run.hotspots?.entry(zone: name) {
             hot = e.hotZones
-            files += try HotspotsOutput.write(e, working: inputs.working, to: folder, densityGrid: false)
+            files += try HotspotsOutput.write(e, working: inputs.working, to: folder, densityGrid: true, csv: project.csvWriter)
             fig.hotspots = try hot.map { z in
                 .init(rank: z.rank, incidents: z.incidents, area: z.areaM2, maxZ: z.maxZ,
                       mainCategories: z.mainCategories.map(\.category),
@@ -203,7 +203,7 @@ struct QuartierBuilder {
         var gapsLayer: WorkingLayer?
         if let all = run.cleaning {
             let c = all.slice(perimeter: name)
-            files += try CleaningWriter.write(c, to: folder)
+            files += try CleaningWriter.write(c, to: folder, csv: project.csvWriter)
             tables.append((CleaningWriter.coverageFile, "Couverture du nettoyage"))
             tables.append((CleaningWriter.doublesCSVFile, "Doubles couvertures"))
             if let cov = c.coverage.first {
@@ -247,9 +247,10 @@ struct QuartierBuilder {
             routeLayer = derivedLayer(name: "parcours", source: "parcours.geojson",
                                       values: [(Properties([("longueur_m", .number(route.length.rounded()))]), .lineString(loop))])
             routeMarkers = (start, route.order.map { stopPoints[$0] })
-            try folder.write(try routeGeoJSON(start: start, loop: loop, stops: stops, length: route.length, toLonLat: toLonLat),
-                             to: "parcours.geojson")
-            files.append("parcours.geojson")
+            let routeFiles = try routeGeoJSON(start: start, loop: loop, stops: stops, length: route.length, toLonLat: toLonLat)
+            try folder.write(routeFiles.line, to: "parcours.geojson")
+            try folder.write(routeFiles.stops, to: "parcours_arrets.geojson")
+            files += ["parcours.geojson", "parcours_arrets.geojson"]
         } else if run.hotspots != nil {
             reporter.warning("quartier « \(name) » : aucun point chaud significatif, pas de parcours")
         }
@@ -294,7 +295,7 @@ struct QuartierBuilder {
                     return try Plans.site(perimeters: perimeters, quartier: quartier,
                                           layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], hotspots: hotLayer,
                                                         managerColors: run.colors, route: routeLayer,
-                                                        stops: derivedLayer(name: "arrets", source: "parcours.geojson", items: items),
+                                                        stops: derivedLayer(name: "arrets", source: "parcours_arrets.geojson", items: items),
                                                         fields: run.planFields),
                                           commune: project.commune, title: "Parcours du diagnostic en marchant",
                                           options: options, reporter: reporter)
@@ -374,14 +375,17 @@ struct QuartierBuilder {
         return WorkingLayer(derived: name, source: source, crs: inputs.working, features: features)
     }
 
+    /// The walk as two layers of one geometry type each (a Shapefile or a
+    /// PostGIS table holds one type): `parcours.geojson` the loop (a
+    /// LineString), `parcours_arrets.geojson` the start and the numbered stops (Points).
     private func routeGeoJSON(start: Position, loop: [Position], stops: [QuartierFigures.Stop], length: Double,
-                              toLonLat: CoordinateTransformer) throws -> String {
-        var features: [Feature] = []
+                              toLonLat: CoordinateTransformer) throws -> (line: String, stops: String) {
         var line = loop
         try toLonLat.transform(&line)
-        features.append(Feature(index: 0, geometry: .lineString(line),
-                                properties: Properties([("type", .string("parcours")), ("longueur_m", .number(length.rounded()))])))
-        features.append(Feature(index: 1, geometry: .point(try toLonLat.transform(start)),
+        let route = Feature(index: 0, geometry: .lineString(line),
+                            properties: Properties([("type", .string("parcours")), ("longueur_m", .number(length.rounded()))]))
+        var features: [Feature] = []
+        features.append(Feature(index: 0, geometry: .point(try toLonLat.transform(start)),
                                 properties: Properties([("type", .string("départ")), ("numero", .number(0))])))
         for s in stops {
             features.append(Feature(index: features.count, geometry: .point(s.lonLat), properties: Properties([
@@ -392,6 +396,6 @@ struct QuartierBuilder {
                 ("intervenants", .string(Array(Set(s.sectors.map(\.cleaner))).sorted().joined(separator: " + "))),
             ])))
         }
-        return GeoJSONWriter().render(features)
+        return (GeoJSONWriter().render([route]), GeoJSONWriter().render(features))
     }
 }

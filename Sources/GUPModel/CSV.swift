@@ -144,11 +144,25 @@ extension Layer {
     }
 }
 
-/// Writes CSV (RFC 4180, UTF-8, header row). `french` uses `;` separators and
-/// decimal commas, as French spreadsheets expect.
-public struct CSVWriter: Sendable {
+/// Writes CSV (RFC 4180, UTF-8, header row). `french` (`--csv excel`) writes
+/// what a French Excel or LibreOffice opens as columns of numbers: a UTF-8
+/// byte order mark (without it Excel reads « CopropriÃ©tÃ© »), `;`
+/// separators and decimal commas.
+public struct CSVWriter: Sendable, Equatable {
     public var french: Bool
     public init(french: Bool = false) { self.french = french }
+
+    /// The dialects of `--csv` and of the `csv` key of dossier.toml.
+    public static let dialects = ["rfc4180", "excel"]
+
+    /// `rfc4180` or `excel`; nil for any other name.
+    public init?(dialect: String) {
+        switch dialect {
+        case "rfc4180": self.init(french: false)
+        case "excel": self.init(french: true)
+        default: return nil
+        }
+    }
 
     public enum Cell: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
         case text(String)
@@ -160,7 +174,8 @@ public struct CSVWriter: Sendable {
     }
 
     public func render(header: [String], rows: [[Cell]]) -> String {
-        var s = header.map(escape).joined(separator: sep) + "\r\n"
+        var s = french ? "\u{FEFF}" : ""
+        s += header.map(escape).joined(separator: sep) + "\r\n"
         for r in rows {
             s += r.map(render).joined(separator: sep)
             s += "\r\n"

@@ -69,6 +69,27 @@ public final class OutputFolder: @unchecked Sendable {
         try write(Data(text.utf8), to: name)
     }
 
+    /// Writes `name` through `produce`, which writes a whole file at the
+    /// path it is given (libxlsxwriter, cairo): a fresh temporary path inside
+    /// this run's staging folder, read back and written like any other file.
+    @discardableResult
+    public func write(to name: String, using produce: (String) throws -> Void) throws -> URL {
+        let tmp = run.stagingPath + "/.\(UUID().uuidString).tmp"
+        defer { unlink(tmp) }
+        try produce(tmp)
+        guard let data = FileManager.default.contents(atPath: tmp) else {
+            throw GUPError("Écriture impossible de \(url.appendingPathComponent(name).path) : fichier produit illisible")
+        }
+        return try write(data, to: name)
+    }
+
+    /// What this run wrote to `name` so far (read from the staging folder
+    /// before `commit()`), nil when it wrote nothing there.
+    public func contents(of name: String) throws -> Data? {
+        let rel = prefix + (try Self.relative(name))
+        return FileManager.default.contents(atPath: run.stagingPath + "/" + rel)
+    }
+
     /// The URL of `name` inside the folder; refuses absolute paths and `..`.
     public func resolve(_ name: String) throws -> URL {
         url.appendingPathComponent(try Self.relative(name))
@@ -106,6 +127,27 @@ public final class OutputFolder: @unchecked Sendable {
             throw GUPError("Écriture impossible de \(target.path) : c'est un dossier")
         }
         try Run.writeAtomically(data, dir: dir, name: target.lastPathComponent, shown: target.path)
+    }
+
+    /// `writeFile` for a file a C library writes at a path (cairo): produced
+    /// at a fresh `mkstemp` name in the target's folder, read back, removed,
+    /// then written atomically like `writeFile`.
+    public static func writeFile(to path: String, using produce: (String) throws -> Void) throws {
+        guard !path.isEmpty else { throw GUPError("--sortie : chemin vide") }
+        let target = URL(fileURLWithPath: path).standardizedFileURL
+        let dir = target.deletingLastPathComponent().path
+        try makeFolders(dir, shown: dir)
+        var template = Array("\(dir)/.gup-XXXXXX.tmp".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
+        guard fd >= 0 else { throw GUPError("Écriture impossible de \(target.path) : \(SystemError.french(errno))") }
+        close(fd)
+        let tmp = String(cString: template)
+        defer { unlink(tmp) }
+        try produce(tmp)
+        guard let data = FileManager.default.contents(atPath: tmp) else {
+            throw GUPError("Écriture impossible de \(target.path) : fichier produit illisible")
+        }
+        try writeFile(data, to: path)
     }
 
     /// An error when `path` is a file this process read as an input.

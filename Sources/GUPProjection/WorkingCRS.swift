@@ -260,3 +260,28 @@ extension WorkingCRS {
         if let problem { throw ProjectionError(message: problem) }
     }
 }
+
+extension WorkingCRS {
+    /// The CRS as ESRI WKT 1, from PROJ: the content of a `.prj` file beside
+    /// a raster or a Shapefile (GDAL and QGIS read the CRS of an ESRI ASCII
+    /// grid `densite_noyau.asc` from `densite_noyau.prj`).
+    public static func esriWKT(of crs: CRS) throws -> String {
+        guard let ctx = PROJMessages.context() else { throw ProjectionError(message: "contexte") }
+        defer { proj_context_destroy(ctx) }
+        guard let pj = proj_create(ctx, crs.identifier) else {
+            throw ProjectionError(message: "système de coordonnées \(crs) inconnu de PROJ")
+        }
+        defer { proj_destroy(pj) }
+        // Single line: the form ESRI and GDAL write in .prj files.
+        let copy = strdup("MULTILINE=NO")
+        defer { free(copy) }
+        var options: [UnsafePointer<CChar>?] = [UnsafePointer(copy), nil]
+        let wkt: String? = options.withUnsafeMutableBufferPointer { opts in
+            proj_as_wkt(ctx, pj, PJ_WKT1_ESRI, UnsafePointer(opts.baseAddress!)).map { String(cString: $0) }   // owned by pj: copied, not freed
+        }
+        guard let wkt, !wkt.isEmpty else {
+            throw ProjectionError(message: "\(crs) : pas de définition WKT ESRI (PROJ)")
+        }
+        return wkt
+    }
+}

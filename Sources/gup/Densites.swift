@@ -70,11 +70,14 @@ struct Densites: ParsableCommand {
 
     @OptionGroup var crs: CRSOptions
 
+    @OptionGroup var csv: CSVOption
+
     @Option(help: "Dossier de sortie.")
     var sortie: String
 
     func run() throws {
         try runReportingErrors {
+            let csvWriter = try csv.writer()
             let reporter = TerminalReporter()
             let period = periods.range
             var inputs = try crs.inputs([.perimetres: zones, .incidents: incidents, .residences: residences],
@@ -93,7 +96,7 @@ struct Densites: ParsableCommand {
                 let ex = anomalies.examples.map { layer.features[$0].label }.joined(separator: ", ")
                 reporter.warning("\(incidents) : \(anomalies.negativeDelays) signalement(s) résolu(s) avant leur date de signalement, exclu(s) des délais : \(ex)")
             }
-            let written = try merged + IncidentsCSV.write(result, to: out)
+            let written = try merged + IncidentsCSV.write(result, to: out, writer: csvWriter)
             try out.commit()
             let set = inputs.incidentSet!
             let inZones = set.count - result.outsideAllZones

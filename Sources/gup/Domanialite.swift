@@ -76,6 +76,8 @@ struct Domanialite: ParsableCommand {
 
     @OptionGroup var crs: CRSOptions
 
+    @OptionGroup var csv: CSVOption
+
     @Option(name: .customLong("seuil-chevauchement"), help: "Surface minimale (m²) d'un chevauchement signalé.")
     var seuilChevauchement: Double = 1
 
@@ -90,6 +92,7 @@ struct Domanialite: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let csvWriter = try csv.writer()
             let reporter = TerminalReporter()
             _ = try NumberDomain.check(seuilChevauchement, "--seuil-chevauchement", in: NumberDomain.squareMetres, unit: "m²")
             let output = ResultOutput(format: try ResultOutput.parseFormat(format), postgis: postgis)
@@ -103,7 +106,7 @@ struct Domanialite: ParsableCommand {
             let folder = try OutputFolder(path: sortie, force: crs.outputForce)
             let merged = try fusion.apply(to: &inputs, out: folder)
             let result = try Tenure.run(inputs, options: options, reporter: reporter)
-            let files = try merged + TenureOutput.write(result, workingCRS: inputs.working, to: folder, output: output)
+            let files = try merged + TenureOutput.write(result, workingCRS: inputs.working, to: folder, csv: csvWriter, output: output)
             try folder.commit()
             printSummary(result)
             print("")

@@ -11,10 +11,14 @@ struct DossierCommand: ParsableCommand {
         des plans, dossier de sortie), lance toutes les analyses que les couches permettent \
         pour chaque quartier (domanialité, densités et évolution des signalements, points \
         chauds, couverture du nettoyage) et écrit dans le dossier de sortie :
-          index.html           l'index des quartiers (s'ouvre hors ligne, imprimable)
+          index.html           l'index des quartiers (s'ouvre hors ligne, s'imprime en A4, plans à l'échelle)
+          dossier.pdf          tout le dossier : sommaire, notes, plans à leur échelle, tableaux, fiches terrain
+          tableaux.xlsx        les tableaux de tous les quartiers, une feuille par tableau, nombres en nombres
           QUARTIER/index.html  la note de présentation, les plans, les tableaux, les points chauds
-          QUARTIER/*.svg       plan de situation, plan de masse, plan des points chauds, plan du parcours
-          QUARTIER/*.csv, *.geojson   les résultats de chaque analyse
+          QUARTIER/dossier.pdf le dossier du quartier (mêmes parties)
+          QUARTIER/*.svg, *.pdf  plan de situation, plan de masse, plan des points chauds, plan du parcours
+          QUARTIER/*.csv, *.geojson   les résultats de chaque analyse (CSV pour tableur français avec csv = "excel")
+          QUARTIER/densite_noyau.asc, .prj  la densité lissée des signalements et son système
           QUARTIER/fiche_terrain.html la fiche du diagnostic en marchant (arrêts, gestionnaires, intervenants)
           rapport.json         tous les chiffres, et les entités lues, réparées, ignorées
 

@@ -71,7 +71,7 @@ func versionAliases(_ arguments: [String]) -> [String] {
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "version",
-        abstract: "Affiche la version de gup, le commit dont il est construit et les versions des bibliothèques C chargées (GEOS, PROJ, GDAL…)."
+        abstract: "Affiche la version de gup, le commit dont il est construit et les versions des bibliothèques C chargées (GEOS, PROJ, GDAL, cairo, pango, librsvg, libxlsxwriter)."
     )
 
     func run() throws {

@@ -67,6 +67,8 @@ struct Nettoyage: ParsableCommand {
 
     @OptionGroup var crs: CRSOptions
 
+    @OptionGroup var csv: CSVOption
+
     @Option(help: "Dossier de sortie (créé s'il n'existe pas).")
     var sortie: String
 
@@ -78,6 +80,7 @@ struct Nettoyage: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let csvWriter = try csv.writer()
             let reporter = TerminalReporter(verbose: true)
             _ = try NumberDomain.check(seuil, "--seuil", in: NumberDomain.squareMetres, unit: "m²")
             let output = ResultOutput(format: try ResultOutput.parseFormat(format), postgis: postgis)
@@ -88,7 +91,7 @@ struct Nettoyage: ParsableCommand {
                                                                            categoryField: champCategorie, threshold: seuil),
                                           reporter: reporter)
             let folder = try OutputFolder(path: sortie, force: crs.outputForce)
-            let files = try CleaningWriter.write(result, to: folder, output: output)
+            let files = try CleaningWriter.write(result, to: folder, csv: csvWriter, output: output)
             try folder.commit()
             printSummary(result, files: files, folder: folder)
         }

@@ -32,14 +32,14 @@ struct PlanPageOptions: ParsableArguments {
     @Option(help: "Nom de la commune à écrire dans le cartouche (plan de masse, avant / après).")
     var commune: String?
 
-    @Option(help: "Fichier SVG à écrire (écrit de façon atomique).")
+    @Option(help: "Fichier à écrire (de façon atomique) : .svg, ou .pdf pour une page PDF vectorielle du format du plan (polices incluses).")
     var sortie: String
 
     func planOptions() throws -> PlanOptions {
         let f = format, o = orientation
         if let e = echelle { _ = try NumberDomain.check(e, "--echelle", in: NumberDomain.scaleDenominators, unit: "(plan au 1/N)") }
-        guard sortie.lowercased().hasSuffix(".svg") else {
-            throw GUPError("--sortie : le plan s'écrit dans un fichier .svg (reçu « \(sortie) »)")
+        guard sortie.lowercased().hasSuffix(".svg") || sortie.lowercased().hasSuffix(".pdf") else {
+            throw GUPError("--sortie : le plan s'écrit dans un fichier .svg ou .pdf (reçu « \(sortie) »)")
         }
         return PlanOptions(page: Page(format: f, orientation: o), scale: echelle, date: date ?? Cartouche.today(), sources: sources)
     }
@@ -51,13 +51,18 @@ struct PlanPageOptions: ParsableArguments {
         try runReportingErrors {
             let reporter = TerminalReporter(verbose: false)
             let plan = try draw(try planOptions(), reporter)
-            try PlanRenderer.write(plan, to: sortie)
+            if sortie.lowercased().hasSuffix(".pdf") {
+                try OutputFolder.writeFile(to: sortie) { try DossierDocuments.renderPlanPDF(svg: Data(plan.svg.utf8), source: sortie, to: $0) }
+            } else {
+                try PlanRenderer.write(plan, to: sortie)
+            }
             report(plan)
         }
     }
 
     func report(_ plan: RenderedPlan) {
-        let size = ByteCountFormatter.string(fromByteCount: Int64(plan.svg.utf8.count), countStyle: .file)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: sortie)[.size] as? Int) ?? plan.svg.utf8.count
+        let size = ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)
         print("Plan écrit : \(sortie) (\(size)), échelle 1/\(SVG.frenchInteger(plan.scale)), \(plan.legend.count) entrée(s) de légende")
         if plan.labelsDropped > 0 {
             print("\(plan.labelsDropped) étiquette(s) non placée(s) faute de place, \(plan.labelsPlaced) placée(s)")

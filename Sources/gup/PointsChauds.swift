@@ -37,7 +37,8 @@ struct PointsChauds: ParsableCommand {
         densite_noyau.asc : densité lissée (noyau quartique de rayon --rayon \
         mètres), en signalements par hectare, grille ESRI ASCII dans le système de \
         travail, cellules de --cellule / 5 mètres (2 m au moins), sur l'emprise des \
-        zones élargie du rayon, lisible par QGIS.
+        zones élargie du rayon, lisible par QGIS ; densite_noyau.prj donne ce \
+        système (WKT ESRI, par PROJ).
 
         Exemples :
           gup points-chauds --zones perimetres.geojson \\
@@ -67,6 +68,8 @@ struct PointsChauds: ParsableCommand {
 
     @OptionGroup var crs: CRSOptions
 
+    @OptionGroup var csv: CSVOption
+
     @Option(help: "Dossier de sortie.")
     var sortie: String
 
@@ -78,6 +81,7 @@ struct PointsChauds: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let csvWriter = try csv.writer()
             _ = try NumberDomain.check(cellule, "--cellule", in: NumberDomain.metres, unit: "m")
             _ = try NumberDomain.check(rayon, "--rayon", in: NumberDomain.metres, unit: "m")
             let options = try HotspotOptions(cellSize: cellule, radius: rayon, scope: .union)
@@ -93,7 +97,7 @@ struct PointsChauds: ParsableCommand {
             if e.grid.outside > 0 {
                 reporter.info("\(e.grid.outside) signalement(s) hors de l'intérieur des zones (non comptés)")
             }
-            let written = try merged + HotspotsOutput.write(e, working: inputs.working, to: out, output: output)
+            let written = try merged + HotspotsOutput.write(e, working: inputs.working, to: out, csv: csvWriter, output: output)
             try out.commit()
             let classes = Dictionary(grouping: e.grid.cells, by: \.classe).mapValues(\.count)
             print("\(e.grid.cells.count) cellule(s) de \(CSVWriter.fixed(cellule, places: 0)) m, \(inputs.incidentSet!.count - e.grid.outside) signalement(s) comptés ; points chauds : \(classes[3] ?? 0) à 99 %, \(classes[2] ?? 0) à 95 %, \(classes[1] ?? 0) à 90 % ; \(e.hotZones.count) zone(s) chaude(s)")

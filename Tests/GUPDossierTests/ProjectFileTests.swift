@@ -126,6 +126,7 @@ final class ProjectFileTests: XCTestCase {
         assertError("titre = \n", mentions: ["TOML invalide", "ligne 1"])
         assertError("[couches]\nperimetres = { fichier = \"perimetres.geojson\" }\n[periodes]\nperiode_1 = [\"2025-01-01\", \"2025-06-31\"]", mentions: ["periodes.periode_1"])
         XCTAssertThrowsError(try ProjectFile.read(path: dir + "/absent.toml")) { e in XCTAssertTrue("\(e)".contains("absent.toml")) }
+        assertError("csv = \"tableur\"\n[couches]\nperimetres = { fichier = \"perimetres.geojson\" }", mentions: ["csv", "tableur", "excel"])
     }
 }
 

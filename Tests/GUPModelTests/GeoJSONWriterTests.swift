@@ -78,7 +78,11 @@ final class CSVWriterTests: XCTestCase {
     func testFrenchSpreadsheetOption() throws {
         let w = CSVWriter(french: true)
         let text = w.render(header: ["périmètre", "part_pct"], rows: [[.text("Quartier; nord"), .decimal(12.345, places: 2)], [.text("Sud, est"), .decimal(7, places: 2)]])
-        XCTAssertEqual(text, "périmètre;part_pct\r\n\"Quartier; nord\";12,35\r\n\"Sud, est\";7,00\r\n")
+        XCTAssertEqual(text, "\u{FEFF}périmètre;part_pct\r\n\"Quartier; nord\";12,35\r\n\"Sud, est\";7,00\r\n")
+        XCTAssertEqual(Array(Data(text.utf8).prefix(3)), [0xEF, 0xBB, 0xBF])
+        XCTAssertNotNil(CSVWriter(dialect: "excel")?.french == true ? 1 : nil)
+        XCTAssertEqual(CSVWriter(dialect: "rfc4180")?.french, false)
+        XCTAssertNil(CSVWriter(dialect: "tableur"))
         let t = try CSVTable.parse(text, source: "t.csv")
         XCTAssertEqual(t.rows, [["Quartier; nord", "12,35"], ["Sud, est", "7,00"]])
         XCTAssertEqual(PropertyValue.string(t.rows[0][1]).number, 12.35)

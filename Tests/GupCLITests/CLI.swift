@@ -49,3 +49,56 @@ struct CLI {
 
     private final class Marker {}
 }
+
+/// Runs a system tool (`/usr/bin/NAME`) and returns its standard output; throws on a non-zero exit.
+enum SystemTool {
+    static func output(_ name: String, _ args: [String]) throws -> Data {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/\(name)")
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let d = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw NSError(domain: "\(name) \(args)", code: Int(p.terminationStatus)) }
+        return d
+    }
+}
+
+/// Output geometry checks shared by the dossier and command tests.
+enum OutputChecks {
+    /// Every `.geojson` file under `folder`, relative paths sorted.
+    static func geoJSONFiles(under folder: URL) -> [String] {
+        let e = FileManager.default.enumerator(atPath: folder.path)
+        var out: [String] = []
+        while let f = e?.nextObject() as? String { if f.hasSuffix(".geojson") { out.append(f) } }
+        return out.sorted()
+    }
+
+    /// Runs `gup verifier` on every GeoJSON under `folder` (RFC 7946 and GEOS
+    /// validity of every feature), fails on any error; and checks that each
+    /// file holds one geometry type: MultiPolygon for areal layers, Point
+    /// or LineString otherwise. Returns the type of each file.
+    @discardableResult
+    static func verifyAll(under folder: URL, file: StaticString = #filePath, line: UInt = #line) throws -> [String: String] {
+        let files = geoJSONFiles(under: folder)
+        XCTAssertFalse(files.isEmpty, "aucun GeoJSON sous \(folder.path)", file: file, line: line)
+        let r = try CLI.run(["verifier", "--sans-avertissements"] + files.map { folder.appendingPathComponent($0).path })
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr, file: file, line: line)
+        var types: [String: String] = [:]
+        for f in files {
+            let data = try Data(contentsOf: folder.appendingPathComponent(f))
+            let root = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let features = try XCTUnwrap(root["features"] as? [[String: Any]])
+            let kinds = Set(features.compactMap { ($0["geometry"] as? [String: Any])?["type"] as? String })
+            XCTAssertLessThanOrEqual(kinds.count, 1, "\(f) : types mêlés \(kinds.sorted())", file: file, line: line)
+            if let k = kinds.first {
+                XCTAssertTrue(["MultiPolygon", "Point", "LineString"].contains(k), "\(f) : \(k)", file: file, line: line)
+                types[f] = k
+            }
+        }
+        return types
+    }
+}

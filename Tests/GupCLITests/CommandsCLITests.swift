@@ -245,6 +245,45 @@ final class CommandsCLITests: XCTestCase {
         XCTAssertEqual(asc[6].split(separator: " ").count, ncols)
     }
 
+    /// `gup verifier` passes on every GeoJSON the analysis commands write
+    /// (GEOS validity of every feature); areal layers are MultiPolygons.
+    func testEveryGeoJSONTheCommandsWriteVerifies() throws {
+        for c in ["domanialite", "points-chauds", "nettoyage"] { XCTAssertEqual(try ran(c).status, 0, c) }
+        let types = try OutputChecks.verifyAll(under: Self.output)
+        XCTAssertEqual(Set(types.keys), ["domanialite/chevauchements.geojson", "domanialite/domanialite.geojson",
+                                         "domanialite/non_cadastre.geojson", "nettoyage/doublons.geojson",
+                                         "nettoyage/lacunes.geojson", "points-chauds/points_chauds.geojson",
+                                         "points-chauds/zones_chaudes.geojson"])
+        XCTAssertEqual(Set(types.values), ["MultiPolygon"])
+        XCTAssertTrue(try text("points-chauds/densite_noyau.prj").contains("Lambert_93"))
+    }
+
+    /// `--csv excel`: BOM, `;`, decimal commas; the same figures as the default CSV.
+    func testCSVForFrenchSpreadsheets() throws {
+        let dir = try CLI.temporaryFolder().appendingPathComponent("nettoyage-excel")
+        defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+        let d = Self.demo
+        let r = try CLI.run(["nettoyage", "--perimetres", d + "perimetres.geojson", "--secteurs", d + "secteurs.geojson",
+                             "--csv", "excel", "--sortie", dir.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let data = try Data(contentsOf: dir.appendingPathComponent("couverture.csv"))
+        XCTAssertEqual(Array(data.prefix(3)), [0xEF, 0xBB, 0xBF])
+        let excel = String(decoding: data.dropFirst(3), as: UTF8.self).split(separator: "\r\n").map(String.init)
+        XCTAssertTrue(excel[0].hasPrefix("perimetre;surface_exterieure_m2;couverte_m2;taux_couverture_pct;"), excel[0])
+        let plain = try csv("nettoyage/couverture.csv")
+        XCTAssertEqual(excel.count - 1, plain.rows.count)
+        for line in excel.dropFirst() {
+            let cells = line.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+            let row = try XCTUnwrap(plain.rows.first { $0["perimetre"] == cells[0] }, cells[0])
+            XCTAssertEqual(cells[1].replacingOccurrences(of: ",", with: "."), row["surface_exterieure_m2"])
+            XCTAssertTrue(cells[1].contains(","), cells[1])
+        }
+        let bad = try CLI.run(["nettoyage", "--perimetres", d + "perimetres.geojson", "--secteurs", d + "secteurs.geojson",
+                               "--csv", "tableur", "--sortie", dir.path])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--csv : format « tableur » inconnu"), bad.stderr)
+    }
+
     func testNettoyageRateIsCoveredOverOutdoorAndOutdoorIsThePerimeter() throws {
         let r = try ran("nettoyage")
         XCTAssertTrue(r.stdout.contains("Couverture du nettoyage"), r.stdout)
@@ -313,6 +352,29 @@ final class CommandsCLITests: XCTestCase {
         for id in ["couche-domanialite", "couche-residences", "couche-chaleur", "couche-perimetre"] {
             XCTAssertTrue(s.contains("<g id=\"\(id)\""), id)
         }
+    }
+
+    /// `--sortie plan.pdf`: one vector page of the plan's paper size (A3 portrait here), fonts embedded.
+    func testPlanCommandWritesAPDFPageOfItsPaperSize() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let d = Self.demo
+        let pdf = dir.appendingPathComponent("masse.pdf").path
+        let r = try CLI.run(["plan-masse", "--perimetres", d + "perimetres.geojson", "--quartier", "Les Hermes",
+                             "--parcelles", d + "parcelles.geojson", "--format", "A3", "--orientation", "portrait",
+                             "--date", Self.date, "--sortie", pdf])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Plan écrit : \(pdf)"), r.stdout)
+        let sizes = try PDFReading.pageSizes(pdf)
+        XCTAssertEqual(sizes.count, 1)
+        XCTAssertEqual(sizes[0].width, 297, accuracy: 0.01)
+        XCTAssertEqual(sizes[0].height, 420, accuracy: 0.01)
+        XCTAssertTrue(try PDFReading.fonts(pdf).allSatisfy(\.embedded))
+        XCTAssertTrue(try PDFReading.text(pdf, page: 1).contains("Plan de masse"))
+        let bad = try CLI.run(["plan-masse", "--perimetres", d + "perimetres.geojson", "--quartier", "Les Hermes",
+                               "--sortie", dir.appendingPathComponent("masse.png").path])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains(".svg ou .pdf"), bad.stderr)
     }
 
     func testPlanAvantApresDrawsBothStatesAtOneScale() throws {

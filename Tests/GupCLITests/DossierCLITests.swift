@@ -40,8 +40,170 @@ final class DossierCLITests: XCTestCase {
             let dir = q["dossier"] as! String
             for f in ["index.html", "plan_situation.svg", "plan_masse.svg", "plan_points_chauds.svg", "plan_parcours.svg",
                       "domanialite.csv", "densites.csv", "evolution.csv", "couverture.csv", "points_chauds.csv",
-                      "zones_chaudes.geojson", "parcours.geojson", "fiche_terrain.html", "lacunes.geojson"] {
+                      "zones_chaudes.geojson", "parcours.geojson", "parcours_arrets.geojson", "fiche_terrain.html",
+                      "lacunes.geojson", "densite_noyau.asc", "densite_noyau.prj"] {
                 XCTAssertTrue(files.contains("\(dir)/\(f)"), "\(dir)/\(f)")
+            }
+        }
+    }
+
+    /// `gup verifier` passes on every GeoJSON of the dossier (GEOS validity of
+    /// every feature included); one geometry type per file; the walk is two layers.
+    func testEveryGeoJSONVerifiesWithOneGeometryTypePerFile() throws {
+        let types = try OutputChecks.verifyAll(under: out)
+        XCTAssertGreaterThanOrEqual(types.count, 30)
+        for (f, t) in types {
+            let name = (f as NSString).lastPathComponent
+            switch name {
+            case "parcours.geojson": XCTAssertEqual(t, "LineString", f)
+            case "parcours_arrets.geojson": XCTAssertEqual(t, "Point", f)
+            default: XCTAssertEqual(t, "MultiPolygon", f)
+            }
+        }
+        // The density grid carries its CRS (the demo's Lambert-93) in ESRI WKT.
+        let prj = try text("les-pins/densite_noyau.prj")
+        XCTAssertTrue(prj.hasPrefix("PROJCS[\"RGF_1993_Lambert_93\""), prj)
+        XCTAssertFalse(prj.contains("\n"))
+    }
+
+    /// `tableaux.xlsx`: one sheet per table, French headers, numbers stored as
+    /// numbers (equal to the CSV's), frozen header row, sized columns.
+    func testWorkbookHoldsTheTablesAsNumbers() throws {
+        let files = try XCTUnwrap(report()["fichiers"] as? [String])
+        XCTAssertTrue(files.contains("tableaux.xlsx"))
+        let book = WorkbookReading(path: out.appendingPathComponent("tableaux.xlsx").path)
+        XCTAssertEqual(try book.sheetNames(), ["Domanialité", "Chevauchements", "Responsabilités", "Densités", "Évolution",
+                                               "Couverture nettoyage", "Doubles couvertures"])   // no resolution dates in the demo: no Traitement
+        let rows = try book.rows(sheet: 1)
+        XCTAssertEqual(rows[0].map(\.value), ["Quartier", "Gestionnaire", "Surface (m²)", "Part (%)"])
+        // Every quartier's rows, in order, the numbers as numbers equal to the CSV.
+        var expected: [[String: String]] = []
+        for dir in ["les-pins", "les-hermes", "la-petite-garrigue", "le-liourat"] { expected += try csv("\(dir)/domanialite.csv") }
+        XCTAssertEqual(rows.count - 1, expected.count)
+        for (row, e) in zip(rows.dropFirst(), expected) {
+            XCTAssertEqual(row[0].type, "s")
+            XCTAssertEqual(row[0].value, e["perimetre"])
+            XCTAssertEqual(row[1].value, e["gestionnaire"])
+            for (k, key) in [(2, "surface_m2"), (3, "part_pct")] {
+                XCTAssertNil(row[k].type, "nombre attendu en \(row[k].ref)")   // no t="s": a number
+                XCTAssertEqual(Double(try XCTUnwrap(row[k].value)), Double(e[key]!), row[k].ref)
+                XCTAssertNotNil(row[k].style)
+            }
+        }
+        // Densités: counts are whole numbers.
+        let dens = try book.rows(sheet: 4)
+        XCTAssertEqual(dens[0].first?.value, "Quartier")
+        XCTAssertTrue(dens[0].contains { $0.value == "Signalements pour 100 logements" })
+        XCTAssertNil(dens[1][2].type)
+        XCTAssertEqual(Int(try XCTUnwrap(dens[1][2].value)), Int(try csv("les-pins/densites.csv")[0]["incidents"]!))
+        // Frozen header, sized columns, the French-shown number format.
+        let sheet = try book.elements("xl/worksheets/sheet1.xml")
+        let pane = try XCTUnwrap(sheet.first { $0.name == "pane" })
+        XCTAssertEqual(pane.attributes["state"], "frozen")
+        XCTAssertEqual(pane.attributes["ySplit"], "1")
+        XCTAssertEqual(sheet.filter { $0.name == "col" }.count, 4)
+        XCTAssertTrue(try book.elements("xl/styles.xml").contains { $0.name == "numFmt" && $0.attributes["formatCode"] == "#,##0.00" })
+    }
+
+    /// The PDF documents: each plan as a page of its exact paper size with
+    /// its frame where the SVG says (within 0.2 mm); the quartier and root
+    /// dossiers with their pages, contents and page numbers; fonts embedded.
+    func testPDFDocumentsArePrintTrue() throws {
+        let files = try XCTUnwrap(report()["fichiers"] as? [String])
+        XCTAssertTrue(files.contains("dossier.pdf"))
+        let quartiers = try XCTUnwrap(report()["quartiers"] as? [[String: Any]])
+        var planPages = 0
+        for q in quartiers {
+            let dir = q["dossier"] as! String
+            XCTAssertTrue(files.contains("\(dir)/dossier.pdf"), dir)
+            for plan in ["plan_situation", "plan_masse", "plan_points_chauds", "plan_parcours"] {
+                XCTAssertTrue(files.contains("\(dir)/\(plan).pdf"), "\(dir)/\(plan).pdf")
+                planPages += 1
+            }
+        }
+        // plan_masse of Les Pins: A4 landscape, one page, the frame of the SVG.
+        let svg = try text("les-pins/plan_masse.svg")
+        let cadre = try XCTUnwrap(svg.components(separatedBy: "data-cadre=\"").dropFirst().first?.split(separator: "\"").first)
+            .split(separator: " ").map { Double($0)! }
+        let (fx, fy, fw, fh) = (cadre[0], cadre[1], cadre[2], cadre[3])
+        let planPDF = out.appendingPathComponent("les-pins/plan_masse.pdf").path
+        let sizes = try PDFReading.pageSizes(planPDF)
+        XCTAssertEqual(sizes.count, 1)
+        XCTAssertEqual(sizes[0].width, 297, accuracy: 0.01)
+        XCTAssertEqual(sizes[0].height, 210, accuracy: 0.01)
+        let r = try PDFReading.raster(planPDF, page: 1)
+        for cross in [fy + 0.3 * fh, fy + 0.7 * fh] {
+            let left = try XCTUnwrap(PDFReading.line(in: r, horizontal: true, at: cross, near: fx))
+            let right = try XCTUnwrap(PDFReading.line(in: r, horizontal: true, at: cross, near: fx + fw))
+            XCTAssertEqual(left, fx, accuracy: 0.2)
+            XCTAssertEqual(right - left, fw, accuracy: 0.2)
+        }
+        for cross in [fx + 0.3 * fw, fx + 0.7 * fw] {
+            let top = try XCTUnwrap(PDFReading.line(in: r, horizontal: false, at: cross, near: fy))
+            let bottom = try XCTUnwrap(PDFReading.line(in: r, horizontal: false, at: cross, near: fy + fh))
+            XCTAssertEqual(top, fy, accuracy: 0.2)
+            XCTAssertEqual(bottom - top, fh, accuracy: 0.2)
+        }
+        // The quartier's dossier: A4 portrait text pages, the plans on A4 landscape pages.
+        let qpdf = out.appendingPathComponent("les-pins/dossier.pdf").path
+        let qsizes = try PDFReading.pageSizes(qpdf)
+        XCTAssertEqual(qsizes.filter { abs($0.width - 297) < 0.01 && abs($0.height - 210) < 0.01 }.count, 4)
+        XCTAssertEqual(qsizes.filter { abs($0.width - 210) < 0.01 && abs($0.height - 297) < 0.01 }.count, qsizes.count - 4)
+        // Contents: each entry's page shows it; every page is numbered.
+        let cover = try PDFReading.text(qpdf, page: 1)
+        XCTAssertTrue(cover.contains("Sommaire"))
+        for (entry, mark) in [("Note de présentation", "Note de présentation"), ("Tableaux", "Tableaux — Les Pins"),
+                              ("Fiche terrain", "Fiche terrain — diagnostic en marchant")] {
+            let line = try XCTUnwrap(cover.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(entry) }, entry)
+            let page = try XCTUnwrap(Int(line.split(separator: " ").last!), String(line))
+            XCTAssertTrue(try PDFReading.text(qpdf, page: page).contains(mark), "\(entry) page \(page)")
+        }
+        for page in 1...qsizes.count {
+            XCTAssertTrue(try PDFReading.text(qpdf, page: page).contains("\(page) / \(qsizes.count)"), "page \(page)")
+        }
+        // The whole dossier: every quartier's plans, fonts embedded everywhere.
+        let root = out.appendingPathComponent("dossier.pdf").path
+        let rsizes = try PDFReading.pageSizes(root)
+        XCTAssertEqual(rsizes.filter { abs($0.width - 297) < 0.01 }.count, planPages)
+        for pdf in [root, qpdf, planPDF] {
+            let fonts = try PDFReading.fonts(pdf)
+            XCTAssertFalse(fonts.isEmpty, pdf)
+            for f in fonts { XCTAssertTrue(f.embedded, "\(pdf) : \(f.name) non incluse") }
+        }
+    }
+
+    /// A browser's print of the HTML (headless Chromium): A4 pages, each plan
+    /// alone on a landscape page at 100 %, its frame where the SVG says
+    /// (within 0.2 mm), in the quartier page and in the fiche terrain; dates
+    /// written the French way.
+    func testHTMLPrintsPlansAtTheirScale() throws {
+        let page = try text("les-pins/index.html")
+        XCTAssertTrue(page.contains("période 1 (du 1er janvier 2025 au 31 décembre 2025)"), "dates")
+        let tmp = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        for (html, plans) in [("les-pins/index.html", ["plan_situation", "plan_masse", "plan_points_chauds", "plan_parcours"]),
+                              ("les-pins/fiche_terrain.html", ["plan_parcours"])] {
+            let pdf = tmp.appendingPathComponent("print.pdf").path
+            try PDFReading.chromiumPrint(out.appendingPathComponent(html), to: pdf)
+            let sizes = try PDFReading.pageSizes(pdf)
+            let landscape = sizes.indices.filter { abs(sizes[$0].width - 297) < 0.2 && abs(sizes[$0].height - 210) < 0.2 }
+            XCTAssertEqual(landscape.count, plans.count, html)
+            XCTAssertEqual(sizes.count - landscape.count,
+                           sizes.filter { abs($0.width - 210) < 0.2 && abs($0.height - 297) < 0.2 }.count, "\(html) : A4")
+            for (k, plan) in zip(landscape, plans) {
+                let svg = try text("les-pins/\(plan).svg")
+                let cadre = try XCTUnwrap(svg.components(separatedBy: "data-cadre=\"").dropFirst().first?.split(separator: "\"").first)
+                    .split(separator: " ").map { Double($0)! }
+                let r = try PDFReading.raster(pdf, page: k + 1)
+                let cross = cadre[1] + 0.37 * cadre[3]
+                let left = try XCTUnwrap(PDFReading.line(in: r, horizontal: true, at: cross, near: cadre[0]), "\(html) \(plan)")
+                let right = try XCTUnwrap(PDFReading.line(in: r, horizontal: true, at: cross, near: cadre[0] + cadre[2]), "\(html) \(plan)")
+                XCTAssertEqual(left, cadre[0], accuracy: 0.2, "\(html) \(plan)")
+                XCTAssertEqual(right - left, cadre[2], accuracy: 0.2, "\(html) \(plan) : largeur du cadre")
+                let crossX = cadre[0] + 0.63 * cadre[2]
+                let top = try XCTUnwrap(PDFReading.line(in: r, horizontal: false, at: crossX, near: cadre[1]), "\(html) \(plan)")
+                let bottom = try XCTUnwrap(PDFReading.line(in: r, horizontal: false, at: crossX, near: cadre[1] + cadre[3]), "\(html) \(plan)")
+                XCTAssertEqual(bottom - top, cadre[3], accuracy: 0.2, "\(html) \(plan) : hauteur du cadre")
             }
         }
     }

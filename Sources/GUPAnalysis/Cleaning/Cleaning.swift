@@ -162,9 +162,12 @@ public enum Cleaning {
         let work = try CleaningWork(table: table, pieces: try outdoorPieces(of: sectors, minus: residences),
                                     threshold: threshold)
 
-        // Per perimeter, in parallel.
-        let outcomes = try parallelMap(count: perimeters.shapes.count) { k in
-            try work.coverage(of: perimeters.shapes[k], name: names[k])
+        // Per perimeter, in parallel, every overlay on the grid (see
+        // `OverlayGrid`); the perimeters (small, few) snapped first, so E's
+        // area is measured on the grid too.
+        let perimeterShapes = try OverlayGrid.snapped(perimeters.shapes)
+        let outcomes = try parallelMap(count: perimeterShapes.count) { k in
+            try work.coverage(of: perimeterShapes[k], name: names[k])
         }
 
         // Gather, in a deterministic order.
@@ -263,6 +266,10 @@ public enum Cleaning {
         // from different polygons never overlap nor share an edge (a valid
         // MultiPolygon's members touch at points at most), so their union is
         // just their collection; see `mergedUnion`.
+        // Inputs are not snapped beforehand: every overlay below is GEOS's
+        // precision-aware one, which snap-rounds its inputs to the grid itself
+        // (snapping the seven street-network sectors of the metro-scale city
+        // first cost more than the whole analysis did).
         let residenceShapes = residences?.shapes ?? []
         let residenceIndex = try SpatialIndex(residenceShapes)
         var parts: [(sector: Int, shape: GeometryHandle)] = []
@@ -301,7 +308,7 @@ public enum Cleaning {
                     }
                     if hit.isEmpty { return g }
                 }
-                return try g.difference(disjointUnion(hit.map { residenceShapes[$0] }))
+                return try g.difference(disjointUnion(hit.map { residenceShapes[$0] }), gridSize: OverlayGrid.size)
             }
         }
         var pieces: [GeometryHandle] = []
@@ -361,7 +368,7 @@ struct CleaningWork {
         // Outdoor space.
         let inside = try CleaningProfile.time("2 emprises") { try residenceIndex.query(p).filter { try prepared.intersects(residenceShapes[$0]) } }
         let footprints = try CleaningProfile.time("2 emprises") { inside.isEmpty ? nil : try Cleaning.disjointUnion(inside.map { residenceShapes[$0] }) }
-        let outdoor = try CleaningProfile.time("3 espace extérieur") { try footprints.map { try p.difference($0) } ?? p }
+        let outdoor = try CleaningProfile.time("3 espace extérieur") { try footprints.map { try p.difference($0, gridSize: OverlayGrid.size) } ?? p }
         let outdoorArea = try outdoor.area()
         // Outdoor sector pieces clipped to P (most lie inside and are kept as they are).
         let candidates = try CleaningProfile.time("4 morceaux") { try pieceIndex.query(p).filter { try prepared.intersects(pieces[$0]) } }
@@ -369,7 +376,7 @@ struct CleaningWork {
         var clippedBox: [Int: BoundingBox] = [:]
         try CleaningProfile.time("4 morceaux") {
             for c in candidates {
-                let g = try prepared.containsProperly(pieces[c]) ? pieces[c] : try pieces[c].intersection(p)
+                let g = try prepared.containsProperly(pieces[c]) ? pieces[c] : try pieces[c].intersection(p, gridSize: OverlayGrid.size)
                 clipped[c] = g
                 clippedBox[c] = try g.bounds()
             }
@@ -408,7 +415,7 @@ struct CleaningWork {
                 for r in order {
                     let g = groups[r]!
                     polygons += try g.count == 1 ? clipped[g[0]]!.polygonParts()
-                        : GeometryHandle.unaryUnion(g.map { clipped[$0]! }).polygonParts()
+                        : GeometryHandle.unaryUnion(g.map { clipped[$0]! }, gridSize: OverlayGrid.size).polygonParts()
                 }
                 return try PolygonSet(polygons)
             }
@@ -448,21 +455,29 @@ struct CleaningWork {
             }
         }
         // Gaps: E minus each cleaner's space in turn (the largest first),
-        // each time with only the polygons that meet what is left; the
-        // covered area is E's area minus what is left.
+        // each time with only the polygons that meet what is left, on the
+        // grid; the covered area is E's area minus what is left.
         let rest = try CleaningProfile.time("7 lacunes") {
             var left = try PolygonSet(outdoor.polygonParts())
             for u in unions.sorted(by: { $0.area > $1.area }).map(\.parts) where !left.isEmpty {
                 let m = PolygonSet.meeting(left.boxes, u.boxes)
                 guard !m.a.isEmpty else { continue }
-                let touched = try left.collection(m.a).difference(u.collection(m.b)).polygonParts()
+                let touched = try left.collection(m.a).difference(u.collection(m.b), gridSize: OverlayGrid.size).polygonParts()
                 let touchedIndices = Set(m.a)
                 left = try PolygonSet(left.polygons.indices.filter { !touchedIndices.contains($0) }.map { left.polygons[$0] } + touched)
             }
             return try left.collection()
         }
         let coveredArea = unions.isEmpty ? 0 : max(0, outdoorArea - (try rest.area()))
-        let gaps = try rest.polygonParts().map { ($0, try $0.area()) }.filter { $0.1 >= threshold }
+        // A piece thinner than the grid is not a gap: each snapped difference
+        // re-nodes E's edges, so a cleaner's vertex lying within a grid cell
+        // of such an edge may leave a sliver a fraction of a millimetre wide
+        // along it (on the Épinay-sur-Orge cadastre, two of 0.007 and
+        // 0.002 m² that geopandas' single difference does not make; one
+        // union and one difference instead cost 9 s of 20 on the metro-scale
+        // city). GEOS decides: an inward buffer of half the grid leaves nothing.
+        let gaps = try rest.polygonParts().map { ($0, try $0.area()) }
+            .filter { try $0.1 >= threshold && !OverlayGrid.isThinnerThanGrid($0.0) }
         // Double coverage, pair by pair. The cleaners' areas beyond the
         // covered area bound the area any two of them share: under the
         // threshold (with a margin for rounding), no piece can reach it.
@@ -475,7 +490,7 @@ struct CleaningWork {
             for j in (i + 1)..<pairCount {
                 let m = PolygonSet.meeting(unions[i].parts.boxes, unions[j].parts.boxes)
                 guard !m.a.isEmpty else { continue }
-                let inter = try CleaningProfile.time("8 doublons") { try unions[i].parts.collection(m.a).intersection(unions[j].parts.collection(m.b)) }
+                let inter = try CleaningProfile.time("8 doublons") { try unions[i].parts.collection(m.a).intersection(unions[j].parts.collection(m.b), gridSize: OverlayGrid.size) }
                 let kept = try inter.polygonParts().map { (shape: $0, area: try $0.area()) }
                     .filter { $0.area >= threshold }
                     .sorted { $0.area > $1.area }
@@ -486,11 +501,11 @@ struct CleaningWork {
                                               area: kept.reduce(0) { $0 + $1.area }, pieces: kept))
             }
         }
-        let doubleArea = try CleaningProfile.time("8 doublons") { allPieces.isEmpty ? 0 : try GeometryHandle.unaryUnion(allPieces).area() }
+        let doubleArea = try CleaningProfile.time("8 doublons") { allPieces.isEmpty ? 0 : try GeometryHandle.unaryUnion(allPieces, gridSize: OverlayGrid.size).area() }
         var meanFrequency: Double?
         if !frequencyRegions.isEmpty {
             let denominator = frequencyEverywhere && frequencyRegions.count == unions.count
-                ? coveredArea : try GeometryHandle.unaryUnion(frequencyRegions).area()
+                ? coveredArea : try GeometryHandle.unaryUnion(frequencyRegions, gridSize: OverlayGrid.size).area()
             if denominator > 0 { meanFrequency = integral / denominator }
         }
         let row = PerimeterCoverage(perimeter: name, outdoorArea: outdoorArea, coveredArea: coveredArea,

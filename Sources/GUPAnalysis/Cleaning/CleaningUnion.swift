@@ -14,7 +14,7 @@ extension Cleaning {
         let boxes = try shapes.map { try $0.bounds() }
         let live = boxes.indices.filter { boxes[$0] != nil }
         guard live.count > 1 else {
-            return try live.isEmpty ? GeometryHandle.emptyPolygon() : GeometryHandle.unaryUnion([shapes[live[0]]])
+            return try live.isEmpty ? GeometryHandle.emptyPolygon() : GeometryHandle.unaryUnion([shapes[live[0]]], gridSize: OverlayGrid.size)
         }
         // Groups of meeting boxes (union-find over a sweep along x).
         var parent = Array(0..<shapes.count)
@@ -49,7 +49,7 @@ extension Cleaning {
             if members.count == 1, single.typeName == "Polygon" || single.typeName == "MultiPolygon" {
                 polygons += try single.polygonParts()
             } else {
-                polygons += try GeometryHandle.unaryUnion(members.map { shapes[$0] }).polygonParts()
+                polygons += try GeometryHandle.unaryUnion(members.map { shapes[$0] }, gridSize: OverlayGrid.size).polygonParts()
             }
         }
         return try GeometryHandle.collection(polygons, type: .multiPolygon)

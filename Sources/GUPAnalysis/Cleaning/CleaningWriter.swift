@@ -105,11 +105,13 @@ public enum CleaningWriter {
         try lonLatGeoJSON(doubleFeatures(r), from: r.crs)
     }
 
+    /// Areal features of the working CRS as GeoJSON: lon/lat, reduced to the
+    /// written grid and checked valid, always MultiPolygon (`OutputGeometry`).
     static func lonLatGeoJSON(_ features: [Feature], from crs: CRS) throws -> String {
         let toWGS84 = try CoordinateTransformer.shared(from: crs, to: .wgs84)
         return GeoJSONWriter().render(try features.map { f in
             var f = f
-            f.geometry = try f.geometry.map { try toWGS84.transform($0) }
+            f.geometry = try f.geometry.map { try OutputGeometry.areal(toWGS84.transform($0)) }
             return f
         })
     }

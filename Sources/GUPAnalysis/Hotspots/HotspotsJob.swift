@@ -102,7 +102,7 @@ extension HotspotsOutput {
     public static let densityFile = "densite_noyau.asc"
 
     /// Writes one entry's files and returns their names (the density grid
-    /// only when `densityGrid`).
+    /// and its `.prj` only when `densityGrid`).
     @discardableResult
     /// The two result layers (points_chauds, zones_chaudes) of one or more
     /// entries, in the working CRS; with several entries (one per zone) each
@@ -127,9 +127,9 @@ extension HotspotsOutput {
     }
 
     public static func write(_ e: HotspotEntry, working: CRS, to folder: OutputFolder, densityGrid: Bool = true,
-                             output: ResultOutput = .geojson) throws -> [String] {
+                             csv writer: CSVWriter = CSVWriter(), output: ResultOutput = .geojson) throws -> [String] {
         let lonLat = try centersLonLat(e.grid, from: working)
-        try folder.write(csv(e.grid, lonLat: lonLat), to: cellsCSVFile)
+        try folder.write(csv(e.grid, lonLat: lonLat, writer: writer), to: cellsCSVFile)
         var written = [cellsCSVFile]
         if output.format == .geojson {
             try folder.write(cellsGeoJSON(e.grid, lonLat: lonLat, from: working), to: cellsGeoJSONFile)
@@ -140,8 +140,7 @@ extension HotspotsOutput {
             written += try ResultLayers.write(try layers([e], working: working), output: output, to: folder)
         }
         if densityGrid {
-            try folder.write(asciiGrid(e.density), to: densityFile)
-            written.append(densityFile)
+            written += try writeDensityGrid(e.density, crs: working, to: folder)
         }
         return written
     }

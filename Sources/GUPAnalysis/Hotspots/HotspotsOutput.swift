@@ -72,7 +72,8 @@ public enum HotspotsOutput {
                 "gi_z": .number(round(c.z, statisticPlaces)), "p_value": .number(round(c.p, statisticPlaces)),
                 "classe": .number(Double(c.classe)),
             ]
-            features.append(Feature(index: n, geometry: .polygon(Polygon(exterior: q + [q[0]])), properties: props))
+            let square = Geometry.polygon(Polygon(exterior: q + [q[0]]))
+            features.append(Feature(index: n, geometry: toLonLat == nil ? square : try OutputGeometry.areal(square), properties: props))
         }
         return features
     }
@@ -106,8 +107,9 @@ public enum HotspotsOutput {
             if let density {
                 props["densite_max_par_ha"] = .number(round(try peak(of: density, in: z.shape), 2))
             }
-            let g = try z.shape.geometry()
-            features.append(Feature(index: z.rank - 1, geometry: try t.map { try $0.transform(g) } ?? g, properties: props))
+            // In lon/lat (GeoJSON): reduced to the written grid, MultiPolygon; else the working CRS as computed.
+            let g = try t.map { try OutputGeometry.areal(z.shape, transformer: $0) } ?? z.shape.geometry()
+            features.append(Feature(index: z.rank - 1, geometry: g, properties: props))
         }
         return features
     }
@@ -126,6 +128,16 @@ public enum HotspotsOutput {
         var m = 0.0
         for (k, ok) in inside.enumerated() where ok { m = max(m, values[k]) }
         return m
+    }
+
+    /// Writes the density grid as `NAME.asc` with its CRS in `NAME.prj`
+    /// (ESRI WKT from PROJ), and returns the two file names.
+    @discardableResult
+    public static func writeDensityGrid(_ g: RasterGrid, crs: CRS, to folder: OutputFolder,
+                                        name: String = "densite_noyau") throws -> [String] {
+        try folder.write(asciiGrid(g), to: "\(name).asc")
+        try folder.write(WorkingCRS.esriWKT(of: crs), to: "\(name).prj")
+        return ["\(name).asc", "\(name).prj"]
     }
 
     /// ESRI ASCII grid (QGIS, GDAL `AAIGrid`), rows from the top, values with 4 decimals.

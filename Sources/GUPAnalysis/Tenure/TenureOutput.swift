@@ -18,11 +18,11 @@ public enum TenureOutput {
     public static let nonCadastralFile = "non_cadastre.geojson"
 
     @discardableResult
-    public static func write(_ r: TenureResult, workingCRS: CRS, to folder: OutputFolder,
+    public static func write(_ r: TenureResult, workingCRS: CRS, to folder: OutputFolder, csv writer: CSVWriter = CSVWriter(),
                              output: ResultOutput = .geojson) throws -> [String] {
         var written: [String] = []
         func csv(_ name: String, _ header: [String], _ rows: [[CSVWriter.Cell]]) throws {
-            try folder.write(CSVWriter().render(header: header, rows: rows), to: name)
+            try folder.write(writer.render(header: header, rows: rows), to: name)
             written.append(name)
         }
         func m2(_ d: Double) -> CSVWriter.Cell { .decimal(d, places: 2) }
@@ -111,8 +111,7 @@ public enum TenureOutput {
             let t = try CoordinateTransformer.shared(from: transformer.source, to: transformer.target)
             return try range.map { k in
                 let s = items[k].shape
-                let g: Geometry = s.isEmpty ? .multiPolygon([]) : try t.transform(s.geometry())
-                return Feature(index: k, geometry: g, properties: items[k].props)
+                return Feature(index: k, geometry: try OutputGeometry.areal(s, transformer: t), properties: items[k].props)
             }
         }
         return chunks.flatMap { $0 }

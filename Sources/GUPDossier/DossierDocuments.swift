@@ -1,0 +1,214 @@
+import Foundation
+import GUPAnalysis
+import GUPModel
+import GUPPDF
+import GUPWorkbook
+
+/// The documents of the dossier people exchange, written once the quartiers
+/// are built: `tableaux.xlsx` at the root (and the PDF documents).
+public enum DossierDocuments {
+    public static let workbookFile = "tableaux.xlsx"
+
+    /// Sheet names of the dossier's tables, in the workbook's order.
+    static let sheets: [(file: String, sheet: String)] = [
+        ("domanialite.csv", "Domanialité"), ("chevauchements.csv", "Chevauchements"),
+        ("responsabilites.csv", "Responsabilités"), ("densites.csv", "Densités"), ("evolution.csv", "Évolution"),
+        ("traitement.csv", "Traitement"), ("couverture.csv", "Couverture nettoyage"), ("doublons.csv", "Doubles couvertures"),
+    ]
+
+    /// French column titles of the CSV columns (the CSVs keep their short names for machines).
+    static let headers: [String: String] = [
+        "perimetre": "Quartier", "zone": "Quartier", "gestionnaire": "Gestionnaire", "gestionnaire_a": "Gestionnaire A",
+        "gestionnaire_b": "Gestionnaire B", "proprietaire": "Propriétaire", "categorie": "Catégorie",
+        "intervenants": "Intervenants", "surface_m2": "Surface (m²)", "part_pct": "Part (%)", "incidents": "Signalements",
+        "surface_ha": "Surface (ha)", "par_ha": "Signalements par hectare", "logements": "Logements",
+        "pour_100_logements": "Signalements pour 100 logements", "periode_1": "Période 1", "periode_2": "Période 2",
+        "variation_pct": "Variation (%)", "resolus": "Résolus", "non_resolus": "Non résolus",
+        "delai_median_jours": "Délai médian (jours)", "part_sous_30_jours_pct": "Résolus sous 30 jours (%)",
+        "surface_exterieure_m2": "Surface extérieure (m²)", "couverte_m2": "Surface couverte (m²)",
+        "taux_couverture_pct": "Taux de couverture (%)", "lacunes_m2": "Lacunes (m²)", "nb_lacunes": "Nombre de lacunes",
+        "doublons_m2": "Doubles couvertures (m²)", "frequence_moyenne": "Fréquence moyenne (passages)",
+    ]
+    /// Columns that hold names, never numbers (a quartier may be called « 2 »).
+    static let textColumns: Set<String> = ["perimetre", "zone", "gestionnaire", "gestionnaire_a", "gestionnaire_b",
+                                           "proprietaire", "categorie", "intervenants"]
+
+    /// One sheet per table of the dossier, every quartier's rows in turn,
+    /// read back from the CSV files the quartiers wrote.
+    public static func workbookTables(quartiers: [QuartierFigures], in dossier: OutputFolder) throws -> [SheetTable] {
+        var tables: [SheetTable] = []
+        for (file, sheet) in sheets {
+            var header: [String]?
+            var rows: [[String]] = []
+            for q in quartiers where q.tables.contains(where: { $0.file == file }) {
+                let t = try readTable(file, in: dossier.subfolder(q.folder), shown: "\(q.folder)/\(file)")
+                if header == nil { header = t.header }
+                guard t.header == header else {
+                    throw GUPError("\(q.folder)/\(file) : colonnes différentes des autres quartiers, tableau non réuni")
+                }
+                rows += t.rows
+            }
+            guard let header else { continue }
+            tables.append(SheetTable(name: sheet, header: header.map { headers[$0] ?? $0 },
+                                     rows: typed(rows, header: header)))
+        }
+        return tables
+    }
+
+    /// A CSV table this run wrote (read from the output folder before it is committed).
+    static func readTable(_ file: String, in folder: OutputFolder, shown: String) throws -> CSVTable {
+        guard let data = try folder.contents(of: file), var text = String(data: data, encoding: .utf8) else {
+            throw GUPError("\(shown) : tableau introuvable pour le classeur et le PDF")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return try CSVTable.parse(text, source: shown)
+    }
+
+    /// Cells typed column by column: a column whose every non-empty cell is
+    /// a number (decimal point or comma) becomes numbers, with the decimals
+    /// it was written with.
+    static func typed(_ rows: [[String]], header: [String]) -> [[SheetCell]] {
+        var out = rows.map { $0.map { SheetCell.text($0) } }
+        for c in header.indices where !textColumns.contains(header[c]) {
+            var column: [SheetCell] = []
+            var numeric = true
+            for r in rows {
+                let raw = r[c]
+                if raw.isEmpty { column.append(.empty); continue }
+                let s = raw.replacingOccurrences(of: ",", with: ".")
+                guard let d = Double(s), d.isFinite, !s.contains("e"), !s.contains("E") else { numeric = false; break }
+                if let dot = s.firstIndex(of: ".") {
+                    column.append(.decimal(d, places: s.distance(from: dot, to: s.endIndex) - 1))
+                } else if let i = Int(s) {
+                    column.append(.integer(i))
+                } else {
+                    column.append(.decimal(d, places: 0))
+                }
+            }
+            guard numeric else { continue }
+            for r in out.indices { out[r][c] = column[r] }
+        }
+        return out
+    }
+
+    /// Writes `tableaux.xlsx` at the dossier's root; returns its name (nil without tables).
+    public static func writeWorkbook(quartiers: [QuartierFigures], into dossier: OutputFolder) throws -> String? {
+        let tables = try workbookTables(quartiers: quartiers, in: dossier)
+        guard !tables.isEmpty else { return nil }
+        try dossier.write(to: workbookFile) { try WorkbookWriter.write(tables, to: $0) }
+        return workbookFile
+    }
+
+    // MARK: PDF
+
+    public static let pdfFile = "dossier.pdf"
+
+    /// `plan_….pdf` beside each plan's SVG: one page of the plan's paper size, vector.
+    public static func writePlanPDF(svg: Data, source: String, to name: String, in folder: OutputFolder) throws {
+        try folder.write(to: name) { try renderPlanPDF(svg: svg, source: source, to: $0) }
+    }
+
+    /// One PDF page of the plan's paper size at `path`.
+    public static func renderPlanPDF(svg: Data, source: String, to path: String) throws {
+        let size = try PDFWriter.svgSize(svg, source: source)
+        let w = try PDFWriter(path: path, width: size.width, height: size.height)
+        w.setMetadata(title: (source as NSString).lastPathComponent)
+        try w.drawSVG(svg, source: source, x: 0, y: 0, width: size.width, height: size.height)
+        try w.finish()
+    }
+
+    /// The parts of one quartier's PDF: note de présentation, each plan on
+    /// its own page at its scale, the tables, the fiche terrain.
+    static func sections(_ q: QuartierFigures, project: ProjectFile, date: String, in dossier: OutputFolder) throws -> [PDFSection] {
+        let dir = try dossier.subfolder(q.folder)
+        var out: [PDFSection] = []
+        var note = PDFFlow()
+        note.heading(1, "Quartier \(q.name)", id: nil)
+        note.paragraph([project.commune.map { "Commune : \($0)" }, "Édité le \(date)"].compactMap { $0 }.joined(separator: " — "), className: nil)
+        DossierPages.note(q, into: &note)
+        DossierPages.hotspots(q, into: &note)
+        if let l = q.routeLength, !q.stops.isEmpty {
+            note.paragraph("Parcours du diagnostic en marchant : boucle de \(FR.number(l)) m à vol d'oiseau par \(q.stops.count) arrêt(s)\(q.routeExact == true ? " (ordre optimal)" : "").", className: nil)
+        }
+        out.append(PDFSection(title: "Note de présentation", level: 2, content: .flow(note)))
+        for p in q.plans {
+            guard let svg = try dir.contents(of: p.file) else {
+                throw GUPError("\(q.folder)/\(p.file) : plan introuvable pour le PDF")
+            }
+            out.append(PDFSection(title: "\(p.title) — échelle 1/\(FR.int(p.scale))", level: 2,
+                                  content: .plan(svg: svg, source: "\(q.folder)/\(p.file)")))
+        }
+        if !q.tables.isEmpty {
+            var tables = PDFFlow()
+            tables.heading(1, "Tableaux — \(q.name)", id: nil)
+            for t in q.tables {
+                let csv = try readTable(t.file, in: dir, shown: "\(q.folder)/\(t.file)")
+                let typedRows = typed(csv.rows, header: csv.header)
+                var numeric = Set<Int>()
+                let rows = typedRows.map { r in r.enumerated().map { (c, cell) -> String in
+                    switch cell {
+                    case .text(let s): return s
+                    case .integer(let i): numeric.insert(c); return FR.int(i)
+                    case .decimal(let d, let places): numeric.insert(c); return FR.number(d, places)
+                    case .empty: return ""
+                    }
+                } }
+                tables.heading(2, t.caption, id: nil)
+                tables.table(header: csv.header.map { headers[$0] ?? $0 }, rows: rows, numeric: numeric,
+                             caption: "\(t.file), \(rows.count) ligne\(rows.count > 1 ? "s" : "")")
+            }
+            out.append(PDFSection(title: "Tableaux", level: 2, content: .flow(tables)))
+        }
+        if !q.stops.isEmpty {
+            var sheet = PDFFlow()
+            sheet.heading(1, "Fiche terrain — diagnostic en marchant — \(q.name)", id: nil)
+            sheet.paragraph("Date de la visite : ____________   Participants : ______________________________", className: nil)
+            if let l = q.routeLength {
+                sheet.paragraph("Parcours en boucle de \(FR.number(l)) m (à vol d'oiseau) depuis le point de départ, \(q.stops.count) arrêt(s) : voir le plan du parcours.", className: nil)
+            }
+            for s in q.stops { DossierPages.stop(s, into: &sheet) }
+            out.append(PDFSection(title: "Fiche terrain", level: 2, content: .flow(sheet)))
+        }
+        return out
+    }
+
+    /// Writes `plan_….pdf` beside each plan, `QUARTIER/dossier.pdf` and the
+    /// root `dossier.pdf`; returns the files written, relative to the dossier.
+    public static func writePDFs(project: ProjectFile, quartiers: [QuartierFigures], date: String,
+                                 into dossier: OutputFolder) throws -> [String] {
+        // Each quartier's plan PDFs and dossier.pdf on every core (librsvg's
+        // rendering of the plans is the costly part); the whole dossier after.
+        let perQuartier = try parallelMap(count: quartiers.count) { k -> (files: [String], parts: [PDFSection]) in
+            let q = quartiers[k]
+            var files: [String] = []
+            let folder = try dossier.subfolder(q.folder)
+            for p in q.plans where p.file.hasSuffix(".svg") {
+                guard let svg = try folder.contents(of: p.file) else {
+                    throw GUPError("\(q.folder)/\(p.file) : plan introuvable pour le PDF")
+                }
+                let name = String(p.file.dropLast(4)) + ".pdf"
+                try writePlanPDF(svg: svg, source: "\(q.folder)/\(p.file)", to: name, in: folder)
+                files.append("\(q.folder)/\(name)")
+            }
+            let parts = try sections(q, project: project, date: date, in: dossier)
+            let lines = [project.title, project.commune.map { "Commune : \($0)" }, "Édité le \(date)"].compactMap { $0 }
+            try folder.write(to: pdfFile) { try DossierPDF.write(title: "Quartier \(q.name)", lines: lines, sections: parts, to: $0) }
+            files.append("\(q.folder)/\(pdfFile)")
+            return (files, parts)
+        }
+        var files: [String] = []
+        var all: [PDFSection] = []
+        for (q, r) in zip(quartiers, perQuartier) {
+            files += r.files
+            all.append(PDFSection(title: "Quartier \(q.name)", level: 1, content: nil))
+            all += r.parts
+        }
+        if !all.isEmpty {
+            let lines = [project.commune.map { "Commune : \($0)" }, "Édité le \(date)",
+                         "\(quartiers.count) quartier\(quartiers.count > 1 ? "s" : "")"].compactMap { $0 }
+            try dossier.write(to: pdfFile) { try DossierPDF.write(title: project.title, lines: lines, sections: all, to: $0) }
+            files.append(pdfFile)
+        }
+        return files
+    }
+}

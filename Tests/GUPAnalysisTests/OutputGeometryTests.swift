@@ -1,0 +1,40 @@
+import GUPAnalysis
+import GUPModel
+import GUPProjection
+import GUPTopology
+import XCTest
+
+/// The written geometry is valid on the grid it is written on.
+final class OutputGeometryTests: XCTestCase {
+    /// A vertex 4e-8° above the bottom edge: printed with 7 decimals it lands
+    /// on that edge (GEOS: invalid); reduced by GEOS first, it is valid.
+    func testPrecisionIsReducedByGEOSNotByRoundingThePrintedCoordinates() throws {
+        let ring = [Position(0, 0), Position(0.001, 0), Position(0.001, 0.001), Position(0.0005, 0.00000004),
+                    Position(0, 0.001), Position(0, 0)]
+        let polygon = Geometry.polygon(Polygon(exterior: ring))
+        XCTAssertTrue(try GeometryHandle(polygon).isValid())
+        // What printing with 7 decimals used to do.
+        let rounded = Geometry.polygon(Polygon(exterior: ring.map { Position(($0.x * 1e7).rounded() / 1e7, ($0.y * 1e7).rounded() / 1e7) }))
+        XCTAssertFalse(try GeometryHandle(rounded).isValid())
+
+        let written = try OutputGeometry.areal(polygon)
+        guard case .multiPolygon(let parts) = written else { return XCTFail("\(written.typeName)") }
+        XCTAssertEqual(parts.count, 2)   // the two lobes that meet at the vertex
+        // Printing the written geometry changes nothing and it stays valid.
+        let text = GeoJSONWriter().render([Feature(index: 0, geometry: written, properties: [:])])
+        let back = try GeoJSONReader.read(data: Data(text.utf8), source: "test", name: "test")
+        XCTAssertEqual(GeoJSONWriter().render(back.features), text)
+        let coordinates = try XCTUnwrap(back.features[0].geometry)
+        guard case .multiPolygon(let read) = coordinates else { return XCTFail() }
+        for p in read { for q in p.exterior { XCTAssertEqual(q.x * 1e7, (q.x * 1e7).rounded(), accuracy: 1e-6) } }
+        XCTAssertTrue(try GeometryHandle(coordinates).isValid())
+    }
+
+    func testPolygonsFromTheWorkingCRSComeOutAsMultiPolygons() throws {
+        let square = try GeometryHandle(rectangle: BoundingBox(minX: 900_000, minY: 6_250_000, maxX: 900_100, maxY: 6_250_100))
+        let t = try CoordinateTransformer(from: .lambert93, to: .wgs84)
+        guard case .multiPolygon(let parts) = try OutputGeometry.areal(square, transformer: t) else { return XCTFail() }
+        XCTAssertEqual(parts.count, 1)
+        XCTAssertEqual(try OutputGeometry.areal(GeometryHandle.emptyPolygon(), transformer: t), .multiPolygon([]))
+    }
+}
