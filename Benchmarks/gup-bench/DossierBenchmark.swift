@@ -4,7 +4,7 @@ import GUPKit
 /// The whole dossier on a project file, every step timed, beside the three
 /// analysis commands (domanialite, densites, nettoyage) run one after the
 /// other on the same machine by the same release build.
-///   gup-bench dossier PROJET.toml [SORTIE=/tmp/gup-bench-dossier] [--sans-commandes]
+///   gup-bench dossier PROJET.toml [SORTIE=/tmp/gup-bench-dossier] [--sans-commandes] [--sans-pdf]
 /// The targets: the dossier ≤ 120 s, peak RSS ≤ 2 GB, and ≤ 3× the
 /// three commands.
 func dossierBenchmark(_ args: [String]) throws {
@@ -15,7 +15,8 @@ func dossierBenchmark(_ args: [String]) throws {
     }
     let out = positional.count > 1 ? positional[1] : "/tmp/gup-bench-dossier"
     try? FileManager.default.removeItem(atPath: out)
-    let project = try ProjectFile.read(path: path, outputOverride: out)
+    var project = try ProjectFile.read(path: path, outputOverride: out)
+    if args.contains("--sans-pdf") { project.pdf = false }
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
     let times = StepTimes()
     let cpu0 = StepTimes.processCPU()

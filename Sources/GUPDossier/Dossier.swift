@@ -55,9 +55,14 @@ public enum Dossier {
                 try ResultLayers.write(layers, output: project.results, to: out)
             }
         }
-        if let w = try DossierDocuments.writeWorkbook(quartiers: figures, into: out) { files.append(w) }
-        files += try DossierDocuments.writePDFs(project: project, quartiers: figures, date: date, into: out)
+        // Veille files before the PDF, which prints its charts.
         files += try DossierVeille.write(run.veille, duplicates: run.duplicates, project: project, to: out)
+        if let w = try times.measure("classeur tableaux.xlsx", { try DossierDocuments.writeWorkbook(quartiers: figures, into: out) }) {
+            files.append(w)
+        }
+        if project.pdf {
+            files += try times.measure("documents PDF") { try DossierDocuments.writePDFs(project: project, quartiers: figures, date: date, into: out) }
+        }
         try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date,
                                          veille: run.veille, duplicates: run.duplicates), to: "index.html")
         files.append("index.html")

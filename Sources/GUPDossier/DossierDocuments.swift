@@ -138,6 +138,10 @@ public enum DossierDocuments {
             out.append(PDFSection(title: "\(p.title) — échelle 1/\(FR.int(p.scale))", level: 2,
                                   content: .plan(svg: svg, source: "\(q.folder)/\(p.file)")))
         }
+        // The veille dashboard's chart, printed on a page of its own size like a plan.
+        if let v = q.veille, let svg = try dir.contents(of: v.chart) {
+            out.append(PDFSection(title: "Tableau de bord de veille", level: 2, content: .figure(svg: svg, source: "\(q.folder)/\(v.chart)")))
+        }
         if !q.tables.isEmpty {
             var tables = PDFFlow()
             tables.heading(1, "Tableaux — \(q.name)", id: nil)
@@ -198,6 +202,12 @@ public enum DossierDocuments {
         }
         var files: [String] = []
         var all: [PDFSection] = []
+        // The dossier-wide veille charts (quartiers compared, two periods) first.
+        for e in dossier.written where e.path.hasPrefix(DossierVeille.folder + "/") && e.path.hasSuffix(".svg") {
+            guard let svg = try dossier.contents(of: e.path) else { continue }
+            all.append(PDFSection(title: "Veille : \(e.path.dropFirst(DossierVeille.folder.count + 1).dropLast(4))", level: 1,
+                                  content: .figure(svg: svg, source: e.path)))
+        }
         for (q, r) in zip(quartiers, perQuartier) {
             files += r.files
             all.append(PDFSection(title: "Quartier \(q.name)", level: 1, content: nil))

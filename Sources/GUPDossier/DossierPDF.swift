@@ -29,6 +29,8 @@ struct PDFSection {
         case flow(PDFFlow)
         /// A plan drawn on a page of its own paper size, at 100 % (its stated scale kept).
         case plan(svg: Data, source: String)
+        /// A chart (no scale to keep) on an A4 portrait page, within the margins.
+        case figure(svg: Data, source: String)
     }
     var title: String
     /// 1: a quartier in the whole dossier; 2: a part.
@@ -73,7 +75,7 @@ enum DossierPDF {
         let counts = sections.indices.map { k -> Int in
             switch sections[k].content {
             case .flow?: return sectionPages[k]!.count
-            case .plan?: return 1
+            case .plan?, .figure?: return 1
             case nil: return 0
             }
         }
@@ -132,6 +134,14 @@ enum DossierPDF {
         for (k, s) in sections.enumerated() {
             switch s.content {
             case .flow?: drawFlow(sectionPages[k]!)
+            case .figure(let svg, let source)?:
+                let size = try PDFWriter.svgSize(svg, source: source)
+                let k = min(1, contentWidth / size.width, (bottom - 2 * margin) / size.height)
+                if page > 1 { w.newPage(width: a4.width, height: a4.height) }
+                try w.drawSVG(svg, source: source, x: margin + (contentWidth - k * size.width) / 2, y: margin,
+                              width: k * size.width, height: k * size.height)
+                footer()
+                page += 1
             case .plan(let svg, let source)?:
                 let size = try PDFWriter.svgSize(svg, source: source)
                 w.newPage(width: size.width, height: size.height)

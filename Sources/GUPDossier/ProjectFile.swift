@@ -58,6 +58,9 @@ public struct ProjectFile: Sendable, Equatable {
     public var sources: String?
     /// `csv = "excel"`: the tables for French spreadsheets (BOM, `;`, decimal commas); default RFC 4180.
     public var csvWriter = CSVWriter()
+    /// `pdf = false` (or `gup dossier --sans-pdf`): no PDF documents; the SVG
+    /// plans, HTML pages and tables are written all the same.
+    public var pdf = true
     /// `--sortie-force`: the output folder may contain inputs (see `OutputFolder`).
     public var outputForce = false
     /// `[limites]`: the work limits of the run (see `WorkLimits`).
@@ -76,7 +79,7 @@ public struct ProjectFile: Sendable, Equatable {
     static let layerKeys: Set<String> = ["fichier", "couche", "requete", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
                                         "champ_date", "champ_date_resolution", "champ_intervenant", "champ_logements",
                                         "gestionnaires", "cle"]
-    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "csv", "couches", "periodes", "seuils", "plans", "parcours",
+    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "csv", "pdf", "couches", "periodes", "seuils", "plans", "parcours",
                                       "seuils_veille", "veille", "limites", "resultats"]
 
     /// `AAAA-MM-JJ`, a day that exists (the incidents analysis reads it the same way).
@@ -322,6 +325,10 @@ public struct ProjectFile: Sendable, Equatable {
             page: Page(format: PaperFormat(rawValue: format)!, orientation: Orientation(rawValue: orientation)!), routeStops: stops, routeStart: start,
             sources: try string(table, "sources", ""))
         project.csvWriter = csvWriter
+        if let v = table["pdf"] {
+            guard let b = v.bool else { throw fail("pdf", "« true » ou « false » attendu") }
+            project.pdf = b
+        }
         project.veilleThresholds = thresholds
         project.veilleStep = step
         project.duplicateRule = rule

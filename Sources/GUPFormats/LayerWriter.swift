@@ -13,34 +13,34 @@ public enum LayerWriter {
     public static func writeGeoPackage(_ layers: [Layer], to name: String, in folder: OutputFolder) throws -> URL {
         GDALSetup.ensure()
         let target = try folder.resolve(name)
-        let tmp = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.deletingPathExtension().lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp.gpkg").path
-        unlink(tmp)
-        guard let driver = GDALGetDriverByName("GPKG") else { throw GUPError.input(file: target.path, "pilote GeoPackage absent de GDAL") }
-        GDALFailure.reset()
-        // Ownership: `ds` is ours until GDALClose (which also finishes the file).
-        guard let ds = GDALCreate(driver, tmp, 0, 0, 0, GDT_Unknown, nil) else {
-            throw GDALFailure.error(target.path, "création du GeoPackage impossible")
-        }
-        do {
-            for l in layers { try write(l, into: ds, options: [], destination: target.path) }
-        } catch {
+        // The folder hands a fresh temporary path inside its run's staging
+        // folder (the file lands in the output with the run's other files);
+        // GDAL's GeoPackage driver wants the extension, renamed after.
+        return try folder.write(to: name) { path in
+            let tmp = path + ".gpkg"
+            unlink(tmp)
+            defer { unlink(tmp) }
+            guard let driver = GDALGetDriverByName("GPKG") else { throw GUPError.input(file: target.path, "pilote GeoPackage absent de GDAL") }
+            GDALFailure.reset()
+            // Ownership: `ds` is ours until GDALClose (which also finishes the file).
+            guard let ds = GDALCreate(driver, tmp, 0, 0, 0, GDT_Unknown, nil) else {
+                throw GDALFailure.error(target.path, "création du GeoPackage impossible")
+            }
+            do {
+                for l in layers { try write(l, into: ds, options: [], destination: target.path) }
+            } catch {
+                GDALClose(ds)
+                throw error
+            }
+            GDALFailure.reset()
             GDALClose(ds)
-            unlink(tmp)
-            throw error
+            if CPLGetLastErrorType() == CE_Failure {
+                throw GDALFailure.error(target.path, "écriture du GeoPackage interrompue")
+            }
+            if rename(tmp, path) != 0 {
+                throw GUPError("Écriture impossible de \(target.path) : erreur système \(errno)")
+            }
         }
-        GDALFailure.reset()
-        GDALClose(ds)
-        if CPLGetLastErrorType() == CE_Failure {
-            unlink(tmp)
-            throw GDALFailure.error(target.path, "écriture du GeoPackage interrompue")
-        }
-        if rename(tmp, target.path) != 0 {
-            let e = errno
-            unlink(tmp)
-            throw GUPError("Écriture impossible de \(target.path) : erreur système \(e)")
-        }
-        return target
     }
 
     /// Writes `layers` as PostGIS tables named after `Layer.name` (in the

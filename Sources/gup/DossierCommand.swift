@@ -47,6 +47,9 @@ struct DossierCommand: ParsableCommand {
     @Option(help: "Date imprimée sur les plans et les pages (par défaut : aujourd'hui, JJ/MM/AAAA).")
     var date: String?
 
+    @Flag(name: .customLong("sans-pdf"), help: "N'écrit pas les documents PDF (comme « pdf = false » dans le fichier de projet).")
+    var sansPdf = false
+
     func run() throws {
         try runReportingErrors {
             let reporter = TerminalReporter(verbose: false, progressBar: true)
@@ -54,6 +57,7 @@ struct DossierCommand: ParsableCommand {
             let (path, output) = try DemoProject.resolve(projet: projet, sortie: sortie)
             var project = try ProjectFile.read(path: path, outputOverride: output)
             project.outputForce = sortieForce
+            if sansPdf { project.pdf = false }
             let outcome = try Dossier.build(project, date: date ?? Cartouche.today(), reporter: reporter)
             reporter.finishProgress()
             print("Dossier écrit : \(outcome.folder)/index.html (\(outcome.files.count) fichiers, \(String(format: "%.1f", Date().timeIntervalSince(t0))) s)")

@@ -67,6 +67,8 @@ struct Nettoyage: ParsableCommand {
 
     @OptionGroup var crs: CRSOptions
 
+    @OptionGroup var fusion: DuplicateMergeOption
+
     @OptionGroup var csv: CSVOption
 
     @Option(help: "Dossier de sortie (créé s'il n'existe pas).")
@@ -84,14 +86,16 @@ struct Nettoyage: ParsableCommand {
             let reporter = TerminalReporter(verbose: true)
             _ = try NumberDomain.check(seuil, "--seuil", in: NumberDomain.squareMetres, unit: "m²")
             let output = ResultOutput(format: try ResultOutput.parseFormat(format), postgis: postgis)
-            let inputs = try crs.inputs([.perimetres: perimetres, .secteurs: secteurs, .residences: residences, .incidents: incidents],
-                                        fields: [.perimeterName: champNom, .category: champCategorie], incidentColumns: false,
-                                        reporter: reporter)
+            var inputs = try crs.inputs([.perimetres: perimetres, .secteurs: secteurs, .residences: residences, .incidents: incidents],
+                                        fields: [.perimeterName: champNom, .category: champCategorie],
+                                        readDates: fusion.needsDates, incidentColumns: fusion.needsDates, reporter: reporter)
+            let folder = try OutputFolder(path: sortie, force: crs.outputForce)
+            // Repeated reports counted once in the gaps too (the merge filters the incidents layer).
+            let merged = try fusion.apply(to: &inputs, out: folder)
             let result = try Cleaning.run(inputs, options: CleaningOptions(cleanerField: champIntervenant, frequencyField: champFrequence,
                                                                            categoryField: champCategorie, threshold: seuil),
                                           reporter: reporter)
-            let folder = try OutputFolder(path: sortie, force: crs.outputForce)
-            let files = try CleaningWriter.write(result, to: folder, csv: csvWriter, output: output)
+            let files = try merged + CleaningWriter.write(result, to: folder, csv: csvWriter, output: output)
             try folder.commit()
             printSummary(result, files: files, folder: folder)
         }

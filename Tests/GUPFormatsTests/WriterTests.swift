@@ -33,7 +33,9 @@ final class WriterTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let folder = try OutputFolder(path: dir.path)
         let url = try LayerWriter.writeGeoPackage(layers, to: "resultats.gpkg", in: folder)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["resultats.gpkg"], "no temporary file left")
+        try folder.commit()   // the run's staging folder moves into place
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), [".gup-manifeste.json", "resultats.gpkg"],
+                       "no temporary file left")
         XCTAssertEqual(FileKind.sniff(path: url.path), .sqlite)
         let back = try Loader.read(DataSource.parse(url.path + ":perimetres"))
         try check(back, against: layers[0])

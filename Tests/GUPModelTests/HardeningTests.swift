@@ -169,9 +169,14 @@ final class InputFileTests: TemporaryFolderTestCase {
         let utf16 = dir + "/utf16.geojson"
         FileManager.default.createFile(atPath: utf16, contents: #"{"type":"FeatureCollection","features":[]}"#.data(using: .utf16)!)
         XCTAssertThrowsError(try GeoJSONReader.read(path: utf16)) { XCTAssertTrue("\($0)".contains("UTF-16"), "\($0)") }
+        // A managers table saved by a French Excel is Windows-1252, read as such
+        // (issue 12), never as « S\u{FFFD} »; a UTF-16 one is named.
         let csv = dir + "/g.csv"
         FileManager.default.createFile(atPath: csv, contents: Data([0x69, 0x64, 0x0A, 0x53, 0xE9, 0x0A]))
-        XCTAssertThrowsError(try CSVTable.read(path: csv)) { XCTAssertTrue("\($0)".hasPrefix("\(csv):2:2 : "), "\($0)") }
+        XCTAssertEqual(try CSVTable.read(path: csv).rows, [["Sé"]])
+        let csv16 = dir + "/g16.csv"
+        FileManager.default.createFile(atPath: csv16, contents: "id\nSé\n".data(using: .utf16)!)
+        XCTAssertThrowsError(try CSVTable.read(path: csv16)) { XCTAssertTrue("\($0)".contains("UTF-16"), "\($0)") }
     }
 }
 

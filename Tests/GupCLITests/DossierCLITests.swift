@@ -153,7 +153,8 @@ final class DossierCLITests: XCTestCase {
         let cover = try PDFReading.text(qpdf, page: 1)
         XCTAssertTrue(cover.contains("Sommaire"))
         for (entry, mark) in [("Note de présentation", "Note de présentation"), ("Tableaux", "Tableaux — Les Pins"),
-                              ("Fiche terrain", "Fiche terrain — diagnostic en marchant")] {
+                              ("Fiche terrain", "Fiche terrain — diagnostic en marchant"),
+                              ("Tableau de bord de veille", "signalements par mois et par catégorie")] {
             let line = try XCTUnwrap(cover.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(entry) }, entry)
             let page = try XCTUnwrap(Int(line.split(separator: " ").last!), String(line))
             XCTAssertTrue(try PDFReading.text(qpdf, page: page).contains(mark), "\(entry) page \(page)")

@@ -40,3 +40,68 @@ final class DossierNamesCLITests: XCTestCase {
         XCTAssertEqual(Set(frames).count, 4, "\(frames)")
     }
 }
+
+/// Issue 16, cases 5–8, on real perimeters: the Occitanie QPV (« Centre Ville »
+/// 11 times, 32 invalid rings), a name of 250 characters and a blank name.
+final class DossierRealNamesCLITests: XCTestCase {
+    func testOccitanieDossierWithRepeatedNames() throws {
+        let tmp = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let qpv = CLI.root.appendingPathComponent("Tests/GUPTopologyTests/Fixtures/qpv-occitanie-2015.geojson").path
+        try """
+        pdf = false
+        [couches]
+        perimetres = { fichier = "\(qpv)", champ_nom = "nom_qp" }
+        """.write(to: tmp.appendingPathComponent("dossier.toml"), atomically: true, encoding: .utf8)
+        let out = tmp.appendingPathComponent("sortie")
+        let r = try CLI.run(["dossier", tmp.appendingPathComponent("dossier.toml").path, "--sortie", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("rapport.json"))) as! [String: Any]
+        let quartiers = report["quartiers"] as! [[String: Any]]
+        XCTAssertEqual(quartiers.count, 105)
+        let names = quartiers.map { $0["nom"] as! String }
+        XCTAssertEqual(Set(names).count, 105)
+        XCTAssertEqual(names.filter { $0.hasPrefix("Centre Ville (entité n° ") }.count, 11)
+        let folders = quartiers.map { $0["dossier"] as! String }
+        XCTAssertEqual(Set(folders.map { $0.lowercased() }).count, 105)
+        // Each plan de masse names its own quartier and frames a different place.
+        var frames = Set<String>()
+        for (k, f) in folders.enumerated() where names[k].hasPrefix("Centre Ville (entité n° ") {
+            let svg = try String(contentsOf: out.appendingPathComponent(f).appendingPathComponent("plan_masse.svg"), encoding: .utf8)
+            XCTAssertTrue(svg.contains("Quartier : \(names[k])"), f)
+            frames.insert(String(svg[svg.range(of: "data-emprise=\"")!.upperBound...].prefix { $0 != "\"" }))
+        }
+        XCTAssertEqual(frames.count, 11)
+    }
+
+    func testLongAndBlankNames() throws {
+        let tmp = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let demo = CLI.root.appendingPathComponent("Data/demo").path
+        var doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(demo)/perimetres.geojson"))) as! [String: Any]
+        var features = doc["features"] as! [[String: Any]]
+        let long = String(repeating: "Résidence des Très Longs Noms ", count: 9)   // 270 characters
+        let names: [Any] = [long, "   ", NSNull(), "Le Liourat"]
+        for k in features.indices { features[k]["properties"] = ["nom_qp": names[k]] }
+        doc["features"] = features
+        try JSONSerialization.data(withJSONObject: doc).write(to: tmp.appendingPathComponent("perimetres.geojson"))
+        try """
+        pdf = false
+        [couches]
+        perimetres = { fichier = "perimetres.geojson", champ_nom = "nom_qp" }
+        """.write(to: tmp.appendingPathComponent("dossier.toml"), atomically: true, encoding: .utf8)
+        let out = tmp.appendingPathComponent("sortie")
+        let r = try CLI.run(["dossier", tmp.appendingPathComponent("dossier.toml").path, "--sortie", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("rapport.json"))) as! [String: Any]
+        let quartiers = report["quartiers"] as! [[String: Any]]
+        XCTAssertEqual(quartiers.map { $0["nom"] as! String },
+                       [long.trimmingCharacters(in: .whitespaces), "entité n° 2", "entité n° 3", "Le Liourat"])
+        for q in quartiers {
+            let folder = q["dossier"] as! String
+            XCTAssertLessThanOrEqual(folder.utf8.count, 64, folder)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(folder).appendingPathComponent("plan_masse.svg").path))
+        }
+        XCTAssertTrue(r.stderr.contains("sans nom"), r.stderr)
+    }
+}

@@ -90,7 +90,7 @@ final class GeoPackageOutputCLITests: XCTestCase {
                              "--sortie", dir.appendingPathComponent("gpkg").path, "--format", "gpkg"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("gpkg").path).sorted()
-        XCTAssertEqual(files, ["chevauchements.csv", "domanialite.csv", "resultats.gpkg"])
+        XCTAssertEqual(files, [".gup-manifeste.json", "chevauchements.csv", "domanialite.csv", "resultats.gpkg"])
         let g = try CLI.run(["domanialite", "--perimetres", "Data/demo/perimetres.geojson", "--parcelles", "Data/demo/parcelles.geojson",
                              "--sortie", dir.appendingPathComponent("geojson").path])
         XCTAssertEqual(g.status, 0, g.stderr)

@@ -84,6 +84,34 @@ final class VeilleCLITests: XCTestCase {
         XCTAssertTrue(periods.allSatisfy { $0.range(of: #"^\d{4}-W\d{2}$"#, options: .regularExpression) != nil })
     }
 
+    /// The Opendatasoft CSV export itself (`;`, `geo_point_2d`, upper-case
+    /// headers with spaces), read through GDAL, gives the same series as its
+    /// GeoJSON conversion.
+    func testVeilleReadsTheDansMaRueCSVExportAsItsGeoJSONConversion() throws {
+        let out = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let csvFile = "Tests/GUPFormatsTests/Fixtures/dansmarue-paris-echantillon-2020.csv"
+        let a = try CLI.run(["veille", "--zones", Self.dmr + "carres.geojson", "--incidents", csvFile,
+                             "--champ-categorie", "TYPE_DECLARATION", "--champ-date", "DATE DECLARATION",
+                             "--fusion-doublons", "15:48", "--sortie", out.appendingPathComponent("csv").path])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        let b = try CLI.run(["veille", "--zones", Self.dmr + "carres.geojson", "--incidents", Self.dmr + "signalements.geojson",
+                             "--fusion-doublons", "15:48", "--sortie", out.appendingPathComponent("geojson").path])
+        XCTAssertEqual(b.status, 0, b.stderr)
+        func total(_ dir: String) throws -> Int {
+            let lines = try String(contentsOf: out.appendingPathComponent(dir).appendingPathComponent("series.csv"), encoding: .utf8)
+                .split(separator: "\r\n").dropFirst()
+            // Rows of « toutes », summed: the incidents counted after the merge.
+            return lines.filter { $0.contains(",toutes,") }.reduce(0) { n, l in
+                let cells = l.split(separator: ",", omittingEmptySubsequences: false)
+                return n + Int(cells[cells.count - 3])!
+            }
+        }
+        let fromCSV = try total("csv"), fromGeoJSON = try total("geojson")
+        XCTAssertGreaterThan(fromCSV, 1000)
+        XCTAssertEqual(fromCSV, fromGeoJSON)
+    }
+
     func testVeilleErrorsAreFrenchAndNameTheOption() throws {
         let out = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: out) }
