@@ -24,6 +24,14 @@ final class InstallCLITests: XCTestCase {
         if let headers = try? shell("/usr/bin/pkg-config", ["--modversion", "gdal"]) {
             XCTAssertEqual(gdal, "GDAL \(headers)")
         }
+        // The document libraries report theirs too (through GUPPDF and GUPWorkbook).
+        for name in ["cairo", "pango", "librsvg", "libxlsxwriter"] {
+            let line = try XCTUnwrap(lines.first { $0.hasPrefix(name + " ") }, long.stdout)
+            XCTAssertTrue(line.dropFirst(name.count + 1).first?.isNumber ?? false, line)
+        }
+        if let headers = try? shell("/usr/bin/pkg-config", ["--modversion", "xlsxwriter"]) {
+            XCTAssertTrue(lines.contains("libxlsxwriter \(headers)"), long.stdout)
+        }
         for args in [["-V"], ["version"]] {
             let other = try CLI.run(args)
             XCTAssertEqual(other.status, 0, other.stderr)
@@ -66,17 +74,9 @@ final class InstallCLITests: XCTestCase {
         XCTAssertFalse(installed.contains { $0.contains("dossier-demo") || $0.contains("sortie") }, "\(installed)")
     }
 
+    /// A system tool's output as trimmed text.
     private func shell(_ tool: String, _ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown) }
-        return String(decoding: o, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let d = try SystemTool.output(URL(fileURLWithPath: tool).lastPathComponent, args)
+        return String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
