@@ -30,22 +30,22 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CGEOS", pkgConfig: "geos",
-            providers: [.apt(["libgeos-dev"])]),
+            providers: [.brew(["geos"]), .apt(["libgeos-dev"])]),
         .systemLibrary(
             name: "CPROJ", pkgConfig: "proj",
-            providers: [.apt(["libproj-dev"])]),
+            providers: [.brew(["proj"]), .apt(["libproj-dev"])]),
         .systemLibrary(
             name: "CGDAL", pkgConfig: "gdal",
-            providers: [.apt(["libgdal-dev"])]),
+            providers: [.brew(["gdal"]), .apt(["libgdal-dev"])]),
         .systemLibrary(
             name: "CXLSXWriter", pkgConfig: "xlsxwriter",
-            providers: [.apt(["libxlsxwriter-dev"])]),
+            providers: [.brew(["libxlsxwriter"]), .apt(["libxlsxwriter-dev"])]),
         .systemLibrary(
             name: "CRsvg", pkgConfig: "librsvg-2.0",
-            providers: [.apt(["librsvg2-dev", "libcairo2-dev"])]),
+            providers: [.brew(["librsvg", "cairo"]), .apt(["librsvg2-dev", "libcairo2-dev"])]),
         .systemLibrary(
             name: "CPangoCairo", pkgConfig: "pangocairo",
-            providers: [.apt(["libpango1.0-dev"])]),
+            providers: [.brew(["pango"]), .apt(["libpango1.0-dev"])]),
         .target(name: "GUPModel"),
         .target(name: "GUPPDF", dependencies: ["CRsvg", "CPangoCairo", "GUPModel"]),
         .target(name: "GUPWorkbook", dependencies: ["CXLSXWriter", "GUPModel"]),

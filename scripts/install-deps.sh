@@ -5,7 +5,8 @@
 # database, started by scripts/test-postgis.sh; libxlsxwriter for
 # tableaux.xlsx; cairo, librsvg and pango for the PDF documents; unzip and
 # poppler-utils, which the tests use to read the XLSX and PDF files back;
-# chromium, whose headless print of the HTML dossier a test measures).
+# chromium, whose headless print of the HTML dossier a test measures;
+# dpkg-dev for make paquet).
 # Needs root for apt-get.
 set -euo pipefail
 need=()
@@ -24,6 +25,8 @@ command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
 # The test that prints the HTML dossier as a browser would (headless print to PDF).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+# make paquet: dpkg-shlibdeps derives the .deb's Depends from what gup links.
+command -v dpkg-shlibdeps >/dev/null 2>&1 || need+=(dpkg-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installation de : ${need[*]}"
   SUDO=""

@@ -108,11 +108,3 @@ func cleaningBenchmark(_ args: [String]) throws {
         print("  nombre de lacunes identique : \(mismatched.isEmpty ? "oui" : "non, \(mismatched.count) périmètre(s), ex. \(mismatched[0].perimeter)")")
     }
 }
-
-/// User + system CPU seconds of this process (RUSAGE_SELF) or of its
-/// finished children (RUSAGE_CHILDREN).
-private func cpuSeconds(_ who: __rusage_who) -> Double {
-    var u = rusage()
-    getrusage(__rusage_who_t(who.rawValue), &u)
-    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
-}

@@ -25,3 +25,11 @@ private func procStatusKiB(_ key: String) -> Double {
 func loadAverage() -> String {
     (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
 }
+
+/// User + system CPU seconds of this process (RUSAGE_SELF) or of its
+/// finished children (RUSAGE_CHILDREN).
+func cpuSeconds(_ who: __rusage_who) -> Double {
+    var u = rusage()
+    getrusage(__rusage_who_t(who.rawValue), &u)
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+}

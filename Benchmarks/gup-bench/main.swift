@@ -13,6 +13,7 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "chargement": geoJSONLoadBenchmark, "empreinte": fingerprintBenchmark,
     "lecture-gdal": formatsBenchmark,
     "dossier": dossierBenchmark, "resume": resumeBenchmark,
+    "demarrage": startupBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

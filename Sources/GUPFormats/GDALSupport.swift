@@ -19,6 +19,13 @@ enum GDALSetup {
     static func ensure() { _ = done }
 }
 
+/// Version of the GDAL library loaded at run time
+/// (`GDALVersionInfo("RELEASE_NAME")`, e.g. `3.6.2`), not the version of the
+/// headers gup was compiled against. Needs no driver registration.
+public var gdalVersion: String {
+    GDALVersionInfo("RELEASE_NAME").map { String(cString: $0) } ?? "?"
+}
+
 /// The one place where GDAL/OGR failures become French messages naming the
 /// file (or connection) and what was being done; GDAL's own text is quoted.
 enum GDALFailure {

@@ -240,3 +240,13 @@ enum PDFError {
         return message(file, "\(step) : \(why) (librsvg)")
     }
 }
+
+/// Versions of the libraries behind the PDF documents, as the loaded
+/// libraries report them at run time (not the headers' versions): cairo
+/// (`cairo_version_string`), pango (`pango_version_string`) and librsvg
+/// (its exported `rsvg_major/minor/micro_version` variables).
+public var pdfLibraryVersions: [(name: String, version: String)] {
+    [("cairo", String(cString: cairo_version_string())),
+     ("pango", String(cString: pango_version_string())),
+     ("librsvg", "\(rsvg_major_version).\(rsvg_minor_version).\(rsvg_micro_version)")]
+}

@@ -122,8 +122,9 @@ public final class CoordinateTransformer: @unchecked Sendable {
     }
 }
 
-/// PROJ version string.
+/// Version of the PROJ library loaded at run time (`proj_info().version`,
+/// e.g. `9.1.1`), not the version of the headers gup was compiled against.
 public var projVersion: String {
     let info = proj_info()
-    return info.release.map { String(cString: $0) } ?? "?"
+    return info.version.map { String(cString: $0) } ?? "?"
 }

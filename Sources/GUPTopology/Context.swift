@@ -65,5 +65,6 @@ final class GEOSContext {
     }
 }
 
-/// GEOS version string, e.g. `3.11.1-CAPI-1.17.1`.
+/// Version of the GEOS library loaded at run time (`GEOSversion()`, e.g.
+/// `3.11.1-CAPI-1.17.1`), not the version of the headers gup was compiled against.
 public var geosVersion: String { String(cString: GEOSversion()) }

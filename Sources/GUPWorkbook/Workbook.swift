@@ -132,3 +132,7 @@ public enum WorkbookWriter {
         throw GUPError("classeur \(path)\(sheet.map { ", feuille « \($0) »" } ?? "") : \(what) (libxlsxwriter)")
     }
 }
+
+/// Version of the libxlsxwriter library loaded at run time (`lxw_version()`),
+/// not the version of the headers gup was compiled against.
+public var xlsxwriterVersion: String { String(cString: lxw_version()) }

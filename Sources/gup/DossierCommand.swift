@@ -22,7 +22,10 @@ struct DossierCommand: ParsableCommand {
           QUARTIER/fiche_terrain.html la fiche du diagnostic en marchant (arrêts, gestionnaires, intervenants)
           rapport.json         tous les chiffres, et les entités lues, réparées, ignorées
 
-        Sans argument, le projet de démonstration Data/demo/dossier.toml.
+        Sans argument : le projet de démonstration Data/demo/dossier.toml du dépôt si le \
+        dossier courant en contient un, sinon celui installé avec gup \
+        (/usr/share/gup/demo/dossier.toml, ou PREFIX/share/gup/demo pour une autre \
+        installation) ; le dossier est alors écrit dans ./dossier-demo, dans le dossier courant.
         Les clés du fichier de projet sont décrites dans le README.
 
         Exemples :
@@ -32,8 +35,8 @@ struct DossierCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Fichier de projet (par défaut Data/demo/dossier.toml).")
-    var projet: String = "Data/demo/dossier.toml"
+    @Argument(help: "Fichier de projet (par défaut le projet de démonstration, voir plus haut).")
+    var projet: String?
 
     @Option(help: "Dossier de sortie (remplace la clé « sortie » du projet).")
     var sortie: String?
@@ -51,7 +54,8 @@ struct DossierCommand: ParsableCommand {
         try runReportingErrors {
             let reporter = TerminalReporter(verbose: false, progressBar: true)
             let t0 = Date()
-            var project = try ProjectFile.read(path: projet, outputOverride: sortie)
+            let (path, output) = try DemoProject.resolve(projet: projet, sortie: sortie)
+            var project = try ProjectFile.read(path: path, outputOverride: output)
             project.outputForce = sortieForce
             if sansPdf { project.pdf = false }
             let outcome = try Dossier.build(project, date: date ?? Cartouche.today(), reporter: reporter)
@@ -67,5 +71,44 @@ struct DossierCommand: ParsableCommand {
                 print("  \(q.name) : " + bits.joined(separator: ", "))
             }
         }
+    }
+}
+
+/// Where `gup dossier` without a project file finds the demonstration.
+enum DemoProject {
+    /// In the repository (the README's `make demo`): Data/demo/dossier.toml,
+    /// whose own `sortie` key applies.
+    static let repositoryPath = "Data/demo/dossier.toml"
+
+    /// Installed copies, looked up beside the executable first so that
+    /// `make install PREFIX=/opt/gup` and the tarball work wherever they are
+    /// unpacked, then the Debian package's fixed place.
+    static func installedCandidates() -> [String] {
+        // argv[0] is just "gup" when found through PATH; the kernel's
+        // /proc/self/exe is the real file (Bundle.main where there is no /proc).
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
+        let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
+        let prefix = exe.deletingLastPathComponent().deletingLastPathComponent()
+        return [prefix.appendingPathComponent("share/gup/demo/dossier.toml").path,
+                "/usr/share/gup/demo/dossier.toml"]
+    }
+
+    /// The project file and output override to use. An explicit `projet`
+    /// is used as given. Without one, outside the repository the installed
+    /// demo is read and, unless `--sortie` is given, written to
+    /// ./dossier-demo: the installed project's own `sortie` points inside
+    /// the (read-only) installation.
+    static func resolve(projet: String?, sortie: String?,
+                        fileManager: FileManager = .default) throws -> (path: String, output: String?) {
+        if let projet { return (projet, sortie) }
+        if fileManager.fileExists(atPath: repositoryPath) { return (repositoryPath, sortie) }
+        guard let installed = installedCandidates().first(where: { fileManager.fileExists(atPath: $0) }) else {
+            throw GUPError.input(file: repositoryPath,
+                                 "aucun fichier de projet donné, et ni le projet de démonstration du dépôt ni celui installé avec gup (\(installedCandidates().joined(separator: ", "))) n'existe ; donnez le fichier de projet : gup dossier mon_quartier/dossier.toml")
+        }
+        let output = sortie ?? URL(fileURLWithPath: fileManager.currentDirectoryPath).appendingPathComponent("dossier-demo").path
+        FileHandle.standardError.write(Data("Projet de démonstration installé : \(installed)\nLe dossier est écrit dans le dossier courant : \(output)\n".utf8))
+        return (installed, output)
     }
 }

@@ -23,9 +23,10 @@ struct Gup: ParsableCommand {
         Toutes les mesures sont faites dans un système projeté en mètres choisi d'après \
         l'emprise des données (Lambert-93 en métropole), modifiable par --crs.
         """,
-        version: "0.1.0",
+        version: VersionText.full,
         subcommands: [
             DossierCommand.self,
+            VersionCommand.self,
             Verifier.self,
             Resume.self,
             Domanialite.self,
@@ -43,7 +44,7 @@ struct Gup: ParsableCommand {
     /// words are English; they are translated on the way out).
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(versionAliases(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
             let code = exitCode(for: error)
@@ -57,6 +58,24 @@ struct Gup: ParsableCommand {
             }
             Foundation.exit(code.rawValue)
         }
+    }
+}
+
+/// `gup -V` is `gup --version` (the parser only knows the long flag; a
+/// short `-V` is what packagers and IT scripts try first).
+func versionAliases(_ arguments: [String]) -> [String] {
+    arguments == ["-V"] ? ["--version"] : arguments
+}
+
+/// `gup version`: the same text as `gup --version`.
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "version",
+        abstract: "Affiche la version de gup, le commit dont il est construit et les versions des bibliothèques C chargées (GEOS, PROJ, GDAL, cairo, pango, librsvg, libxlsxwriter)."
+    )
+
+    func run() throws {
+        print(VersionText.full)
     }
 }
 
@@ -75,6 +94,7 @@ enum FrenchHelp {
         ("ARGUMENTS:", "ARGUMENTS :"),
         ("OPTIONS:", "OPTIONS :"),
         ("SUBCOMMANDS:", "COMMANDES :"),
+        ("Show subcommand help information.", "Affiche l'aide d'une commande."),
         ("Show help information.", "Affiche cette aide."),
         ("Show the version.", "Affiche la version."),
         ("See 'gup help <subcommand>' for detailed help.", "Voir « gup help <commande> » pour l'aide détaillée."),

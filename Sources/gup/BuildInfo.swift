@@ -1,0 +1,27 @@
+import GUPKit
+
+/// The version of gup; the Makefile reads it from this line to name the
+/// package (`make paquet`), so it lives in one place.
+let gupVersion = "0.1.0"
+
+// The commit gup was built from. `make paquet` / `make install` write
+// BuildCommit.generated.swift (ignored by git) and build with
+// -DGUP_BUILD_INFO; a plain `swift build` (or a checkout without git)
+// compiles this fallback instead, so the build never needs git.
+#if !GUP_BUILD_INFO
+let gupCommit: String? = nil
+#endif
+
+/// What `gup --version`, `gup -V` and `gup version` print: the version, the
+/// commit, and the C libraries' versions as the loaded libraries report them
+/// at run time (each through its wrapper module; the CLI only prints).
+enum VersionText {
+    static var full: String {
+        var lines = ["gup \(gupVersion)"]
+        lines.append("commit : \(gupCommit ?? "inconnu (construit sans make)")")
+        for library in cLibraryVersions {
+            lines.append("\(library.name) \(library.version)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
