@@ -52,7 +52,10 @@ final class WriterTests: XCTestCase {
     func testPostGISTablesReadBack() throws {
         let c = try TestDatabase.require()
         let layers = try workingLayers().map { l -> Layer in var l = l; l.name = "test_ecriture_" + l.name; return l }
-        try ResultLayers.write(layers, output: ResultOutput(format: .geojson, postgis: "PG:" + c), to: try OutputFolder(path: NSTemporaryDirectory()))
+        // A folder of its own: the temporary directory may hold this test's inputs (a clone under /tmp).
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gup-writer-pg-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try ResultLayers.write(layers, output: ResultOutput(format: .geojson, postgis: "PG:" + c), to: try OutputFolder(path: dir.path))
         // Written twice: tables replaced, not appended to.
         try LayerWriter.writePostGIS(layers, connection: "PG:" + c)
         let back = try Loader.read(DataSource(location: "PG:" + c, layer: "test_ecriture_perimetres"))
