@@ -46,14 +46,13 @@ final class DossierNamesCLITests: XCTestCase {
 /// Issue 16, cases 5–8, on real perimeters: the Occitanie QPV (« Centre Ville »
 /// 11 times, 32 invalid rings), a name of 250 characters and a blank name.
 final class DossierRealNamesCLITests: XCTestCase {
-    func testOccitanieDossierWithRepeatedNames() throws {
-        let tmp = try CLI.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: tmp) }
-        let qpv = CLI.root.appendingPathComponent("Tests/GUPTopologyTests/Fixtures/qpv-occitanie-2015.geojson").path
+    /// `gup dossier` on perimeters alone (names from `nom_qp`, no PDF, no fond):
+    /// the run, its output folder and the quartiers of its `rapport.json`.
+    func dossier(perimeters: String, in tmp: URL) throws -> (CLI.Result, URL, [[String: Any]]) {
         try """
         pdf = false
         [couches]
-        perimetres = { fichier = "\(qpv)", champ_nom = "nom_qp" }
+        perimetres = { fichier = "\(perimeters)", champ_nom = "nom_qp" }
         [fond]
         sans_fond = true
         """.write(to: tmp.appendingPathComponent("dossier.toml"), atomically: true, encoding: .utf8)
@@ -61,7 +60,14 @@ final class DossierRealNamesCLITests: XCTestCase {
         let r = try CLI.run(["dossier", tmp.appendingPathComponent("dossier.toml").path, "--sortie", out.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("rapport.json"))) as! [String: Any]
-        let quartiers = report["quartiers"] as! [[String: Any]]
+        return (r, out, report["quartiers"] as! [[String: Any]])
+    }
+
+    func testOccitanieDossierWithRepeatedNames() throws {
+        let tmp = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let qpv = CLI.root.appendingPathComponent("Tests/GUPTopologyTests/Fixtures/qpv-occitanie-2015.geojson").path
+        let (_, out, quartiers) = try dossier(perimeters: qpv, in: tmp)
         XCTAssertEqual(quartiers.count, 105)
         let names = quartiers.map { $0["nom"] as! String }
         XCTAssertEqual(Set(names).count, 105)
@@ -89,18 +95,7 @@ final class DossierRealNamesCLITests: XCTestCase {
         for k in features.indices { features[k]["properties"] = ["nom_qp": names[k]] }
         doc["features"] = features
         try JSONSerialization.data(withJSONObject: doc).write(to: tmp.appendingPathComponent("perimetres.geojson"))
-        try """
-        pdf = false
-        [couches]
-        perimetres = { fichier = "perimetres.geojson", champ_nom = "nom_qp" }
-        [fond]
-        sans_fond = true
-        """.write(to: tmp.appendingPathComponent("dossier.toml"), atomically: true, encoding: .utf8)
-        let out = tmp.appendingPathComponent("sortie")
-        let r = try CLI.run(["dossier", tmp.appendingPathComponent("dossier.toml").path, "--sortie", out.path])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("rapport.json"))) as! [String: Any]
-        let quartiers = report["quartiers"] as! [[String: Any]]
+        let (r, out, quartiers) = try dossier(perimeters: "perimetres.geojson", in: tmp)
         XCTAssertEqual(quartiers.map { $0["nom"] as! String },
                        [long.trimmingCharacters(in: .whitespaces), "entité n° 2", "entité n° 3", "Le Liourat"])
         for q in quartiers {
