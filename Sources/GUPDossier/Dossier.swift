@@ -123,9 +123,7 @@ struct DossierRun: @unchecked Sendable {
     /// the street network of the walking route, built once per dossier.
     var background = OrientationLayers()
     var network: RoadNetwork?
-    /// Fields of the residences and sectors the pages read, resolved once.
-    let residenceNameField: String?
-    let cleanerField: String?
+    /// The sectors' name field the field sheet reads (the plans' fields hold the others).
     let sectorNameField: String?
     /// The duplicate merge (`[veille] fusion_doublons`), applied before every job.
     var duplicates: DuplicateMergeReport?
@@ -172,14 +170,16 @@ struct DossierRun: @unchecked Sendable {
                 inputs.layers[role] = try inputs.layers[role]?.indexed()
             }
         }
-        let planFields = PlanFields.resolve(tenure: inputs[.parcelles], residences: inputs[.residences], context: inputs[.contexte],
+        var planFields = PlanFields.resolve(tenure: inputs[.parcelles], residences: inputs[.residences], context: inputs[.contexte],
                                             sectors: inputs[.secteurs], incidents: inputs[.incidents], given: inputs.spec.fields)
         let colors = inputs[.parcelles].map { Plans.managerColors([$0], field: tenure?.managerField ?? planFields.manager) }
         let avoid = try inputs[.contexte].map { _ in try Plans.situationLabelAvoid(inputs.perimeters) }
-        let residenceName = try inputs[.residences].flatMap {
+        // The pages read these two too: a field the user named must exist (an
+        // error here, where the plans' resolution would only leave it out).
+        planFields.residenceName = try inputs[.residences].flatMap {
             try FieldResolver.resolve(.residenceName, explicit: inputs.field(.residenceName), in: $0)
         }
-        let cleaner = try inputs[.secteurs].flatMap { try FieldResolver.resolve(.cleaner, explicit: inputs.field(.cleaner), in: $0) }
+        planFields.cleaner = try inputs[.secteurs].flatMap { try FieldResolver.resolve(.cleaner, explicit: inputs.field(.cleaner), in: $0) }
         let sectorName = try inputs[.secteurs].flatMap { try FieldResolver.resolve(.sectorName, explicit: nil, in: $0) }
         let background: OrientationLayers
         do { background = try OrientationLayers(inputs) } catch let e as AnalysisError {
@@ -188,7 +188,7 @@ struct DossierRun: @unchecked Sendable {
         let network = try times.measure("réseau des rues") { inputs[.routes].map { RoadNetwork(lines: $0.features) } }
         var run = DossierRun(project: project, inputs: inputs, selected: selected, tenure: tenure, incidents: incidents,
                              hotspots: hotspots, cleaning: cleaning, colors: colors, situationAvoid: avoid, planFields: planFields,
-                             residenceNameField: residenceName, cleanerField: cleaner, sectorNameField: sectorName,
+                             sectorNameField: sectorName,
                              duplicates: duplicates, veille: veille)
         run.background = background
         run.network = network

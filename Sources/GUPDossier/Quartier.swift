@@ -120,7 +120,7 @@ struct QuartierBuilder {
             let points = try local.map { try r.shapes[$0].pointOnSurface().pointPosition() }
             let inside = try PreparedGeometry(shape).contains(points)
             let dwellingsNames = inputs.field(.dwellings).map { [$0] } ?? FieldRole.dwellings.defaults
-            let nameField = run.residenceNameField
+            let nameField = run.planFields.residenceName
             var byLandlord: [String: QuartierFigures.Landlord] = [:]
             var total = 0.0
             for (n, k) in local.enumerated() where inside[n] {
@@ -355,7 +355,7 @@ struct QuartierBuilder {
         var sectors: [(sector: String, cleaner: String)] = []
         if let s = inputs[.secteurs] {
             let pt = try GeometryHandle(x: p.x, y: p.y)
-            let cleanerField = run.cleanerField, sectorField = run.sectorNameField
+            let cleanerField = run.planFields.cleaner, sectorField = run.sectorNameField
             let near = try s.index.map { try $0.query(x: p.x, y: p.y).sorted() } ?? Array(s.features.indices)
             // Sectors are large (a whole town each): each is clipped to a
             // small square around the stop first, so the test costs a scan of
