@@ -209,7 +209,7 @@ final class TenureTests: XCTestCase {
     /// The zero-distance buffer used to dissolve gives GEOS's unary union.
     func testUnionByBufferEqualsUnaryUnion() throws {
         let (_, d, _) = try load("city-small", incidents: false)
-        let keys = d.features.map { Tenure.text($0, "gestionnaire")! }
+        let keys = d.features.map { FieldResolver.text($0, "gestionnaire")! }
         var groups: [String: [GeometryHandle]] = [:]
         for (k, s) in zip(keys, d.shapes) { groups[k, default: []].append(s) }
         XCTAssertGreaterThan(groups.count, 4)

@@ -114,7 +114,7 @@ public struct IncidentSet: Sendable {
                 }
                 return (d.number, true, minute)
             }
-            if trimmed(t) == nil { rep.missing += 1; return (noDay, false, -1) }
+            if FieldResolver.trimmed(t) == nil { rep.missing += 1; return (noDay, false, -1) }
             if reading == .monthFirstOnly { rep.monthFirst += 1 }
             rep.unreadable += 1
             if rep.examples.count < 5 { rep.examples.append("\(f.label) : « \(t) »") }
@@ -138,7 +138,7 @@ public struct IncidentSet: Sendable {
                             for k in r {
                                 let f = features[k]
                                 var name = IncidentSet.noCategory
-                                if let cField, let t = f.properties[cField]?.text.flatMap(trimmed) {
+                                if let cField, let t = f.properties[cField]?.text.flatMap(FieldResolver.trimmed) {
                                     name = t
                                 } else {
                                     c.missingCategory += 1
@@ -192,10 +192,6 @@ public struct IncidentSet: Sendable {
         set.report(source: layer.source, datesUsed: datesUsed, to: reporter)
         return set
     }
-
-    /// The text without surrounding spaces, nil when empty; no copy in the
-    /// usual case (Foundation's trimming is slow on a million values).
-    static func trimmed(_ t: String) -> String? { FieldResolver.trimmed(t) }
 
     /// A period asked for needs dates: none readable is an error, not a
     /// table of zeros. `what` names the period (« --periode-1 »…).

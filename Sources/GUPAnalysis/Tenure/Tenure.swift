@@ -164,7 +164,7 @@ public enum Tenure {
         var without = 0
         var withoutFirst: [String] = []
         for f in parcels.features {
-            if let m = text(f, managerField) {
+            if let m = FieldResolver.text(f, managerField) {
                 managers.append(m)
             } else {
                 managers.append(TenureLabel.unknownManager)
@@ -175,7 +175,7 @@ public enum Tenure {
         if without > 0 {
             reporter.warning("\(parcels.source) : \(without) parcelle(s) sans gestionnaire (« \(managerField) »), comptées comme « \(TenureLabel.unknownManager) » : \(withoutFirst.joined(separator: ", "))\(without > withoutFirst.count ? "…" : "")")
         }
-        let owners: [String?]? = ownerField.map { of in parcels.features.map { text($0, of) } }
+        let owners: [String?]? = ownerField.map { of in parcels.features.map { FieldResolver.text($0, of) } }
 
         // Per perimeter, in parallel.
         // Overlays on the fixed grid (see `OverlayGrid`): the perimeters (few)
@@ -229,7 +229,6 @@ public enum Tenure {
                             incidentsInside: inside, incidentsOutside: outside)
     }
 
-    static func text(_ f: Feature, _ field: String) -> String? { FieldResolver.text(f, field) }
 
     // MARK: one perimeter
 
@@ -404,7 +403,7 @@ public enum Tenure {
                     let first = parcelLabel[Int(found.first!)]
                     c.label.append(found.allSatisfy { parcelLabel[Int($0)] == first } ? first : -1)
                 }
-                let name = categoryField.flatMap { text(incidents.features[kept[s]], $0) } ?? TenureLabel.noCategory
+                let name = categoryField.flatMap { FieldResolver.text(incidents.features[kept[s]], $0) } ?? TenureLabel.noCategory
                 if let id = local[name] { c.category.append(id) } else {
                     let id = Int32(c.categories.count)
                     c.categories.append(name)
