@@ -65,12 +65,15 @@ public enum FileKind: Equatable, Sendable {
     case empty
     case binary
 
-    /// Reads the first bytes of `path`.
-    public static func sniff(path: String) -> FileKind {
-        guard let h = FileHandle(forReadingAtPath: path) else { return .empty }
-        defer { try? h.close() }
-        let data = (try? h.read(upToCount: 4096)) ?? Data()
-        return sniff(Array(data))
+    /// Reads the first bytes of `path`, a regular file only: the open is
+    /// non-blocking (`InputFile.openRegular`), so a FIFO is refused with a
+    /// clear message instead of waiting forever for a writer.
+    public static func sniff(path: String) throws -> FileKind {
+        let (fd, _) = try InputFile.openRegular(path: path, register: false)
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 4096)
+        let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
+        return sniff(Array(head.prefix(max(0, n))))
     }
 
     public static func sniff(_ b: [UInt8]) -> FileKind {

@@ -14,10 +14,7 @@ public enum TableReader {
         guard FileManager.default.fileExists(atPath: path) else {
             throw GUPError.input(file: path, "fichier introuvable")
         }
-        // A regular file only, before sniffing (a FIFO would block the read).
-        let (fd, _) = try InputFile.openRegular(path: path, register: false)
-        close(fd)
-        let kind = FileKind.sniff(path: path)
+        let kind = try FileKind.sniff(path: path)
         switch kind {
         case .text, .empty:
             return try CSVTable.read(path: path)

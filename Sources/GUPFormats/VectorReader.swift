@@ -43,7 +43,7 @@ public enum VectorReader {
             guard FileManager.default.fileExists(atPath: source.location, isDirectory: &isDir) else {
                 throw GUPError.input(file: source.location, "fichier introuvable")
             }
-            kind = isDir.boolValue ? .binary : FileKind.sniff(path: source.location)
+            kind = isDir.boolValue ? .binary : try FileKind.sniff(path: source.location)
             switch kind {
             case .zip:
                 let ext = URL(fileURLWithPath: source.location).pathExtension.lowercased()

@@ -36,7 +36,7 @@ final class WriterTests: XCTestCase {
         try folder.commit()   // the run's staging folder moves into place
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), [".gup-manifeste.json", "resultats.gpkg"],
                        "no temporary file left")
-        XCTAssertEqual(FileKind.sniff(path: url.path), .sqlite)
+        XCTAssertEqual(try FileKind.sniff(path: url.path), .sqlite)
         let back = try Loader.read(DataSource.parse(url.path + ":perimetres"))
         try check(back, against: layers[0])
         XCTAssertEqual(back.features[0].properties["NOM_QP"], layers[0].features[0].properties["NOM_QP"])

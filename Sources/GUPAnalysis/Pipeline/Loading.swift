@@ -107,13 +107,7 @@ public enum Loader {
         if wholeFile, !FileManager.default.fileExists(atPath: source.location) {
             throw GUPError.input(file: source.location, "fichier introuvable")
         }
-        if wholeFile {
-            // A regular file only, checked before its first bytes are read:
-            // opening a FIFO to sniff it would wait forever for a writer.
-            let (fd, _) = try InputFile.openRegular(path: source.location, register: false)
-            close(fd)
-        }
-        if wholeFile, FileKind.sniff(path: source.location) == .geoJSON {
+        if wholeFile, try FileKind.sniff(path: source.location) == .geoJSON {
             layer = try GeoJSONReader.read(path: source.location, name: options.name, defaultCRS: declared)
             // The reader applies `declared` only to files without a `crs` member.
             fileCRS = declared == nil || layer.crs != declared
