@@ -410,6 +410,9 @@ final class FrameRenderer {
         b.attribute("data-titre", layer.title)
         b.attribute("data-unite", g.unit)
         b.attribute("data-maille-m", SVG.number(g.cellSize))
+        // The class bounds, machine-readable: the dossier's plans share them.
+        b.attribute("data-plancher", String(r.floor))
+        b.attribute("data-bornes", r.breaks.map { String($0) }.joined(separator: " "))
         b.attribute("opacity", number: r.opacity)
         b.attribute("shape-rendering", "crispEdges")
         b.append(">\n")

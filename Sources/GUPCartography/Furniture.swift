@@ -45,7 +45,7 @@ enum Furniture {
         let rotate = abs(convergence) > 0.5
         let angle = rotate ? -convergence : 0
         let caption = rotate
-            ? "Nord géographique (convergence \(String(format: "%.1f", convergence).replacingOccurrences(of: ".", with: ","))°)"
+            ? "Nord géographique (convergence \(SVG.frenchDecimal(convergence, digits: 1))°)"
             : "Nord"
         let capSize = 2.2
         let h = min(box.height - 4 - capSize * 1.4, 16.0)
@@ -89,8 +89,8 @@ enum Furniture {
     }
 
     static func lengthText(_ m: Double) -> String {
-        if m >= 1000 { return PropertyValue.format(m / 1000) + " km" }
-        return PropertyValue.format(m) + " m"
+        if m >= 1000 { return SVG.frenchNumber(m / 1000) + " km" }
+        return SVG.frenchNumber(m) + " m"
     }
 
     static func scaleBar(in box: PageRect, frame: MapFrame, into b: inout SVGBuffer) -> (metres: Double, millimetres: Double) {
@@ -269,7 +269,14 @@ enum Furniture {
     }
 
     static func cartouche(_ c: Cartouche, in box: PageRect, scale: Int, page: Page, crs: CRS, into b: inout SVGBuffer) {
-        b.append("<g id=\"cartouche\">\n")
+        b.append("<g id=\"cartouche\"")
+        // The signed fields, machine-readable.
+        if let v = c.fields.client { b.attribute("data-maitre-ouvrage", v) }
+        if let v = c.fields.author { b.attribute("data-auteur", v) }
+        if let v = c.fields.number { b.attribute("data-numero-plan", v) }
+        if let v = c.fields.revision { b.attribute("data-indice", v) }
+        if let v = c.fields.dataDate { b.attribute("data-date-donnees", v) }
+        b.append(">\n")
         rect(box, fill: "#ffffff", stroke: "#000000", width: 0.35, into: &b)
         let pad = 2.5
         let w = box.width - 2 * pad
@@ -285,9 +292,15 @@ enum Furniture {
         var lines: [(String, Double)] = []
         if let q = c.quartier { lines.append(("Quartier : \(q)", fs)) }
         if let m = c.commune { lines.append(("Commune : \(m)", fs)) }
+        let f = c.fields
+        if let v = f.client { lines.append(("Maître d'ouvrage : \(v)", fs)) }
+        if let v = f.author { lines.append(("Auteur : \(v)", fs)) }
+        if f.number != nil || f.revision != nil {
+            lines.append(([f.number.map { "Plan n° \($0)" }, f.revision.map { "indice \($0)" }].compactMap { $0 }.joined(separator: " — "), fs))
+        }
         lines.append(("Échelle : 1/\(SVG.frenchInteger(scale)) (format \(page.label))", fs))
-        lines.append(("Système : \(crsName(crs))", fs))
-        lines.append(("Date : \(c.date)", fs))
+        lines.append(("Système : \(crsName(crs)), graduations en mètres", fs))
+        lines.append(("Date : \(c.date)" + (f.dataDate.map { " ; données du \($0)" } ?? ""), fs))
         for n in c.notes { lines.append((n, fs)) }
         let src = "Sources : " + (c.sources.isEmpty ? "non précisées" : c.sources.joined(separator: " ; "))
         var all: [(String, Double)] = []

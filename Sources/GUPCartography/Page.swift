@@ -62,6 +62,25 @@ public struct PageLayout: Equatable, Sendable {
     /// The inset (carton de localisation), when asked for: taken from the
     /// legend's room (see `withInset`).
     public var inset: PageRect? = nil
+    /// A table beside the legend (avant / après transfers), when asked for.
+    public var table: PageRect? = nil
+
+    /// The layout with room for a table: the lower part of the legend's
+    /// column (landscape), or the right half of the legend's strip.
+    public func withTable() -> PageLayout {
+        var l = self
+        let g = PageLayout.gap
+        if legend.height > legend.width {
+            let h = legend.height * 0.45
+            l.table = PageRect(x: legend.x, y: legend.maxY - h, width: legend.width, height: h)
+            l.legend = PageRect(x: legend.x, y: legend.y, width: legend.width, height: legend.height - h - g)
+        } else {
+            let w = legend.width * 0.5
+            l.table = PageRect(x: legend.maxX - w, y: legend.y, width: w, height: legend.height)
+            l.legend = PageRect(x: legend.x, y: legend.y, width: legend.width - w - g, height: legend.height)
+        }
+        return l
+    }
 
     /// The layout with room for an inset: the top of the furniture column
     /// (landscape) or the right of the legend (bottom strip).
@@ -104,14 +123,21 @@ public struct PageLayout: Equatable, Sendable {
         }
         // Frames on top, a furniture strip at the bottom:
         // legend | north arrow over scale bar | cartouche.
+        // Several frames: side by side in landscape, stacked in portrait
+        // (two side-by-side panels of a portrait page are too thin to read).
         let stripH = (frameCount <= 1 ? 62.0 : 50.0) * scale
         let caption = frameCount > 1 ? 7.0 : 0.0
         let top = m + caption
         let framesH = h - 2 * m - g - stripH - caption
         var frames: [PageRect] = []
         let n = max(1, frameCount)
-        let fw = (w - 2 * m - Double(n - 1) * g) / Double(n)
-        for k in 0..<n { frames.append(PageRect(x: m + Double(k) * (fw + g), y: top, width: fw, height: framesH)) }
+        if n > 1 && page.orientation == .portrait {
+            let fh = (framesH - Double(n - 1) * (g + caption)) / Double(n)
+            for k in 0..<n { frames.append(PageRect(x: m, y: top + Double(k) * (fh + g + caption), width: w - 2 * m, height: fh)) }
+        } else {
+            let fw = (w - 2 * m - Double(n - 1) * g) / Double(n)
+            for k in 0..<n { frames.append(PageRect(x: m + Double(k) * (fw + g), y: top, width: fw, height: framesH)) }
+        }
         let sy = h - m - stripH
         let inner = w - 2 * m - 2 * g
         let cartW = inner * 0.36, midW = inner * 0.24, legW = inner - cartW - midW

@@ -25,16 +25,6 @@ public enum ColorBrewer {
         9: ["#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026", "#800026"],
     ]
 
-    /// The qualitative palette for `count` areal classes: colour-blind safe
-    /// ones while ColorBrewer has one for that count (Set2 up to 3, Paired up
-    /// to 4), then Set2 (8), then Set3 (12); beyond 12 colours repeat.
-    public static func qualitative(count: Int) -> [String] {
-        if count <= 3 { return Array(set2.prefix(3)) }
-        if count <= 4 { return Array(paired.prefix(4)) }
-        if count <= 8 { return set2 }
-        return set3
-    }
-
     /// The sequential palette for `count` classes (3…9; fewer classes take
     /// the 3-class palette's first colours, more are capped at 9).
     public static func sequential(count: Int) -> [String] {
@@ -43,32 +33,122 @@ public enum ColorBrewer {
     }
 }
 
-/// A stable name → colour assignment: the names are sorted (French
-/// collation-independent: plain Unicode order after trimming) and the k-th
-/// name takes the k-th colour of the palette. Build it once from every name
-/// of a dossier (the whole parcel layer, or both states of an avant/après
-/// plan) and the same manager keeps the same colour on every plan.
+/// The kind of a manager, read from the `type` column of the managers
+/// table: each kind keeps to a family of hues (CIELAB hue angles), so a
+/// reader tells public ground from a landlord's at a glance.
+public enum ManagerKind: Int, CaseIterable, Sendable, Comparable {
+    /// Commune, métropole, département, État, établissements publics: blues and violets.
+    case publicBody
+    /// Bailleurs sociaux (OPH, ESH, SEM): greens and teals.
+    case socialLandlord
+    /// Copropriétés, syndics, ASL, privés: yellows, ochres and browns.
+    case coOwnership
+    /// Anything else: any hue left.
+    case other
+
+    public static func < (a: ManagerKind, b: ManagerKind) -> Bool { a.rawValue < b.rawValue }
+
+    /// French legend heading of the kind.
+    public var label: String {
+        switch self {
+        case .publicBody: return "Personnes publiques"
+        case .socialLandlord: return "Bailleurs sociaux"
+        case .coOwnership: return "Copropriétés et privés"
+        case .other: return "Autres gestionnaires"
+        }
+    }
+
+    var family: DistinctColors.Family {
+        switch self {
+        case .publicBody: return DistinctColors.Family(hues: 215...320, minChroma: 8)
+        case .socialLandlord: return DistinctColors.Family(hues: 105...214, minChroma: 8)
+        case .coOwnership: return DistinctColors.Family(hues: 46...104, minChroma: 8)
+        case .other: return .any
+        }
+    }
+
+    /// The kind a `type` value names (case and accents ignored), nil when none.
+    public init?(typeValue raw: String) {
+        let t = raw.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "fr_FR"))
+        func has(_ words: [String]) -> Bool { words.contains { t.contains($0) } }
+        if has(["bailleur", "social", "hlm", "oph", "esh", "sem", "logement"]) { self = .socialLandlord }
+        else if has(["copro", "syndic", "asl", "aful", "prive", "particulier"]) { self = .coOwnership }
+        else if has(["public", "commune", "ville", "metropole", "departement", "region", "etat", "collectivite", "epci", "epa"]) { self = .publicBody }
+        else if has(["autre"]) { self = .other }
+        else { return nil }
+    }
+}
+
+/// A stable name → colour assignment: the names are sorted (plain Unicode
+/// order after trimming; grouped by kind first when kinds are known) and
+/// the k-th name takes the k-th colour. Manager colours never repeat: the
+/// ColorBrewer Set2 colours that are no red and stay apart come first, then
+/// `DistinctColors` generates the others (ΔE76 ≥ 10 between any two in
+/// normal vision, deuteranopia and protanopia up to 30 managers; measured
+/// by the tests). Build it once from every name of a dossier (the whole
+/// parcel layer, or both states of an avant/après plan) and the same
+/// manager keeps the same colour on every plan.
 public struct ColorAssignment: Sendable, Equatable {
     public let names: [String]
     public let colors: [String]
+    /// The kind of each name (aligned with `names`), `.other` when unknown.
+    public let kinds: [ManagerKind]
 
-    public init(names: some Sequence<String>, palette: ((Int) -> [String])? = nil) {
+    /// Managers' colours; `kinds` (from the `type` column) groups them in hue families.
+    public init(names: some Sequence<String>, kinds: [String: ManagerKind] = [:]) {
+        let unique = Array(Set(Set(names).map(trimmed)).filter { !$0.isEmpty })
+        let grouped = !kinds.isEmpty
+        let kindOf: (String) -> ManagerKind = { kinds[$0] ?? .other }
+        let sorted = unique.sorted { grouped && kindOf($0) != kindOf($1) ? kindOf($0) < kindOf($1) : $0 < $1 }
+        self.names = sorted
+        self.kinds = sorted.map(kindOf)
+        if grouped {
+            colors = DistinctColors.fills.pick(self.kinds.map(\.family))
+        } else {
+            colors = DistinctColors.fills.pick(sorted.map { _ in .any }, seeds: ColorBrewer.set2)
+        }
+    }
+
+    /// Colours from a fixed palette (repeated beyond its length): cleaning sectors.
+    public init(names: some Sequence<String>, palette: (Int) -> [String]) {
         let sorted = Array(Set(Set(names).map(trimmed)).filter { !$0.isEmpty }).sorted()
         self.names = sorted
-        let p = (palette ?? ColorBrewer.qualitative)(sorted.count)
+        let p = palette(sorted.count)
         colors = sorted.indices.map { p[$0 % p.count] }
+        kinds = sorted.map { _ in .other }
+    }
+
+    init(names: [String], colors: [String]) {
+        self.names = names; self.colors = colors; kinds = names.map { _ in .other }
     }
 
     /// The colour of `name`, nil when it is not in the list.
     public func color(of name: String) -> String? {
+        index(of: name).map { colors[$0] }
+    }
+
+    func index(of name: String) -> Int? {
         let n = trimmed(name)
+        if kinds.contains(where: { $0 != .other }) { return names.firstIndex(of: n) }
         // names is sorted: binary search.
         var lo = 0, hi = names.count - 1
         while lo <= hi {
             let mid = (lo + hi) / 2
-            if names[mid] == n { return colors[mid] }
+            if names[mid] == n { return mid }
             if names[mid] < n { lo = mid + 1 } else { hi = mid - 1 }
         }
         return nil
+    }
+}
+
+extension ManagerKind {
+    /// The kind as a legend entry's suffix (« bailleur »).
+    public var shortLabel: String {
+        switch self {
+        case .publicBody: return "public"
+        case .socialLandlord: return "bailleur"
+        case .coOwnership: return "copropriété"
+        case .other: return "autre"
+        }
     }
 }

@@ -3,6 +3,24 @@ import GUPModel
 import GUPProjection
 import GUPTopology
 
+/// The fields a technician signs a plan with (`dossier.toml` `[cartouche]`,
+/// or the plan commands' options); each printed when given.
+public struct TitleBlockFields: Sendable, Equatable {
+    /// Maître d'ouvrage (the body the plan is made for).
+    public var client: String?
+    /// Auteur (who drew it).
+    public var author: String?
+    /// Numéro de plan.
+    public var number: String?
+    /// Indice de révision (« A », « B »…).
+    public var revision: String?
+    /// Date des données (« 01/01/2026 », « janvier 2026 »).
+    public var dataDate: String?
+    public init(client: String? = nil, author: String? = nil, number: String? = nil, revision: String? = nil, dataDate: String? = nil) {
+        self.client = client; self.author = author; self.number = number; self.revision = revision; self.dataDate = dataDate
+    }
+}
+
 /// The title block of a plan.
 public struct Cartouche: Sendable, Equatable {
     public var title: String
@@ -10,14 +28,16 @@ public struct Cartouche: Sendable, Equatable {
     public var commune: String?
     /// Date as printed (« 22/11/2025 »).
     public var date: String
-    /// Data sources (file names, producers), listed after « Sources : ».
+    /// Data sources as their producers' names (« IGN BD TOPO », « DGFiP
+    /// cadastre »), listed after « Sources : »; never file names.
     public var sources: [String]
     /// Extra lines (French), printed before the sources.
     public var notes: [String]
+    public var fields: TitleBlockFields
     public init(title: String, quartier: String? = nil, commune: String? = nil, date: String,
-                sources: [String], notes: [String] = []) {
+                sources: [String], notes: [String] = [], fields: TitleBlockFields = TitleBlockFields()) {
         self.title = title; self.quartier = quartier; self.commune = commune; self.date = date
-        self.sources = sources; self.notes = notes
+        self.sources = sources; self.notes = notes; self.fields = fields
     }
 
     /// Today as dd/MM/yyyy.
@@ -62,10 +82,17 @@ public struct PlanRequest: @unchecked Sendable {
     public var panels: [PlanPanel]
     public var cartouche: Cartouche
     public var inset: InsetRequest?
+    /// The ground that must fit the frame at a forced scale (default: `subject`);
+    /// a plan de situation's subject is the surroundings, only its quartier must fit.
+    public var mustShow: BoundingBox?
+    /// A table printed beside the legend (the avant / après transfers).
+    public var table: PlanTable?
     public init(page: Page, crs: CRS, subject: BoundingBox, scale: Int? = nil, margin: Double = 0.05,
-                panels: [PlanPanel], cartouche: Cartouche, inset: InsetRequest? = nil) {
+                panels: [PlanPanel], cartouche: Cartouche, inset: InsetRequest? = nil,
+                mustShow: BoundingBox? = nil, table: PlanTable? = nil) {
         self.page = page; self.crs = crs; self.subject = subject; self.scale = scale; self.margin = margin
         self.panels = panels; self.cartouche = cartouche; self.inset = inset
+        self.mustShow = mustShow; self.table = table
     }
 }
 
@@ -89,6 +116,8 @@ public struct RenderedPlan: Sendable {
     public var convergence: Double
     /// The inset's frame (nil without one).
     public var insetFrame: MapFrame? = nil
+    /// Surfaces transferred from manager to manager (avant / après plans only).
+    public var transfers: [SurfaceTransfer] = []
     public var labelsDropped: Int { stats.reduce(0) { $0 + $1.labelsDropped } }
     public var labelsPlaced: Int { stats.reduce(0) { $0 + $1.labelsPlaced } }
 }
@@ -99,6 +128,7 @@ public enum PlanRenderer {
     public static func render(_ req: PlanRequest) throws -> RenderedPlan {
         var layout = PageLayout.make(page: req.page, frameCount: req.panels.count)
         if req.inset != nil { layout = layout.withInset() }
+        if req.table != nil { layout = layout.withTable() }
         guard req.subject.width.isFinite, req.subject.height.isFinite else {
             throw GUPError("Plan : emprise du sujet indéterminée")
         }
@@ -106,6 +136,7 @@ public enum PlanRenderer {
         let scale = req.scale ?? layout.frames.map {
             StandardScale.choose(subject: req.subject, frame: $0, margin: req.margin)
         }.max()!
+        if let s = req.scale { try Self.checkFit(req.mustShow ?? req.subject, scale: s, frames: layout.frames, page: req.page) }
         let frames = layout.frames.map { MapFrame(rect: $0, scale: scale, center: req.subject.center, crs: req.crs) }
         let patterns = PatternRegistry()
 
@@ -120,6 +151,7 @@ public enum PlanRenderer {
             body.attribute("x", number: fr.rect.x); body.attribute("y", number: fr.rect.y)
             body.attribute("width", number: fr.rect.width); body.attribute("height", number: fr.rect.height)
             body.append(" fill=\"none\" stroke=\"#000000\" stroke-width=\"0.35\"/>\n")
+            Graticule.ticks(fr, groupId: "graduations" + (panel.id == "carte" ? "" : "-" + panel.id), into: &body)
             if let cap = panel.caption {
                 body.append("<text class=\"legende-cadre\"")
                 body.attribute("x", number: fr.rect.x + fr.rect.width / 2)
@@ -158,6 +190,7 @@ public enum PlanRenderer {
         let convergence = try Self.convergence(at: req.subject.center, crs: req.crs)
         Furniture.northArrow(in: layout.north, convergence: convergence, into: &body)
         let bar = Furniture.scaleBar(in: layout.scaleBar, frame: frames[0], into: &body)
+        if let t = req.table, let rect = layout.table { PlanTableRenderer.draw(t, in: rect, into: &body) }
         let legend = Furniture.legend(in: layout.legend, panels: req.panels, stats: stats, patterns: patterns, into: &body)
         var cart = req.cartouche
         let dropped = stats.reduce(0) { $0 + $1.labelsDropped }
@@ -195,6 +228,24 @@ public enum PlanRenderer {
         return RenderedPlan(svg: doc.string, scale: scale, frames: frames, stats: stats, legend: legend,
                             scaleBarMetres: bar.metres, scaleBarMillimetres: bar.millimetres, convergence: convergence,
                             insetFrame: insetFrame)
+    }
+
+    /// At a forced 1:`scale`, the ground `subject` must fit every frame;
+    /// else a French error naming the scale, the paper size the subject
+    /// needs and the largest standard scale that fits.
+    static func checkFit(_ subject: BoundingBox, scale: Int, frames: [PageRect], page: Page) throws {
+        let k = 1000.0 / Double(scale)
+        let needW = subject.width * k, needH = subject.height * k
+        guard let f = frames.first, needW > f.width + 0.01 || needH > f.height + 0.01 else { return }
+        let fits = StandardScale.denominators.first { n in
+            subject.width * 1000 / Double(n) <= f.width && subject.height * 1000 / Double(n) <= f.height
+        }
+        let mm = { (v: Double) in SVG.frenchInteger(Int(v.rounded(.up))) }
+        var msg = "au 1/\(SVG.frenchInteger(scale)), le sujet (\(mm(subject.width)) × \(mm(subject.height)) m) demande un cadre de \(mm(needW)) × \(mm(needH)) mm, "
+        msg += "or le cadre du format \(page.label) mesure \(mm(f.width - 0.5)) × \(mm(f.height - 0.5)) mm : "
+        msg += fits.map { "choisissez une échelle du 1/\(SVG.frenchInteger($0)) ou plus petite (--echelle \($0)), ou un format plus grand" }
+            ?? "choisissez un format plus grand"
+        throw GUPError("--echelle \(scale) : " + msg)
     }
 
     /// The inset's scale: the extent fits its rectangle, rounded up to

@@ -10,10 +10,15 @@ public struct PlanOptions: Sendable {
     public var scale: Int?
     /// Date printed in the cartouche.
     public var date: String
-    /// Extra source lines (producers, vintages) added after the file names.
+    /// The data's producers (« IGN BD TOPO », « DGFiP cadastre »), printed
+    /// after « Sources : »; file names are never printed (they name
+    /// intermediate outputs as often as producers).
     public var sources: [String]
-    public init(page: Page = Page(), scale: Int? = nil, date: String = Cartouche.today(), sources: [String] = []) {
-        self.page = page; self.scale = scale; self.date = date; self.sources = sources
+    /// Maître d'ouvrage, author, plan number, revision, data date.
+    public var titleBlock: TitleBlockFields
+    public init(page: Page = Page(), scale: Int? = nil, date: String = Cartouche.today(), sources: [String] = [],
+                titleBlock: TitleBlockFields = TitleBlockFields()) {
+        self.page = page; self.scale = scale; self.date = date; self.sources = sources; self.titleBlock = titleBlock
     }
 }
 
@@ -80,8 +85,6 @@ public enum Plans {
         try select(perimeters, quartier: .name(name, field: nameField), reporter: reporter)
     }
 
-    static func sourceName(_ l: WorkingLayer) -> String { URL(fileURLWithPath: l.source).lastPathComponent }
-
     static func layer(_ w: WorkingLayer, name: String, title: String, style: Style, extraKeys: [String] = []) -> MapLayer {
         var l = MapLayer(name: name, title: title, features: w.features, shapes: w.shapes, style: style,
                          dataKeys: identifyingKeys(of: w.features, extra: extraKeys))
@@ -99,14 +102,29 @@ public enum Plans {
                         dataKeys: identifyingKeys(of: [f]))
     }
 
-    /// Every manager name of the layers, for a stable colour assignment.
+    /// Fields naming the kind of a manager (public body, social landlord,
+    /// co-ownership), read from the managers table joined on the parcels.
+    public static let managerKindFields = ["type", "type_gestionnaire", "nature_gestionnaire"]
+
+    /// Every manager name of the layers, for a stable colour assignment;
+    /// grouped by kind (hue families) when the parcels carry a `type`
+    /// (the first value read for a manager wins).
     public static func managerColors(_ layers: [WorkingLayer], field: String? = nil) -> ColorAssignment {
         var names: [String] = []
+        var kinds: [String: ManagerKind] = [:]
         for l in layers {
             guard let field = field ?? (try? FieldResolver.resolve(.manager, explicit: nil, in: l)) ?? nil else { continue }
-            for f in l.features { if let t = f.value(forKey: field)?.text { names.append(t) } }
+            let kindField = managerKindFields.first { k in l.features.prefix(200).contains { $0.properties[k] != nil } }
+            for f in l.features {
+                guard let t = f.value(forKey: field)?.text else { continue }
+                names.append(t)
+                let name = trimmed(t)
+                if let kindField, kinds[name] == nil, let raw = f.value(forKey: kindField)?.text, let k = ManagerKind(typeValue: raw) {
+                    kinds[name] = k
+                }
+            }
         }
-        return ColorAssignment(names: names)
+        return ColorAssignment(names: names, kinds: kinds)
     }
 
     static func tenureLayer(_ w: WorkingLayer, name: String, colors: ColorAssignment, field: String?) -> MapLayer {
@@ -114,8 +132,11 @@ public enum Plans {
                       style: Style(fill: "#e0e0e0", stroke: "#ffffff", strokeWidth: 0.15))
         if let field {
             l.classField = field
-            l.classes = zip(colors.names, colors.colors).map {
-                LegendClass(key: $0, label: $0, style: Style(fill: $1, stroke: "#ffffff", strokeWidth: 0.15))
+            let grouped = colors.kinds.contains { $0 != .other }
+            l.classes = colors.names.indices.map { k in
+                let n = colors.names[k]
+                return LegendClass(key: n, label: grouped ? "\(n) (\(colors.kinds[k].shortLabel))" : n,
+                                   style: Style(fill: colors.colors[k], stroke: "#ffffff", strokeWidth: 0.15))
             }
             l.otherLabel = "Gestionnaire non renseigné"
             if !l.dataKeys.contains(field) { l.dataKeys.append(field) }
@@ -288,11 +309,11 @@ public enum Plans {
 
         var notes: [String] = []
         if background.isEmpty { notes.append("Sans fond de plan : le quartier n'est situé que par les communes") }
-        let sources = ([perimeters, context].compactMap { $0 } + background.layers).map(sourceName) + options.sources
         let cart = Cartouche(title: "Plan de situation", quartier: sel.name, commune: communes.isEmpty ? nil : communes.joined(separator: ", "),
-                             date: options.date, sources: sources, notes: notes)
+                             date: options.date, sources: options.sources, notes: notes, fields: options.titleBlock)
         return try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: subject, scale: options.scale,
-                                                   margin: 0.02, panels: [PlanPanel(layers: layers)], cartouche: cart, inset: inset))
+                                                   margin: 0.02, panels: [PlanPanel(layers: layers)], cartouche: cart, inset: inset,
+                                                   mustShow: qb))
     }
 
     /// The ground commune names keep clear of on every plan de situation of
@@ -312,8 +333,9 @@ public enum Plans {
         public var gaps: WorkingLayer?
         public var incidents: WorkingLayer?
         public var hotspots: WorkingLayer?
-        /// A density surface drawn instead of the incident symbols.
-        public var heat: RasterGrid?
+        /// The density of incidents drawn instead of their symbols; the
+        /// parcels are then drawn as grey outlines, never in manager colours.
+        public var heat: HeatInput?
         /// Colours of managers shared across the dossier (default: from `tenure`).
         public var managerColors: ColorAssignment?
         /// The walking route: a line, and its stops as small polygons
@@ -328,7 +350,7 @@ public enum Plans {
         public var fields: PlanFields?
         public init(tenure: WorkingLayer? = nil, residences: WorkingLayer? = nil, sectors: WorkingLayer? = nil,
                     gaps: WorkingLayer? = nil, incidents: WorkingLayer? = nil, hotspots: WorkingLayer? = nil,
-                    heat: RasterGrid? = nil, managerColors: ColorAssignment? = nil,
+                    heat: HeatInput? = nil, managerColors: ColorAssignment? = nil,
                     route: WorkingLayer? = nil, stops: WorkingLayer? = nil, routeAlongStreets: Bool = false,
                     background: OrientationLayers = OrientationLayers(), fields: PlanFields? = nil) {
             self.tenure = tenure; self.residences = residences; self.sectors = sectors; self.gaps = gaps
@@ -353,14 +375,25 @@ public enum Plans {
         return String(tail.prefix(2)).replacingOccurrences(of: "0", with: "") + " " + String(Int(tail.suffix(4)) ?? 0)
     }
 
-    static func siteLayers(_ input: SiteLayers, sel: SelectedPerimeter, suffix: String = "", scale: Int? = nil) throws -> [MapLayer] {
+    static func siteLayers(_ input: SiteLayers, sel: SelectedPerimeter, suffix: String = "", scale: Int? = nil,
+                           heat: (grid: RasterGrid, classes: HeatClasses)? = nil, changed: Set<Int>? = nil) throws -> [MapLayer] {
         let fields = input.fields ?? PlanFields.resolve(tenure: input.tenure, residences: input.residences, sectors: input.sectors,
                                                         incidents: input.incidents)
         var layers: [MapLayer] = []
         let qb = try sel.shape.bounds() ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0)
         let pad = Swift.max(qb.width, qb.height) * 3 + 500
         let around = BoundingBox(minX: qb.minX - pad, minY: qb.minY - pad, maxX: qb.maxX + pad, maxY: qb.maxY + pad)
-        if let t = input.tenure {
+        if let h = heat {
+            // The heat plan: the density on white, the parcels as grey
+            // outlines over it (manager colours under a heat layer make both unreadable).
+            layers.append(MapLayer(name: "chaleur" + suffix, title: "Densité des signalements (par hectare)",
+                                   raster: RasterLayer(grid: h.grid, classes: h.classes)))
+            if let t = input.tenure {
+                var l = layer(t, name: "parcelles" + suffix, title: "Parcelles", style: Style(stroke: "#8c8c8c", strokeWidth: 0.12))
+                l.inLegend = true
+                layers.append(l)
+            }
+        } else if let t = input.tenure {
             // Ground no parcel covers shows this colour (streets, public space).
             let ground = try GeometryHandle(rectangle: around)
             layers.append(MapLayer(name: "non-cadastre" + suffix, title: "Sol non cadastré (voirie, domaine public)",
@@ -372,6 +405,15 @@ public enum Plans {
                 l.labels = LabelSpec(size: 1.6, color: "#3a3a3a", priority: { _ in 0 }, text: { f in parcelReference(f).map { [$0] } })
             }
             layers.append(l)
+            if let changed {
+                var c = t
+                let keep = changed.sorted()
+                c.features = keep.map { t.features[$0] }; c.shapes = keep.map { t.shapes[$0] }; c.index = nil
+                var lc = layer(c, name: "parcelles-modifiees" + suffix, title: "Parcelles modifiées (gestionnaire ou contour)",
+                               style: Style(stroke: "#000000", strokeWidth: 0.55))
+                lc.linear = false
+                layers.append(lc)
+            }
         }
         layers += input.background.under(.site)
         if let s = input.sectors {
@@ -394,9 +436,6 @@ public enum Plans {
             layers.append(layer(g, name: "lacunes" + suffix, title: "Lacunes de nettoyage",
                                 style: Style(stroke: "#d7301f", strokeWidth: 0.3, hatch: Hatch(color: "#d7301f", spacing: 1.4, angle: 45, lineWidth: 0.3))))
         }
-        if let h = input.heat {
-            layers.append(MapLayer(name: "chaleur" + suffix, title: "Densité d'incidents", raster: RasterLayer(grid: h)))
-        }
         if let r = input.residences {
             layers.append(residenceLayer(r, name: "residences" + suffix, quartier: sel.shape, fields: fields))
         }
@@ -409,9 +448,12 @@ public enum Plans {
                 let names = i.features.compactMap { $0.value(forKey: field)?.text }
                 let colors = ColorAssignment.incidentCategories(names)
                 l.classField = field
-                l.classes = zip(colors.names, colors.colors).map {
-                    LegendClass(key: $0, label: IncidentCategories.label($0),
-                                style: Style(fill: $1, stroke: "#ffffff", strokeWidth: 0.1, symbol: PointSymbol(shape: .circle, size: 0.9)))
+                // A shape and a dark colour per category: told apart without
+                // colour vision, and never a shade of the lighter parcel fills.
+                l.classes = colors.names.indices.map { k in
+                    LegendClass(key: colors.names[k], label: IncidentCategories.label(colors.names[k]),
+                                style: Style(fill: colors.colors[k], stroke: "#ffffff", strokeWidth: 0.15,
+                                             symbol: PointSymbol(shape: ColorAssignment.incidentShape(k), size: 1.3)))
                 }
                 l.otherLabel = "Catégorie non renseignée"
             }
@@ -454,17 +496,28 @@ public enum Plans {
                             reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
         let sel = try select(perimeters, quartier: quartier, reporter: reporter)
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
-        let (scale, _) = expectedScale(subject: qb, options: options, margin: 0.05, inset: false)
-        let layers = try siteLayers(input, sel: sel, scale: scale)
-        let used = [perimeters, input.tenure, input.residences, input.sectors, input.gaps, input.incidents, input.hotspots,
-                    input.route].compactMap { $0 } + input.background.layers
+        let (scale, rect) = expectedScale(subject: qb, options: options, margin: 0.05, inset: false)
+        if options.scale == nil && scale > 5_000 {
+            reporter.warning("plan de masse de « \(sel.name) » au 1/\(SVG.frenchInteger(scale)) sur \(options.page.label) : au-delà du 1/5 000 les parcelles ne se lisent plus ; prenez le format A3 ou une échelle forcée (--echelle) sur plusieurs plans")
+        }
+        var heat: (grid: RasterGrid, classes: HeatClasses)?
         var notes: [String] = []
+        if let h = input.heat {
+            let extent = MapFrame(rect: rect, scale: scale, center: qb.center, crs: perimeters.crs).extent
+            let surface = try h.surface(scale: scale, extent: extent, quartier: sel.shape)
+            let own = "classes par quantiles des mailles de ce plan"
+            guard let classes = try h.classes ?? HeatClasses.quantiles(of: [surface.grid], clips: [nil], basis: own) else {
+                throw GUPError("densité des signalements de « \(sel.name) » : aucun signalement à moins de \(SVG.frenchNumber(h.radius)) m du quartier")
+            }
+            heat = (surface.grid, classes)
+            notes.append("Densité : noyau quartique de \(SVG.frenchNumber(h.radius)) m, maille de \(SVG.frenchNumber(surface.grid.cellSize)) m (\(SVG.frenchNumber(surface.grid.cellSize * 1000 / Double(scale))) mm sur le papier) ; \(classes.basis)")
+        }
+        let layers = try siteLayers(input, sel: sel, scale: scale, heat: heat)
         if input.route != nil && !input.routeAlongStreets {
             notes.append("Parcours tracé à vol d'oiseau : aucune couche de routes donnée")
         }
-        if let h = input.heat { notes.append("Densité : maille de \(PropertyValue.format(h.cellSize)) m, \(h.unit)") }
         let cart = Cartouche(title: title, quartier: sel.name, commune: commune, date: options.date,
-                             sources: used.map(sourceName) + options.sources, notes: notes)
+                             sources: options.sources, notes: notes, fields: options.titleBlock)
         let plan = try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
                                                        panels: [PlanPanel(layers: layers)], cartouche: cart))
         if plan.labelsDropped > 0 {
@@ -475,8 +528,11 @@ public enum Plans {
 
     // MARK: avant / après
 
-    /// Two states of the same tenure layer (before and after works) side by
-    /// side at the same scale, with the same colours.
+    /// Two states of the same tenure layer (before and after works) at the
+    /// same scale, with the same colours: side by side in landscape, stacked
+    /// in portrait; the parcels that changed outlined in both, and the
+    /// table of the surfaces transferred from manager to manager (also in
+    /// `RenderedPlan.transfers`, for the CSV).
     public static func beforeAfter(perimeters: WorkingLayer, quartier: PlanQuartier, before: WorkingLayer, after: WorkingLayer,
                                    residences: WorkingLayer? = nil, commune: String? = nil, options: PlanOptions = PlanOptions(),
                                    reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
@@ -484,14 +540,20 @@ public enum Plans {
         guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
         let fields = PlanFields.resolve(tenure: before, residences: residences)
         let colors = managerColors([before, after], field: fields.manager)
-        let a = try siteLayers(SiteLayers(tenure: before, residences: residences, managerColors: colors, fields: fields), sel: sel, suffix: "-avant")
-        let b = try siteLayers(SiteLayers(tenure: after, residences: residences, managerColors: colors, fields: fields), sel: sel, suffix: "-apres")
+        let change = try TenureChange.compare(before: before, after: after, field: fields.manager, within: sel.shape)
+        let a = try siteLayers(SiteLayers(tenure: before, residences: residences, managerColors: colors, fields: fields), sel: sel, suffix: "-avant",
+                               changed: change.changedBefore)
+        let b = try siteLayers(SiteLayers(tenure: after, residences: residences, managerColors: colors, fields: fields), sel: sel, suffix: "-apres",
+                               changed: change.changedAfter)
         let cart = Cartouche(title: "Plan avant / après travaux", quartier: sel.name, commune: commune, date: options.date,
-                             sources: [perimeters, before, after, residences].compactMap { $0 }.map(sourceName) + options.sources)
-        return try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
-                                                   panels: [PlanPanel(id: "carte-avant", caption: "Avant travaux", layers: a),
-                                                            PlanPanel(id: "carte-apres", caption: "Après travaux", layers: b)],
-                                                   cartouche: cart))
+                             sources: options.sources, fields: options.titleBlock)
+        var plan = try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
+                                                       panels: [PlanPanel(id: "carte-avant", caption: "Avant travaux", layers: a),
+                                                                PlanPanel(id: "carte-apres", caption: "Après travaux", layers: b)],
+                                                       cartouche: cart, table: change.table))
+        plan.transfers = change.transfers
+        reporter.info("avant / après : \(change.changedAfter.count) parcelle(s) modifiée(s), \(change.transfers.count) transfert(s) de gestionnaire")
+        return plan
     }
 }
 

@@ -113,6 +113,32 @@ public enum SVG {
         return v < 0 ? "-" + out : out
     }
 
+    /// A French decimal with `digits` decimals: « 1 234,5 », « 9,2 ».
+    public static func frenchDecimal(_ v: Double, digits: Int) -> String {
+        guard v.isFinite else { return "—" }
+        let p = pow(10.0, Double(digits))
+        let r = (abs(v) * p).rounded()
+        let whole = Int(r / p)
+        var out = frenchInteger(whole)
+        if digits > 0 {
+            let frac = Int(r - Double(whole) * p)
+            let f = String(frac)
+            out += "," + String(repeating: "0", count: max(0, digits - f.count)) + f
+        }
+        return v < 0 && r > 0 ? "-" + out : out
+    }
+
+    /// A French number with at most `maxDigits` decimals, trailing zeros
+    /// dropped: « 2,5 », « 500 », « 0,25 ».
+    public static func frenchNumber(_ v: Double, maxDigits: Int = 2) -> String {
+        var s = frenchDecimal(v, digits: maxDigits)
+        if s.contains(",") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(",") { s.removeLast() }
+        }
+        return s
+    }
+
     /// A fixed 2-decimal number as text.
     public static func number(_ v: Double) -> String {
         var b = SVGBuffer(capacity: 16)

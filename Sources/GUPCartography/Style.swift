@@ -87,6 +87,8 @@ public struct RasterLayer: Sendable {
     /// Values at or below this are not drawn (the faint tail of a kernel
     /// would otherwise tint the whole map).
     public var floor: Double = 0
+    /// How the classes were made (« quantiles communs à tous les quartiers du dossier »), nil: equal intervals.
+    public var basis: String? = nil
 
     /// Equal-interval classes from 5 % of the grid's maximum (below: not
     /// drawn) to the maximum, ColorBrewer YlOrRd.
@@ -113,11 +115,10 @@ public struct RasterLayer: Sendable {
         return breaks.count - 1
     }
 
-    /// « 2,5 – 5,0 incidents par hectare »
+    /// « 9,2 – 44,1 signalements par hectare »: the class's bounds, French decimals.
     public func label(_ k: Int) -> String {
         let lo = k == 0 ? floor : breaks[k - 1]
-        func f(_ v: Double) -> String { String(format: "%.1f", v).replacingOccurrences(of: ".", with: ",") }
-        return "\(k == 0 ? "> " + f(lo) : f(lo)) – \(f(breaks[k])) \(grid.unit)"
+        return "\(SVG.frenchDecimal(lo, digits: lo < 1 ? 2 : 1)) – \(SVG.frenchDecimal(breaks[k], digits: breaks[k] < 1 ? 2 : 1)) \(grid.unit)"
     }
 }
 

@@ -115,6 +115,9 @@ struct DossierRun: @unchecked Sendable {
     let hotspots: HotspotResult?
     let cleaning: CleaningResult?
     let colors: ColorAssignment?
+    /// The heat layer's classes, computed once over every quartier's density
+    /// so the plans des points chauds of two quartiers read the same way.
+    var heatClasses: HeatClasses?
     /// What commune names avoid on the plans de situation (nil without communes).
     let situationAvoid: GeometryHandle?
     /// Fields the plans read, resolved once.
@@ -191,6 +194,13 @@ struct DossierRun: @unchecked Sendable {
                              sectorNameField: sectorName,
                              duplicates: duplicates, veille: veille)
         run.background = background
+        if let h = hotspots, h.entries.count == chosen.zones.count {
+            run.heatClasses = try times.measure("classes de densité") {
+                try HeatClasses.quantiles(of: h.entries.map(\.density),
+                                          clips: try chosen.zones.shapes.map { try $0.buffer(project.kernelRadius) },
+                                          basis: "classes par quantiles, communes à tous les quartiers du dossier")
+            }
+        }
         run.network = network
         return run
     }

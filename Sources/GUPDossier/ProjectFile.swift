@@ -24,6 +24,8 @@ public struct ProjectFile: Sendable, Equatable {
         public var fields: [String: String]
         /// CSV joined on the layer (ownership tables keyed by parcel id).
         public var join: Join?
+        /// The layer's producer (`source = "IGN BD TOPO"`), printed in the plans' « Sources : ».
+        public var producer: String? = nil
     }
 
     public struct Join: Sendable, Equatable {
@@ -56,6 +58,21 @@ public struct ProjectFile: Sendable, Equatable {
     public var routeStops: Int
     public var routeStart: Position?
     public var sources: String?
+    /// `[cartouche]`: maître d'ouvrage, author, plan number (each plan adds
+    /// its own suffix), revision index, data date.
+    public var titleBlock = TitleBlockFields()
+
+    /// The producers printed in the plans' « Sources : »: the layers'
+    /// `source` keys, then the pieces of `sources` (split on « ; »), each once.
+    public var producers: [String] {
+        var out: [String] = []
+        let ordered = Self.layerNames + Self.backgroundNames
+        for n in ordered { if let p = layers[n]?.producer, !out.contains(p) { out.append(p) } }
+        for p in (sources ?? "").split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !p.isEmpty && !out.contains(p) {
+            out.append(p)
+        }
+        return out
+    }
     /// `csv = "excel"`: the tables for French spreadsheets (BOM, `;`, decimal commas); default RFC 4180.
     public var csvWriter = CSVWriter()
     /// `pdf = false` (or `gup dossier --sans-pdf`): no PDF documents; the SVG
@@ -84,9 +101,9 @@ public struct ProjectFile: Sendable, Equatable {
     public static let layerNames = ["perimetres", "parcelles", "residences", "secteurs", "incidents", "contexte"]
     static let layerKeys: Set<String> = ["fichier", "couche", "requete", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
                                         "champ_date", "champ_date_resolution", "champ_intervenant", "champ_logements",
-                                        "gestionnaires", "cle", "champ_classe"]
+                                        "gestionnaires", "cle", "champ_classe", "source"]
     static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "csv", "pdf", "couches", "periodes", "seuils", "plans", "parcours",
-                                      "seuils_veille", "veille", "limites", "resultats", "fond"]
+                                      "seuils_veille", "veille", "limites", "resultats", "fond", "cartouche"]
 
     /// `AAAA-MM-JJ`, a day that exists (the incidents analysis reads it the same way).
     static func isDay(_ s: String) -> Bool {
@@ -136,6 +153,11 @@ public struct ProjectFile: Sendable, Equatable {
             guard let v = t[k] else { return nil }
             guard let s = v.string else { throw fail(prefix + k, "une chaîne de caractères est attendue") }
             return s
+        }
+        func nonEmpty(_ s: String, _ key: String) throws -> String {
+            let t = s.trimmingCharacters(in: .whitespaces)
+            guard !t.isEmpty else { throw fail(key, "une chaîne non vide est attendue") }
+            return t
         }
         func number(_ t: TOMLTable, _ k: String, _ prefix: String) throws -> Double? {
             guard let v = t[k] else { return nil }
@@ -209,7 +231,8 @@ public struct ProjectFile: Sendable, Equatable {
                     guard FileManager.default.fileExists(atPath: DataSource.parse(gf).location) else { throw fail(prefix + "gestionnaires", "fichier introuvable : \(gf)") }
                     join = Join(file: gf, key: try string(lt, "cle", prefix) ?? "id")
                 }
-                layers[name] = LayerSpec(file: file, layer: couche, query: requete, crs: try crs(lt, "crs", prefix), fields: fields, join: join)
+                layers[name] = LayerSpec(file: file, layer: couche, query: requete, crs: try crs(lt, "crs", prefix), fields: fields, join: join,
+                                         producer: try string(lt, "source", prefix).map { try nonEmpty($0, prefix + "source") })
             }
         }
         guard layers["perimetres"] != nil else { throw fail("couches.perimetres", "absente : les périmètres des quartiers sont obligatoires") }
@@ -356,6 +379,14 @@ public struct ProjectFile: Sendable, Equatable {
             page: Page(format: PaperFormat(rawValue: format)!, orientation: Orientation(rawValue: orientation)!), routeStops: stops, routeStart: start,
             sources: try string(table, "sources", ""))
         project.csvWriter = csvWriter
+        if let c = table["cartouche"] {
+            guard let ct = c.table else { throw fail("cartouche", "une table est attendue") }
+            try checkKeys(ct, ["maitre_ouvrage", "auteur", "numero_plan", "indice", "date_donnees"], "cartouche.")
+            func field(_ k: String) throws -> String? { try string(ct, k, "cartouche.").map { try nonEmpty($0, "cartouche." + k) } }
+            project.titleBlock = TitleBlockFields(client: try field("maitre_ouvrage"), author: try field("auteur"),
+                                                  number: try field("numero_plan"), revision: try field("indice"),
+                                                  dataDate: try field("date_donnees"))
+        }
         if let v = table["pdf"] {
             guard let b = v.bool else { throw fail("pdf", "« true » ou « false » attendu") }
             project.pdf = b

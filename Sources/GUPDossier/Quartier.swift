@@ -269,36 +269,43 @@ struct QuartierBuilder {
 
         lap("plans")
         // Plans.
-        let options = PlanOptions(page: project.page, date: date, sources: project.sources.map { [$0] } ?? [])
         let perimeters = inputs.perimeters
         let quartier = PlanQuartier.zone(inputs.zones, index: zone)
-        func plan(_ file: String, _ title: String, _ render: () throws -> RenderedPlan) throws {
-            let p = try times.measure("  dont \(file) (temps cumulé des fils)", processCPU: false) { try render() }
+        // Plan numbers: `[cartouche] numero_plan` then the quartier's and the plan's rank (« 2026-014-2.3 »).
+        let planCodes = ["plan_situation.svg": 1, "plan_masse.svg": 2, "plan_points_chauds.svg": 3, "plan_parcours.svg": 4]
+        func options(_ file: String) -> PlanOptions {
+            var o = PlanOptions(page: project.page, date: date, sources: project.producers, titleBlock: project.titleBlock)
+            if let n = project.titleBlock.number { o.titleBlock.number = "\(n)-\(zone + 1).\(planCodes[file] ?? 0)" }
+            return o
+        }
+        func plan(_ file: String, _ title: String, _ render: (PlanOptions) throws -> RenderedPlan) throws {
+            let p = try times.measure("  dont \(file) (temps cumulé des fils)", processCPU: false) { try render(options(file)) }
             try folder.write(p.svg, to: file)
             files.append(file)
             fig.plans.append((file, title, p.scale))
         }
-        try plan("plan_situation.svg", "Plan de situation") {
+        try plan("plan_situation.svg", "Plan de situation") { options in
             try Plans.situation(perimeters: perimeters, quartier: quartier, context: inputs[.contexte], background: run.background,
                                 options: options,
                                 labelAvoid: run.situationAvoid, fields: run.planFields, reporter: reporter)
         }
-        try plan("plan_masse.svg", "Plan de masse : domanialité, résidences, lacunes de nettoyage") {
+        try plan("plan_masse.svg", "Plan de masse : domanialité, résidences, lacunes de nettoyage") { options in
             try Plans.site(perimeters: perimeters, quartier: quartier,
                            layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], gaps: gapsLayer,
                                          hotspots: hotLayer, managerColors: run.colors, background: run.background, fields: run.planFields),
                            commune: project.commune, options: options, reporter: reporter)
         }
-        if let density = hotEntry?.density {
-            try plan("plan_points_chauds.svg", "Plan des points chauds : densité des signalements") {
+        if hotEntry != nil, let set = inputs.incidentSet {
+            try plan("plan_points_chauds.svg", "Plan des points chauds : densité des signalements") { options in
                 try Plans.site(perimeters: perimeters, quartier: quartier,
-                               layers: .init(residences: inputs[.residences], hotspots: hotLayer, heat: density,
+                               layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], hotspots: hotLayer,
+                                             heat: HeatInput(points: set.points, radius: project.kernelRadius, classes: run.heatClasses),
                                              background: run.background, fields: run.planFields),
                                commune: project.commune, title: "Plan des points chauds", options: options, reporter: reporter)
             }
         }
         if let routeLayer, let routeMarkers {
-            try plan("plan_parcours.svg", "Parcours du diagnostic en marchant") {
+            try plan("plan_parcours.svg", "Parcours du diagnostic en marchant") { options in
                 // Markers are sized on paper (about 4.4 mm across): render once to learn the scale.
                 func render(scale: Int) throws -> RenderedPlan {
                     let radius = 2.2 * Double(scale) / 1000

@@ -21,7 +21,19 @@ struct PlanMasse: ParsableCommand {
 
         --chaleur dessine la densité des signalements par noyau quartique de rayon --rayon \
         mètres (comme la « carte de chaleur » de QGIS), en signalements par hectare, sur une \
-        grille de --maille mètres.
+        grille dont la maille fait 1 mm sur le papier (ou --maille mètres si c'est moins), \
+        limitée au quartier élargi du rayon ; classes par quantiles des mailles du plan. Les \
+        parcelles sont alors dessinées en contours gris, jamais dans les couleurs des \
+        gestionnaires.
+
+        Les couleurs des gestionnaires ne se répètent jamais : écart ΔE76 d'au moins 10 entre \
+        deux couleurs en vision normale, en deutéranopie et en protanopie (jusqu'à 30 \
+        gestionnaires), aucun rouge (réservé aux points chauds). Une colonne type dans la table \
+        des gestionnaires (public, bailleur, copropriété) regroupe les gestionnaires par \
+        familles de teintes. Les signalements ont une forme et une couleur sombre par catégorie.
+
+        Avec --echelle, le quartier doit tenir dans le cadre : sinon une erreur donne la taille \
+        de cadre nécessaire et l'échelle standard qui convient.
 
         Exemples :
           gup plan-masse --perimetres Data/demo/perimetres.geojson --quartier "Les Pins" \\
@@ -65,8 +77,8 @@ struct PlanMasse: ParsableCommand {
 
     @OptionGroup(title: "Fond de plan") var fond: FondOptions
 
-    @Option(help: "Maille de la densité, en mètres.")
-    var maille: Double = 10
+    @Option(help: "Maille maximale de la densité, en mètres (par défaut et au plus : 1 mm sur le papier à l'échelle du plan).")
+    var maille: Double?
 
     @Option(help: "Rayon du noyau de la densité, en mètres.")
     var rayon: Double = 100
@@ -79,7 +91,7 @@ struct PlanMasse: ParsableCommand {
                 throw GUPError("--domanialite et --parcelles désignent la même couche : n'en donnez qu'une")
             }
             if chaleur && incidents == nil { throw GUPError("--chaleur exige --incidents") }
-            _ = try NumberDomain.check(maille, "--maille", in: NumberDomain.metres, unit: "m")
+            if let maille { _ = try NumberDomain.check(maille, "--maille", in: NumberDomain.metres, unit: "m") }
             _ = try NumberDomain.check(rayon, "--rayon", in: NumberDomain.metres, unit: "m")
             let p = try page.crs.read(perimetres)
             let working = try page.crs.workingCRS(for: [p], reporter: reporter)
@@ -95,12 +107,8 @@ struct PlanMasse: ParsableCommand {
                                           hotspots: try load(pointsChauds, .areal),
                                           background: try fond.load(page.crs, working: working, reporter: reporter))
             if chaleur, let i = layers.incidents {
-                let sel = try Plans.select(wp, name: quartier)
-                if let b = try sel.shape.bounds() {
-                    let pad = max(b.width, b.height)
-                    let ext = BoundingBox(minX: b.minX - pad, minY: b.minY - pad, maxX: b.maxX + pad, maxY: b.maxY + pad)
-                    layers.heat = try KernelDensity.quartic(points: i.points, radius: rayon, cellSize: maille, extent: ext)
-                }
+                // The classes come from this plan's own surface (a dossier shares them across its quartiers).
+                layers.heat = HeatInput(points: i.points, radius: rayon, maxCellSize: maille)
             }
             return try Plans.site(perimeters: wp, quartier: .name(quartier), layers: layers, commune: page.commune, options: options, reporter: reporter)
         }
@@ -114,7 +122,11 @@ struct PlanAvantApres: ParsableCommand {
         discussion: """
         Pour une résidentialisation ou un transfert de gestion : les deux états de la couche \
         des parcelles et gestionnaires sont dessinés sur une même page, à la même échelle et \
-        avec les mêmes couleurs de gestionnaires, avec une légende commune.
+        avec les mêmes couleurs de gestionnaires, avec une légende commune : côte à côte en \
+        paysage, l'un au-dessus de l'autre en portrait. Les parcelles modifiées (gestionnaire \
+        changé, parcelle créée ou supprimée) sont cernées de noir sur les deux états, et le \
+        tableau des surfaces transférées d'un gestionnaire à l'autre (m², dans le quartier) est \
+        imprimé sur le plan et écrit à côté du plan dans FICHIER_transferts.csv.
 
         Exemple :
           gup plan-avant-apres --perimetres Data/demo/perimetres.geojson --quartier "Les Pins" \\
@@ -140,6 +152,14 @@ struct PlanAvantApres: ParsableCommand {
 
     @OptionGroup var page: PlanPageOptions
 
+    @OptionGroup var csv: CSVOption
+
+    /// `plans/avant_apres.svg` → `plans/avant_apres_transferts.csv`.
+    static func transfersPath(_ plan: String) -> String {
+        let u = URL(fileURLWithPath: plan)
+        return u.deletingPathExtension().path + "_transferts.csv"
+    }
+
     func run() throws {
         try page.drawAndWrite { options, reporter in
             let p = try page.crs.read(perimetres)
@@ -148,8 +168,13 @@ struct PlanAvantApres: ParsableCommand {
             let a = try page.crs.load(avant, working: working, expecting: .areal, reporter: reporter)
             let b = try page.crs.load(apres, working: working, expecting: .areal, reporter: reporter)
             let r = try page.crs.load(residences, working: working, expecting: .areal, reporter: reporter)
-            return try Plans.beforeAfter(perimeters: wp, quartier: .name(quartier), before: a, after: b, residences: r, commune: page.commune,
-                                         options: options, reporter: reporter)
+            let plan = try Plans.beforeAfter(perimeters: wp, quartier: .name(quartier), before: a, after: b, residences: r, commune: page.commune,
+                                             options: options, reporter: reporter)
+            // The transfers table beside the plan, written like every CSV of gup.
+            let csvPath = PlanAvantApres.transfersPath(page.sortie)
+            try OutputFolder.writeFile(Data(TenureChange.csv(plan.transfers, writer: try csv.writer()).utf8), to: csvPath)
+            reporter.info("Tableau des transferts écrit : \(csvPath)")
+            return plan
         }
     }
 }

@@ -26,8 +26,23 @@ struct PlanPageOptions: ParsableArguments {
     @Option(help: "Date imprimée dans le cartouche (par défaut : aujourd'hui, JJ/MM/AAAA).")
     var date: String?
 
-    @Option(name: .customLong("source"), help: "Source à citer dans le cartouche en plus des fichiers (répétable).")
+    @Option(name: .customLong("source"), help: "Producteur des données à citer dans le cartouche (« IGN BD TOPO », répétable) ; les noms de fichiers ne sont jamais cités.")
     var sources: [String] = []
+
+    @Option(name: .customLong("maitre-ouvrage"), help: "Maître d'ouvrage écrit dans le cartouche.")
+    var maitreOuvrage: String?
+
+    @Option(help: "Auteur du plan écrit dans le cartouche.")
+    var auteur: String?
+
+    @Option(name: .customLong("numero-plan"), help: "Numéro du plan écrit dans le cartouche.")
+    var numeroPlan: String?
+
+    @Option(help: "Indice de révision du plan (A, B…) écrit dans le cartouche.")
+    var indice: String?
+
+    @Option(name: .customLong("date-donnees"), help: "Date des données écrite dans le cartouche (« 01/01/2026 », « janvier 2026 »).")
+    var dateDonnees: String?
 
     @Option(help: "Nom de la commune à écrire dans le cartouche (plan de masse, avant / après).")
     var commune: String?
@@ -41,7 +56,17 @@ struct PlanPageOptions: ParsableArguments {
         guard sortie.lowercased().hasSuffix(".svg") || sortie.lowercased().hasSuffix(".pdf") else {
             throw GUPError("--sortie : le plan s'écrit dans un fichier .svg ou .pdf (reçu « \(sortie) »)")
         }
-        return PlanOptions(page: Page(format: f, orientation: o), scale: echelle, date: date ?? Cartouche.today(), sources: sources)
+        func field(_ v: String?, _ name: String) throws -> String? {
+            guard let v else { return nil }
+            let t = v.trimmingCharacters(in: .whitespaces)
+            guard !t.isEmpty else { throw GUPError("--\(name) : une valeur non vide est attendue") }
+            return t
+        }
+        let block = TitleBlockFields(client: try field(maitreOuvrage, "maitre-ouvrage"), author: try field(auteur, "auteur"),
+                                     number: try field(numeroPlan, "numero-plan"), revision: try field(indice, "indice"),
+                                     dataDate: try field(dateDonnees, "date-donnees"))
+        return PlanOptions(page: Page(format: f, orientation: o), scale: echelle, date: date ?? Cartouche.today(), sources: sources,
+                           titleBlock: block)
     }
 
     /// The body of a plan command: checks the page options, draws the plan

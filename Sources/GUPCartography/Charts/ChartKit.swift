@@ -92,10 +92,19 @@ enum Chart {
 }
 
 extension ColorAssignment {
-    /// The incident category colours of the plans (Dark2, the first three
-    /// for up to three categories), so a category has one colour in the
-    /// plans and the charts.
+    /// The incident category colours of the plans and the charts: dark
+    /// colours (CIELAB lightness 20–41, so a dot is never a shade of the
+    /// lighter parcel fills) kept apart like the managers' (`DistinctColors`),
+    /// no red (kept for hotspots); a category has one colour in the plans
+    /// and the charts. The plans add a shape per category (`incidentShape`).
     public static func incidentCategories(_ names: some Sequence<String>) -> ColorAssignment {
-        ColorAssignment(names: names, palette: { n in n <= 3 ? Array(ColorBrewer.dark2.prefix(3)) : ColorBrewer.dark2 })
+        let sorted = Array(Set(Set(names).map(trimmed)).filter { !$0.isEmpty }).sorted()
+        return ColorAssignment(names: sorted, colors: DistinctColors.symbols.pick(sorted.map { _ in .any }))
+    }
+
+    /// The shape of the k-th incident category: circle, square, triangle,
+    /// diamond in turn, so two categories differ by shape as well as colour.
+    public static func incidentShape(_ k: Int) -> SymbolShape {
+        [SymbolShape.circle, .square, .triangle, .diamond][k % 4]
     }
 }
