@@ -174,9 +174,9 @@ public struct DistinctColors: Sendable {
 
     /// Fills managers (light fills, dark text stays readable): lightness 50–92.
     static let fills = DistinctColors(lightness: 50...92)
-    /// Point symbols: lightness 20–41, so a dot is at least 9 units darker
+    /// Point symbols: lightness 20–38, so a dot is at least 10 units darker
     /// than any parcel fill and never a shade of the parcel palette.
-    static let symbols = DistinctColors(lightness: 20...41)
+    static let symbols = DistinctColors(lightness: 20...38)
 
     /// Picks one colour per requested family, in order: `seeds` first
     /// (kept when they are no red and stay `minimumDeltaE` apart), then the

@@ -288,7 +288,9 @@ enum Furniture {
             y += 0.8
         }
         y += 1.0
-        let fs = 2.5
+        // Smaller text when the signed fields are there, so the sources still fit.
+        let signed = c.fields != TitleBlockFields()
+        let fs = signed ? 2.3 : 2.5
         var lines: [(String, Double)] = []
         if let q = c.quartier { lines.append(("Quartier : \(q)", fs)) }
         if let m = c.commune { lines.append(("Commune : \(m)", fs)) }
@@ -299,7 +301,7 @@ enum Furniture {
             lines.append(([f.number.map { "Plan n° \($0)" }, f.revision.map { "indice \($0)" }].compactMap { $0 }.joined(separator: " — "), fs))
         }
         lines.append(("Échelle : 1/\(SVG.frenchInteger(scale)) (format \(page.label))", fs))
-        lines.append(("Système : \(crsName(crs)), graduations en mètres", fs))
+        lines.append(("Système : \(crsName(crs))", fs))
         lines.append(("Date : \(c.date)" + (f.dataDate.map { " ; données du \($0)" } ?? ""), fs))
         for n in c.notes { lines.append((n, fs)) }
         let src = "Sources : " + (c.sources.isEmpty ? "non précisées" : c.sources.joined(separator: " ; "))
@@ -308,8 +310,8 @@ enum Furniture {
         let ss = 2.1
         let srcLines = TextMetrics.wrap(src, size: ss, maxWidth: w)
         for (l, s) in all {
-            guard y + s * 1.3 <= box.maxY - pad else { break }
-            y += s * 1.3
+            guard y + s * 1.25 <= box.maxY - pad else { break }
+            y += s * 1.25
             text(fit(l, size: s, maxWidth: w), x: box.x + pad, y: y, size: s, into: &b)
         }
         y += 0.8

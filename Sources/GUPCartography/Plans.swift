@@ -410,7 +410,7 @@ public enum Plans {
                 let keep = changed.sorted()
                 c.features = keep.map { t.features[$0] }; c.shapes = keep.map { t.shapes[$0] }; c.index = nil
                 var lc = layer(c, name: "parcelles-modifiees" + suffix, title: "Parcelles modifiées (gestionnaire ou contour)",
-                               style: Style(stroke: "#000000", strokeWidth: 0.55))
+                               style: Style(stroke: "#000000", strokeWidth: 0.55, casing: "#ffffff", casingWidth: 0.5))
                 lc.linear = false
                 layers.append(lc)
             }
@@ -461,7 +461,7 @@ public enum Plans {
         }
         if let h = input.hotspots {
             layers.append(layer(h, name: "points-chauds" + suffix, title: "Points chauds",
-                                style: Style(stroke: "#b10026", strokeWidth: 0.9)))
+                                style: Style(stroke: "#b10026", strokeWidth: 0.9, casing: "#ffffff", casingWidth: 0.7)))
         }
         // Everything outside the quartier veiled; the route and its stops stay clear.
         layers.append(try OrientationLayers.veil(keep: sel.shape, around: around))
@@ -505,12 +505,12 @@ public enum Plans {
         if let h = input.heat {
             let extent = MapFrame(rect: rect, scale: scale, center: qb.center, crs: perimeters.crs).extent
             let surface = try h.surface(scale: scale, extent: extent, quartier: sel.shape)
-            let own = "classes par quantiles des mailles de ce plan"
+            let own = "classes : quantiles des mailles de ce plan"
             guard let classes = try h.classes ?? HeatClasses.quantiles(of: [surface.grid], clips: [nil], basis: own) else {
                 throw GUPError("densité des signalements de « \(sel.name) » : aucun signalement à moins de \(SVG.frenchNumber(h.radius)) m du quartier")
             }
             heat = (surface.grid, classes)
-            notes.append("Densité : noyau quartique de \(SVG.frenchNumber(h.radius)) m, maille de \(SVG.frenchNumber(surface.grid.cellSize)) m (\(SVG.frenchNumber(surface.grid.cellSize * 1000 / Double(scale))) mm sur le papier) ; \(classes.basis)")
+            notes.append("Densité : noyau quartique de \(SVG.frenchNumber(h.radius)) m, maille de \(SVG.frenchNumber(surface.grid.cellSize)) m ; \(classes.basis)")
         }
         let layers = try siteLayers(input, sel: sel, scale: scale, heat: heat)
         if input.route != nil && !input.routeAlongStreets {

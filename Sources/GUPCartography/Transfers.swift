@@ -34,42 +34,47 @@ public struct TenureChange: Sendable {
         let afterIndex = try SpatialIndex(after.shapes)
         var sums: [String: [String: Double]] = [:]
         var changedBefore = Set<Int>(), changedAfter = Set<Int>()
-        // Each after-parcel against the before-parcels it overlaps; the
-        // ground of a different manager before is a transfer.
+        // Each after-parcel, inside the quartier, minus the ground the same
+        // manager already held before (any parcel of theirs: parcel layers
+        // overlap, and a parcel redrawn but kept is no transfer). What is
+        // left changed hands: it is split among the before-parcels of other
+        // managers in turn (each piece counted once, even where they
+        // overlapped), and what none of them held was nobody's.
         for k in try afterIndex.query(qb).sorted() {
             let a = after.shapes[k]
             guard try q.intersects(a) else { continue }
-            let inQ = try a.intersection(quartier)
             let to = manager(after.features[k])
-            var covered = 0.0
-            for j in try beforeIndex.query(a).sorted() {
-                let piece = try inQ.intersection(before.shapes[j])
+            let near = try beforeIndex.query(a).sorted()
+            var rest = try a.intersection(quartier)
+            let same = near.filter { manager(before.features[$0]) == to }.map { before.shapes[$0] }
+            if !same.isEmpty { rest = try rest.difference(try GeometryHandle.unaryUnion(same)) }
+            guard try rest.area() >= minimumArea else { continue }
+            for j in near where manager(before.features[j]) != to {
+                let piece = try rest.intersection(before.shapes[j])
                 let area = try piece.area()
-                guard area > 0 else { continue }
-                covered += area
-                let from = manager(before.features[j])
-                if from != to && area >= minimumArea {
-                    sums[from, default: [:]][to, default: 0] += area
-                    changedAfter.insert(k); changedBefore.insert(j)
-                }
+                // A sliver of a neighbour stays in `rest` for the parcel that really held it.
+                guard area >= minimumArea else { continue }
+                rest = try rest.difference(before.shapes[j])
+                sums[manager(before.features[j]), default: [:]][to, default: 0] += area
+                changedAfter.insert(k); changedBefore.insert(j)
             }
             // Ground no before-parcel held (a new parcel cut from the street).
-            let fresh = try inQ.area() - covered
+            let fresh = try rest.area()
             if fresh >= minimumArea {
                 sums[none, default: [:]][to, default: 0] += fresh
                 changedAfter.insert(k)
             }
         }
         // Before-parcels whose ground no after-parcel holds any more.
-        for j in try beforeIndex.query(qb).sorted() where !changedBefore.contains(j) {
+        for j in try beforeIndex.query(qb).sorted() {
             let b = before.shapes[j]
             guard try q.intersects(b) else { continue }
-            let inQ = try b.intersection(quartier)
-            var covered = 0.0
-            for k in try afterIndex.query(b) { covered += try inQ.intersection(after.shapes[k]).area() }
-            let gone = try inQ.area() - covered
-            if gone >= minimumArea {
-                sums[manager(before.features[j]), default: [:]][none, default: 0] += gone
+            var gone = try b.intersection(quartier)
+            let near = try afterIndex.query(b).map { after.shapes[$0] }
+            if !near.isEmpty { gone = try gone.difference(try GeometryHandle.unaryUnion(near)) }
+            let area = try gone.area()
+            if area >= minimumArea {
+                sums[manager(before.features[j]), default: [:]][none, default: 0] += area
                 changedBefore.insert(j)
             }
         }

@@ -198,7 +198,7 @@ struct DossierRun: @unchecked Sendable {
             run.heatClasses = try times.measure("classes de densité") {
                 try HeatClasses.quantiles(of: h.entries.map(\.density),
                                           clips: try chosen.zones.shapes.map { try $0.buffer(project.kernelRadius) },
-                                          basis: "classes par quantiles, communes à tous les quartiers du dossier")
+                                          basis: "classes communes à tous les quartiers du dossier (quantiles)")
             }
         }
         run.network = network

@@ -130,7 +130,14 @@ final class OrientationTests: XCTestCase {
     }
 
     func testSitePlanNonCadastralGroundInTheLegendAndVeil() throws {
-        let perimeters = try Fixture.demo("perimetres")
+        // At 1/1 000 the quartier must fit the frame: a 180 m square of Les Pins.
+        var perimeters = try Fixture.demo("perimetres")
+        let k = try Plans.select(perimeters, name: "Les Pins").index
+        let c = try XCTUnwrap(try perimeters.shapes[k].bounds()).center
+        let square = try GeometryHandle(rectangle: BoundingBox(minX: c.x - 90, minY: c.y - 90, maxX: c.x + 90, maxY: c.y + 90))
+        perimeters.shapes[k] = try perimeters.shapes[k].intersection(square)
+        perimeters.features[k].geometry = try perimeters.shapes[k].geometry()
+        perimeters.index = nil
         var background = OrientationLayers(roads: try Fixture.demo("routes", .shaped).indexed())
         try background.resolveFields()
         let plan = try Plans.site(perimeters: perimeters, quartier: "Les Pins",

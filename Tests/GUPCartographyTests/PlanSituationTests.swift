@@ -26,7 +26,7 @@ final class PlanSituationTests: XCTestCase {
         XCTAssertTrue(cartouche.contains("Commune : Vitrolles"))
         XCTAssertTrue(cartouche.contains("Quartier : Les Pins"))
         let sources = svg.all().filter { ParsedSVG.attr($0, "class") == "sources" }.compactMap(\.stringValue).joined(separator: " ")
-        XCTAssertEqual(sources, "Sources : perimetres.geojson ; communes-13.geojson ; IGN ADMIN EXPRESS")
+        XCTAssertEqual(sources, "Sources : IGN ADMIN EXPRESS")
         XCTAssertTrue(cartouche.contains("EPSG:2154"))
         // Neighbouring communes drawn and named; scale in the usual range.
         XCTAssertNotNil(svg.element(id: "couche-communes"))
