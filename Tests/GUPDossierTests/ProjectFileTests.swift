@@ -289,3 +289,32 @@ extension ProjectFileTests {
         }
     }
 }
+
+extension ProjectFileTests {
+    /// `[cartouche]` is typed: the five fields read, a wrong type or an
+    /// unknown key is an error naming it; the layers' `source` keys and
+    /// the pieces of `sources` are the producers the plans print.
+    func testCartoucheFieldsAndProducers() throws {
+        let p = write("""
+        sources = "IGN ADMIN EXPRESS ; Ville de Vitrolles"
+        [cartouche]
+        maitre_ouvrage = "Ville de Vitrolles"
+        auteur = "A. Martin"
+        numero_plan = "GUP-2026"
+        indice = "B"
+        date_donnees = "01/10/2026"
+        [couches]
+        perimetres = { fichier = "perimetres.geojson", source = "ANCT (QPV)" }
+        parcelles = { fichier = "parcelles.geojson", source = "DGFiP (cadastre)" }
+        """)
+        let project = try ProjectFile.read(path: p)
+        let t = project.titleBlock
+        XCTAssertEqual([t.client, t.author, t.number, t.revision, t.dataDate], ["Ville de Vitrolles", "A. Martin", "GUP-2026", "B", "01/10/2026"])
+        XCTAssertEqual(project.producers, ["ANCT (QPV)", "DGFiP (cadastre)", "IGN ADMIN EXPRESS", "Ville de Vitrolles"])
+        let layers = "\n[couches]\nperimetres = { fichier = \"perimetres.geojson\" }"
+        assertError("[cartouche]\nindice = 2" + layers, mentions: ["cartouche.indice", "chaîne"])
+        assertError("[cartouche]\nauteur = \"  \"" + layers, mentions: ["cartouche.auteur", "non vide"])
+        assertError("[cartouche]\nnumero = \"12\"" + layers, mentions: ["cartouche.numero", "clé inconnue", "numero_plan"])
+        assertError("[couches]\nperimetres = { fichier = \"perimetres.geojson\", source = 3 }", mentions: ["couches.perimetres.source"])
+    }
+}

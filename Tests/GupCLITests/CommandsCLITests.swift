@@ -349,9 +349,11 @@ final class CommandsCLITests: XCTestCase {
         XCTAssertTrue(s.contains("width=\"420mm\" height=\"297mm\""), "A3 paysage")
         XCTAssertEqual(try printedScale("plan-masse"), "2000")
         XCTAssertTrue(s.contains("data-echelle=\"2000\""))
-        for id in ["couche-domanialite", "couche-residences", "couche-chaleur", "couche-perimetre"] {
+        // --chaleur: the parcels in grey outline, never in manager colours under the heat.
+        for id in ["couche-parcelles", "couche-residences", "couche-chaleur", "couche-perimetre"] {
             XCTAssertTrue(s.contains("<g id=\"\(id)\""), id)
         }
+        XCTAssertFalse(s.contains("<g id=\"couche-domanialite\""))
     }
 
     /// `--sortie plan.pdf`: one vector page of the plan's paper size (A3 portrait here), fonts embedded.
@@ -387,6 +389,24 @@ final class CommandsCLITests: XCTestCase {
         let scales = s.components(separatedBy: "data-echelle=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
         XCTAssertGreaterThanOrEqual(scales.count, 2)
         XCTAssertTrue(scales.allSatisfy { $0 == scale }, "\(scales) vs \(scale)")
+        // The same state twice: the transfers table says so, and its CSV is written beside the plan (header only).
+        XCTAssertTrue(s.contains("Aucun changement de gestionnaire"))
+        let csv = try String(contentsOf: Self.output.appendingPathComponent("avant_apres_transferts.csv"), encoding: .utf8)
+        XCTAssertEqual(csv, "gestionnaire_avant,gestionnaire_apres,surface_m2\r\n")
+    }
+
+    /// A forced scale at which the quartier does not fit the frame: exit 1,
+    /// the scale and the frame size needed in French, nothing written.
+    func testForcedScaleThatCutsTheQuartierIsRefused() throws {
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("masse.svg")
+        let r = try CLI.run(["plan-masse", "--perimetres", Self.demo + "perimetres.geojson", "--quartier", "Les Pins",
+                             "--parcelles", Self.demo + "parcelles.geojson", "--echelle", "1000", "--sortie", out.path])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--echelle 1000 : au 1/1 000"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("demande un cadre de"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
 
     // MARK: errors

@@ -335,6 +335,42 @@ final class DossierCLITests: XCTestCase {
         }
     }
 
+    /// The heat classes are the dossier's: the same breaks (data-bornes) on
+    /// every quartier's plan des points chauds, cells of at most 1 mm on
+    /// paper; the demo's [cartouche] on every plan with its own number.
+    func testHeatClassesAreSharedAndTheCartoucheIsSigned() throws {
+        let quartiers = try FileManager.default.contentsOfDirectory(atPath: out.path).filter {
+            FileManager.default.fileExists(atPath: out.appendingPathComponent($0 + "/plan_points_chauds.svg").path)
+        }.sorted()
+        XCTAssertGreaterThanOrEqual(quartiers.count, 2)
+        func attr(_ s: String, _ name: String, after marker: String) -> String? {
+            guard let m = s.range(of: marker), let r = s[m.upperBound...].range(of: name + "=\"") else { return nil }
+            return String(s[r.upperBound...].prefix { $0 != "\"" })
+        }
+        var breaks: Set<String> = []
+        for (n, q) in quartiers.enumerated() {
+            let svg = try text(q + "/plan_points_chauds.svg")
+            let b = try XCTUnwrap(attr(svg, "data-bornes", after: "<g id=\"couche-chaleur\""))
+            XCTAssertEqual(b.split(separator: " ").count, 5, b)
+            breaks.insert(b)
+            let scale = Double(try XCTUnwrap(attr(svg, "data-echelle", after: "<g id=\"carte\"")))!
+            let cell = Double(try XCTUnwrap(attr(svg, "data-maille-m", after: "<g id=\"couche-chaleur\"")))!
+            XCTAssertLessThanOrEqual(cell * 1000 / scale, 1.0 + 1e-9, "\(q): \(cell) m au 1/\(scale)")
+            XCTAssertFalse(svg.contains("<g id=\"couche-domanialite\""), q)
+            _ = n
+            for (file, rank) in [("plan_situation.svg", 1), ("plan_masse.svg", 2), ("plan_points_chauds.svg", 3)] {
+                let p = try text(q + "/" + file)
+                XCTAssertEqual(attr(p, "data-maitre-ouvrage", after: "<g id=\"cartouche\""), "Ville de Vitrolles")
+                XCTAssertEqual(attr(p, "data-indice", after: "<g id=\"cartouche\""), "A")
+                XCTAssertEqual(attr(p, "data-date-donnees", after: "<g id=\"cartouche\""), "31/12/2026")
+                let number = try XCTUnwrap(attr(p, "data-numero-plan", after: "<g id=\"cartouche\""))
+                XCTAssertTrue(number.hasPrefix("GUP-2026-") && number.hasSuffix(".\(rank)"), number)
+                XCTAssertFalse(p.contains(".geojson"), "\(q)/\(file) cites a file name")
+            }
+        }
+        XCTAssertEqual(breaks.count, 1, "\(breaks)")
+    }
+
     func testWrongProjectKeyIsAFrenchErrorNamingIt() throws {
         let dir = try CLI.temporaryFolder()
         let p = dir.appendingPathComponent("dossier.toml")
