@@ -125,6 +125,16 @@ public struct DistinctColors: Sendable {
     /// protan) up to 30 managers (measured by the tests).
     public static let minimumDeltaE = 10.0
 
+    /// What dots keep away from: the ground and white. Not the hotspot reds:
+    /// under simulated protanopia those reds are as dark as any dot colour
+    /// (#b10026 comes out at L* 25), which left only violets; red hues are
+    /// excluded from the candidates all the same, and a hotspot is an
+    /// outline, not a dot.
+    public static let symbolReserved = ["#ece6d8", "#ffffff"]
+
+    /// No colour comes closer than this to a reserved one (every vision).
+    public static let reservedDeltaE = 12.0
+
     /// Reds reserved for hotspots and cleaning gaps (`Plans`), the
     /// non-cadastral ground, white outlines: no manager colour comes near.
     public static let reserved = ["#e31a1c", "#b10026", "#d7301f", "#ece6d8", "#ffffff"]
@@ -143,8 +153,9 @@ public struct DistinctColors: Sendable {
 
     let candidates: [Candidate]
 
-    /// Candidates with CIELAB lightness in `lightness`, reds (hue 345°–45°
-    /// with chroma > 30, the hue of #e31a1c is 40°) left out.
+    /// Candidates with CIELAB lightness in `lightness`, reds and vivid
+    /// oranges (hue 345°–55° with chroma > 30; the hue of #e31a1c is 40°)
+    /// left out: they would read as hotspots.
     init(lightness: ClosedRange<Double>) {
         var out: [Candidate] = []
         var L = lightness.lowerBound
@@ -153,7 +164,7 @@ public struct DistinctColors: Sendable {
                 for b in stride(from: -70.0, through: 90, by: 5) {
                     let c = LabColor(l: L, a: a, b: b)
                     let h = c.hue
-                    if c.chroma > 30 && (h >= 345 || h <= 45) { continue }
+                    if c.chroma > 30 && (h >= 345 || h <= 55) { continue }
                     guard let lin = ColorScience.linear(lab: c) else { continue }
                     let hex = ColorScience.hex(linear: lin)
                     guard let lr = ColorScience.linearRGB(hex: hex) else { continue }
@@ -174,6 +185,12 @@ public struct DistinctColors: Sendable {
 
     /// Fills managers (light fills, dark text stays readable): lightness 50–92.
     static let fills = DistinctColors(lightness: 50...92)
+    /// ColorBrewer Dark2 brought to L* 34 (chroma reduced until in gamut):
+    /// the seeds of the incident colours, so categories differ in hue first
+    /// (teal, violet, green, olive, grey); its orange and magenta fall in
+    /// the reds and are skipped.
+    static let darkSeeds = ["#035c43", "#873801", "#4b4988", "#9e015a", "#315a00", "#684b00", "#6c4900", "#505050"]
+
     /// Point symbols: lightness 20–38, so a dot is at least 10 units darker
     /// than any parcel fill and never a shade of the parcel palette.
     static let symbols = DistinctColors(lightness: 20...38)
@@ -183,20 +200,25 @@ public struct DistinctColors: Sendable {
     /// greedy max-min choice. A family whose hues no longer hold a colour
     /// `minimumDeltaE` away from the others takes the best colour of any hue.
     func pick(_ families: [Family], seeds: [String] = [], avoid: [String] = DistinctColors.reserved) -> [String] {
-        var dmin = [Double](repeating: .infinity, count: candidates.count)
+        // The reserved colours exclude what comes within `reservedDeltaE` of
+        // them; they do not otherwise pull the choice (as a soft distance they
+        // made every pick the darkest violet, the farthest from white).
+        let avoidViews = avoid.map(Self.views)
+        func nearReserved(_ v: [LabColor]) -> Bool { avoidViews.contains { Self.distance($0, v) < Self.reservedDeltaE } }
+        var dmin = candidates.map { nearReserved($0.views) ? -Double.infinity : Double.infinity }
         func take(_ v: [LabColor]) {
             for i in candidates.indices { dmin[i] = min(dmin[i], Self.distance(candidates[i].views, v)) }
         }
-        var chosenViews: [[LabColor]] = avoid.map(Self.views)
-        for v in chosenViews { take(v) }
+        var chosenViews: [[LabColor]] = []
         var out: [String] = []
         var seedIter = seeds.makeIterator()
         var pendingFamilies = families[...]
         // Seeds serve the families that accept them, in order.
         while let fam = pendingFamilies.first, let s = seedIter.next() {
             let v = Self.views(s)
-            let isRed = v[0].chroma > 30 && (v[0].hue >= 345 || v[0].hue <= 45)
-            guard !isRed, fam.contains(v[0]), chosenViews.allSatisfy({ Self.distance($0, v) >= Self.minimumDeltaE + 2 }) else { continue }
+            let isRed = v[0].chroma > 30 && (v[0].hue >= 345 || v[0].hue <= 55)
+            guard !isRed, !nearReserved(v), fam.contains(v[0]),
+                  chosenViews.allSatisfy({ Self.distance($0, v) >= Self.minimumDeltaE + 2 }) else { continue }
             out.append(s); chosenViews.append(v); take(v)
             pendingFamilies = pendingFamilies.dropFirst()
         }

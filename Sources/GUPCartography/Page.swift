@@ -75,7 +75,7 @@ public struct PageLayout: Equatable, Sendable {
             l.table = PageRect(x: legend.x, y: legend.maxY - h, width: legend.width, height: h)
             l.legend = PageRect(x: legend.x, y: legend.y, width: legend.width, height: legend.height - h - g)
         } else {
-            let w = legend.width * 0.5
+            let w = legend.width * 0.55
             l.table = PageRect(x: legend.maxX - w, y: legend.y, width: w, height: legend.height)
             l.legend = PageRect(x: legend.x, y: legend.y, width: legend.width - w - g, height: legend.height)
         }

@@ -60,9 +60,10 @@ public enum ManagerKind: Int, CaseIterable, Sendable, Comparable {
 
     var family: DistinctColors.Family {
         switch self {
-        case .publicBody: return DistinctColors.Family(hues: 215...320, minChroma: 8)
-        case .socialLandlord: return DistinctColors.Family(hues: 105...214, minChroma: 8)
-        case .coOwnership: return DistinctColors.Family(hues: 46...104, minChroma: 8)
+        // CIELAB hue angles: orange 60°, yellow 100°, green 135°, cyan 195°, blue 305°.
+        case .publicBody: return DistinctColors.Family(hues: 236...330, minChroma: 8)
+        case .socialLandlord: return DistinctColors.Family(hues: 120...235, minChroma: 8)
+        case .coOwnership: return DistinctColors.Family(hues: 56...108, minChroma: 8)
         case .other: return .any
         }
     }

@@ -409,7 +409,7 @@ public enum Plans {
                 var c = t
                 let keep = changed.sorted()
                 c.features = keep.map { t.features[$0] }; c.shapes = keep.map { t.shapes[$0] }; c.index = nil
-                var lc = layer(c, name: "parcelles-modifiees" + suffix, title: "Parcelles modifiées (gestionnaire ou contour)",
+                var lc = layer(c, name: "parcelles-modifiees" + suffix, title: "Parcelles modifiées",
                                style: Style(stroke: "#000000", strokeWidth: 0.55, casing: "#ffffff", casingWidth: 0.5))
                 lc.linear = false
                 layers.append(lc)
@@ -547,8 +547,9 @@ public enum Plans {
                                changed: change.changedAfter)
         let cart = Cartouche(title: "Plan avant / après travaux", quartier: sel.name, commune: commune, date: options.date,
                              sources: options.sources, fields: options.titleBlock)
+        // A 2 % margin: two panels share the page, the quartier matters, not its surroundings.
         var plan = try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
-                                                       panels: [PlanPanel(id: "carte-avant", caption: "Avant travaux", layers: a),
+                                                       margin: 0.02, panels: [PlanPanel(id: "carte-avant", caption: "Avant travaux", layers: a),
                                                                 PlanPanel(id: "carte-apres", caption: "Après travaux", layers: b)],
                                                        cartouche: cart, table: change.table))
         plan.transfers = change.transfers

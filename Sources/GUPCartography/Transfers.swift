@@ -122,7 +122,7 @@ enum PlanTableRenderer {
     /// « … et n autres » when the box is full), the total.
     static func draw(_ t: PlanTable, in box: PageRect, into b: inout SVGBuffer) {
         let fs = 2.2, row = 3.1
-        let widths: [Double] = t.columns.count == 3 ? [0.4, 0.4, 0.2] : t.columns.map { _ in 1 / Double(t.columns.count) }
+        let widths: [Double] = t.columns.count == 3 ? [0.37, 0.37, 0.26] : t.columns.map { _ in 1 / Double(t.columns.count) }
         b.append("<g id=\"tableau\" class=\"tableau-transferts\">\n")
         Furniture.text(t.title, x: box.x, y: box.y + 3.2, size: 3.0, bold: true, into: &b)
         var y = box.y + 3.2 + 1.5

@@ -104,9 +104,9 @@ final class SymbologyTests: XCTestCase {
             let m = Int(name.suffix(2))! - 1
             let h = Self.hue(colour)
             switch m % 3 {
-            case 0: XCTAssertTrue((215...320).contains(h), "public \(name) \(colour) hue \(h)")
-            case 1: XCTAssertTrue((105...214).contains(h), "landlord \(name) \(colour) hue \(h)")
-            default: XCTAssertTrue((46...104).contains(h), "co-ownership \(name) \(colour) hue \(h)")
+            case 0: XCTAssertTrue((236...330).contains(h), "public \(name) \(colour) hue \(h)")
+            case 1: XCTAssertTrue((120...235).contains(h), "landlord \(name) \(colour) hue \(h)")
+            default: XCTAssertTrue((56...108).contains(h), "co-ownership \(name) \(colour) hue \(h)")
             }
         }
         let c = Array(fills.values)

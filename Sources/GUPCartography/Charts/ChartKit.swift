@@ -99,7 +99,8 @@ extension ColorAssignment {
     /// and the charts. The plans add a shape per category (`incidentShape`).
     public static func incidentCategories(_ names: some Sequence<String>) -> ColorAssignment {
         let sorted = Array(Set(Set(names).map(trimmed)).filter { !$0.isEmpty }).sorted()
-        return ColorAssignment(names: sorted, colors: DistinctColors.symbols.pick(sorted.map { _ in .any }))
+        return ColorAssignment(names: sorted, colors: DistinctColors.symbols.pick(sorted.map { _ in .any }, seeds: DistinctColors.darkSeeds,
+                                                                                   avoid: DistinctColors.symbolReserved))
     }
 
     /// The shape of the k-th incident category: circle, square, triangle,
