@@ -8,7 +8,7 @@ struct DossierCommand: ParsableCommand {
         abstract: "Produit le dossier qualité de service complet à partir d'un fichier de projet.",
         discussion: """
         Lit le fichier de projet (TOML : quartiers, couches, champs, périodes, seuils, format \
-        des plans, dossier de sortie), lance toutes les analyses que les couches permettent \
+        des plans, cartouche, dossier de sortie), lance toutes les analyses que les couches permettent \
         pour chaque quartier (domanialité, densités et évolution des signalements, points \
         chauds, couverture du nettoyage) et écrit dans le dossier de sortie :
           index.html           l'index des quartiers (s'ouvre hors ligne, s'imprime en A4, plans à l'échelle)
@@ -17,6 +17,7 @@ struct DossierCommand: ParsableCommand {
           QUARTIER/index.html  la note de présentation, les plans, les tableaux, les points chauds
           QUARTIER/dossier.pdf le dossier du quartier (mêmes parties)
           QUARTIER/*.svg, *.pdf  plan de situation, plan de masse, plan des points chauds, plan du parcours
+                               (cartouche de la section [cartouche] ; densité en classes communes à tous les quartiers)
           QUARTIER/*.csv, *.geojson   les résultats de chaque analyse (CSV pour tableur français avec csv = "excel")
           QUARTIER/densite_noyau.asc, .prj  la densité lissée des signalements et son système
           QUARTIER/fiche_terrain.html la fiche du diagnostic en marchant (arrêts, gestionnaires, intervenants)
