@@ -20,7 +20,8 @@ DATE=30/11/2026
 
 # Demo (synthetic city near Vitrolles, named streets of scripts/demo-streets.py).
 $GUP plan-situation --perimetres $D/perimetres.geojson --quartier "Les Pins" --contexte $D/communes.geojson \
-  --routes $D/routes.geojson --voies-ferrees $D/voies_ferrees.geojson --date $DATE --sortie "$TMP/demo_situation.svg"
+  --routes $D/routes.geojson --voies-ferrees $D/voies_ferrees.geojson --source "IGN ADMIN EXPRESS (communes)" \
+  --source "données synthétiques GUPKit (quartiers, rues)" --date $DATE --sortie "$TMP/demo_situation.svg"
 png "$TMP/demo_situation.svg" demo_situation
 SIGN=(--maitre-ouvrage "Ville de Vitrolles" --auteur "Chargé de mission GUSP" --numero-plan "GUP-2026-004" --indice A
       --date-donnees 31/12/2026 --source "Ville de Vitrolles (données synthétiques GUPKit)")

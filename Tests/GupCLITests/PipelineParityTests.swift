@@ -119,10 +119,14 @@ final class PipelineParityTests: XCTestCase {
             XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent(f)),
                            try Data(contentsOf: Self.dossier.appendingPathComponent("les-pins").appendingPathComponent(f)), f)
         }
-        // The density drawn on the dossier's hotspot plan is the grid the command writes.
+        // The dossier's hotspot plan draws the same kernel (radius 120 m) on a
+        // finer grid of 1 mm on paper (issue 14), not the analysis' 8 m grid.
         let svg = try String(contentsOf: Self.dossier.appendingPathComponent("les-pins/plan_points_chauds.svg"), encoding: .utf8)
         let asc = try String(contentsOf: out.appendingPathComponent("densite_noyau.asc"), encoding: .utf8)
         XCTAssertTrue(asc.contains("cellsize 8"), String(asc.prefix(200)))
-        XCTAssertTrue(svg.contains("maille de 8 m"), "plan density cell")
+        XCTAssertTrue(svg.contains("noyau quartique de 120 m"), "plan density radius")
+        let scale = try XCTUnwrap(svg.range(of: "data-echelle=\"").map { svg[$0.upperBound...].prefix { $0 != "\"" } }.flatMap { Double($0) })
+        let cell = try XCTUnwrap(svg.range(of: "data-maille-m=\"").map { svg[$0.upperBound...].prefix { $0 != "\"" } }.flatMap { Double($0) })
+        XCTAssertEqual(cell, scale / 1000, accuracy: 1e-9, "plan density cell: 1 mm on paper")
     }
 }
