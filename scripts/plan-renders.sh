@@ -62,6 +62,12 @@ $GUP plan-avant-apres --perimetres $D/perimetres.geojson --quartier "Les Pins" -
   --date $DATE --sortie "$TMP/demo_avant_apres.svg" > /dev/null
 png "$TMP/demo_avant_apres.svg" demo_avant_apres
 cp "$TMP/demo_avant_apres_transferts.csv" "$OUT/demo_avant_apres_transferts.csv"
+# Les Pins at 1/1 000 does not fit A4: --planches cuts it in sheets with an assembly index.
+$GUP plan-masse --perimetres $D/perimetres.geojson --quartier "Les Pins" --parcelles $D/parcelles.geojson \
+  --residences $D/residences.geojson --routes $D/routes.geojson --echelle 1000 --planches "${SIGN[@]}" \
+  --date $DATE --sortie "$TMP/demo_assemblage.svg" > /dev/null
+png "$TMP/demo_assemblage.svg" demo_assemblage
+png "$TMP/demo_assemblage_planche_5.svg" demo_planche_5
 
 # Épinay-sur-Orge: the real Etalab cadastre (DGFiP) with 25 managers handed out
 # by section and parcel number (3 kinds in the `type` column), and a hand-drawn

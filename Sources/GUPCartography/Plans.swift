@@ -16,6 +16,8 @@ public struct PlanOptions: Sendable {
     public var sources: [String]
     /// Maître d'ouvrage, author, plan number, revision, data date.
     public var titleBlock: TitleBlockFields
+    /// The sheet drawn when the plan is cut in several (`Sheets.split`); nil: the whole quartier.
+    public var sheet: SheetRef? = nil
     public init(page: Page = Page(), scale: Int? = nil, date: String = Cartouche.today(), sources: [String] = [],
                 titleBlock: TitleBlockFields = TitleBlockFields()) {
         self.page = page; self.scale = scale; self.date = date; self.sources = sources; self.titleBlock = titleBlock
@@ -94,7 +96,7 @@ public enum Plans {
         return l
     }
 
-    static func perimeterLayer(_ sel: SelectedPerimeter, name: String = "perimetre") -> MapLayer {
+    public static func perimeterLayer(_ sel: SelectedPerimeter, name: String = "perimetre") -> MapLayer {
         var f = sel.feature
         f.index = sel.index
         return MapLayer(name: name, title: "Périmètre du quartier", features: [f], shapes: [sel.shape],
@@ -495,8 +497,16 @@ public enum Plans {
                             commune: String? = nil, title: String = "Plan de masse", options: PlanOptions = PlanOptions(),
                             reporter: Reporter = SilentReporter()) throws -> RenderedPlan {
         let sel = try select(perimeters, quartier: quartier, reporter: reporter)
-        guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
-        let (scale, rect) = expectedScale(subject: qb, options: options, margin: 0.05, inset: false)
+        guard let whole = try sel.shape.bounds() else { throw GUPError.input(file: perimeters.source, "périmètre vide") }
+        // A sheet of a plan cut in several shows its own ground, at the forced scale.
+        let qb = options.sheet?.extent ?? whole
+        var title = title
+        var options = options
+        if let sh = options.sheet {
+            title += " — planche \(sh.number)/\(sh.count)"
+            if let n = options.titleBlock.number { options.titleBlock.number = "\(n)-\(sh.number)" }
+        }
+        let (scale, rect) = expectedScale(subject: qb, options: options, margin: options.sheet == nil ? 0.05 : 0, inset: false)
         if options.scale == nil && scale > 5_000 {
             reporter.warning("plan de masse de « \(sel.name) » au 1/\(SVG.frenchInteger(scale)) sur \(options.page.label) : au-delà du 1/5 000 les parcelles ne se lisent plus ; prenez le format A3 ou une échelle forcée (--echelle) sur plusieurs plans")
         }
@@ -519,6 +529,7 @@ public enum Plans {
         let cart = Cartouche(title: title, quartier: sel.name, commune: commune, date: options.date,
                              sources: options.sources, notes: notes, fields: options.titleBlock)
         let plan = try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
+                                                       margin: options.sheet == nil ? 0.05 : 0,
                                                        panels: [PlanPanel(layers: layers)], cartouche: cart))
         if plan.labelsDropped > 0 {
             reporter.info("\(plan.labelsDropped) étiquette(s) non placée(s) faute de place")

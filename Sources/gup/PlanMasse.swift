@@ -33,7 +33,9 @@ struct PlanMasse: ParsableCommand {
         familles de teintes. Les signalements ont une forme et une couleur sombre par catégorie.
 
         Avec --echelle, le quartier doit tenir dans le cadre : sinon une erreur donne la taille \
-        de cadre nécessaire et l'échelle standard qui convient.
+        de cadre nécessaire et l'échelle standard qui convient ; avec --planches, le plan est \
+        découpé en planches à cette échelle (FICHIER_planche_1.svg…, chevauchement de 5 %), et \
+        FICHIER est le tableau d'assemblage (le quartier et les planches numérotées).
 
         Exemples :
           gup plan-masse --perimetres Data/demo/perimetres.geojson --quartier "Les Pins" \\
@@ -83,6 +85,9 @@ struct PlanMasse: ParsableCommand {
     @Option(help: "Rayon du noyau de la densité, en mètres.")
     var rayon: Double = 100
 
+    @Flag(help: "Avec --echelle, si le quartier ne tient pas dans le cadre : plusieurs planches (FICHIER_planche_N.svg) et un tableau d'assemblage (FICHIER), au lieu d'une erreur.")
+    var planches = false
+
     @OptionGroup var page: PlanPageOptions
 
     func run() throws {
@@ -109,6 +114,24 @@ struct PlanMasse: ParsableCommand {
             if chaleur, let i = layers.incidents {
                 // The classes come from this plan's own surface (a dossier shares them across its quartiers).
                 layers.heat = HeatInput(points: i.points, radius: rayon, maxCellSize: maille)
+            }
+            if planches {
+                guard let scale = options.scale else { throw GUPError("--planches exige --echelle (l'échelle des planches)") }
+                let sel = try Plans.select(wp, name: quartier)
+                guard let qb = try sel.shape.bounds() else { throw GUPError.input(file: perimetres, "périmètre vide") }
+                let sheets = Sheets.split(qb, scale: scale, page: options.page)
+                if sheets.count > 1 {
+                    for sh in sheets {
+                        var o = options
+                        o.sheet = sh
+                        let plan = try Plans.site(perimeters: wp, quartier: .name(quartier), layers: layers, commune: page.commune,
+                                                  options: o, reporter: reporter)
+                        try page.write(plan, to: page.sheetPath(sh.number))
+                        print("Planche \(sh.number)/\(sh.count) écrite : \(page.sheetPath(sh.number))")
+                    }
+                    return try Sheets.assemblyIndex(sheets, perimeter: sel, crs: wp.crs, sheetScale: scale, title: "Plan de masse",
+                                                    commune: page.commune, options: options)
+                }
             }
             return try Plans.site(perimeters: wp, quartier: .name(quartier), layers: layers, commune: page.commune, options: options, reporter: reporter)
         }

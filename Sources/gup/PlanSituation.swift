@@ -76,13 +76,24 @@ struct PlanPageOptions: ParsableArguments {
         try runReportingErrors {
             let reporter = TerminalReporter(verbose: false)
             let plan = try draw(try planOptions(), reporter)
-            if sortie.lowercased().hasSuffix(".pdf") {
-                try OutputFolder.writeFile(to: sortie) { try DossierDocuments.renderPlanPDF(svg: Data(plan.svg.utf8), source: sortie, to: $0) }
-            } else {
-                try PlanRenderer.write(plan, to: sortie)
-            }
+            try write(plan, to: sortie)
             report(plan)
         }
+    }
+
+    /// Writes a plan atomically as SVG, or as one PDF page when `path` ends in .pdf.
+    func write(_ plan: RenderedPlan, to path: String) throws {
+        if path.lowercased().hasSuffix(".pdf") {
+            try OutputFolder.writeFile(to: path) { try DossierDocuments.renderPlanPDF(svg: Data(plan.svg.utf8), source: path, to: $0) }
+        } else {
+            try PlanRenderer.write(plan, to: path)
+        }
+    }
+
+    /// `plans/masse.svg` → `plans/masse_planche_2.svg`.
+    func sheetPath(_ k: Int) -> String {
+        let u = URL(fileURLWithPath: sortie)
+        return u.deletingPathExtension().path + "_planche_\(k)." + u.pathExtension
     }
 
     func report(_ plan: RenderedPlan) {

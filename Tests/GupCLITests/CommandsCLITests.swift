@@ -407,6 +407,37 @@ final class CommandsCLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("--echelle 1000 : au 1/1 000"), r.stderr)
         XCTAssertTrue(r.stderr.contains("demande un cadre de"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        // With --planches: sheets at the forced scale covering the quartier, and the assembly index.
+        let r2 = try CLI.run(["plan-masse", "--perimetres", Self.demo + "perimetres.geojson", "--quartier", "Les Pins",
+                              "--parcelles", Self.demo + "parcelles.geojson", "--echelle", "1000", "--planches",
+                              "--numero-plan", "P12", "--sortie", out.path])
+        XCTAssertEqual(r2.status, 0, r2.stderr)
+        func numbers(_ s: String, _ attr: String, after marker: String) -> [Double] {
+            guard let m = s.range(of: marker), let r = s[m.upperBound...].range(of: attr + "=\"") else { return [] }
+            return s[r.upperBound...].prefix { $0 != "\"" }.split(separator: " ").compactMap { Double($0) }
+        }
+        let index = try String(contentsOf: out, encoding: .utf8)
+        XCTAssertTrue(index.contains("tableau d&apos;assemblage (9 planches)") || index.contains("tableau d'assemblage (9 planches)"))
+        var extents: [[Double]] = []
+        for k in 1...9 {
+            let sheet = try String(contentsOf: dir.appendingPathComponent("masse_planche_\(k).svg"), encoding: .utf8)
+            XCTAssertEqual(numbers(sheet, "data-echelle", after: "<g id=\"carte\""), [1000])
+            XCTAssertTrue(sheet.contains("data-numero-plan=\"P12-\(k)\""))
+            XCTAssertTrue(sheet.contains("planche \(k)/9"))
+            extents.append(numbers(sheet, "data-emprise", after: "<g id=\"carte\""))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("masse_planche_10.svg").path))
+        // The sheets cover the quartier: its outline on the index, mapped back to the ground, lies in their union.
+        let frame = numbers(index, "data-cadre", after: "<g id=\"carte\""), e = numbers(index, "data-emprise", after: "<g id=\"carte\"")
+        let k = frame[2] / (e[2] - e[0])
+        let perimeter = try XCTUnwrap(index.range(of: "<g id=\"couche-perimetre\"").map { String(index[$0.upperBound...]) })
+        let d = try XCTUnwrap(perimeter.range(of: " d=\"M").map { String(perimeter[$0.upperBound...].prefix { $0 != "\"" }) })
+        let xy = d.split(whereSeparator: { "LZ ".contains($0) }).compactMap { Double($0) }
+        XCTAssertGreaterThan(xy.count, 8)
+        for i in stride(from: 0, to: xy.count - 1, by: 2) {
+            let gx = e[0] + (xy[i] - frame[0]) / k, gy = e[3] - (xy[i + 1] - frame[1]) / k
+            XCTAssertTrue(extents.contains { $0[0] <= gx + 0.5 && gx - 0.5 <= $0[2] && $0[1] <= gy + 0.5 && gy - 0.5 <= $0[3] }, "\(gx) \(gy)")
+        }
     }
 
     // MARK: errors
