@@ -436,7 +436,8 @@ public enum Plans {
         }
         if let g = input.gaps {
             layers.append(layer(g, name: "lacunes" + suffix, title: "Lacunes de nettoyage",
-                                style: Style(stroke: "#d7301f", strokeWidth: 0.3, hatch: Hatch(color: "#d7301f", spacing: 1.4, angle: 45, lineWidth: 0.3))))
+                                // Black hatching: red is kept for the hotspots (issue 14), and black reads on every manager colour.
+                                style: Style(stroke: "#1a1a1a", strokeWidth: 0.3, hatch: Hatch(color: "#1a1a1a", spacing: 1.4, angle: 45, lineWidth: 0.25))))
         }
         if let r = input.residences {
             layers.append(residenceLayer(r, name: "residences" + suffix, quartier: sel.shape, fields: fields))
