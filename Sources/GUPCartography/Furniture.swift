@@ -190,8 +190,13 @@ enum Furniture {
         let avail = box.height - titleSize - 2.5
         var cols = 1
         func rowsPerColumn(_ r: Double) -> Int { max(1, Int(avail / r)) }
+        // A plan with an inset and a full fond de plan (roads by class, water,
+        // buildings, places, communes) has more entries than one column of
+        // the shortened box holds: two narrower columns then, rather than
+        // entries left out.
         while items.count > rowsPerColumn(row) * cols {
-            if box.width / Double(cols + 1) >= 42 { cols += 1 } else if row > 3.0 { row -= 0.2 } else { break }
+            if box.width / Double(cols + 1) >= 42 { cols += 1 } else if row > 3.0 { row -= 0.2 }
+            else if box.width / Double(cols + 1) >= 30 { cols += 1; row = 4.4 } else { break }
         }
         let perCol = rowsPerColumn(row)
         let colW = box.width / Double(cols)

@@ -89,6 +89,9 @@ public struct OrientationLayers: @unchecked Sendable {
     public var placeNameField: String?
     /// BD TOPO `nature`, the class of roads whose importance is « NC ».
     public var roadNatureField: String?
+    /// The ground the roads cover (their convex hull), set by `resolveFields`:
+    /// beyond it the plan has no fond de plan, and says so.
+    public var coverage: GeometryHandle?
 
     public init(roads: WorkingLayer? = nil, railways: WorkingLayer? = nil, water: WorkingLayer? = nil,
                 buildings: WorkingLayer? = nil, places: WorkingLayer? = nil,
@@ -115,6 +118,10 @@ public struct OrientationLayers: @unchecked Sendable {
             roadNameField = try FieldResolver.resolve(.roadName, explicit: explicit[.roadName], in: r)
             roadClassField = try FieldResolver.resolve(.roadClass, explicit: explicit[.roadClass], in: r)
             roadNatureField = try FieldResolver.resolve(.roadClass, explicit: nil, in: r.features, source: r.source, defaults: ["nature"])
+            // Extracts of BD TOPO or OpenStreetMap stop at a box, a commune or
+            // a selection: past their roads an empty plan would read as open
+            // country. The hull of the roads is where the extract has data.
+            coverage = r.shapes.isEmpty ? nil : try GeometryHandle.collection(r.shapes, type: .geometryCollection).convexHull()
         }
         if let p = places { placeNameField = try FieldResolver.resolve(.placeName, explicit: explicit[.placeName], in: p) }
     }
@@ -183,6 +190,21 @@ public struct OrientationLayers: @unchecked Sendable {
                 RoadClass.of(f, field: classField, nature: natureField)?.rank ?? 0
             }
         }
+        return l
+    }
+
+    /// The ground beyond the roads' extract within `around`, hatched grey
+    /// and in the legend (« Hors de l'emprise du fond de plan »); nil when
+    /// the roads cover it all or no roads were given.
+    func outsideCoverage(_ around: BoundingBox) throws -> MapLayer? {
+        guard let c = coverage, try c.area() > 0 else { return nil }
+        let box = try GeometryHandle(rectangle: around)
+        let out = try box.difference(c)
+        guard try out.area() > 0.001 * (around.width * around.height) else { return nil }
+        var l = MapLayer(name: "hors-emprise", title: "Hors de l'emprise du fond de plan (pas de données)",
+                         features: [Feature(index: 0, geometry: try out.geometry(), properties: Properties())], shapes: [out],
+                         style: Style(fill: "#ffffff", fillOpacity: 0.35, hatch: Hatch(color: "#9a9a9a", spacing: 2.2, angle: 45, lineWidth: 0.12)))
+        l.dataKeys = []
         return l
     }
 
