@@ -58,15 +58,16 @@ png "$TMP/rodez_masse.svg" rodez_masse
 # (Occitanie and Rennes only): a study perimeter drawn by hand along the
 # avenue de la Capelette, and named so on the plan.
 TR=$DATA/bdtopo-marseille10-troncons.gpkg
+DRAWN="périmètre d'étude tracé à la main : aucun QPV de Marseille dans les données"
 cat > "$TMP/capelette.geojson" <<'JSON'
 {"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}},"features":[
-{"type":"Feature","properties":{"nom":"La Capelette (périmètre d'étude tracé à la main)","nom_commune":"Marseille"},
+{"type":"Feature","properties":{"nom":"La Capelette (périmètre d'étude)","nom_commune":"Marseille"},
  "geometry":{"type":"Polygon","coordinates":[[[895150,6245150],[895900,6245250],[896000,6245700],[895500,6245850],[895100,6245600],[895150,6245150]]]}}]}
 JSON
 $GUP plan-situation --perimetres "$TMP/capelette.geojson" --contexte "$DATA/communes-13.geojson" --routes "$TR" \
-  --source "IGN BD TOPO (tronçons de route), IGN ADMIN EXPRESS" --date $DATE --sortie "$TMP/marseille_situation.svg"
+  --source "IGN BD TOPO (tronçons de route), IGN ADMIN EXPRESS" --source "$DRAWN" --date $DATE --sortie "$TMP/marseille_situation.svg"
 png "$TMP/marseille_situation.svg" marseille_situation
 $GUP plan-masse --perimetres "$TMP/capelette.geojson" --routes "$TR" --echelle 5000 --commune Marseille \
-  --source "IGN BD TOPO (tronçons de route)" --date $DATE --sortie "$TMP/marseille_masse.svg"
+  --source "IGN BD TOPO (tronçons de route)" --source "$DRAWN" --date $DATE --sortie "$TMP/marseille_masse.svg"
 png "$TMP/marseille_masse.svg" marseille_masse
 ls -l "$OUT"

@@ -200,7 +200,16 @@ enum Furniture {
         }
         let perCol = rowsPerColumn(row)
         let colW = box.width / Double(cols)
-        let fs = row * 0.56
+        var fs = row * 0.56
+        // Narrow columns: the text shrinks (to 1.5 mm, about 4 pt) before any
+        // label is cut, so « Quartier : … » keeps the quartier's name.
+        if cols > 1 {
+            let widest = items.prefix(perCol * cols).map { item -> Double in
+                if case .entry(let e, _) = item { return TextMetrics.width(e.label, size: 1) }
+                return 0
+            }.max() ?? 0
+            if widest > 0 { fs = Swift.max(1.5, Swift.min(fs, (colW - 9) / widest)) }
+        }
         b.append("<g id=\"legende\">\n")
         text("Légende", x: box.x, y: box.y + titleSize, size: titleSize, bold: true, into: &b)
         let y0 = box.y + titleSize + 2.5

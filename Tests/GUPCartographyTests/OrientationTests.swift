@@ -129,6 +129,26 @@ final class OrientationTests: XCTestCase {
         XCTAssertFalse(plan.svg.contains("couche-routes"))
     }
 
+    /// An unnamed road is labelled with its number (BD TOPO `numero`), a
+    /// road « NC » (non classée) with nothing.
+    func testUnnamedRoadsCarryTheirNumber() throws {
+        func road(_ y: Double, _ props: [(String, PropertyValue)], _ k: Int) -> Feature {
+            Feature(index: k, geometry: .lineString([Position(665000, y), Position(668000, y)]), properties: Properties(props))
+        }
+        let roads = [road(6362300, [("nom_voie_g", .string("Avenue de Paris")), ("numero", .string("D988")), ("importance", .string("2"))], 0),
+                     road(6362500, [("nom_voie_g", .null), ("numero", .string("N88")), ("importance", .string("1"))], 1),
+                     road(6362700, [("nom_voie_g", .null), ("numero", .string("NC")), ("importance", .string("3"))], 2)]
+        let layer = try Loader.prepare(Layer(name: "routes", source: "routes.geojson", crs: .lambert93, features: roads),
+                                       to: .lambert93, expecting: .shaped).indexed()
+        var background = OrientationLayers(roads: layer)
+        try background.resolveFields()
+        XCTAssertEqual(background.roadNumberField, "numero")
+        let plan = try Plans.situation(perimeters: try Self.rodezPerimeter(), quartier: nil, context: nil, background: background,
+                                       options: PlanOptions(scale: 5000, date: "30/11/2026"))
+        let names = Set(try ParsedSVG(plan.svg).all().filter { ParsedSVG.attr($0, "class") == "nom-voie" }.compactMap(\.stringValue))
+        XCTAssertEqual(names, ["Avenue de Paris", "N88"])
+    }
+
     /// The inset is drawn from the communes: without them the plan has
     /// none, and both the run (a warning) and the cartouche say so.
     func testInsetNeedsTheCommunesAndSaysSo() throws {
@@ -149,7 +169,7 @@ final class OrientationTests: XCTestCase {
         let background = try Self.rodezBackground()
         let wide = try Plans.situation(perimeters: try Self.rodezPerimeter(), quartier: nil, context: nil, background: background,
                                        options: PlanOptions(scale: 10_000, date: "30/11/2026"))
-        XCTAssertTrue(wide.legend.contains { $0.layer == "hors-emprise" && $0.label.hasPrefix("Hors de l'emprise du fond de plan") },
+        XCTAssertTrue(wide.legend.contains { $0.layer == "hors-emprise" && $0.label.hasPrefix("Hors emprise du fond de plan") },
                       "\(wide.legend)")
         let svg = try ParsedSVG(wide.svg)
         let hatch = try XCTUnwrap(svg.element(id: "couche-hors-emprise"))
