@@ -50,9 +50,13 @@ for soname in $loaded; do
   pkg="$(dpkg -S "*/$soname" 2>/dev/null | head -1 | cut -d: -f1)"
   [ -n "$pkg" ] || { echo "erreur : aucun paquet installé ne fournit $soname" >&2; exit 1; }
   # libgdal.so.32 → « libgdal 32 » in the package's shlibs file.
-  name="${soname%%.so.*}"; major="${soname##*.so.}"
-  dep="$(cat /var/lib/dpkg/info/"$pkg".shlibs /var/lib/dpkg/info/"$pkg":*.shlibs 2>/dev/null \
-    | awk -v n="$name" -v m="$major" '$1 == n && $2 == m { $1 = ""; $2 = ""; sub(/^  */, ""); print; exit }')"
+  libname="${soname%%.so.*}"; major="${soname##*.so.}"
+  dep=""
+  for shlibs in /var/lib/dpkg/info/"$pkg".shlibs /var/lib/dpkg/info/"$pkg":*.shlibs; do
+    [ -f "$shlibs" ] || continue
+    dep="$(awk -v n="$libname" -v m="$major" '$1 == n && $2 == m { $1 = ""; $2 = ""; sub(/^  */, ""); print; exit }' "$shlibs")"
+    [ -z "$dep" ] || break
+  done
   [ -n "$dep" ] || dep="$pkg"
   # One entry per package (libglib2.0-0 holds both GLib and GObject).
   grep -qE "(^|, )${pkg//./\\.}( |,|$)" <<<"$depends" || depends="$depends, $dep"
