@@ -2,20 +2,20 @@
 // written by scripts/lazy-stubs.py) share with the loader (lazy.c).
 //
 // Why: gup linked GDAL, cairo, pango, librsvg and libxlsxwriter, so every
-// start, even `gup --version`, mapped and relocated their ≈ 140 shared
-// libraries (GDAL alone pulls ≈ 70; all are bound at start-up, -z now):
-// 75–90 ms of CPU before main. Only GEOS and PROJ are needed by every
-// command, so only they stay linked. The others are opened with dlopen the
-// first time a wrapper needs them; their functions keep their names and
-// signatures (the Swift wrappers are unchanged): each is a stub here that
-// calls the real function through a pointer dlsym filled.
+// start, even `gup --version`, mapped and relocated 145 shared libraries
+// (GDAL alone pulls ≈ 70, Debian builds them -z now: all bound at load):
+// 75–90 ms of CPU, over issue 18's 50 ms. Only GEOS and PROJ are needed by
+// every command, so only they stay linked (44 libraries, 15–19 ms; figures
+// and commands in the README's « Démarrage »). The others are opened with
+// dlopen the first time a wrapper needs them; their functions keep their
+// names and signatures (the Swift wrappers' calls are unchanged): each is
+// a stub here that calls the real function through a pointer dlsym filled.
 //
 // The stubs are hidden: gup's executable must not export `cairo_create`,
 // or librsvg, once loaded, would bind its own calls to our stub instead of
-// cairo's function. The linked libraries' -l flags (from pkg-config) stay on
-// the link line; scripts/ld-as-needed (the linker Package.swift names)
-// drops them from NEEDED since no object
-// needs them any more.
+// cairo's function. The libraries' -l flags (from pkg-config) stay on the
+// link line; scripts/ld-as-needed, the linker Package.swift names, drops
+// them from NEEDED since no object needs them any more.
 //
 // macOS: not done there (no dlopen name is portable to Homebrew's
 // prefixes); the libraries stay linked, the load functions return NULL.
