@@ -266,21 +266,31 @@ extension WorkingCRS {
     /// a raster or a Shapefile (GDAL and QGIS read the CRS of an ESRI ASCII
     /// grid `densite_noyau.asc` from `densite_noyau.prj`).
     public static func esriWKT(of crs: CRS) throws -> String {
+        try wkt(of: crs, PJ_WKT1_ESRI, named: "ESRI")
+    }
+
+    /// The CRS as WKT 2 (ISO 19162:2019), from PROJ: what a QGIS project
+    /// (`dossier.qgs`) stores beside the CRS's authority code.
+    public static func wkt2(of crs: CRS) throws -> String {
+        try wkt(of: crs, PJ_WKT2_2019, named: "WKT 2")
+    }
+
+    static func wkt(of crs: CRS, _ type: PJ_WKT_TYPE, named: String) throws -> String {
         guard let ctx = PROJMessages.context() else { throw ProjectionError(message: "contexte") }
         defer { proj_context_destroy(ctx) }
         guard let pj = proj_create(ctx, crs.identifier) else {
             throw ProjectionError(message: "système de coordonnées \(crs) inconnu de PROJ")
         }
         defer { proj_destroy(pj) }
-        // Single line: the form ESRI and GDAL write in .prj files.
+        // Single line: the form ESRI and GDAL write in .prj files (and plain in XML).
         let copy = strdup("MULTILINE=NO")
         defer { free(copy) }
         var options: [UnsafePointer<CChar>?] = [UnsafePointer(copy), nil]
         let wkt: String? = options.withUnsafeMutableBufferPointer { opts in
-            proj_as_wkt(ctx, pj, PJ_WKT1_ESRI, UnsafePointer(opts.baseAddress!)).map { String(cString: $0) }   // owned by pj: copied, not freed
+            proj_as_wkt(ctx, pj, type, UnsafePointer(opts.baseAddress!)).map { String(cString: $0) }   // owned by pj: copied, not freed
         }
         guard let wkt, !wkt.isEmpty else {
-            throw ProjectionError(message: "\(crs) : pas de définition WKT ESRI (PROJ)")
+            throw ProjectionError(message: "\(crs) : pas de définition \(named) (PROJ)")
         }
         return wkt
     }
