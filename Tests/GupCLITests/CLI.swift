@@ -102,3 +102,36 @@ enum OutputChecks {
         return types
     }
 }
+
+/// `scripts/verifier-qgis.py` run by Debian's Python with QGIS's bindings,
+/// headless. QGIS missing is a failure that says how to install it (CI
+/// installs it through scripts/install-deps.sh), never a silent skip.
+enum QGISCheck {
+    static func run(project: URL, crs: String, image: URL? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> CLI.Result {
+        let python = "/usr/bin/python3"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            XCTFail("\(python) absent : installez python3-qgis (bash scripts/install-deps.sh)", file: file, line: line)
+            return CLI.Result(status: -1, stdout: "", stderr: "")
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: python)
+        p.arguments = [CLI.root.appendingPathComponent("scripts/verifier-qgis.py").path, project.path, "--crs", crs]
+            + (image.map { ["--image", $0.path] } ?? [])
+        var env = ProcessInfo.processInfo.environment
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        env["XDG_RUNTIME_DIR"] = NSTemporaryDirectory()
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let r = CLI.Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        if r.status == 2 {
+            XCTFail("QGIS absent pour \(python) : installez python3-qgis (bash scripts/install-deps.sh). \(r.stdout)", file: file, line: line)
+        }
+        return r
+    }
+}
