@@ -96,6 +96,12 @@ def main():
     if not plan:
         problems.append("aucune couleur de gestionnaire lue dans les plans de masse")
     seen = set()
+    tree = project.layerTreeRoot().findLayers()
+    for t in tree:
+        if t.layer() is None:
+            problems.append(f"arbre des couches : « {t.name()} » ne désigne aucune couche du projet (identifiant {t.layerId()!r})")
+    if len(tree) != len(project.mapLayers()):
+        problems.append(f"{len(tree)} couches dans l'arbre, {len(project.mapLayers())} dans le projet")
     for layer in project.mapLayers().values():
         name = layer.name()
         if not layer.isValid():

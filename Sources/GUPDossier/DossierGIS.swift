@@ -100,7 +100,9 @@ enum DossierGIS {
                             .init(value: $0, label: IncidentCategories.label($0), style: PlanStyles.incident($1))
                         } + [.init(value: nil, label: "Catégorie non renseignée", style: PlanStyles.incidentOther)])
                     }
-                    e.append(Entry(layer: layer, title: "Signalements (catégorie)", group: hotspotGroup, geometry: .point, renderer: renderer))
+                    // Hidden on opening, as on the plans de masse (which draw the hot zones, not every report).
+                    e.append(Entry(layer: layer, title: "Signalements (catégorie)", group: hotspotGroup, geometry: .point, renderer: renderer,
+                                   visible: false))
                 } else {
                     reporter.info("\(geoPackageFile) : les \(incidents.count) signalements n'y sont pas copiés (plus de \(maxIncidents)) ; leurs comptes et points chauds y sont")
                 }
@@ -202,7 +204,7 @@ enum DossierGIS {
         quartiers.compactMap { q in
             guard q.files.contains(HotspotsOutput.densityFile), let grid = run.hotspots?.entry(zone: q.name)?.density else { return nil }
             let r = RasterLayer(grid: grid)
-            return QGISProject.Layer(id: "densite_\(q.folder)", name: "Densité des signalements — \(q.name)",
+            return QGISProject.Layer(id: QGISProject.layerID("densite_\(q.folder)"), name: "Densité des signalements — \(q.name)",
                                      source: "./\(q.folder)/\(HotspotsOutput.densityFile)",
                                      content: .raster(floor: r.floor, classes: r.breaks.indices.map { (r.breaks[$0], r.colors[$0], r.label($0)) },
                                                       opacity: r.opacity),
@@ -213,7 +215,7 @@ enum DossierGIS {
     static func project(_ entries: [Entry], rasters: [QGISProject.Layer], run: DossierRun, title: String) throws -> QGISProject {
         var groups: [QGISProject.Group] = []
         for e in entries {
-            let layer = QGISProject.Layer(id: e.layer.name, name: e.title, source: "./\(geoPackageFile)|layername=\(e.layer.name)",
+            let layer = QGISProject.Layer(id: QGISProject.layerID(e.layer.name), name: e.title, source: "./\(geoPackageFile)|layername=\(e.layer.name)",
                                           content: .vector(geometry: e.geometry, renderer: e.renderer), visible: e.visible)
             if let k = groups.firstIndex(where: { $0.name == e.group }) { groups[k].layers.append(layer) } else {
                 groups.append(QGISProject.Group(name: e.group, layers: [layer]))

@@ -39,7 +39,15 @@ struct QGISProject {
         case raster(floor: Double, classes: [(upper: Double, color: String, label: String)], opacity: Double)
     }
 
+    /// A layer id QGIS keeps. QGIS 3.22 takes the `<id>` of a layer only
+    /// when it is longer than 10 characters (it expects a name and a
+    /// timestamp) and gives a random one otherwise, which the layer tree,
+    /// still naming the short id, then no longer finds (`perimetres` and
+    /// `parcelles` fell out of the tree that way).
+    static func layerID(_ name: String) -> String { "gup_couche_" + name }
+
     struct Layer {
+        /// Unique, from `layerID`.
         var id: String
         var name: String
         /// Relative to the project file: `./dossier.gpkg|layername=x`, `./quartier/densite_noyau.asc`.
@@ -100,6 +108,13 @@ struct QGISProject {
         x.close()
         x.open("projectlayers")
         for l in groups.flatMap(\.layers) { mapLayer(l, into: &x) }
+        x.close()
+        // The view a project opens on (QGIS ≥ 3.18 reads it here, in any program that loads the project).
+        x.open("ProjectViewSettings", ["UseProjectScales": "0", "rotation": "0"])
+        x.open("DefaultViewExtent", ["xmin": String(format: "%.3f", extent.minX), "ymin": String(format: "%.3f", extent.minY),
+                                     "xmax": String(format: "%.3f", extent.maxX), "ymax": String(format: "%.3f", extent.maxY)])
+        spatialRefSys(&x)
+        x.close()
         x.close()
         // Relative paths: the folder can be moved or sent as a whole.
         x.open("properties")
