@@ -34,6 +34,7 @@ EXPECTED_TYPES = {
     "signalements": "Point", "parcours_arrets": "Point", "parcours": "Multi Line String",
 }
 MANAGER_LAYERS = {"parcelles", "domanialite"}
+UNKNOWN_MANAGER = "(gestionnaire inconnu)"   # Labels.unknownManager: ground of no known manager
 
 
 def ogr_layers(gpkg):
@@ -132,15 +133,20 @@ def main():
             field = r.classAttribute()
             values = {str(v).strip() for v in layer.uniqueValues(layer.fields().indexOf(field)) if v not in (None, "")}
             values.discard("NULL")
-            if set(cats) != values:
-                problems.append(f"couche « {name} » : catégories {sorted(cats)} ≠ gestionnaires de la couche {sorted(values)}")
+            # Every manager of the layer has its category (the analysis's
+            # « (gestionnaire inconnu) » included, in the plans' grey).
+            if not values <= set(cats):
+                problems.append(f"couche « {name} » : gestionnaires sans catégorie : {sorted(values - set(cats))}")
+            extra = set(cats) - values - {UNKNOWN_MANAGER}
+            if table == "parcelles" and extra:
+                problems.append(f"couche « {name} » : catégories sans parcelle : {sorted(extra)}")
             for m, c in cats.items():
                 if m in plan and plan[m] != c:
                     problems.append(f"couche « {name} » : « {m} » en {c} dans QGIS, {plan[m]} sur les plans")
             missing = [m for m in plan if m in values and m not in cats]
             if missing:
                 problems.append(f"couche « {name} » : gestionnaires des plans sans catégorie : {missing}")
-            line += f", {len(cats)} gestionnaires aux couleurs des plans"
+            line += f", {len(set(cats) - {UNKNOWN_MANAGER})} gestionnaires aux couleurs des plans"
         print(line)
     for table in ogr:
         if table not in seen:

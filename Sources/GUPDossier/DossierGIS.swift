@@ -171,12 +171,16 @@ enum DossierGIS {
         return e
     }
 
-    /// The managers' categories: the dossier's colour assignment, the one every plan uses.
+    /// The managers' categories: the dossier's colour assignment, the one
+    /// every plan uses; ground of no known manager (the analysis's label
+    /// for it, and any other value) in the plans' grey.
     static func managerRenderer(field: String, colors: ColorAssignment?) -> QGISProject.Renderer {
         let c = colors ?? ColorAssignment(names: [])
-        return .categorized(field: field, categories: zip(c.names, c.colors).map {
-            .init(value: $0, label: $0, style: PlanStyles.tenure($1))
-        } + [.init(value: nil, label: "Gestionnaire non renseigné", style: PlanStyles.tenureOther)])
+        var categories: [QGISProject.Category] = zip(c.names, c.colors).map { .init(value: $0, label: $0, style: PlanStyles.tenure($1)) }
+        if !c.names.contains(Labels.unknownManager) {
+            categories.append(.init(value: Labels.unknownManager, label: "Gestionnaire inconnu", style: PlanStyles.tenureOther))
+        }
+        return .categorized(field: field, categories: categories + [.init(value: nil, label: "Gestionnaire non renseigné", style: PlanStyles.tenureOther)])
     }
 
     /// An areal input layer as written: each feature's repaired shape as a
