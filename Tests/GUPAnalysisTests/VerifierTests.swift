@@ -136,6 +136,16 @@ final class LoadingHonestyTests: XCTestCase {
 /// `gup verifier` on the files of the GIS hand-over: a GeoPackage through
 /// GDAL, a QGIS project's data sources.
 final class HandOverVerifierTests: XCTestCase {
+    /// GDAL's ogr2ogr (gdal-bin), which must succeed.
+    func ogr2ogr(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
+        p.arguments = args
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "ogr2ogr \(args)", file: file, line: line)
+    }
+
     func temporary() throws -> URL {
         let u = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gup-handover-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
@@ -148,12 +158,7 @@ final class HandOverVerifierTests: XCTestCase {
     func testGeoPackageInvalidGeometriesAndMixedTypesAreErrors() throws {
         let dir = try temporary()
         let gpkg = dir.appendingPathComponent("qpv.gpkg").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
-        p.arguments = ["-f", "GPKG", gpkg, fixture("real/qpv-occitanie-2015.geojson"), "-nln", "qpv"]
-        try p.run()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
+        try ogr2ogr(["-f", "GPKG", gpkg, fixture("real/qpv-occitanie-2015.geojson"), "-nln", "qpv"])
         let r = HandOverVerifier.verifyGeoPackage(path: gpkg, maxIssues: 1000)
         XCTAssertNil(r.unreadable)
         XCTAssertEqual(r.featureCount, 105)
@@ -164,11 +169,7 @@ final class HandOverVerifierTests: XCTestCase {
         XCTAssertTrue(geos[0].message.hasPrefix("couche « qpv », "), geos[0].message)
         XCTAssertTrue(geos[0].message.contains("auto-intersection"), geos[0].message)
         XCTAssertFalse(r.located.contains { $0.message.contains("type de géométrie") }, "\(r.located)")
-        let any = Process()
-        any.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
-        any.arguments = ["-f", "GPKG", "-update", gpkg, fixture("real/qpv-rennes.geojson"), "-nln", "quelconque", "-nlt", "GEOMETRY"]
-        try any.run()
-        any.waitUntilExit()
+        try ogr2ogr(["-f", "GPKG", "-update", gpkg, fixture("real/qpv-rennes.geojson"), "-nln", "quelconque", "-nlt", "GEOMETRY"])
         let mixed = HandOverVerifier.verifyGeoPackage(path: gpkg, maxIssues: 1000)
         XCTAssertEqual(mixed.errorCount, 33, "\(mixed.located)")
         XCTAssertTrue(mixed.located.contains { $0.message == "couche « quelconque » : type de géométrie « Unknown (any) » (un seul type attendu, par exemple MultiPolygon ou Point)" },
@@ -180,11 +181,7 @@ final class HandOverVerifierTests: XCTestCase {
     func testQGISProjectSourcesMustBeRelativeAndPresent() throws {
         let dir = try temporary()
         let gpkg = dir.appendingPathComponent("d.gpkg").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
-        p.arguments = ["-f", "GPKG", gpkg, fixture("real/qpv-rennes.geojson"), "-nln", "qpv"]
-        try p.run()
-        p.waitUntilExit()
+        try ogr2ogr(["-f", "GPKG", gpkg, fixture("real/qpv-rennes.geojson"), "-nln", "qpv"])
         func project(_ sources: [String]) throws -> String {
             let path = dir.appendingPathComponent("p\(UUID().uuidString.prefix(4)).qgs").path
             let layers = sources.enumerated().map { k, s in

@@ -26,10 +26,16 @@ struct CLI {
 
     @discardableResult
     static func run(_ args: [String], in dir: URL? = nil) throws -> Result {
+        try run(executable: executable, args, in: dir)
+    }
+
+    /// Runs any program, its output and error streams collected.
+    static func run(executable: URL, _ args: [String], in dir: URL? = nil, environment: [String: String]? = nil) throws -> Result {
         let p = Process()
         p.executableURL = executable
         p.arguments = args
         p.currentDirectoryURL = dir ?? root
+        if let environment { p.environment = environment }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -113,22 +119,13 @@ enum QGISCheck {
             XCTFail("\(python) absent : installez python3-qgis (bash scripts/install-deps.sh)", file: file, line: line)
             return CLI.Result(status: -1, stdout: "", stderr: "")
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [CLI.root.appendingPathComponent("scripts/verifier-qgis.py").path, project.path, "--crs", crs]
-            + (image.map { ["--image", $0.path] } ?? [])
         var env = ProcessInfo.processInfo.environment
         env["QT_QPA_PLATFORM"] = "offscreen"
         env["XDG_RUNTIME_DIR"] = NSTemporaryDirectory()
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let r = CLI.Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let r = try CLI.run(executable: URL(fileURLWithPath: python),
+                            [CLI.root.appendingPathComponent("scripts/verifier-qgis.py").path, project.path, "--crs", crs]
+                                + (image.map { ["--image", $0.path] } ?? []),
+                            environment: env)
         if r.status == 2 {
             XCTFail("QGIS absent pour \(python) : installez python3-qgis (bash scripts/install-deps.sh). \(r.stdout)", file: file, line: line)
         }
