@@ -183,18 +183,24 @@ enum DossierGIS {
         return .categorized(field: field, categories: categories + [.init(value: nil, label: "Gestionnaire non renseigné", style: PlanStyles.tenureOther)])
     }
 
-    /// An areal input layer as written: each feature's repaired shape as a
-    /// MultiPolygon, with its properties.
+    /// An areal input layer as written: each feature's repaired geometry
+    /// (the loader keeps it beside its GEOS shape) as a MultiPolygon, with
+    /// its properties; anything else polygonal goes through its shape's parts.
     static func areal(_ w: WorkingLayer, name: String) throws -> Layer {
         var features: [Feature] = []
         features.reserveCapacity(w.count)
         for (k, f) in w.features.enumerated() {
             var g = f
-            if k < w.shapes.count {
-                g.geometry = .multiPolygon(try w.shapes[k].polygonParts().compactMap {
-                    if case .polygon(let p) = try $0.geometry() { return p }
-                    return nil
-                })
+            switch f.geometry {
+            case .polygon(let p)?: g.geometry = .multiPolygon([p])
+            case .multiPolygon?: break
+            default:
+                if k < w.shapes.count {
+                    g.geometry = .multiPolygon(try w.shapes[k].polygonParts().compactMap {
+                        if case .polygon(let p) = try $0.geometry() { return p }
+                        return nil
+                    })
+                }
             }
             g.index = k
             features.append(g)

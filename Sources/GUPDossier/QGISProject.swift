@@ -70,15 +70,6 @@ struct QGISProject {
     /// Top of the list first (drawn last, on top), as QGIS's layer panel shows them.
     var groups: [Group]
 
-    /// The files the layers read, relative to the project (without `|layername=`).
-    var sourceFiles: [String] {
-        var seen = Set<String>()
-        return groups.flatMap(\.layers).compactMap { l in
-            let f = String(l.source.split(separator: "|", maxSplits: 1)[0])
-            return seen.insert(f).inserted ? f : nil
-        }
-    }
-
     func xml() -> String {
         var x = XMLText()
         x.line(#"<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"#)
