@@ -287,16 +287,27 @@ extension WorkingCRS {
     /// a raster or a Shapefile (GDAL and QGIS read the CRS of an ESRI ASCII
     /// grid `densite_noyau.asc` from `densite_noyau.prj`).
     public static func esriWKT(of crs: CRS) throws -> String {
-        try wkt(of: crs, PJ_WKT1_ESRI, named: "ESRI")
+        // Kept per CRS: the dossier writes a .prj for every quartier's grid,
+        // and each definition is a search of PROJ's database.
+        esriLock.lock()
+        let known = esriCache[crs.identifier]
+        esriLock.unlock()
+        if let known { return known }
+        let wkt = try wkt(of: crs, PJ_WKT1_ESRI, named: "ESRI")
+        esriLock.lock(); esriCache[crs.identifier] = wkt; esriLock.unlock()
+        return wkt
     }
 
+    nonisolated(unsafe) private static var esriCache: [String: String] = [:]
+    private static let esriLock = NSLock()
+
     /// The CRS as WKT 2 (ISO 19162:2019), from PROJ: what a QGIS project
-    /// (`dossier.qgs`) stores beside the CRS's authority code.
+    /// (`dossier.qgs`) stores beside the CRS's authority code (once per dossier).
     public static func wkt2(of crs: CRS) throws -> String {
         try wkt(of: crs, PJ_WKT2_2019, named: "WKT 2")
     }
 
-    static func wkt(of crs: CRS, _ type: PJ_WKT_TYPE, named: String) throws -> String {
+    private static func wkt(of crs: CRS, _ type: PJ_WKT_TYPE, named: String) throws -> String {
         guard let ctx = PROJMessages.context() else { throw ProjectionError(message: "contexte") }
         defer { proj_context_destroy(ctx) }
         guard let pj = proj_create(ctx, crs.identifier) else {
