@@ -178,7 +178,7 @@ final class FrameRenderer {
                 pb.append("/>\n")
                 if !areal, layer.streetNames != nil || layer.arrowEvery != nil {
                     let lines = Self.pageLines(drawnGeometry, frame: frame)
-                    if let spec = layer.streetNames, let name = FieldResolver.text(f, spec.field) {
+                    if let spec = layer.streetNames, let name = spec.label(f) {
                         let rank = spec.rank(f)
                         if rank >= spec.minimumRank { out.street = StreetPiece(name: name, rank: rank, lines: lines) }
                     }

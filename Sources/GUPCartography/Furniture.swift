@@ -190,12 +190,26 @@ enum Furniture {
         let avail = box.height - titleSize - 2.5
         var cols = 1
         func rowsPerColumn(_ r: Double) -> Int { max(1, Int(avail / r)) }
+        // A plan with an inset and a full fond de plan (roads by class, water,
+        // buildings, places, communes) has more entries than one column of
+        // the shortened box holds: two narrower columns then, rather than
+        // entries left out.
         while items.count > rowsPerColumn(row) * cols {
-            if box.width / Double(cols + 1) >= 42 { cols += 1 } else if row > 3.0 { row -= 0.2 } else { break }
+            if box.width / Double(cols + 1) >= 42 { cols += 1 } else if row > 3.0 { row -= 0.2 }
+            else if box.width / Double(cols + 1) >= 30 { cols += 1; row = 4.4 } else { break }
         }
         let perCol = rowsPerColumn(row)
         let colW = box.width / Double(cols)
-        let fs = row * 0.56
+        var fs = row * 0.56
+        // Narrow columns: the text shrinks (to 1.5 mm, about 4 pt) before any
+        // label is cut, so « Quartier : … » keeps the quartier's name.
+        if cols > 1 {
+            let widest = items.prefix(perCol * cols).map { item -> Double in
+                if case .entry(let e, _) = item { return TextMetrics.width(e.label, size: 1) }
+                return 0
+            }.max() ?? 0
+            if widest > 0 { fs = Swift.max(1.5, Swift.min(fs, (colW - 9) / widest)) }
+        }
         b.append("<g id=\"legende\">\n")
         text("Légende", x: box.x, y: box.y + titleSize, size: titleSize, bold: true, into: &b)
         let y0 = box.y + titleSize + 2.5
