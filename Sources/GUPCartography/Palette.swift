@@ -14,6 +14,9 @@ public enum ColorBrewer {
     /// Dark2, qualitative, 8 classes (colour-blind safe up to 3): small symbols.
     public static let dark2 = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
 
+    /// Blues, sequential, 3 classes (cold spots of the Gi* statistic).
+    public static let blues3 = ["#deebf7", "#9ecae1", "#3182bd"]
+
     /// YlOrRd, sequential, 3 to 9 classes (colour-blind safe at every count).
     public static let ylOrRd: [Int: [String]] = [
         3: ["#ffeda0", "#feb24c", "#f03b20"],
@@ -33,6 +36,12 @@ public enum ColorBrewer {
         if count <= 4 { return Array(paired.prefix(4)) }
         if count <= 8 { return set2 }
         return set3
+    }
+
+    /// The palette of lines and small symbols (cleaners, incident
+    /// categories): Dark2, its first 3 colours (colour-blind safe) up to 3.
+    public static func symbols(count: Int) -> [String] {
+        count <= 3 ? Array(dark2.prefix(3)) : dark2
     }
 
     /// The sequential palette for `count` classes (3…9; fewer classes take

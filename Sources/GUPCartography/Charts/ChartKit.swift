@@ -96,6 +96,6 @@ extension ColorAssignment {
     /// for up to three categories), so a category has one colour in the
     /// plans and the charts.
     public static func incidentCategories(_ names: some Sequence<String>) -> ColorAssignment {
-        ColorAssignment(names: names, palette: { n in n <= 3 ? Array(ColorBrewer.dark2.prefix(3)) : ColorBrewer.dark2 })
+        ColorAssignment(names: names, palette: ColorBrewer.symbols)
     }
 }
