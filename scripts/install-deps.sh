@@ -6,7 +6,8 @@
 # tableaux.xlsx; cairo, librsvg and pango for the PDF documents; unzip and
 # poppler-utils, which the tests use to read the XLSX and PDF files back;
 # chromium, whose headless print of the HTML dossier a test measures;
-# dpkg-dev for make paquet).
+# dpkg-dev for make paquet; QGIS's Python bindings, with which a test opens
+# the dossier's QGIS project headless).
 # Needs root for apt-get.
 set -euo pipefail
 need=()
@@ -27,10 +28,21 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 # make paquet: dpkg-shlibdeps derives the .deb's Depends from what gup links.
 command -v dpkg-shlibdeps >/dev/null 2>&1 || need+=(dpkg-dev)
+# The test that loads dossier.qgs in QGIS (scripts/verifier-qgis.py, run
+# with Debian's /usr/bin/python3): the bindings and their providers only,
+# without recommended packages (no desktop application), to keep CI short.
+qgis=()
+/usr/bin/python3 -c "import qgis.core" >/dev/null 2>&1 || qgis+=(python3-qgis)
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+if [ ${#need[@]} -gt 0 ] || [ ${#qgis[@]} -gt 0 ]; then
+  $SUDO apt-get update -qq
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installation de : ${need[*]}"
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
+fi
+if [ ${#qgis[@]} -gt 0 ]; then
+  echo "Installation de : ${qgis[*]} (sans les paquets recommandés)"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${qgis[@]}"
 fi

@@ -8,9 +8,12 @@
 #include "../CGDAL/shim.h"
 
 const char *const gup_lazy_gdal_names[] = {
+    "CPLDestroyXMLNode",
     "CPLErrorReset",
     "CPLGetLastErrorMsg",
     "CPLGetLastErrorType",
+    "CPLGetXMLValue",
+    "CPLParseXMLString",
     "CPLQuietErrorHandler",
     "CPLSetConfigOption",
     "CPLSetErrorHandler",
@@ -35,6 +38,7 @@ const char *const gup_lazy_gdal_names[] = {
     "GDALGetDriverShortName",
     "GDALOpenEx",
     "GDALVersionInfo",
+    "OGRGeometryTypeToName",
     "OGR_FD_GetFieldCount",
     "OGR_FD_GetFieldDefn",
     "OGR_F_Create",
@@ -75,6 +79,7 @@ const char *const gup_lazy_gdal_names[] = {
     "OGR_L_CreateFeature",
     "OGR_L_CreateField",
     "OGR_L_GetFeatureCount",
+    "OGR_L_GetGeomType",
     "OGR_L_GetLayerDefn",
     "OGR_L_GetName",
     "OGR_L_GetNextFeature",
@@ -96,355 +101,375 @@ const char *const gup_lazy_gdal_names[] = {
     "VSIFree",
     "VSIReadDirRecursive",
 };
-void *gup_lazy_gdal_pointers[87];
-const size_t gup_lazy_gdal_count = 87;
+void *gup_lazy_gdal_pointers[92];
+const size_t gup_lazy_gdal_count = 92;
 
+GUP_LAZY_STUB void CPLDestroyXMLNode(CPLXMLNode * a0) {
+    GUP_LAZY_REQUIRE(gdal);
+    ((__typeof__(&CPLDestroyXMLNode))gup_lazy_gdal_pointers[0])(a0);
+}
 GUP_LAZY_STUB void CPLErrorReset(void) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&CPLErrorReset))gup_lazy_gdal_pointers[0])();
+    ((__typeof__(&CPLErrorReset))gup_lazy_gdal_pointers[1])();
 }
 GUP_LAZY_STUB const char * CPLGetLastErrorMsg(void) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&CPLGetLastErrorMsg))gup_lazy_gdal_pointers[1])();
+    return ((__typeof__(&CPLGetLastErrorMsg))gup_lazy_gdal_pointers[2])();
 }
 GUP_LAZY_STUB CPLErr CPLGetLastErrorType(void) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&CPLGetLastErrorType))gup_lazy_gdal_pointers[2])();
+    return ((__typeof__(&CPLGetLastErrorType))gup_lazy_gdal_pointers[3])();
+}
+GUP_LAZY_STUB const char * CPLGetXMLValue(const CPLXMLNode * a0, const char * a1, const char * a2) {
+    GUP_LAZY_REQUIRE(gdal);
+    return ((__typeof__(&CPLGetXMLValue))gup_lazy_gdal_pointers[4])(a0, a1, a2);
+}
+GUP_LAZY_STUB CPLXMLNode * CPLParseXMLString(const char * a0) {
+    GUP_LAZY_REQUIRE(gdal);
+    return ((__typeof__(&CPLParseXMLString))gup_lazy_gdal_pointers[5])(a0);
 }
 GUP_LAZY_STUB void CPLQuietErrorHandler(CPLErr a0, CPLErrorNum a1, const char * a2) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&CPLQuietErrorHandler))gup_lazy_gdal_pointers[3])(a0, a1, a2);
+    ((__typeof__(&CPLQuietErrorHandler))gup_lazy_gdal_pointers[6])(a0, a1, a2);
 }
 GUP_LAZY_STUB void CPLSetConfigOption(const char * a0, const char * a1) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&CPLSetConfigOption))gup_lazy_gdal_pointers[4])(a0, a1);
+    ((__typeof__(&CPLSetConfigOption))gup_lazy_gdal_pointers[7])(a0, a1);
 }
 GUP_LAZY_STUB CPLErrorHandler CPLSetErrorHandler(CPLErrorHandler a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&CPLSetErrorHandler))gup_lazy_gdal_pointers[5])(a0);
+    return ((__typeof__(&CPLSetErrorHandler))gup_lazy_gdal_pointers[8])(a0);
 }
 GUP_LAZY_STUB void CPLSetThreadLocalConfigOption(const char * a0, const char * a1) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&CPLSetThreadLocalConfigOption))gup_lazy_gdal_pointers[6])(a0, a1);
+    ((__typeof__(&CPLSetThreadLocalConfigOption))gup_lazy_gdal_pointers[9])(a0, a1);
 }
 GUP_LAZY_STUB char ** CSLAddString(char ** a0, const char * a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&CSLAddString))gup_lazy_gdal_pointers[7])(a0, a1);
+    return ((__typeof__(&CSLAddString))gup_lazy_gdal_pointers[10])(a0, a1);
 }
 GUP_LAZY_STUB void CSLDestroy(char ** a0) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&CSLDestroy))gup_lazy_gdal_pointers[8])(a0);
+    ((__typeof__(&CSLDestroy))gup_lazy_gdal_pointers[11])(a0);
 }
 GUP_LAZY_STUB char ** CSLSetNameValue(char ** a0, const char * a1, const char * a2) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&CSLSetNameValue))gup_lazy_gdal_pointers[9])(a0, a1, a2);
+    return ((__typeof__(&CSLSetNameValue))gup_lazy_gdal_pointers[12])(a0, a1, a2);
 }
 GUP_LAZY_STUB void GDALAllRegister(void) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&GDALAllRegister))gup_lazy_gdal_pointers[10])();
+    ((__typeof__(&GDALAllRegister))gup_lazy_gdal_pointers[13])();
 }
 GUP_LAZY_STUB void GDALClose(GDALDatasetH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&GDALClose))gup_lazy_gdal_pointers[11])(a0);
+    ((__typeof__(&GDALClose))gup_lazy_gdal_pointers[14])(a0);
 }
 GUP_LAZY_STUB GDALDatasetH GDALCreate(GDALDriverH a0, const char * a1, int a2, int a3, int a4, GDALDataType a5, CSLConstList a6) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALCreate))gup_lazy_gdal_pointers[12])(a0, a1, a2, a3, a4, a5, a6);
+    return ((__typeof__(&GDALCreate))gup_lazy_gdal_pointers[15])(a0, a1, a2, a3, a4, a5, a6);
 }
 GUP_LAZY_STUB OGRErr GDALDatasetCommitTransaction(GDALDatasetH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALDatasetCommitTransaction))gup_lazy_gdal_pointers[13])(a0);
+    return ((__typeof__(&GDALDatasetCommitTransaction))gup_lazy_gdal_pointers[16])(a0);
 }
 GUP_LAZY_STUB OGRLayerH GDALDatasetCreateLayer(GDALDatasetH a0, const char * a1, OGRSpatialReferenceH a2, OGRwkbGeometryType a3, CSLConstList a4) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALDatasetCreateLayer))gup_lazy_gdal_pointers[14])(a0, a1, a2, a3, a4);
+    return ((__typeof__(&GDALDatasetCreateLayer))gup_lazy_gdal_pointers[17])(a0, a1, a2, a3, a4);
 }
 GUP_LAZY_STUB OGRLayerH GDALDatasetExecuteSQL(GDALDatasetH a0, const char * a1, OGRGeometryH a2, const char * a3) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALDatasetExecuteSQL))gup_lazy_gdal_pointers[15])(a0, a1, a2, a3);
+    return ((__typeof__(&GDALDatasetExecuteSQL))gup_lazy_gdal_pointers[18])(a0, a1, a2, a3);
 }
 GUP_LAZY_STUB OGRLayerH GDALDatasetGetLayer(GDALDatasetH a0, int a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALDatasetGetLayer))gup_lazy_gdal_pointers[16])(a0, a1);
+    return ((__typeof__(&GDALDatasetGetLayer))gup_lazy_gdal_pointers[19])(a0, a1);
 }
 GUP_LAZY_STUB OGRLayerH GDALDatasetGetLayerByName(GDALDatasetH a0, const char * a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALDatasetGetLayerByName))gup_lazy_gdal_pointers[17])(a0, a1);
+    return ((__typeof__(&GDALDatasetGetLayerByName))gup_lazy_gdal_pointers[20])(a0, a1);
 }
 GUP_LAZY_STUB int GDALDatasetGetLayerCount(GDALDatasetH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALDatasetGetLayerCount))gup_lazy_gdal_pointers[18])(a0);
+    return ((__typeof__(&GDALDatasetGetLayerCount))gup_lazy_gdal_pointers[21])(a0);
 }
 GUP_LAZY_STUB void GDALDatasetReleaseResultSet(GDALDatasetH a0, OGRLayerH a1) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&GDALDatasetReleaseResultSet))gup_lazy_gdal_pointers[19])(a0, a1);
+    ((__typeof__(&GDALDatasetReleaseResultSet))gup_lazy_gdal_pointers[22])(a0, a1);
 }
 GUP_LAZY_STUB OGRErr GDALDatasetRollbackTransaction(GDALDatasetH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALDatasetRollbackTransaction))gup_lazy_gdal_pointers[20])(a0);
+    return ((__typeof__(&GDALDatasetRollbackTransaction))gup_lazy_gdal_pointers[23])(a0);
 }
 GUP_LAZY_STUB OGRErr GDALDatasetStartTransaction(GDALDatasetH a0, int a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALDatasetStartTransaction))gup_lazy_gdal_pointers[21])(a0, a1);
+    return ((__typeof__(&GDALDatasetStartTransaction))gup_lazy_gdal_pointers[24])(a0, a1);
 }
 GUP_LAZY_STUB GDALDriverH GDALGetDatasetDriver(GDALDatasetH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALGetDatasetDriver))gup_lazy_gdal_pointers[22])(a0);
+    return ((__typeof__(&GDALGetDatasetDriver))gup_lazy_gdal_pointers[25])(a0);
 }
 GUP_LAZY_STUB GDALDriverH GDALGetDriverByName(const char * a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALGetDriverByName))gup_lazy_gdal_pointers[23])(a0);
+    return ((__typeof__(&GDALGetDriverByName))gup_lazy_gdal_pointers[26])(a0);
 }
 GUP_LAZY_STUB const char * GDALGetDriverShortName(GDALDriverH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALGetDriverShortName))gup_lazy_gdal_pointers[24])(a0);
+    return ((__typeof__(&GDALGetDriverShortName))gup_lazy_gdal_pointers[27])(a0);
 }
 GUP_LAZY_STUB GDALDatasetH GDALOpenEx(const char * a0, unsigned int a1, const char *const * a2, const char *const * a3, const char *const * a4) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALOpenEx))gup_lazy_gdal_pointers[25])(a0, a1, a2, a3, a4);
+    return ((__typeof__(&GDALOpenEx))gup_lazy_gdal_pointers[28])(a0, a1, a2, a3, a4);
 }
 GUP_LAZY_STUB const char * GDALVersionInfo(const char * a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&GDALVersionInfo))gup_lazy_gdal_pointers[26])(a0);
+    return ((__typeof__(&GDALVersionInfo))gup_lazy_gdal_pointers[29])(a0);
+}
+GUP_LAZY_STUB const char * OGRGeometryTypeToName(OGRwkbGeometryType a0) {
+    GUP_LAZY_REQUIRE(gdal);
+    return ((__typeof__(&OGRGeometryTypeToName))gup_lazy_gdal_pointers[30])(a0);
 }
 GUP_LAZY_STUB int OGR_FD_GetFieldCount(OGRFeatureDefnH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_FD_GetFieldCount))gup_lazy_gdal_pointers[27])(a0);
+    return ((__typeof__(&OGR_FD_GetFieldCount))gup_lazy_gdal_pointers[31])(a0);
 }
 GUP_LAZY_STUB OGRFieldDefnH OGR_FD_GetFieldDefn(OGRFeatureDefnH a0, int a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_FD_GetFieldDefn))gup_lazy_gdal_pointers[28])(a0, a1);
+    return ((__typeof__(&OGR_FD_GetFieldDefn))gup_lazy_gdal_pointers[32])(a0, a1);
 }
 GUP_LAZY_STUB OGRFeatureH OGR_F_Create(OGRFeatureDefnH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_F_Create))gup_lazy_gdal_pointers[29])(a0);
+    return ((__typeof__(&OGR_F_Create))gup_lazy_gdal_pointers[33])(a0);
 }
 GUP_LAZY_STUB void OGR_F_Destroy(OGRFeatureH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&OGR_F_Destroy))gup_lazy_gdal_pointers[30])(a0);
+    ((__typeof__(&OGR_F_Destroy))gup_lazy_gdal_pointers[34])(a0);
 }
 GUP_LAZY_STUB GIntBig OGR_F_GetFID(OGRFeatureH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_F_GetFID))gup_lazy_gdal_pointers[31])(a0);
+    return ((__typeof__(&OGR_F_GetFID))gup_lazy_gdal_pointers[35])(a0);
 }
 GUP_LAZY_STUB int OGR_F_GetFieldAsDateTimeEx(OGRFeatureH a0, int a1, int * a2, int * a3, int * a4, int * a5, int * a6, float * a7, int * a8) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_F_GetFieldAsDateTimeEx))gup_lazy_gdal_pointers[32])(a0, a1, a2, a3, a4, a5, a6, a7, a8);
+    return ((__typeof__(&OGR_F_GetFieldAsDateTimeEx))gup_lazy_gdal_pointers[36])(a0, a1, a2, a3, a4, a5, a6, a7, a8);
 }
 GUP_LAZY_STUB double OGR_F_GetFieldAsDouble(OGRFeatureH a0, int a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_F_GetFieldAsDouble))gup_lazy_gdal_pointers[33])(a0, a1);
+    return ((__typeof__(&OGR_F_GetFieldAsDouble))gup_lazy_gdal_pointers[37])(a0, a1);
 }
 GUP_LAZY_STUB GIntBig OGR_F_GetFieldAsInteger64(OGRFeatureH a0, int a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_F_GetFieldAsInteger64))gup_lazy_gdal_pointers[34])(a0, a1);
+    return ((__typeof__(&OGR_F_GetFieldAsInteger64))gup_lazy_gdal_pointers[38])(a0, a1);
 }
 GUP_LAZY_STUB const char * OGR_F_GetFieldAsString(OGRFeatureH a0, int a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_F_GetFieldAsString))gup_lazy_gdal_pointers[35])(a0, a1);
+    return ((__typeof__(&OGR_F_GetFieldAsString))gup_lazy_gdal_pointers[39])(a0, a1);
 }
 GUP_LAZY_STUB OGRGeometryH OGR_F_GetGeometryRef(OGRFeatureH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_F_GetGeometryRef))gup_lazy_gdal_pointers[36])(a0);
+    return ((__typeof__(&OGR_F_GetGeometryRef))gup_lazy_gdal_pointers[40])(a0);
 }
 GUP_LAZY_STUB int OGR_F_IsFieldSetAndNotNull(OGRFeatureH a0, int a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_F_IsFieldSetAndNotNull))gup_lazy_gdal_pointers[37])(a0, a1);
+    return ((__typeof__(&OGR_F_IsFieldSetAndNotNull))gup_lazy_gdal_pointers[41])(a0, a1);
 }
 GUP_LAZY_STUB void OGR_F_SetFieldDouble(OGRFeatureH a0, int a1, double a2) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&OGR_F_SetFieldDouble))gup_lazy_gdal_pointers[38])(a0, a1, a2);
+    ((__typeof__(&OGR_F_SetFieldDouble))gup_lazy_gdal_pointers[42])(a0, a1, a2);
 }
 GUP_LAZY_STUB void OGR_F_SetFieldInteger64(OGRFeatureH a0, int a1, GIntBig a2) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&OGR_F_SetFieldInteger64))gup_lazy_gdal_pointers[39])(a0, a1, a2);
+    ((__typeof__(&OGR_F_SetFieldInteger64))gup_lazy_gdal_pointers[43])(a0, a1, a2);
 }
 GUP_LAZY_STUB void OGR_F_SetFieldNull(OGRFeatureH a0, int a1) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&OGR_F_SetFieldNull))gup_lazy_gdal_pointers[40])(a0, a1);
+    ((__typeof__(&OGR_F_SetFieldNull))gup_lazy_gdal_pointers[44])(a0, a1);
 }
 GUP_LAZY_STUB void OGR_F_SetFieldString(OGRFeatureH a0, int a1, const char * a2) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&OGR_F_SetFieldString))gup_lazy_gdal_pointers[41])(a0, a1, a2);
+    ((__typeof__(&OGR_F_SetFieldString))gup_lazy_gdal_pointers[45])(a0, a1, a2);
 }
 GUP_LAZY_STUB OGRErr OGR_F_SetGeometryDirectly(OGRFeatureH a0, OGRGeometryH a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_F_SetGeometryDirectly))gup_lazy_gdal_pointers[42])(a0, a1);
+    return ((__typeof__(&OGR_F_SetGeometryDirectly))gup_lazy_gdal_pointers[46])(a0, a1);
 }
 GUP_LAZY_STUB OGRFieldDefnH OGR_Fld_Create(const char * a0, OGRFieldType a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_Fld_Create))gup_lazy_gdal_pointers[43])(a0, a1);
+    return ((__typeof__(&OGR_Fld_Create))gup_lazy_gdal_pointers[47])(a0, a1);
 }
 GUP_LAZY_STUB void OGR_Fld_Destroy(OGRFieldDefnH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&OGR_Fld_Destroy))gup_lazy_gdal_pointers[44])(a0);
+    ((__typeof__(&OGR_Fld_Destroy))gup_lazy_gdal_pointers[48])(a0);
 }
 GUP_LAZY_STUB const char * OGR_Fld_GetNameRef(OGRFieldDefnH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_Fld_GetNameRef))gup_lazy_gdal_pointers[45])(a0);
+    return ((__typeof__(&OGR_Fld_GetNameRef))gup_lazy_gdal_pointers[49])(a0);
 }
 GUP_LAZY_STUB OGRFieldType OGR_Fld_GetType(OGRFieldDefnH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_Fld_GetType))gup_lazy_gdal_pointers[46])(a0);
+    return ((__typeof__(&OGR_Fld_GetType))gup_lazy_gdal_pointers[50])(a0);
 }
 GUP_LAZY_STUB OGRwkbGeometryType OGR_GT_Flatten(OGRwkbGeometryType a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_GT_Flatten))gup_lazy_gdal_pointers[47])(a0);
+    return ((__typeof__(&OGR_GT_Flatten))gup_lazy_gdal_pointers[51])(a0);
 }
 GUP_LAZY_STUB OGRErr OGR_G_AddGeometryDirectly(OGRGeometryH a0, OGRGeometryH a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_G_AddGeometryDirectly))gup_lazy_gdal_pointers[48])(a0, a1);
+    return ((__typeof__(&OGR_G_AddGeometryDirectly))gup_lazy_gdal_pointers[52])(a0, a1);
 }
 GUP_LAZY_STUB OGRGeometryH OGR_G_Clone(OGRGeometryH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_G_Clone))gup_lazy_gdal_pointers[49])(a0);
+    return ((__typeof__(&OGR_G_Clone))gup_lazy_gdal_pointers[53])(a0);
 }
 GUP_LAZY_STUB OGRGeometryH OGR_G_CreateGeometry(OGRwkbGeometryType a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_G_CreateGeometry))gup_lazy_gdal_pointers[50])(a0);
+    return ((__typeof__(&OGR_G_CreateGeometry))gup_lazy_gdal_pointers[54])(a0);
 }
 GUP_LAZY_STUB void OGR_G_DestroyGeometry(OGRGeometryH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&OGR_G_DestroyGeometry))gup_lazy_gdal_pointers[51])(a0);
+    ((__typeof__(&OGR_G_DestroyGeometry))gup_lazy_gdal_pointers[55])(a0);
 }
 GUP_LAZY_STUB OGRGeometryH OGR_G_ForceTo(OGRGeometryH a0, OGRwkbGeometryType a1, char ** a2) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_G_ForceTo))gup_lazy_gdal_pointers[52])(a0, a1, a2);
+    return ((__typeof__(&OGR_G_ForceTo))gup_lazy_gdal_pointers[56])(a0, a1, a2);
 }
 GUP_LAZY_STUB int OGR_G_GetGeometryCount(OGRGeometryH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_G_GetGeometryCount))gup_lazy_gdal_pointers[53])(a0);
+    return ((__typeof__(&OGR_G_GetGeometryCount))gup_lazy_gdal_pointers[57])(a0);
 }
 GUP_LAZY_STUB OGRGeometryH OGR_G_GetGeometryRef(OGRGeometryH a0, int a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_G_GetGeometryRef))gup_lazy_gdal_pointers[54])(a0, a1);
+    return ((__typeof__(&OGR_G_GetGeometryRef))gup_lazy_gdal_pointers[58])(a0, a1);
 }
 GUP_LAZY_STUB OGRwkbGeometryType OGR_G_GetGeometryType(OGRGeometryH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_G_GetGeometryType))gup_lazy_gdal_pointers[55])(a0);
+    return ((__typeof__(&OGR_G_GetGeometryType))gup_lazy_gdal_pointers[59])(a0);
 }
 GUP_LAZY_STUB OGRGeometryH OGR_G_GetLinearGeometry(OGRGeometryH a0, double a1, char ** a2) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_G_GetLinearGeometry))gup_lazy_gdal_pointers[56])(a0, a1, a2);
+    return ((__typeof__(&OGR_G_GetLinearGeometry))gup_lazy_gdal_pointers[60])(a0, a1, a2);
 }
 GUP_LAZY_STUB int OGR_G_GetPointCount(OGRGeometryH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_G_GetPointCount))gup_lazy_gdal_pointers[57])(a0);
+    return ((__typeof__(&OGR_G_GetPointCount))gup_lazy_gdal_pointers[61])(a0);
 }
 GUP_LAZY_STUB int OGR_G_GetPoints(OGRGeometryH a0, void * a1, int a2, void * a3, int a4, void * a5, int a6) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_G_GetPoints))gup_lazy_gdal_pointers[58])(a0, a1, a2, a3, a4, a5, a6);
+    return ((__typeof__(&OGR_G_GetPoints))gup_lazy_gdal_pointers[62])(a0, a1, a2, a3, a4, a5, a6);
 }
 GUP_LAZY_STUB double OGR_G_GetX(OGRGeometryH a0, int a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_G_GetX))gup_lazy_gdal_pointers[59])(a0, a1);
+    return ((__typeof__(&OGR_G_GetX))gup_lazy_gdal_pointers[63])(a0, a1);
 }
 GUP_LAZY_STUB double OGR_G_GetY(OGRGeometryH a0, int a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_G_GetY))gup_lazy_gdal_pointers[60])(a0, a1);
+    return ((__typeof__(&OGR_G_GetY))gup_lazy_gdal_pointers[64])(a0, a1);
 }
 GUP_LAZY_STUB int OGR_G_IsEmpty(OGRGeometryH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_G_IsEmpty))gup_lazy_gdal_pointers[61])(a0);
+    return ((__typeof__(&OGR_G_IsEmpty))gup_lazy_gdal_pointers[65])(a0);
 }
 GUP_LAZY_STUB void OGR_G_SetPoint_2D(OGRGeometryH a0, int a1, double a2, double a3) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&OGR_G_SetPoint_2D))gup_lazy_gdal_pointers[62])(a0, a1, a2, a3);
+    ((__typeof__(&OGR_G_SetPoint_2D))gup_lazy_gdal_pointers[66])(a0, a1, a2, a3);
 }
 GUP_LAZY_STUB void OGR_G_SetPoints(OGRGeometryH a0, int a1, const void * a2, int a3, const void * a4, int a5, const void * a6, int a7) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&OGR_G_SetPoints))gup_lazy_gdal_pointers[63])(a0, a1, a2, a3, a4, a5, a6, a7);
+    ((__typeof__(&OGR_G_SetPoints))gup_lazy_gdal_pointers[67])(a0, a1, a2, a3, a4, a5, a6, a7);
 }
 GUP_LAZY_STUB OGRErr OGR_L_CreateFeature(OGRLayerH a0, OGRFeatureH a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_L_CreateFeature))gup_lazy_gdal_pointers[64])(a0, a1);
+    return ((__typeof__(&OGR_L_CreateFeature))gup_lazy_gdal_pointers[68])(a0, a1);
 }
 GUP_LAZY_STUB OGRErr OGR_L_CreateField(OGRLayerH a0, OGRFieldDefnH a1, int a2) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_L_CreateField))gup_lazy_gdal_pointers[65])(a0, a1, a2);
+    return ((__typeof__(&OGR_L_CreateField))gup_lazy_gdal_pointers[69])(a0, a1, a2);
 }
 GUP_LAZY_STUB GIntBig OGR_L_GetFeatureCount(OGRLayerH a0, int a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_L_GetFeatureCount))gup_lazy_gdal_pointers[66])(a0, a1);
+    return ((__typeof__(&OGR_L_GetFeatureCount))gup_lazy_gdal_pointers[70])(a0, a1);
+}
+GUP_LAZY_STUB OGRwkbGeometryType OGR_L_GetGeomType(OGRLayerH a0) {
+    GUP_LAZY_REQUIRE(gdal);
+    return ((__typeof__(&OGR_L_GetGeomType))gup_lazy_gdal_pointers[71])(a0);
 }
 GUP_LAZY_STUB OGRFeatureDefnH OGR_L_GetLayerDefn(OGRLayerH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_L_GetLayerDefn))gup_lazy_gdal_pointers[67])(a0);
+    return ((__typeof__(&OGR_L_GetLayerDefn))gup_lazy_gdal_pointers[72])(a0);
 }
 GUP_LAZY_STUB const char * OGR_L_GetName(OGRLayerH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_L_GetName))gup_lazy_gdal_pointers[68])(a0);
+    return ((__typeof__(&OGR_L_GetName))gup_lazy_gdal_pointers[73])(a0);
 }
 GUP_LAZY_STUB OGRFeatureH OGR_L_GetNextFeature(OGRLayerH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_L_GetNextFeature))gup_lazy_gdal_pointers[69])(a0);
+    return ((__typeof__(&OGR_L_GetNextFeature))gup_lazy_gdal_pointers[74])(a0);
 }
 GUP_LAZY_STUB OGRSpatialReferenceH OGR_L_GetSpatialRef(OGRLayerH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_L_GetSpatialRef))gup_lazy_gdal_pointers[70])(a0);
+    return ((__typeof__(&OGR_L_GetSpatialRef))gup_lazy_gdal_pointers[75])(a0);
 }
 GUP_LAZY_STUB void OGR_L_ResetReading(OGRLayerH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&OGR_L_ResetReading))gup_lazy_gdal_pointers[71])(a0);
+    ((__typeof__(&OGR_L_ResetReading))gup_lazy_gdal_pointers[76])(a0);
 }
 GUP_LAZY_STUB int OGR_L_TestCapability(OGRLayerH a0, const char * a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OGR_L_TestCapability))gup_lazy_gdal_pointers[72])(a0, a1);
+    return ((__typeof__(&OGR_L_TestCapability))gup_lazy_gdal_pointers[77])(a0, a1);
 }
 GUP_LAZY_STUB OGRErr OSRExportToWktEx(OGRSpatialReferenceH a0, char ** a1, const char *const * a2) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OSRExportToWktEx))gup_lazy_gdal_pointers[73])(a0, a1, a2);
+    return ((__typeof__(&OSRExportToWktEx))gup_lazy_gdal_pointers[78])(a0, a1, a2);
 }
 GUP_LAZY_STUB OGRSpatialReferenceH * OSRFindMatches(OGRSpatialReferenceH a0, char ** a1, int * a2, int ** a3) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OSRFindMatches))gup_lazy_gdal_pointers[74])(a0, a1, a2, a3);
+    return ((__typeof__(&OSRFindMatches))gup_lazy_gdal_pointers[79])(a0, a1, a2, a3);
 }
 GUP_LAZY_STUB void OSRFreeSRSArray(OGRSpatialReferenceH * a0) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&OSRFreeSRSArray))gup_lazy_gdal_pointers[75])(a0);
+    ((__typeof__(&OSRFreeSRSArray))gup_lazy_gdal_pointers[80])(a0);
 }
 GUP_LAZY_STUB const char * OSRGetAuthorityCode(OGRSpatialReferenceH a0, const char * a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OSRGetAuthorityCode))gup_lazy_gdal_pointers[76])(a0, a1);
+    return ((__typeof__(&OSRGetAuthorityCode))gup_lazy_gdal_pointers[81])(a0, a1);
 }
 GUP_LAZY_STUB const char * OSRGetAuthorityName(OGRSpatialReferenceH a0, const char * a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OSRGetAuthorityName))gup_lazy_gdal_pointers[77])(a0, a1);
+    return ((__typeof__(&OSRGetAuthorityName))gup_lazy_gdal_pointers[82])(a0, a1);
 }
 GUP_LAZY_STUB OGRSpatialReferenceH OSRNewSpatialReference(const char * a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OSRNewSpatialReference))gup_lazy_gdal_pointers[78])(a0);
+    return ((__typeof__(&OSRNewSpatialReference))gup_lazy_gdal_pointers[83])(a0);
 }
 GUP_LAZY_STUB void OSRRelease(OGRSpatialReferenceH a0) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&OSRRelease))gup_lazy_gdal_pointers[79])(a0);
+    ((__typeof__(&OSRRelease))gup_lazy_gdal_pointers[84])(a0);
 }
 GUP_LAZY_STUB void OSRSetAxisMappingStrategy(OGRSpatialReferenceH a0, OSRAxisMappingStrategy a1) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&OSRSetAxisMappingStrategy))gup_lazy_gdal_pointers[80])(a0, a1);
+    ((__typeof__(&OSRSetAxisMappingStrategy))gup_lazy_gdal_pointers[85])(a0, a1);
 }
 GUP_LAZY_STUB OGRErr OSRSetFromUserInput(OGRSpatialReferenceH a0, const char * a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&OSRSetFromUserInput))gup_lazy_gdal_pointers[81])(a0, a1);
+    return ((__typeof__(&OSRSetFromUserInput))gup_lazy_gdal_pointers[86])(a0, a1);
 }
 GUP_LAZY_STUB int VSIFCloseL(VSILFILE * a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&VSIFCloseL))gup_lazy_gdal_pointers[82])(a0);
+    return ((__typeof__(&VSIFCloseL))gup_lazy_gdal_pointers[87])(a0);
 }
 GUP_LAZY_STUB VSILFILE * VSIFOpenL(const char * a0, const char * a1) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&VSIFOpenL))gup_lazy_gdal_pointers[83])(a0, a1);
+    return ((__typeof__(&VSIFOpenL))gup_lazy_gdal_pointers[88])(a0, a1);
 }
 GUP_LAZY_STUB size_t VSIFReadL(void * a0, size_t a1, size_t a2, VSILFILE * a3) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&VSIFReadL))gup_lazy_gdal_pointers[84])(a0, a1, a2, a3);
+    return ((__typeof__(&VSIFReadL))gup_lazy_gdal_pointers[89])(a0, a1, a2, a3);
 }
 GUP_LAZY_STUB void VSIFree(void * a0) {
     GUP_LAZY_REQUIRE(gdal);
-    ((__typeof__(&VSIFree))gup_lazy_gdal_pointers[85])(a0);
+    ((__typeof__(&VSIFree))gup_lazy_gdal_pointers[90])(a0);
 }
 GUP_LAZY_STUB char ** VSIReadDirRecursive(const char * a0) {
     GUP_LAZY_REQUIRE(gdal);
-    return ((__typeof__(&VSIReadDirRecursive))gup_lazy_gdal_pointers[86])(a0);
+    return ((__typeof__(&VSIReadDirRecursive))gup_lazy_gdal_pointers[91])(a0);
 }
 #endif

@@ -14,6 +14,9 @@ public enum ColorBrewer {
     /// Dark2, qualitative, 8 classes (colour-blind safe up to 3): small symbols.
     public static let dark2 = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
 
+    /// Blues, sequential, 3 classes (cold spots of the Gi* statistic).
+    public static let blues3 = ["#deebf7", "#9ecae1", "#3182bd"]
+
     /// YlOrRd, sequential, 3 to 9 classes (colour-blind safe at every count).
     public static let ylOrRd: [Int: [String]] = [
         3: ["#ffeda0", "#feb24c", "#f03b20"],
@@ -24,6 +27,13 @@ public enum ColorBrewer {
         8: ["#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"],
         9: ["#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026", "#800026"],
     ]
+
+    /// The palette of lines (cleaners' sectors): Dark2, its first 3 colours
+    /// (colour-blind safe) up to 3. Incident categories take
+    /// `ColorAssignment.incidentCategories` (dark, shaped, never repeating).
+    public static func symbols(count: Int) -> [String] {
+        count <= 3 ? Array(dark2.prefix(3)) : dark2
+    }
 
     /// The sequential palette for `count` classes (3…9; fewer classes take
     /// the 3-class palette's first colours, more are capped at 9).

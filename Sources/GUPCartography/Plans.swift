@@ -100,7 +100,7 @@ public enum Plans {
         var f = sel.feature
         f.index = sel.index
         return MapLayer(name: name, title: "Périmètre du quartier", features: [f], shapes: [sel.shape],
-                        style: Style(stroke: "#000000", strokeWidth: 0.8, dash: [4, 1.2, 1, 1.2]),
+                        style: PlanStyles.perimeter,
                         dataKeys: identifyingKeys(of: [f]))
     }
 
@@ -131,14 +131,14 @@ public enum Plans {
 
     static func tenureLayer(_ w: WorkingLayer, name: String, colors: ColorAssignment, field: String?) -> MapLayer {
         var l = layer(w, name: name, title: "Domanialité (gestionnaire)",
-                      style: Style(fill: "#e0e0e0", stroke: "#ffffff", strokeWidth: 0.15))
+                      style: PlanStyles.tenureOther)
         if let field {
             l.classField = field
             let grouped = colors.kinds.contains { $0 != .other }
             l.classes = colors.names.indices.map { k in
                 let n = colors.names[k]
                 return LegendClass(key: n, label: grouped ? "\(n) (\(colors.kinds[k].shortLabel))" : n,
-                                   style: Style(fill: colors.colors[k], stroke: "#ffffff", strokeWidth: 0.15))
+                                   style: PlanStyles.tenure(colors.colors[k]))
             }
             l.otherLabel = "Gestionnaire non renseigné"
             if !l.dataKeys.contains(field) { l.dataKeys.append(field) }
@@ -148,7 +148,7 @@ public enum Plans {
 
     static func residenceLayer(_ w: WorkingLayer, name: String, quartier: GeometryHandle?, fields: PlanFields) -> MapLayer {
         let dwellings = fields.dwellings, nameField = fields.residenceName
-        var l = layer(w, name: name, title: "Résidences", style: Style(fill: "#bdbdbd", stroke: "#525252", strokeWidth: 0.25),
+        var l = layer(w, name: name, title: "Résidences", style: PlanStyles.residences,
                       extraKeys: dwellings.map { [$0] } ?? [])
         let prepared = try? quartier.map(PreparedGeometry.init)
         let lock = NSLock()
@@ -411,7 +411,7 @@ public enum Plans {
             let ground = try GeometryHandle(rectangle: around)
             layers.append(MapLayer(name: "non-cadastre" + suffix, title: "Sol non cadastré (voirie, domaine public)",
                                    features: [Feature(index: 0, geometry: try ground.geometry(), properties: Properties())],
-                                   shapes: [ground], style: Style(fill: "#ece6d8")))
+                                   shapes: [ground], style: PlanStyles.nonCadastral))
             var l = tenureLayer(t, name: "domanialite" + suffix,
                                 colors: input.managerColors ?? managerColors([t], field: fields.manager), field: fields.manager)
             if let n = scale, n <= parcelReferenceScale {
@@ -433,14 +433,13 @@ public enum Plans {
         if let s = input.sectors {
             let field = fields.cleaner
             var l = layer(s, name: "secteurs" + suffix, title: "Secteurs de nettoyage (intervenant)",
-                          style: Style(stroke: "#4d4d4d", strokeWidth: 0.5, dash: [2, 1]), extraKeys: field.map { [$0] } ?? [])
+                          style: PlanStyles.sectorOther, extraKeys: field.map { [$0] } ?? [])
             if let field {
                 let names = s.features.compactMap { $0.value(forKey: field)?.text }
-                let colors = ColorAssignment(names: names, palette: { n in
-                    n <= 3 ? Array(ColorBrewer.dark2.prefix(3)) : ColorBrewer.dark2 })
+                let colors = PlanStyles.cleanerColors(names)
                 l.classField = field
                 l.classes = zip(colors.names, colors.colors).map {
-                    LegendClass(key: $0, label: $0, style: Style(stroke: $1, strokeWidth: 0.55, dash: [2, 1]))
+                    LegendClass(key: $0, label: $0, style: PlanStyles.sector($1))
                 }
                 l.otherLabel = "Intervenant non renseigné"
             }
@@ -448,8 +447,7 @@ public enum Plans {
         }
         if let g = input.gaps {
             layers.append(layer(g, name: "lacunes" + suffix, title: "Lacunes de nettoyage",
-                                // Black hatching: red is kept for the hotspots (issue 14), and black reads on every manager colour.
-                                style: Style(stroke: "#1a1a1a", strokeWidth: 0.3, hatch: Hatch(color: "#1a1a1a", spacing: 1.4, angle: 45, lineWidth: 0.25))))
+                                style: PlanStyles.gaps))
         }
         if let r = input.residences {
             layers.append(residenceLayer(r, name: "residences" + suffix, quartier: sel.shape, fields: fields))
@@ -457,7 +455,7 @@ public enum Plans {
         if let i = input.incidents, input.heat == nil {
             let field = fields.category
             var l = MapLayer(name: "incidents" + suffix, title: "Signalements (catégorie)", features: i.features,
-                             style: Style(fill: "#666666", symbol: PointSymbol(shape: .circle, size: 0.9)),
+                             style: PlanStyles.incidentOther,
                              dataKeys: identifyingKeys(of: i.features, extra: []).filter { $0 == "id" })
             if let field {
                 let names = i.features.compactMap { $0.value(forKey: field)?.text }
@@ -467,8 +465,7 @@ public enum Plans {
                 // colour vision, and never a shade of the lighter parcel fills.
                 l.classes = colors.names.indices.map { k in
                     LegendClass(key: colors.names[k], label: IncidentCategories.label(colors.names[k]),
-                                style: Style(fill: colors.colors[k], stroke: "#ffffff", strokeWidth: 0.15,
-                                             symbol: PointSymbol(shape: ColorAssignment.incidentShape(k), size: 1.3)))
+                                style: PlanStyles.incident(colors.colors[k], shape: ColorAssignment.incidentShape(k)))
                 }
                 l.otherLabel = "Catégorie non renseignée"
             }
@@ -476,7 +473,7 @@ public enum Plans {
         }
         if let h = input.hotspots {
             layers.append(layer(h, name: "points-chauds" + suffix, title: "Points chauds",
-                                style: Style(stroke: "#b10026", strokeWidth: 0.9, casing: "#ffffff", casingWidth: 0.7)))
+                                style: PlanStyles.hotspots))
         }
         // Everything outside the quartier veiled; the route and its stops stay clear.
         layers.append(try OrientationLayers.veil(keep: sel.shape, around: around))
@@ -485,14 +482,14 @@ public enum Plans {
                              title: input.routeAlongStreets ? "Parcours à pied (par les rues)"
                                                             : "Parcours à pied (à vol d'oiseau)",
                              features: r.features,
-                             style: Style(stroke: "#08306b", strokeWidth: 0.8, dash: input.routeAlongStreets ? nil : [3, 1.2]))
+                             style: PlanStyles.route(alongStreets: input.routeAlongStreets))
             l.arrowEvery = 22
             l.linear = true
             layers.append(l)
         }
         if let st = input.stops {
             layers.append(MapLayer(name: "arrets" + suffix, title: "Arrêts (numérotés)", features: st.features, shapes: st.shapes,
-                                   style: Style(fill: "#ffffff", stroke: "#08306b", strokeWidth: 0.6),
+                                   style: PlanStyles.routeStop,
                                    dataKeys: ["numero"],
                                    labels: LabelSpec(size: 2.6, bold: true, color: "#08306b",
                                                      priority: { f in -(f.value(forKey: "numero")?.number ?? 0) },

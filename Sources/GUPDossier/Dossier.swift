@@ -55,6 +55,10 @@ public enum Dossier {
                 try ResultLayers.write(layers, output: project.results, to: out)
             }
         }
+        // The GIS hand-over: every layer in one GeoPackage and a QGIS project opening it.
+        files += try times.measure("SIG : dossier.gpkg et dossier.qgs") {
+            try DossierGIS.write(run: run, quartiers: figures, title: project.title, into: out, reporter: reporter)
+        }
         // Veille files before the PDF, which prints its charts.
         files += try DossierVeille.write(run.veille, duplicates: run.duplicates, project: project, to: out)
         if let w = try times.measure("classeur tableaux.xlsx", { try DossierDocuments.writeWorkbook(quartiers: figures, into: out) }) {

@@ -78,6 +78,8 @@ public struct QuartierFigures: Sendable {
     public var routeExact: Bool?
     /// The route follows the streets (`[fond] routes`), else straight legs.
     public var routeAlongStreets = false
+    /// The walk in the working CRS (the loop, the start, the stops in walking order), for `dossier.gpkg`.
+    public var routeWorking: (line: [Position], start: Position, stops: [Position])? = nil
     /// The start as walked (lon, lat) and the last leg, back to it (metres).
     public var routeStart: Position?
     public var routeReturnLeg: Double?
@@ -284,6 +286,7 @@ struct QuartierBuilder {
             routeLayer = derivedLayer(name: "parcours", source: "parcours.geojson",
                                       values: [(Properties([("longueur_m", .number(route.length.rounded()))]), .lineString(loop))])
             routeMarkers = (startShown, route.order.map { stopsShown[$0] })
+            fig.routeWorking = (loop, startShown, route.order.map { stopsShown[$0] })
             let routeFiles = try routeGeoJSON(start: startShown, loop: loop, stops: stops, length: route.length, toLonLat: toLonLat)
             try folder.write(routeFiles.line, to: "parcours.geojson")
             try folder.write(routeFiles.stops, to: "parcours_arrets.geojson")

@@ -6,11 +6,17 @@ import GUPModel
 /// every layer of a run into one GeoPackage, or as PostGIS tables. Layers
 /// keep their CRS (the working CRS of the run).
 public enum LayerWriter {
+    /// The geometry type a layer is declared with, whatever its features
+    /// (an empty layer then still has its type: QGIS and PostGIS read a
+    /// MultiPolygon table with no rows, not an « Unknown » one).
+    public enum GeometryKind: Sendable { case point, line, area }
+
     /// Writes `layers` (one GeoPackage layer each, named after `Layer.name`)
     /// into `name` inside the output folder, atomically: a temporary
     /// GeoPackage in the same folder, renamed over the target once closed.
     @discardableResult
-    public static func writeGeoPackage(_ layers: [Layer], to name: String, in folder: OutputFolder) throws -> URL {
+    public static func writeGeoPackage(_ layers: [Layer], to name: String, in folder: OutputFolder,
+                                       geometryKinds: [String: GeometryKind] = [:]) throws -> URL {
         try GDALSetup.ensure()
         let target = try folder.resolve(name)
         // The folder hands a fresh temporary path inside its run's staging
@@ -27,7 +33,7 @@ public enum LayerWriter {
                 throw GDALFailure.error(target.path, "création du GeoPackage impossible")
             }
             do {
-                for l in layers { try write(l, into: ds, options: [], destination: target.path) }
+                for l in layers { try write(l, into: ds, options: [], destination: target.path, kind: geometryKinds[l.name]) }
             } catch {
                 GDALClose(ds)
                 throw error
@@ -105,7 +111,21 @@ public enum LayerWriter {
         return order.map { ($0, kinds[$0]!) }
     }
 
-    static func write(_ l: Layer, into ds: GDALDatasetH, options: [(String, String)], destination: String) throws {
+    /// The column name of each field: GeoPackage (SQLite) and PostgreSQL
+    /// column names are unique ignoring case, and `fid` and `geom` are the
+    /// table's own; a clashing field gets `_2`, `_3`… (its values kept).
+    static func columnNames(_ fields: [(String, FieldKind)]) -> [String] {
+        var used: Set<String> = ["fid", "geom"]
+        return fields.map { name, _ in
+            var c = name, k = 2
+            while used.contains(c.lowercased()) { c = "\(name)_\(k)"; k += 1 }
+            used.insert(c.lowercased())
+            return c
+        }
+    }
+
+    static func write(_ l: Layer, into ds: GDALDatasetH, options: [(String, String)], destination: String,
+                      kind: GeometryKind? = nil) throws {
         // Ownership: `srs` is ours (released below); CreateLayer keeps its own reference.
         let srs = OSRNewSpatialReference(nil)
         defer { OSRRelease(srs) }
@@ -113,16 +133,23 @@ public enum LayerWriter {
             throw GDALFailure.error(destination, "système de coordonnées \(l.crs.identifier) inconnu de GDAL")
         }
         OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER)
-        let type = layerType(l)
+        let type: OGRwkbGeometryType
+        switch kind {
+        case .point?: type = wkbPoint
+        case .line?: type = wkbMultiLineString
+        case .area?: type = wkbMultiPolygon
+        case nil: type = layerType(l)
+        }
         let opts = GDALStringList(options)
         GDALFailure.reset()
         guard let layer = GDALDatasetCreateLayer(ds, l.name, srs, type, opts.list) else {
             throw GDALFailure.error(destination, "création de la couche « \(l.name) » impossible")
         }
         let fields = schema(l)
-        for (name, kind) in fields {
+        let columns = columnNames(fields)
+        for ((name, kind), column) in zip(fields, columns) {
             // Ownership: the field definition is ours; CreateField copies it.
-            let fd = OGR_Fld_Create(name, kind == .integer ? OFTInteger64 : kind == .real ? OFTReal : OFTString)
+            let fd = OGR_Fld_Create(column, kind == .integer ? OFTInteger64 : kind == .real ? OFTReal : OFTString)
             defer { OGR_Fld_Destroy(fd) }
             guard OGR_L_CreateField(layer, fd, 1) == OGRERR_NONE else {
                 throw GDALFailure.error(destination, "champ « \(name) » de la couche « \(l.name) » refusé")

@@ -293,7 +293,7 @@ extension WorkingCRS {
         let known = esriCache[crs.identifier]
         esriLock.unlock()
         if let known { return known }
-        let wkt = try makeESRIWKT(crs)
+        let wkt = try wkt(of: crs, PJ_WKT1_ESRI, named: "ESRI")
         esriLock.lock(); esriCache[crs.identifier] = wkt; esriLock.unlock()
         return wkt
     }
@@ -301,22 +301,28 @@ extension WorkingCRS {
     nonisolated(unsafe) private static var esriCache: [String: String] = [:]
     private static let esriLock = NSLock()
 
-    private static func makeESRIWKT(_ crs: CRS) throws -> String {
+    /// The CRS as WKT 2 (ISO 19162:2019), from PROJ: what a QGIS project
+    /// (`dossier.qgs`) stores beside the CRS's authority code (once per dossier).
+    public static func wkt2(of crs: CRS) throws -> String {
+        try wkt(of: crs, PJ_WKT2_2019, named: "WKT 2")
+    }
+
+    private static func wkt(of crs: CRS, _ type: PJ_WKT_TYPE, named: String) throws -> String {
         guard let ctx = PROJMessages.context() else { throw ProjectionError(message: "contexte") }
         defer { proj_context_destroy(ctx) }
         guard let pj = proj_create(ctx, crs.identifier) else {
             throw ProjectionError(message: "système de coordonnées \(crs) inconnu de PROJ")
         }
         defer { proj_destroy(pj) }
-        // Single line: the form ESRI and GDAL write in .prj files.
+        // Single line: the form ESRI and GDAL write in .prj files (and plain in XML).
         let copy = strdup("MULTILINE=NO")
         defer { free(copy) }
         var options: [UnsafePointer<CChar>?] = [UnsafePointer(copy), nil]
         let wkt: String? = options.withUnsafeMutableBufferPointer { opts in
-            proj_as_wkt(ctx, pj, PJ_WKT1_ESRI, UnsafePointer(opts.baseAddress!)).map { String(cString: $0) }   // owned by pj: copied, not freed
+            proj_as_wkt(ctx, pj, type, UnsafePointer(opts.baseAddress!)).map { String(cString: $0) }   // owned by pj: copied, not freed
         }
         guard let wkt, !wkt.isEmpty else {
-            throw ProjectionError(message: "\(crs) : pas de définition WKT ESRI (PROJ)")
+            throw ProjectionError(message: "\(crs) : pas de définition \(named) (PROJ)")
         }
         return wkt
     }

@@ -14,6 +14,8 @@ struct DossierCommand: ParsableCommand {
           index.html           l'index des quartiers (s'ouvre hors ligne, s'imprime en A4, plans à l'échelle)
           dossier.pdf          tout le dossier : sommaire, notes, plans à leur échelle, tableaux, fiches terrain
           tableaux.xlsx        les tableaux de tous les quartiers, une feuille par tableau, nombres en nombres
+          dossier.gpkg         toutes les couches (résultats, périmètres, parcelles, résidences, secteurs, signalements) dans le système de travail
+          dossier.qgs          le projet QGIS qui l'ouvre (chemins relatifs) avec les couleurs et symboles des plans
           QUARTIER/index.html  la note de présentation, les plans, les tableaux, les points chauds
           QUARTIER/dossier.pdf le dossier du quartier (mêmes parties)
           QUARTIER/*.svg, *.pdf  plan de situation, plan de masse, plan des points chauds, plan du parcours

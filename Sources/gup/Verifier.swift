@@ -5,7 +5,7 @@ import GUPKit
 struct Verifier: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verifier",
-        abstract: "Vérifie des fichiers GeoJSON : conformité stricte à la RFC 7946 et validité des géométries (GEOS).",
+        abstract: "Vérifie des fichiers GeoJSON (RFC 7946 stricte, validité GEOS), GeoPackage et projets QGIS.",
         discussion: """
         Chaque problème est donné avec sa ligne, sa colonne (en caractères) et le pointeur JSON \
         (RFC 6901) de l'élément fautif, par exemple :
@@ -24,6 +24,12 @@ struct Verifier: ParsableCommand {
         droite, GeometryCollection imbriquées, coordonnées de plus de 7 décimales, membre crs \
         obsolète.
 
+        Un GeoPackage (.gpkg, lu par GDAL) : chaque couche doit avoir un seul type de géométrie \
+        (MultiPolygon, Point…) et chaque entité une géométrie valide selon GEOS ; le problème \
+        nomme la couche et l'entité. Un projet QGIS (.qgs) : XML bien formé, et chaque source \
+        de données un chemin relatif au projet, vers un fichier présent (et, pour un GeoPackage, \
+        une couche qu'il contient).
+
         Les suites de textes GeoJSON (RFC 8142, ou une entité par ligne) et l'indicateur d'ordre \
         des octets (BOM) UTF-8 sont acceptés.
 
@@ -35,10 +41,11 @@ struct Verifier: ParsableCommand {
           gup verifier Data/*.geojson
           gup verifier --crs-source EPSG:2154 parcelles_l93.geojson
           gup verifier --max 1000 signalements.geojson
+          gup verifier dossier/dossier.gpkg dossier/dossier.qgs
         """
     )
 
-    @Argument(help: "Fichiers GeoJSON à vérifier.")
+    @Argument(help: "Fichiers à vérifier : GeoJSON, GeoPackage (.gpkg), projet QGIS (.qgs).")
     var fichiers: [String]
 
     @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (les coordonnées ne sont alors pas contrôlées en longitude/latitude).")
@@ -55,11 +62,17 @@ struct Verifier: ParsableCommand {
         try runReportingErrors {
             let declared = try CRSOptions.parse(crsSource, option: "--crs-source")
             for path in fichiers {
-                let r = GeoJSONVerifier.verify(path: path, declaredCRS: declared, maxIssues: Swift.max(1, max))
+                let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+                let r = ext == "gpkg" ? HandOverVerifier.verifyGeoPackage(path: path, maxIssues: Swift.max(1, max))
+                    : ext == "qgs" ? HandOverVerifier.verifyQGISProject(path: path)
+                    : GeoJSONVerifier.verify(path: path, declaredCRS: declared, maxIssues: Swift.max(1, max))
+                for l in r.located where !(sansAvertissements && l.severity == .warning) {
+                    print("\(path) : \(l.severity == .error ? "erreur" : "avertissement") : \(l.message)")
+                }
                 for issue in r.issues where !(sansAvertissements && issue.severity == .warning) {
                     print("\(path):\(issue.line):\(issue.column) : \(issue.severity == .error ? "erreur" : "avertissement") : \(issue.message) [\(issue.pointerText)]")
                 }
-                let shown = r.issues.count
+                let shown = r.issues.count + r.located.count
                 if r.errorCount + r.warningCount > shown {
                     print("\(path) : \(r.errorCount + r.warningCount - shown) autre(s) problème(s) non détaillé(s) (option --max)")
                 }

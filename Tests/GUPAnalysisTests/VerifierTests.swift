@@ -132,3 +132,75 @@ final class LoadingHonestyTests: XCTestCase {
         XCTAssertEqual(try Loader.read(path: q, declaredCRS: .lambert93).crs, .lambert93)
     }
 }
+
+/// `gup verifier` on the files of the GIS hand-over: a GeoPackage through
+/// GDAL, a QGIS project's data sources.
+final class HandOverVerifierTests: XCTestCase {
+    /// GDAL's ogr2ogr (gdal-bin), which must succeed.
+    func ogr2ogr(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
+        p.arguments = args
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "ogr2ogr \(args)", file: file, line: line)
+    }
+
+    func temporary() throws -> URL {
+        let u = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gup-handover-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+        return u
+    }
+
+    /// The Occitanie QPV file as a GeoPackage (ogr2ogr, geometries as they
+    /// are): GEOS finds the same 32 invalid polygons, named by layer and
+    /// feature; a layer declared of any geometry type is an error too.
+    func testGeoPackageInvalidGeometriesAndMixedTypesAreErrors() throws {
+        let dir = try temporary()
+        let gpkg = dir.appendingPathComponent("qpv.gpkg").path
+        try ogr2ogr(["-f", "GPKG", gpkg, fixture("real/qpv-occitanie-2015.geojson"), "-nln", "qpv"])
+        let r = HandOverVerifier.verifyGeoPackage(path: gpkg, maxIssues: 1000)
+        XCTAssertNil(r.unreadable)
+        XCTAssertEqual(r.featureCount, 105)
+        XCTAssertEqual(r.invalidGeometryCount, 32)
+        XCTAssertEqual(r.exitStatus, 1)
+        let geos = r.located.filter { $0.message.contains("géométrie invalide (GEOS)") }
+        XCTAssertEqual(geos.count, 32)
+        XCTAssertTrue(geos[0].message.hasPrefix("couche « qpv », "), geos[0].message)
+        XCTAssertTrue(geos[0].message.contains("auto-intersection"), geos[0].message)
+        XCTAssertFalse(r.located.contains { $0.message.contains("type de géométrie") }, "\(r.located)")
+        try ogr2ogr(["-f", "GPKG", "-update", gpkg, fixture("real/qpv-rennes.geojson"), "-nln", "quelconque", "-nlt", "GEOMETRY"])
+        let mixed = HandOverVerifier.verifyGeoPackage(path: gpkg, maxIssues: 1000)
+        XCTAssertEqual(mixed.errorCount, 33, "\(mixed.located)")
+        XCTAssertTrue(mixed.located.contains { $0.message == "couche « quelconque » : type de géométrie « Unknown (any) » (un seul type attendu, par exemple MultiPolygon ou Point)" },
+                      "\(mixed.located)")
+    }
+
+    /// A project whose sources are absolute, missing, or name a layer the
+    /// GeoPackage lacks; a file that is not XML is unreadable.
+    func testQGISProjectSourcesMustBeRelativeAndPresent() throws {
+        let dir = try temporary()
+        let gpkg = dir.appendingPathComponent("d.gpkg").path
+        try ogr2ogr(["-f", "GPKG", gpkg, fixture("real/qpv-rennes.geojson"), "-nln", "qpv"])
+        func project(_ sources: [String]) throws -> String {
+            let path = dir.appendingPathComponent("p\(UUID().uuidString.prefix(4)).qgs").path
+            let layers = sources.enumerated().map { k, s in
+                "<maplayer type=\"vector\"><id>l\(k)</id><datasource>\(s.replacingOccurrences(of: "&", with: "&amp;"))</datasource></maplayer>"
+            }.joined()
+            try "<qgis version=\"3.22.16\"><projectlayers>\(layers)</projectlayers></qgis>".write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let good = HandOverVerifier.verifyQGISProject(path: try project(["./d.gpkg|layername=qpv"]))
+        XCTAssertEqual(good.exitStatus, 0, "\(good.located)")
+        XCTAssertEqual(good.featureCount, 1)
+        let bad = HandOverVerifier.verifyQGISProject(path: try project([gpkg + "|layername=qpv", "./absent.gpkg|layername=qpv",
+                                                                        "./d.gpkg|layername=autre"]))
+        XCTAssertEqual(bad.errorCount, 3, "\(bad.located)")
+        XCTAssertTrue(bad.located.contains { $0.message.contains("chemin absolu") }, "\(bad.located)")
+        XCTAssertTrue(bad.located.contains { $0.message.contains("fichier « ./absent.gpkg » absent") }, "\(bad.located)")
+        XCTAssertTrue(bad.located.contains { $0.message.contains("couche « autre » absente de « ./d.gpkg »") }, "\(bad.located)")
+        let notXML = dir.appendingPathComponent("x.qgs").path
+        try "<qgis><projectlayers>".write(toFile: notXML, atomically: true, encoding: .utf8)
+        XCTAssertEqual(HandOverVerifier.verifyQGISProject(path: notXML).exitStatus, 2)
+    }
+}

@@ -49,6 +49,31 @@ final class WriterTests: XCTestCase {
         XCTAssertThrowsError(try LayerWriter.writeGeoPackage(layers, to: "../ailleurs.gpkg", in: folder))
     }
 
+    /// A GeoPackage column name is unique ignoring case, and `fid` and `geom`
+    /// are the table's own: clashing fields get `_2`, their values kept; an
+    /// empty layer keeps the geometry type it is declared with.
+    func testClashingFieldNamesAndEmptyLayersKeepTheirData() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gup-writer-noms-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try OutputFolder(path: dir.path)
+        let square = Geometry.polygon(Polygon(exterior: [Position(0, 0), Position(10, 0), Position(10, 10), Position(0, 10), Position(0, 0)]))
+        let f = Feature(index: 0, geometry: square, properties: ["fid": .string("A-1"), "Nom": .string("Les Pins"), "nom": .string("pins"),
+                                                                 "GEOM": .number(3)])
+        let layers = [Layer(name: "noms", source: "test", crs: .lambert93, features: [f]),
+                      Layer(name: "vide", source: "test", crs: .lambert93, features: [])]
+        let url = try LayerWriter.writeGeoPackage(layers, to: "t.gpkg", in: folder, geometryKinds: ["vide": .area])
+        try folder.commit()
+        let back = try Loader.read(DataSource.parse(url.path + ":noms")).features[0].properties
+        XCTAssertEqual(back["fid_2"], .string("A-1"))
+        XCTAssertEqual(back["Nom"], .string("Les Pins"))
+        XCTAssertEqual(back["nom_2"], .string("pins"))
+        XCTAssertEqual(back["GEOM_2"], .number(3))
+        let info = try VectorInspector.layers(path: url.path)
+        XCTAssertEqual(info.map(\.name), ["noms", "vide"])
+        XCTAssertEqual(info.map(\.geometryType), ["Multi Polygon", "Multi Polygon"])
+        XCTAssertEqual(info.map(\.featureCount), [1, 0])
+    }
+
     func testPostGISTablesReadBack() throws {
         let c = try TestDatabase.require()
         let layers = try workingLayers().map { l -> Layer in var l = l; l.name = "test_ecriture_" + l.name; return l }

@@ -26,13 +26,18 @@ struct CLI {
 
     @discardableResult
     static func run(_ args: [String], in dir: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        // Extra variables are added to this process's environment.
+        try run(executable: executable, args, in: dir,
+                environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 })
+    }
+
+    /// Runs any program, its output and error streams collected; `environment` replaces this process's.
+    static func run(executable: URL, _ args: [String], in dir: URL? = nil, environment: [String: String]? = nil) throws -> Result {
         let p = Process()
         p.executableURL = executable
         p.arguments = args
-        if !environment.isEmpty {
-            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
         p.currentDirectoryURL = dir ?? root
+        if let environment { p.environment = environment }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -103,5 +108,29 @@ enum OutputChecks {
             }
         }
         return types
+    }
+}
+
+/// `scripts/verifier-qgis.py` run by Debian's Python with QGIS's bindings,
+/// headless. QGIS missing is a failure that says how to install it (CI
+/// installs it through scripts/install-deps.sh), never a silent skip.
+enum QGISCheck {
+    static func run(project: URL, crs: String, image: URL? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> CLI.Result {
+        let python = "/usr/bin/python3"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            XCTFail("\(python) absent : installez python3-qgis (bash scripts/install-deps.sh)", file: file, line: line)
+            return CLI.Result(status: -1, stdout: "", stderr: "")
+        }
+        var env = ProcessInfo.processInfo.environment
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        env["XDG_RUNTIME_DIR"] = NSTemporaryDirectory()
+        let r = try CLI.run(executable: URL(fileURLWithPath: python),
+                            [CLI.root.appendingPathComponent("scripts/verifier-qgis.py").path, project.path, "--crs", crs]
+                                + (image.map { ["--image", $0.path] } ?? []),
+                            environment: env)
+        if r.status == 2 {
+            XCTFail("QGIS absent pour \(python) : installez python3-qgis (bash scripts/install-deps.sh). \(r.stdout)", file: file, line: line)
+        }
+        return r
     }
 }

@@ -289,6 +289,36 @@ final class DossierCLITests: XCTestCase {
         XCTAssertTrue(try text("les-pins/fiche_terrain.html").contains("Arrêt 1"))
     }
 
+    /// The GIS hand-over: `dossier.gpkg` and `dossier.qgs` pass `gup verifier`,
+    /// and QGIS itself (Debian's python3-qgis, headless) opens the project,
+    /// here and once the dossier is moved elsewhere (relative paths): every
+    /// layer valid, in Lambert-93, with the GeoPackage's feature counts and
+    /// geometry types (ogrinfo), and the managers in the plans' colours
+    /// (`scripts/verifier-qgis.py`).
+    func testDossierQGISProjectLoadsInQGIS() throws {
+        let files = try XCTUnwrap(report()["fichiers"] as? [String])
+        XCTAssertTrue(files.contains("dossier.gpkg") && files.contains("dossier.qgs"), "\(files)")
+        let v = try CLI.run(["verifier", out.appendingPathComponent("dossier.gpkg").path, out.appendingPathComponent("dossier.qgs").path])
+        XCTAssertEqual(v.status, 0, v.stdout + v.stderr)
+        XCTAssertTrue(v.stdout.contains("dossier.qgs : valide (18 sources de données)"), v.stdout)
+        let moved = try CLI.temporaryFolder().appendingPathComponent("ailleurs")
+        try FileManager.default.copyItem(at: out, to: moved)
+        for folder in [out, moved] {
+            let r = try QGISCheck.run(project: folder.appendingPathComponent("dossier.qgs"), crs: "EPSG:2154")
+            XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+            // Every table of the GeoPackage and the four density grids, checked.
+            for layer in ["perimetres", "parcelles", "residences", "secteurs_nettoyage", "signalements", "domanialite",
+                          "chevauchements", "non_cadastre", "lacunes", "doublons", "points_chauds", "zones_chaudes",
+                          "parcours", "parcours_arrets"] {
+                XCTAssertTrue(r.stdout.contains("(\(layer)) : "), "\(layer) absent de : \(r.stdout)")
+            }
+            XCTAssertEqual(r.stdout.components(separatedBy: "raster valide").count - 1, 4, r.stdout)
+            XCTAssertTrue(r.stdout.contains("Parcelles (gestionnaire) (parcelles) : 884 entités, Multi Polygon, 7 gestionnaires aux couleurs des plans"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("(domanialite) : 25 entités, Multi Polygon, 7 gestionnaires aux couleurs des plans"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("(signalements) : 4936 entités, Point"), r.stdout)
+        }
+    }
+
     func testPlansAreSVGWithTheDossierDate() throws {
         let svg = try text("les-pins/plan_masse.svg")
         XCTAssertTrue(svg.hasPrefix("<?xml") || svg.hasPrefix("<svg"))

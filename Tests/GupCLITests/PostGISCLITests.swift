@@ -112,6 +112,10 @@ final class GeoPackageOutputCLITests: XCTestCase {
         XCTAssertEqual(figures(a.stdout).count, 2, a.stdout)
         XCTAssertEqual(figures(a.stdout), figures(b.stdout))
         XCTAssertTrue(a.stdout.contains("système source : EPSG:2154"), a.stdout)
+        // gup verifier accepts what it wrote: one geometry type per layer, every geometry valid for GEOS.
+        let v = try CLI.run(["verifier", gpkg])
+        XCTAssertEqual(v.status, 0, v.stdout + v.stderr)
+        XCTAssertTrue(v.stdout.contains("resultats.gpkg : valide"), v.stdout)
         let bad = try CLI.run(["domanialite", "--perimetres", "Data/demo/perimetres.geojson", "--parcelles", "Data/demo/parcelles.geojson",
                                "--sortie", dir.appendingPathComponent("x").path, "--format", "shp"])
         XCTAssertNotEqual(bad.status, 0)

@@ -27,6 +27,12 @@ final class RealDataDossierTests: XCTestCase {
         // Every GeoJSON valid as written, one geometry type each.
         let types = try OutputChecks.verifyAll(under: out)
         XCTAssertEqual(Set(types.values), ["MultiPolygon"])
+        // The GIS hand-over on real parcels: verified by gup, opened by QGIS, managers (joined from the CSV) in the plans' colours.
+        let v = try CLI.run(["verifier", out.appendingPathComponent("dossier.gpkg").path, out.appendingPathComponent("dossier.qgs").path])
+        XCTAssertEqual(v.status, 0, v.stdout + v.stderr)
+        let q = try QGISCheck.run(project: out.appendingPathComponent("dossier.qgs"), crs: "EPSG:2154")
+        XCTAssertEqual(q.status, 0, q.stdout + q.stderr)
+        XCTAssertTrue(q.stdout.contains("(parcelles) : ") && q.stdout.contains("gestionnaires aux couleurs des plans"), q.stdout)
         // Tables for French spreadsheets.
         let csv = try Data(contentsOf: out.appendingPathComponent("centre/couverture.csv"))
         XCTAssertEqual(Array(csv.prefix(3)), [0xEF, 0xBB, 0xBF])

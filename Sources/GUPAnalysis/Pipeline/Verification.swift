@@ -1,4 +1,5 @@
 import Foundation
+import GUPFormats
 import GUPModel
 import GUPTopology
 
@@ -15,6 +16,11 @@ public struct VerificationReport: Sendable {
     public var featureCount: Int
     /// Features whose geometry GEOS finds invalid.
     public var invalidGeometryCount: Int
+    /// Problems without a place in a JSON text (a GeoPackage's layer and
+    /// feature, a QGIS project's data source), already worded.
+    public var located: [(severity: GeoJSONIssue.Severity, message: String)] = []
+    /// What `featureCount` counts, singular and plural.
+    public var counted = (one: "entité", many: "entités")
 
     /// 0 valid (warnings allowed), 1 errors, 2 unreadable.
     public var exitStatus: Int32 { unreadable != nil ? 2 : errorCount > 0 ? 1 : 0 }
@@ -22,7 +28,7 @@ public struct VerificationReport: Sendable {
     /// « fichier : valide (105 entités, 2 avertissements) ».
     public var summary: String {
         if let unreadable { return "\(path) : illisible (\(unreadable))" }
-        let f = "\(featureCount) entité\(featureCount > 1 ? "s" : "")"
+        let f = "\(featureCount) \(featureCount > 1 ? counted.many : counted.one)"
         let w = warningCount > 0 ? ", \(warningCount) avertissement\(warningCount > 1 ? "s" : "")" : ""
         if errorCount == 0 { return "\(path) : valide (\(f)\(w))" }
         let g = invalidGeometryCount > 0 ? " dont \(invalidGeometryCount) géométrie\(invalidGeometryCount > 1 ? "s" : "") invalide\(invalidGeometryCount > 1 ? "s" : "") (GEOS)" : ""
@@ -119,5 +125,83 @@ public enum GeoJSONVerifier {
             }
         }
         return results.flatMap { $0 }
+    }
+}
+
+/// `gup verifier` on the other files the dossier hands over: the GeoPackage
+/// (`dossier.gpkg`, read through GDAL) and the QGIS project (`dossier.qgs`).
+public enum HandOverVerifier {
+    /// Every layer of a GeoPackage: one geometry type per layer (not
+    /// « Unknown », not a GeometryCollection), and GEOS validity of every
+    /// feature, named by layer and feature number.
+    public static func verifyGeoPackage(path: String, maxIssues: Int = 200) -> VerificationReport {
+        var r = VerificationReport(path: path, unreadable: nil, issues: [], errorCount: 0, warningCount: 0,
+                                   featureCount: 0, invalidGeometryCount: 0)
+        do {
+            for info in try VectorInspector.layers(path: path) {
+                if !info.singleType {
+                    r.errorCount += 1
+                    r.located.append((.error, "couche « \(info.name) » : type de géométrie « \(info.geometryType) » (un seul type attendu, par exemple MultiPolygon ou Point)"))
+                }
+                let layer = try VectorReader.read(DataSource(location: path, layer: info.name)).layer
+                r.featureCount += layer.features.count
+                for p in GeoJSONVerifier.geometryProblems(layer.features) {
+                    r.errorCount += 1
+                    r.invalidGeometryCount += 1
+                    if r.located.count < maxIssues {
+                        r.located.append((.error, "couche « \(info.name) », \(layer.features[p.feature].label) : géométrie invalide (GEOS) : \(p.problem)"))
+                    }
+                }
+            }
+        } catch {
+            r.unreadable = (error as? GUPError)?.message.replacingOccurrences(of: "\(path) : ", with: "") ?? "\(error)"
+        }
+        return r
+    }
+
+    /// A QGIS project: well-formed XML, and every data source it names a
+    /// path relative to the project (the folder can be moved) that exists;
+    /// a GeoPackage layer (`|layername=x`) must be in that GeoPackage.
+    public static func verifyQGISProject(path: String) -> VerificationReport {
+        var r = VerificationReport(path: path, unreadable: nil, issues: [], errorCount: 0, warningCount: 0,
+                                   featureCount: 0, invalidGeometryCount: 0)
+        let sources: [String]
+        do { sources = try XMLSources.qgisDataSources(path: path) } catch {
+            r.unreadable = (error as? GUPError)?.message.replacingOccurrences(of: "\(path) : ", with: "") ?? "\(error)"
+            return r
+        }
+        r.counted = ("source de données", "sources de données")
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var layersOf: [String: Set<String>] = [:]
+        for source in Set(sources).sorted() {
+            r.featureCount += 1
+            let parts = source.components(separatedBy: "|")
+            let file = parts[0]
+            if file.hasPrefix("/") {
+                r.errorCount += 1
+                r.located.append((.error, "source « \(source) » : chemin absolu (le projet ne s'ouvrirait plus une fois le dossier déplacé)"))
+                continue
+            }
+            let target = folder.appendingPathComponent(file).standardizedFileURL.path
+            guard FileManager.default.fileExists(atPath: target) else {
+                r.errorCount += 1
+                r.located.append((.error, "source « \(source) » : fichier « \(file) » absent à côté du projet"))
+                continue
+            }
+            if let layer = parts.dropFirst().first(where: { $0.hasPrefix("layername=") })?.dropFirst("layername=".count) {
+                if layersOf[target] == nil {
+                    layersOf[target] = Set((try? VectorInspector.layers(path: target))?.map(\.name) ?? [])
+                }
+                if !layersOf[target]!.contains(String(layer)) {
+                    r.errorCount += 1
+                    r.located.append((.error, "source « \(source) » : couche « \(layer) » absente de « \(file) »"))
+                }
+            }
+        }
+        if sources.isEmpty {
+            r.errorCount += 1
+            r.located.append((.error, "aucune couche (ni <datasource> ni <layer-tree-layer>) : pas un projet QGIS"))
+        }
+        return r
     }
 }

@@ -1,0 +1,80 @@
+import CGDAL
+import Foundation
+import GUPModel
+
+/// What a dataset holds, without reading its features: the layers of a
+/// GeoPackage with their declared geometry type and feature count (`gup
+/// verifier` on `dossier.gpkg`).
+public enum VectorInspector {
+    public struct LayerInfo: Sendable, Equatable {
+        public var name: String
+        /// OGR's name of the declared type: « Multi Polygon », « Point », « Unknown (any) »…
+        public var geometryType: String
+        /// True for one geometry type (not « Unknown », not a GeometryCollection).
+        public var singleType: Bool
+        public var featureCount: Int
+    }
+
+    public static func layers(path: String) throws -> [LayerInfo] {
+        try GDALSetup.ensure()
+        GDALFailure.reset()
+        // Ownership: `ds` is ours until GDALClose.
+        guard let ds = GDALOpenEx(path, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY), nil, nil, nil) else {
+            throw GDALFailure.error(path, "GeoPackage illisible")
+        }
+        defer { GDALClose(ds) }
+        var out: [LayerInfo] = []
+        for k in 0..<GDALDatasetGetLayerCount(ds) {
+            guard let l = GDALDatasetGetLayer(ds, k) else { continue }   // borrowed from the dataset
+            let type = OGR_L_GetGeomType(l)
+            let flat = OGR_GT_Flatten(type)
+            out.append(LayerInfo(name: String(cString: OGR_L_GetName(l)),
+                                 geometryType: String(cString: OGRGeometryTypeToName(type)),
+                                 singleType: flat != wkbUnknown && flat != wkbGeometryCollection,
+                                 featureCount: Int(OGR_L_GetFeatureCount(l, 1))))
+        }
+        return out
+    }
+}
+
+/// An XML document parsed by GDAL's XML parser (CPL minixml), for the
+/// QGIS project files gup writes and checks.
+public enum XMLSources {
+    /// The data sources a QGIS project names: the text of each
+    /// `<datasource>` element and the `source` attribute of each
+    /// `<layer-tree-layer>`, in document order, entities decoded.
+    public static func qgisDataSources(path: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw GUPError.input(file: path, "fichier illisible")
+        }
+        try GDALSetup.ensure()
+        GDALFailure.reset()
+        // Ownership: the tree is ours until CPLDestroyXMLNode.
+        guard let root = CPLParseXMLString(text) else {
+            throw GDALFailure.error(path, "XML mal formé")
+        }
+        defer { CPLDestroyXMLNode(root) }
+        var found: [String] = []
+        func visit(_ node: UnsafeMutablePointer<CPLXMLNode>?) {
+            var n = node
+            while let cur = n {
+                if cur.pointee.eType == CXT_Element, let v = cur.pointee.pszValue {
+                    let name = String(cString: v)
+                    if name == "datasource" {
+                        var c = cur.pointee.psChild
+                        while let t = c {
+                            if t.pointee.eType == CXT_Text, let s = t.pointee.pszValue { found.append(String(cString: s)) }
+                            c = t.pointee.psNext
+                        }
+                    } else if name == "layer-tree-layer", let s = CPLGetXMLValue(cur, "source", nil) {
+                        found.append(String(cString: s))
+                    }
+                    visit(cur.pointee.psChild)
+                }
+                n = cur.pointee.psNext
+            }
+        }
+        visit(root)
+        return found
+    }
+}
