@@ -232,6 +232,8 @@ final class FrameRenderer {
                 if !wrote { return out }
                 pb.append("\"")
                 Self.appendData(f, layer.dataKeys, dataNames, into: &pb)
+                // A named feature says which one it is, as its label does.
+                if layer.labels != nil { pb.attribute("data-objet", objectName(f, k)) }
                 pb.append("/>\n")
                 if obstacle { out.obstacleLines = Self.pageLines(drawnGeometry, frame: frame, rings: true) }
                 if !areal, layer.streetNames != nil || layer.arrowEvery != nil {
@@ -242,8 +244,9 @@ final class FrameRenderer {
                         out.street = StreetPiece(name: name, rank: rank, lines: rank >= spec.minimumRank ? lines : [])
                     }
                     if let every = layer.arrowEvery {
-                        Self.appendArrows(lines, every: every, color: layer.style.stroke ?? "#000000",
-                                          size: 1.2 + layer.style.strokeWidth, into: &pb)
+                        let arrows = Self.appendArrows(lines, every: every, color: layer.style.stroke ?? "#000000",
+                                                       size: 1.2 + layer.style.strokeWidth, into: &pb)
+                        if obstacle { out.symbolBoxes += arrows }
                     }
                 }
                 if let spec = layer.labels, areal, let lines = spec.text(f), !lines.isEmpty {
@@ -370,7 +373,10 @@ final class FrameRenderer {
 
     /// Small filled triangles pointing the way along lines, one every
     /// `every` mm (the first half-way), written as `<path class="fleche">`.
-    static func appendArrows(_ lines: [[Position]], every: Double, color: String, size: Double, into b: inout SVGBuffer) {
+    /// Returns the arrows' boxes (labels keep off them).
+    @discardableResult
+    static func appendArrows(_ lines: [[Position]], every: Double, color: String, size: Double, into b: inout SVGBuffer) -> [PageRect] {
+        var boxes: [PageRect] = []
         for l in lines {
             var next = every / 2, acc = 0.0
             for (p, q) in zip(l, l.dropFirst()) {
@@ -389,11 +395,14 @@ final class FrameRenderer {
                     b.append(number: l2.x); b.append(" "); b.append(number: l2.y); b.append("Z\"")
                     b.attribute("fill", color)
                     b.append(" stroke=\"none\"/>\n")
+                    let xs = [tip.x, l1.x, l2.x], ys = [tip.y, l1.y, l2.y]
+                    boxes.append(PageRect(x: xs.min()!, y: ys.min()!, width: xs.max()! - xs.min()!, height: ys.max()! - ys.min()!))
                     next += every
                 }
                 acc += d
             }
         }
+        return boxes
     }
 
     static func appendSymbol(_ s: PointSymbol, at p: Position, into b: inout SVGBuffer) {
@@ -548,34 +557,41 @@ final class FrameRenderer {
     static let keyFont = 1.9, keyRow = 2.6, keyTitle = 3.8, keyPad = 1.5
 
     /// Where the key table goes when the legend has no room for it: a
-    /// panel of `count` lines in 1 to 4 columns, inside the frame, off the
-    /// subject (`keepClear`, page mm), along an edge of the frame where it
-    /// covers the fewest features to name. Nil when no such place exists.
-    func keyPanelSpot(count: Int, textWidth: Double, keepClear: PageRect) -> PageRect? {
+    /// panel inside the frame, in the widest margin between the subject
+    /// (`keepClear`, page mm) and the frame's edge, sized to `count` lines
+    /// when the margin holds them (the smallest such panel), else the
+    /// margin that holds the most (the rest continues in the legend).
+    /// Nil when no margin holds a line.
+    func keyPanelSpot(count: Int, textWidth: Double, keepClear: PageRect) -> (rect: PageRect, capacity: Int)? {
         let inner = frame.rect.inset(1.5)
         let numW = TextMetrics.width(String(count), size: Self.keyFont) + 1.2
         let colW = numW + min(55, textWidth) + 2.5
-        let anchors = (pending?.features ?? []).map(\.anchor)
-        var best: (score: Double, rect: PageRect)?
-        for cols in 1...4 {
-            let perCol = (count + cols - 1) / cols
-            let w = Double(cols) * colW + 2 * Self.keyPad, h = Self.keyTitle + Double(perCol) * Self.keyRow + 2 * Self.keyPad
-            guard w <= inner.width, h <= inner.height else { continue }
-            var spots: [Position] = []
-            var x = inner.x
-            while x + w <= inner.maxX + 1e-9 { spots += [Position(x, inner.maxY - h), Position(x, inner.y)]; x += 5 }
-            spots += [Position(inner.maxX - w, inner.maxY - h), Position(inner.maxX - w, inner.y)]
-            var y = inner.y
-            while y + h <= inner.maxY + 1e-9 { spots += [Position(inner.x, y), Position(inner.maxX - w, y)]; y += 5 }
-            for c in spots {
-                let r = PageRect(x: c.x, y: c.y, width: w, height: h)
-                guard !r.intersects(keepClear) else { continue }
-                let covered = anchors.filter { $0.x >= r.x && $0.x <= r.maxX && $0.y >= r.y && $0.y <= r.maxY }.count
-                let score = Double(covered) * 1000 + w * h
-                if best == nil || score < best!.score { best = (score, r) }
-            }
+        let k = keepClear
+        // The four margins, each with the corner the panel keeps to.
+        let strips: [(PageRect, bottom: Bool, right: Bool)] = [
+            (PageRect(x: inner.x, y: inner.y, width: k.x - 1 - inner.x, height: inner.height), true, false),
+            (PageRect(x: k.maxX + 1, y: inner.y, width: inner.maxX - k.maxX - 1, height: inner.height), true, true),
+            (PageRect(x: inner.x, y: k.maxY + 1, width: inner.width, height: inner.maxY - k.maxY - 1), true, false),
+            (PageRect(x: inner.x, y: inner.y, width: inner.width, height: k.y - 1 - inner.y), false, false),
+        ]
+        var best: (rect: PageRect, capacity: Int, area: Double)?
+        for (r, bottom, right) in strips where r.width > 0 && r.height > 0 {
+            let cols = Int(((r.width - 2 * Self.keyPad) / colW).rounded(.down))
+            let rows = Int(((r.height - 2 * Self.keyPad - Self.keyTitle) / Self.keyRow).rounded(.down))
+            guard cols >= 1, rows >= 1 else { continue }
+            let cap = min(count, cols * rows)
+            // The fewest columns that hold `cap` lines, then the rows they need.
+            let useCols = min(cols, (cap + rows - 1) / rows)
+            let useRows = (cap + useCols - 1) / useCols
+            let titleW = TextMetrics.width("Légende des numéros", size: 2.4) * 1.08 + 2 * Self.keyPad
+            let w = max(titleW, Double(useCols) * colW + 2 * Self.keyPad), h = Self.keyTitle + Double(useRows) * Self.keyRow + 2 * Self.keyPad
+            guard w <= r.width else { continue }
+            let rect = PageRect(x: right ? r.maxX - w : r.x, y: bottom ? r.maxY - h : r.y, width: w, height: h)
+            let better: Bool
+            if let b = best { better = cap > b.capacity || (cap == b.capacity && w * h < b.area) } else { better = true }
+            if better { best = (rect, cap, w * h) }
         }
-        return best?.rect
+        return best.map { ($0.rect, $0.capacity) }
     }
 
     /// The height of a key panel of `width` holding `count` lines.

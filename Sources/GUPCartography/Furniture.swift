@@ -131,7 +131,7 @@ enum Furniture {
         case more(String)
         /// A line of the key table: the number drawn on the plan and the feature's name.
         case key(Int, String, String)
-        case keyHeading
+        case keyHeading(continued: Bool)
     }
     private enum Swatch {
         case area(Style)
@@ -192,7 +192,7 @@ enum Furniture {
         }
 
         if !key.isEmpty {
-            items.append(.keyHeading)
+            items.append(.keyHeading(continued: key[0].number > 1))
             for k in key { items.append(.key(k.number, k.text, k.object)) }
         }
 
@@ -241,10 +241,10 @@ enum Furniture {
             switch item {
             case .heading(let t):
                 text(fit(t, size: fs, maxWidth: colW - 1), x: cx, y: cy + row * 0.72, size: fs, bold: true, cls: "titre-legende", into: &b)
-            case .keyHeading:
-                b.append("<g id=\"cle-numeros\">\n")
+            case .keyHeading(let continued):
+                b.append(continued ? "<g id=\"cle-numeros-suite\">\n" : "<g id=\"cle-numeros\">\n")
                 inKey = true
-                text("Légende des numéros", x: cx, y: cy + row * 0.72, size: fs, bold: true, cls: "titre-legende", into: &b)
+                text(continued ? "Légende des numéros (suite)" : "Légende des numéros", x: cx, y: cy + row * 0.72, size: fs, bold: true, cls: "titre-legende", into: &b)
             case .key(let n, let t, let o):
                 b.append("<g class=\"cle-numero\"")
                 b.attribute("data-numero", String(n))

@@ -166,6 +166,7 @@ public enum PlanRenderer {
         // has room; else in a panel inside the first frame, off the
         // subject, kept free by labelling again around it.
         var keyPanel: String?
+        var keyInFrame = 0
         if !numbers.entries.isEmpty {
             var scratch = SVGBuffer(capacity: 1 << 14)
             var probe = stats
@@ -181,21 +182,17 @@ public enum PlanRenderer {
             let textWidth = renderers.map { $0.widestKeyText(size: FrameRenderer.keyFont) }.max() ?? 0
             if left > 0, let spot = renderers[0].keyPanelSpot(count: count, textWidth: textWidth, keepClear: subjectBox) {
                 numbers.reset()
-                outcomes = renderers.enumerated().map { $1.label(reserve: $0 == 0 ? spot : nil) }
+                outcomes = renderers.enumerated().map { $1.label(reserve: $0 == 0 ? spot.rect : nil) }
                 // The panel cut to the lines it holds, on its edge of the frame.
-                var fitted = spot
-                let need = FrameRenderer.keyPanelHeight(count: numbers.entries.count, width: spot.width, textWidth: textWidth)
-                if need < spot.height {
-                    if spot.maxY >= frames[0].rect.maxY - 2 { fitted.y = spot.maxY - need }
+                let shown = Array(numbers.entries.prefix(spot.capacity))
+                var fitted = spot.rect
+                let need = FrameRenderer.keyPanelHeight(count: shown.count, width: fitted.width, textWidth: textWidth)
+                if need < fitted.height {
+                    if fitted.maxY >= frames[0].rect.maxY - 2 { fitted.y = fitted.maxY - need }
                     fitted.height = need
                 }
-                if let svg = FrameRenderer.keyPanel(numbers.entries, in: fitted) {
-                    keyPanel = svg
-                } else {
-                    // Not enough room after all: back to the first pass.
-                    numbers.reset()
-                    outcomes = renderers.map { $0.label(reserve: nil) }
-                }
+                keyPanel = FrameRenderer.keyPanel(shown, in: fitted)
+                if keyPanel != nil { keyInFrame = shown.count }
             }
         }
         for (k, panel) in req.panels.enumerated() {
@@ -248,7 +245,8 @@ public enum PlanRenderer {
         let convergence = try Self.convergence(at: req.subject.center, crs: req.crs)
         Furniture.northArrow(in: layout.north, convergence: convergence, into: &body)
         let bar = Furniture.scaleBar(in: layout.scaleBar, frame: frames[0], into: &body)
-        let legendKey = keyPanel == nil ? numbers.entries : []
+        // What the frame's panel does not hold continues in the legend.
+        let legendKey = Array(numbers.entries.dropFirst(keyInFrame))
         let (legend, keyLeftOut) = Furniture.legend(in: layout.legend, panels: req.panels, stats: stats, key: legendKey,
                                                     patterns: patterns, into: &body)
         // No diagnostic text on the plan: the label counts go to the terminal and rapport.json.

@@ -129,12 +129,23 @@ enum StreetNames {
                 // Read left to right; a (nearly) vertical street from bottom
                 // to top: angles kept in (−92°, 88°].
                 if angle > 88 { angle -= 180 } else if angle <= -92 { angle += 180 }
-                let centre = Position((a.x + z.x) / 2, (a.y + z.y) / 2)
-                let box = OrientedBox(center: centre, width: w, height: h, angle: angle)
-                guard inner.contains(box.bounds), grid.isFree(box, owner: c.owner) else { continue }
-                grid.add(box, owner: c.owner)
-                out.append((centre, angle, box))
-                break
+                let mid = Position((a.x + z.x) / 2, (a.y + z.y) / 2)
+                // On the street; else just beside it, parallel (a quartier
+                // boundary or a sector edge often runs along the street).
+                let rad = angle * .pi / 180
+                let nrm = Position(-sin(rad), cos(rad))
+                let off = h / 2 + 1.1
+                var done = false
+                for d in [0.0, -off, off] {
+                    let centre = Position(mid.x + nrm.x * d, mid.y + nrm.y * d)
+                    let box = OrientedBox(center: centre, width: w, height: h, angle: angle)
+                    guard inner.contains(box.bounds), grid.isFree(box, owner: c.owner) else { continue }
+                    grid.add(box, owner: c.owner)
+                    out.append((centre, angle, box))
+                    done = true
+                    break
+                }
+                if done { break }
             }
         }
         return out
