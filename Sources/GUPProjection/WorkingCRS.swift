@@ -146,44 +146,65 @@ public enum WorkingCRS {
     /// The meridian convergence (degrees, angle from grid north to true
     /// north) of a projected CRS at a lon/lat point, from PROJ's factors.
     public static func meridianConvergence(of crs: CRS, lon: Double, lat: Double) throws -> Double {
-        let pj = try ProjectedCRSObject.shared(crs)
+        let op = try ConvergenceOperation.shared(crs)
         var c = PJ_COORD()
         c.lpzt.lam = lon * .pi / 180
         c.lpzt.phi = lat * .pi / 180
-        let f = proj_factors(pj.pj, c)
-        if proj_errno(pj.pj) != 0 {
-            proj_errno_reset(pj.pj)
+        let f = proj_factors(op.op, c)
+        if proj_errno(op.op) != 0 {
+            proj_errno_reset(op.op)
             throw ProjectionError(message: "facteurs de \(crs) indisponibles")
         }
         return f.meridian_convergence * 180 / .pi
     }
 }
 
-/// A CRS object with its own PROJ context, one per thread (see
-/// `CoordinateTransformer.shared`): owns both and frees them once.
-final class ProjectedCRSObject {
+/// The object PROJ's factors are computed on for a projected CRS, with its
+/// own PROJ context, one per thread (see `CoordinateTransformer.shared`):
+/// owns both and frees them once.
+///
+/// Why not `proj_factors` on the CRS itself: given a projected CRS, PROJ
+/// 9.1 builds a temporary lon/lat → CRS operation at every call, a search
+/// of its database (`createOperations`): 13 % of the processor time of a
+/// 60-quartier dossier went to sqlite from the plans' north arrows (perf,
+/// call graphs through `proj_factors`). The CRS's projection, as PROJ
+/// writes it (`proj_as_proj_string`: `+proj=lcc +lat_1=49 … +ellps=GRS80`),
+/// is the classic projection object `proj_factors` takes (lon/lat in
+/// radians), built once. A CRS PROJ cannot write as such a string keeps
+/// the CRS itself (slower, same factors).
+final class ConvergenceOperation {
     let ctx: OpaquePointer
-    let pj: OpaquePointer
+    let op: OpaquePointer
 
     init(_ crs: CRS) throws {
         guard let c = PROJMessages.context() else { throw ProjectionError(message: "contexte") }
-        guard let p = proj_create(c, crs.identifier) else {
+        guard let projected = proj_create(c, crs.identifier) else {
             proj_context_destroy(c)
             throw ProjectionError(message: "système \(crs) inconnu")
         }
-        ctx = c; pj = p
+        ctx = c
+        if let text = proj_as_proj_string(c, projected, PJ_PROJ_5, nil) {
+            // "+type=crs" would make a CRS object again: the bare projection is wanted.
+            let projection = String(cString: text).replacingOccurrences(of: "+type=crs", with: "")
+            if let p = proj_create(c, projection) {
+                proj_destroy(projected)   // the projection object replaces the CRS object
+                op = p
+                return
+            }
+        }
+        op = projected   // owned from here, freed in deinit
     }
 
     deinit {
-        proj_destroy(pj)
+        proj_destroy(op)
         proj_context_destroy(ctx)
     }
 
-    static func shared(_ crs: CRS) throws -> ProjectedCRSObject {
-        let key = "gupkit.proj.crs|\(crs.identifier)"
+    static func shared(_ crs: CRS) throws -> ConvergenceOperation {
+        let key = "gupkit.proj.convergence|\(crs.identifier)"
         let dict = Thread.current.threadDictionary
-        if let o = dict[key] as? ProjectedCRSObject { return o }
-        let o = try ProjectedCRSObject(crs)
+        if let o = dict[key] as? ConvergenceOperation { return o }
+        let o = try ConvergenceOperation(crs)
         dict[key] = o
         return o
     }

@@ -61,9 +61,24 @@ final class ProjectionTests: XCTestCase {
     func testMeridianConvergenceLambert93() throws {
         // Lambert-93's central meridian is 3° E: no convergence there, some east of it.
         XCTAssertEqual(try WorkingCRS.meridianConvergence(of: .lambert93, lon: 3, lat: 46.5), 0, accuracy: 1e-6)
-        let c = try WorkingCRS.meridianConvergence(of: .lambert93, lon: 5.25, lat: 43.45)
-        XCTAssertGreaterThan(abs(c), 1.0)
-        XCTAssertLessThan(abs(c), 2.0)
+        // On a Lambert conformal conic projection the convergence is
+        // n·(λ − λ0), n = ln(m1/m2) / ln(t1/t2) from the standard parallels
+        // (44° and 49° N for Lambert-93) on the GRS80 ellipsoid: computed
+        // here from the textbook formulas, independently of PROJ.
+        let e = sqrt(0.00669438002290)
+        func m(_ phi: Double) -> Double { cos(phi) / sqrt(1 - e * e * sin(phi) * sin(phi)) }
+        func t(_ phi: Double) -> Double {
+            tan(.pi / 4 - phi / 2) / pow((1 - e * sin(phi)) / (1 + e * sin(phi)), e / 2)
+        }
+        let p1 = 44.0 * .pi / 180, p2 = 49.0 * .pi / 180
+        let n = log(m(p1) / m(p2)) / log(t(p1) / t(p2))
+        for (lon, lat) in [(5.25, 43.45), (-1.55, 47.2), (7.75, 48.58)] {
+            let c = try WorkingCRS.meridianConvergence(of: .lambert93, lon: lon, lat: lat)
+            XCTAssertEqual(abs(c), abs(n * (lon - 3)), accuracy: 1e-6, "convergence at \(lon), \(lat)")
+        }
+        // Called again on the same thread (the operation is kept): same value.
+        XCTAssertEqual(try WorkingCRS.meridianConvergence(of: .lambert93, lon: 5.25, lat: 43.45),
+                       try WorkingCRS.meridianConvergence(of: .lambert93, lon: 5.25, lat: 43.45))
     }
 }
 
