@@ -264,7 +264,8 @@ final class FrameRenderer {
                                              priority: spec.priority(f), order: k, placement: spec.placement ?? .inside,
                                              anchor: anchor, room: mic.radius * frame.mmPerMetre,
                                              extent: PageRect(x: a.x, y: a.y, width: z.x - a.x, height: z.y - a.y),
-                                             numbered: spec.numbered, keyText: lines.joined(separator: ", "))
+                                             numbered: spec.numbered, keyText: lines.joined(separator: ", "),
+                                             axisAngle: Self.exteriorRing(drawnGeometry, frame: frame).flatMap(LabelEngine.longestAxis))
                 }
             }
             out.classIndex = cls
@@ -340,6 +341,20 @@ final class FrameRenderer {
         case .multiPolygon(let ps) where rings: return ps.flatMap { $0.rings.map { $0.map(frame.toPage) } }
         case .geometryCollection(let gs): return gs.flatMap { pageLines($0, frame: frame, rings: rings) }
         default: return []
+        }
+    }
+
+    /// The exterior ring (page mm) of the largest part of a polygon.
+    static func exteriorRing(_ g: Geometry, frame: MapFrame) -> [Position]? {
+        switch g {
+        case .polygon(let p): return p.rings.first?.map(frame.toPage)
+        case .multiPolygon(let ps):
+            func span(_ r: [Position]) -> Double {
+                let xs = r.map(\.x), ys = r.map(\.y)
+                return (xs.max()! - xs.min()!) * (ys.max()! - ys.min()!)
+            }
+            return ps.compactMap { $0.rings.first }.filter { !$0.isEmpty }.max { span($0) < span($1) }?.map(frame.toPage)
+        default: return nil
         }
     }
 
@@ -674,8 +689,13 @@ final class FrameRenderer {
             } else if f.placement == .onSymbol {
                 b.append(" class=\"numero-symbole\"")
             }
+            // The level box the text is set in (turned about its centre when `angle` ≠ 0).
+            let level = LabelEngine.box(lines: l.lines, size: size, center: l.center)
             b.attribute("x", number: l.center.x)
-            b.attribute("y", number: l.box.y + 0.1 * size + 0.93 * size)
+            b.attribute("y", number: level.y + 0.1 * size + 0.93 * size)
+            if l.angle != 0 {
+                b.attribute("transform", "rotate(\(SVG.number(l.angle)) \(SVG.number(l.center.x)) \(SVG.number(l.center.y)))")
+            }
             b.attribute("font-size", number: size)
             b.attribute("stroke-width", number: size * 0.22)
             b.attribute("fill", f.color)
@@ -683,6 +703,7 @@ final class FrameRenderer {
             b.attribute("data-couche", f.layer)
             b.attribute("data-objet", f.object)
             b.attribute("data-boite", [l.box.x, l.box.y, l.box.maxX, l.box.maxY].map(SVG.number).joined(separator: " "))
+            if let c = l.corners { b.attribute("data-coins", c.map { SVG.number($0.x) + " " + SVG.number($0.y) }.joined(separator: " ")) }
             b.append(">")
             for (i, line) in l.lines.enumerated() {
                 b.append("<tspan")

@@ -219,6 +219,9 @@ struct LabelFeature {
     var numbered: Bool = false
     /// The text of the key entry.
     var keyText: String = ""
+    /// The direction of an elongated polygon's longest axis (degrees, in
+    /// (−90°, 90°], page y downwards); nil for a compact one.
+    var axisAngle: Double? = nil
 }
 
 /// A label as placed.
@@ -231,6 +234,10 @@ struct PlacedLabel {
     var leader: (Position, Position)?
     /// The number drawn instead of the name (key table entry).
     var number: Int?
+    /// Turned along the feature's longest axis (degrees), 0 when level.
+    var angle: Double = 0
+    /// The turned box's corners (page mm), when turned.
+    var corners: [Position]? = nil
 }
 
 /// The numbers of the key table of a plan, shared by its frames (the same
@@ -250,7 +257,7 @@ final class NumberRegistry {
     }
 }
 
-/// A street chain waiting for its name (see `StreetNames.chains`).
+/// A street chain waiting for its name (see `StreetNames.jobs`).
 struct StreetJob {
     var spec: Int
     var name: String
@@ -310,6 +317,37 @@ enum LabelEngine {
         return out
     }
 
+    /// The direction of the longest axis of a ring (page mm), from the
+    /// second moments of its outline; nil when the ring is not at least
+    /// 2.5 times longer than wide, or lies within 8° of level (then the
+    /// level candidates serve).
+    static func longestAxis(_ ring: [Position]) -> Double? {
+        guard ring.count >= 4 else { return nil }
+        var sx = 0.0, sy = 0.0, sw = 0.0
+        for (p, q) in zip(ring, ring.dropFirst()) {
+            let l = hypot(q.x - p.x, q.y - p.y)
+            sx += (p.x + q.x) / 2 * l; sy += (p.y + q.y) / 2 * l; sw += l
+        }
+        guard sw > 0 else { return nil }
+        let mx = sx / sw, my = sy / sw
+        var cxx = 0.0, cyy = 0.0, cxy = 0.0
+        for (p, q) in zip(ring, ring.dropFirst()) {
+            let l = hypot(q.x - p.x, q.y - p.y)
+            let x = (p.x + q.x) / 2 - mx, y = (p.y + q.y) / 2 - my
+            cxx += x * x * l; cyy += y * y * l; cxy += x * y * l
+        }
+        let tr = cxx + cyy, det = cxx * cyy - cxy * cxy
+        let disc = max(0, tr * tr / 4 - det).squareRoot()
+        let l1 = tr / 2 + disc, l2 = tr / 2 - disc
+        guard l2 > 1e-12, (l1 / l2).squareRoot() >= 2.5 else { return nil }
+        var a = 0.5 * atan2(2 * cxy, cxx - cyy) * 180 / .pi
+        if a > 90 { a -= 180 } else if a <= -90 { a += 180 }
+        // Read upwards, never upside down: within (−90°, 90°), vertical read bottom to top.
+        if a >= 88 { a -= 180 }
+        guard abs(a) >= 8 else { return nil }
+        return a
+    }
+
     /// Places every label of a frame, by tier then priority: area and point
     /// labels and street names in one order (the quartier, main streets,
     /// residences, then the rest).
@@ -359,8 +397,10 @@ enum LabelEngine {
     /// The first free candidate of a feature (nil: none), registered in the grid.
     static func placeFeature(_ f: LabelFeature, index: Int, lines fixed: [String]?, grid: LabelGrid, inner: PageRect) -> PlacedLabel? {
         let size = fixed == nil ? f.size : max(f.size, 2.0)
-        func accept(_ lines: [String], _ c: Position, leader: Bool, ownSegmentsToo: Bool) -> PlacedLabel? {
-            let r = box(lines: lines, size: size, center: c)
+        // Text widths are measured once per variant (`r0`, centred on the
+        // origin), not per candidate: measuring dominated the engine's time.
+        func accept(_ lines: [String], _ r0: PageRect, _ c: Position, leader: Bool, ownSegmentsToo: Bool) -> PlacedLabel? {
+            let r = PageRect(x: c.x + r0.x, y: c.y + r0.y, width: r0.width, height: r0.height)
             guard inner.contains(r) else { return nil }
             let ob = OrientedBox(r)
             guard grid.isFree(ob, owner: f.owner, ownSegmentsToo: ownSegmentsToo) else { return nil }
@@ -394,7 +434,7 @@ enum LabelEngine {
                                                        (1, 0), (-1, 0), (0, -1), (0, 1)]
                     for (ox, oy) in offsets {
                         let c = Position(f.anchor.x + ox * dx, f.anchor.y + oy * dy)
-                        if let p = accept(lines, c, leader: gap > 1, ownSegmentsToo: false) { return p }
+                        if let p = accept(lines, r0, c, leader: gap > 1, ownSegmentsToo: false) { return p }
                     }
                 }
             }
@@ -418,12 +458,34 @@ enum LabelEngine {
                     // Inside its polygon: the centre within the inscribed
                     // circle's reach and no crossing of its outline.
                     guard hypot(c.x - f.anchor.x, c.y - f.anchor.y) <= max(f.room, 0.01) else { continue }
-                    if let p = accept(lines, c, leader: false, ownSegmentsToo: true) { return p }
+                    if let p = accept(lines, r0, c, leader: false, ownSegmentsToo: true) { return p }
+                }
+            }
+            // Along the longest axis of an elongated polygon (a bar of
+            // flats, a long square), turned with it.
+            if let ang = f.axisAngle, fixed == nil {
+                let rad = ang * .pi / 180
+                for lines in variants {
+                    let r0 = box(lines: lines, size: size, center: .init(0, 0))
+                    let spare = f.room - r0.height / 2
+                    var tries = [f.anchor]
+                    if spare > 0.5 {
+                        for d in [-0.5, 0.5, -1.0, 1.0] {
+                            tries.append(Position(f.anchor.x + cos(rad) * spare * d, f.anchor.y + sin(rad) * spare * d))
+                        }
+                    }
+                    for c in tries {
+                        let ob = OrientedBox(center: c, width: r0.width, height: r0.height, angle: ang)
+                        guard inner.contains(ob.bounds), grid.isFree(ob, owner: f.owner, ownSegmentsToo: true) else { continue }
+                        grid.add(ob, owner: f.owner)
+                        return PlacedLabel(feature: index, lines: lines, center: c, box: ob.bounds, leader: nil, number: nil,
+                                           angle: ang, corners: ob.corners)
+                    }
                 }
             }
             // A number may sit on its building over the outline (the
             // building is small; the number still names it).
-            if fixed != nil, let p = accept(variants[0], f.anchor, leader: false, ownSegmentsToo: false) { return p }
+            if fixed != nil, let p = accept(variants[0], box(lines: variants[0], size: size, center: .init(0, 0)), f.anchor, leader: false, ownSegmentsToo: false) { return p }
             // Beside it: 8 positions around its box, near then farther,
             // with a leader line when the label stands off.
             for lines in variants {
@@ -436,7 +498,7 @@ enum LabelEngine {
                     let spots = [Position(right, above), Position(left, above), Position(right, below), Position(left, below),
                                  Position(right, cy), Position(left, cy), Position(cx, above), Position(cx, below)]
                     for c in spots {
-                        if let p = accept(lines, c, leader: gap > 1, ownSegmentsToo: true) { return p }
+                        if let p = accept(lines, r0, c, leader: gap > 1, ownSegmentsToo: true) { return p }
                     }
                 }
             }
