@@ -369,8 +369,10 @@ enum LabelEngine {
             switch j.job {
             case .street(let k):
                 let s = streets[k]
-                guard let placed = StreetNames.placeChain(s, spec: specs[s.spec], inner: inner, grid: grid) else { continue }
-                if placed.isEmpty { out.streetNamesDropped += 1 }
+                let named = out.streets[s.spec].filter { $0.name == s.name }.map(\.center)
+                guard let placed = StreetNames.placeChain(s, spec: specs[s.spec], inner: inner, grid: grid, named: named) else { continue }
+                // A chain whose name already stands near it is not missing its name.
+                if placed.isEmpty && named.isEmpty { out.streetNamesDropped += 1 }
                 out.streets[s.spec] += placed.map { (s.name, $0.center, $0.angle, $0.box) }
             case .feature(let k):
                 let f = features[k]
@@ -487,7 +489,8 @@ enum LabelEngine {
             // building is small; the number still names it).
             if fixed != nil, let p = accept(variants[0], box(lines: variants[0], size: size, center: .init(0, 0)), f.anchor, leader: false, ownSegmentsToo: false) { return p }
             // Beside it: 8 positions around its box, near then farther,
-            // with a leader line when the label stands off.
+            // always with a leader line (among close buildings a label
+            // beside one may sit nearer another).
             for lines in variants {
                 let r0 = box(lines: lines, size: size, center: .init(0, 0))
                 for gap in fixed == nil ? [0.6, 2.5, 5.0, 8.0] : [0.6, 2.5, 5.0, 8.0, 12.0, 16.0] {
@@ -498,8 +501,19 @@ enum LabelEngine {
                     let spots = [Position(right, above), Position(left, above), Position(right, below), Position(left, below),
                                  Position(right, cy), Position(left, cy), Position(cx, above), Position(cx, below)]
                     for c in spots {
-                        if let p = accept(lines, r0, c, leader: gap > 1, ownSegmentsToo: true) { return p }
+                        if let p = accept(lines, r0, c, leader: true, ownSegmentsToo: true) { return p }
                     }
+                }
+            }
+            // Last, a number against its building without a leader line
+            // (when the leader itself would cross another label).
+            if fixed != nil, let lines = variants.first {
+                let r0 = box(lines: lines, size: size, center: .init(0, 0))
+                let e = f.extent, g = 0.4
+                let spots = [Position(e.maxX + g + r0.width / 2, f.anchor.y), Position(e.x - g - r0.width / 2, f.anchor.y),
+                             Position(f.anchor.x, e.y - g - r0.height / 2), Position(f.anchor.x, e.maxY + g + r0.height / 2)]
+                for c in spots {
+                    if let p = accept(lines, r0, c, leader: false, ownSegmentsToo: true) { return p }
                 }
             }
             return nil

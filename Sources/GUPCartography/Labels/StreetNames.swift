@@ -97,8 +97,10 @@ enum StreetNames {
     /// the street runs nearly straight over the text and the box meets no
     /// other line, symbol or label (its own street excepted). The boxes
     /// kept are registered in the grid. Nil when the chain is shorter than its name.
-    static func placeChain(_ c: StreetJob, spec: StreetNameSpec, inner: PageRect,
-                           grid: LabelGrid) -> [(center: Position, angle: Double, box: OrientedBox)]? {
+    /// `named`: where this name already stands (another chain of it, the
+    /// other carriageway of a boulevard): a repeat keeps half an interval away.
+    static func placeChain(_ c: StreetJob, spec: StreetNameSpec, inner: PageRect, grid: LabelGrid,
+                           named: [Position] = []) -> [(center: Position, angle: Double, box: OrientedBox)]? {
         var out: [(center: Position, angle: Double, box: OrientedBox)] = []
         let h = TextMetrics.lineHeight(spec.size)
         let w = TextMetrics.width(c.name, size: spec.size) + 0.8 * spec.size
@@ -138,6 +140,7 @@ enum StreetNames {
                 var done = false
                 for d in [0.0, -off, off] {
                     let centre = Position(mid.x + nrm.x * d, mid.y + nrm.y * d)
+                    guard !named.contains(where: { hypot($0.x - centre.x, $0.y - centre.y) < spec.interval / 2 }) else { continue }
                     let box = OrientedBox(center: centre, width: w, height: h, angle: angle)
                     guard inner.contains(box.bounds), grid.isFree(box, owner: c.owner) else { continue }
                     grid.add(box, owner: c.owner)
