@@ -61,6 +61,11 @@ public enum Dossier {
             files.append(w)
         }
         if project.pdf {
+            if !DossierDocuments.completeRoot(project, quartiers: figures.count) {
+                let why = project.pdfComplete == false ? "pdf_complet = false"
+                    : "\(figures.count) quartiers, plus de \(DossierDocuments.completeRootLimit) ; pdf_complet = true pour tout réunir"
+                reporter.warning("\(DossierDocuments.pdfFile) : volume de synthèse (\(why)) : les plans, tableaux et fiches terrain sont dans QUARTIER/\(DossierDocuments.pdfFile)")
+            }
             files += try times.measure("documents PDF") { try DossierDocuments.writePDFs(project: project, quartiers: figures, date: date, into: out) }
         }
         try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date,

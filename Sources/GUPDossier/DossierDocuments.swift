@@ -103,6 +103,21 @@ public enum DossierDocuments {
 
     public static let pdfFile = "dossier.pdf"
 
+    /// Beyond this many quartiers the root `dossier.pdf` is a synthesis
+    /// (each quartier's note de présentation; plans, tables and fiche
+    /// terrain in `QUARTIER/dossier.pdf`) unless `pdf_complet = true`.
+    /// Why: every plan drawn a third time, on one core, for a document of
+    /// thousands of pages. Measured on the metro-scale city: 1.6 s of
+    /// processor per quartier for its PDFs, a third of it the root's copy
+    /// (`gup-bench dossier`, 6 quartiers), so 625 quartiers made a
+    /// 3,000-page root PDF of several minutes on one core.
+    public static let completeRootLimit = 12
+
+    /// Whether the root `dossier.pdf` holds every quartier whole.
+    public static func completeRoot(_ project: ProjectFile, quartiers: Int) -> Bool {
+        project.pdfComplete ?? (quartiers <= completeRootLimit)
+    }
+
     /// `plan_….pdf` beside each plan's SVG: one page of the plan's paper size, vector.
     public static func writePlanPDF(svg: Data, source: String, to name: String, in folder: OutputFolder) throws {
         try folder.write(to: name) { try renderPlanPDF(svg: svg, source: source, to: $0) }
@@ -182,7 +197,7 @@ public enum DossierDocuments {
                                  into dossier: OutputFolder) throws -> [String] {
         // Each quartier's plan PDFs and dossier.pdf on every core (librsvg's
         // rendering of the plans is the costly part); the whole dossier after.
-        let perQuartier = try parallelMap(count: quartiers.count) { k -> (files: [String], parts: [PDFSection]) in
+        let perQuartier = try parallelMap(count: quartiers.count) { k -> (files: [String], parts: [PDFSection], pages: Int) in
             let q = quartiers[k]
             var files: [String] = []
             let folder = try dossier.subfolder(q.folder)
@@ -196,9 +211,10 @@ public enum DossierDocuments {
             }
             let parts = try sections(q, project: project, date: date, in: dossier)
             let lines = [project.title, project.commune.map { "Commune : \($0)" }, "Édité le \(date)"].compactMap { $0 }
-            try folder.write(to: pdfFile) { try DossierPDF.write(title: "Quartier \(q.name)", lines: lines, sections: parts, to: $0) }
+            var pages = 0
+            try folder.write(to: pdfFile) { pages = try DossierPDF.write(title: "Quartier \(q.name)", lines: lines, sections: parts, to: $0) }
             files.append("\(q.folder)/\(pdfFile)")
-            return (files, parts)
+            return (files, parts, pages)
         }
         var files: [String] = []
         var all: [PDFSection] = []
@@ -208,14 +224,22 @@ public enum DossierDocuments {
             all.append(PDFSection(title: "Veille : \(e.path.dropFirst(DossierVeille.folder.count + 1).dropLast(4))", level: 1,
                                   content: .figure(svg: svg, source: e.path)))
         }
+        let complete = completeRoot(project, quartiers: quartiers.count)
         for (q, r) in zip(quartiers, perQuartier) {
             files += r.files
             all.append(PDFSection(title: "Quartier \(q.name)", level: 1, content: nil))
-            all += r.parts
+            if complete {
+                all += r.parts
+            } else if var first = r.parts.first, case .flow(var note)? = first.content {
+                note.paragraph("Plans, tableaux et fiche terrain du quartier : \(q.folder)/\(pdfFile) (\(r.pages) pages).", className: nil)
+                first.content = .flow(note)
+                all.append(first)
+            }
         }
         if !all.isEmpty {
             let lines = [project.commune.map { "Commune : \($0)" }, "Édité le \(date)",
-                         "\(quartiers.count) quartier\(quartiers.count > 1 ? "s" : "")"].compactMap { $0 }
+                         "\(quartiers.count) quartier\(quartiers.count > 1 ? "s" : "")",
+                         complete ? nil : "Volume de synthèse : la note de présentation de chaque quartier ; ses plans, tableaux et fiche terrain sont dans son propre dossier.pdf."].compactMap { $0 }
             try dossier.write(to: pdfFile) { try DossierPDF.write(title: project.title, lines: lines, sections: all, to: $0) }
             files.append(pdfFile)
         }

@@ -63,8 +63,9 @@ enum DossierPDF {
         var draw: (PDFWriter, Double) -> Void
     }
 
-    /// Writes the document to `path`.
-    static func write(title: String, lines: [String], sections: [PDFSection], to path: String) throws {
+    /// Writes the document to `path`; returns its number of pages.
+    @discardableResult
+    static func write(title: String, lines: [String], sections: [PDFSection], to path: String) throws -> Int {
         let w = try PDFWriter(path: path, width: a4.width, height: a4.height)
         w.setMetadata(title: title)
         // 1. Lay out every flowing section (measures only).
@@ -152,6 +153,7 @@ enum DossierPDF {
             }
         }
         try w.finish()
+        return total
     }
 
     /// Items of a flow, measured with the writer's fonts.

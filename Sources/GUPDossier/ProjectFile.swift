@@ -61,6 +61,11 @@ public struct ProjectFile: Sendable, Equatable {
     /// `pdf = false` (or `gup dossier --sans-pdf`): no PDF documents; the SVG
     /// plans, HTML pages and tables are written all the same.
     public var pdf = true
+    /// `pdf_complet`: whether the root `dossier.pdf` holds every quartier's
+    /// plans, tables and fiche terrain (true) or only each quartier's note
+    /// de présentation, the plans staying in `QUARTIER/dossier.pdf` (false).
+    /// Unset: complete up to `DossierDocuments.completeRootLimit` quartiers.
+    public var pdfComplete: Bool?
     /// `--sortie-force`: the output folder may contain inputs (see `OutputFolder`).
     public var outputForce = false
     /// `[limites]`: the work limits of the run (see `WorkLimits`).
@@ -85,7 +90,7 @@ public struct ProjectFile: Sendable, Equatable {
     static let layerKeys: Set<String> = ["fichier", "couche", "requete", "crs", "champ_nom", "champ_gestionnaire", "champ_proprietaire", "champ_categorie",
                                         "champ_date", "champ_date_resolution", "champ_intervenant", "champ_logements",
                                         "gestionnaires", "cle", "champ_classe"]
-    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "csv", "pdf", "couches", "periodes", "seuils", "plans", "parcours",
+    static let topKeys: Set<String> = ["titre", "commune", "sortie", "crs", "quartiers", "sources", "csv", "pdf", "pdf_complet", "couches", "periodes", "seuils", "plans", "parcours",
                                       "seuils_veille", "veille", "limites", "resultats", "fond"]
 
     /// `AAAA-MM-JJ`, a day that exists (the incidents analysis reads it the same way).
@@ -359,6 +364,10 @@ public struct ProjectFile: Sendable, Equatable {
         if let v = table["pdf"] {
             guard let b = v.bool else { throw fail("pdf", "« true » ou « false » attendu") }
             project.pdf = b
+        }
+        if let v = table["pdf_complet"] {
+            guard let b = v.bool else { throw fail("pdf_complet", "« true » ou « false » attendu") }
+            project.pdfComplete = b
         }
         project.veilleThresholds = thresholds
         project.veilleStep = step

@@ -255,14 +255,16 @@ private final class Run: @unchecked Sendable {
                 throw GUPError("Écriture impossible de \(finalPath)/\(rel) : \(c) n'est pas un dossier")
             }
         }
-        try Self.writeAtomically(data, dir: dir, name: (rel as NSString).lastPathComponent, shown: finalPath + "/" + rel)
+        // Not flushed one by one: `commit()` flushes the staging folder's
+        // file system once before anything is put in place.
+        try Self.writeAtomically(data, dir: dir, name: (rel as NSString).lastPathComponent, shown: finalPath + "/" + rel, flush: false)
         let entry = OutputFolder.Entry(path: rel, size: data.count, sha256: SHA256.hex(data))
         lock.lock(); written[rel] = entry; lock.unlock()
     }
 
     /// Temporary file with an unpredictable name, `O_EXCL | O_NOFOLLOW`,
-    /// flushed, then renamed over `name` in `dir`.
-    static func writeAtomically(_ data: Data, dir: String, name: String, shown: String) throws {
+    /// flushed (`fsync`, unless `flush` is false), then renamed over `name` in `dir`.
+    static func writeAtomically(_ data: Data, dir: String, name: String, shown: String, flush: Bool = true) throws {
         var rng = SystemRandomNumberGenerator()
         let tmp = "\(dir)/.gup-\(String(rng.next() as UInt64, radix: 36))\(String(rng.next() as UInt64, radix: 36)).tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -276,7 +278,7 @@ private final class Run: @unchecked Sendable {
                 off += n
             }
         }
-        if failure == 0 && fsync(fd) != 0 { failure = errno }
+        if flush && failure == 0 && fsync(fd) != 0 { failure = errno }
         if close(fd) != 0 && failure == 0 { failure = errno }
         // rename(2) replaces a symlink at `name` itself, never its target.
         if failure == 0 && rename(tmp, "\(dir)/\(name)") != 0 { failure = errno }
@@ -291,6 +293,11 @@ private final class Run: @unchecked Sendable {
         if committed { lock.unlock(); return }
         let files = written.values.sorted { $0.path < $1.path }
         lock.unlock()
+        // Every file of the run reaches the disk before the output is put in
+        // place: one `syncfs` of the staging folder's file system instead of
+        // an `fsync` per file (a metro-scale dossier writes 17,500 files;
+        // one fsync each was a journal commit each).
+        try syncStaging()
         // The manifest, last file of the staging folder.
         let list = files.map { ["fichier": $0.path, "octets": $0.size, "sha256": $0.sha256] as [String: Any] }
         let json = try JSONSerialization.data(withJSONObject: ["version": 1, "fichiers": list] as [String: Any],
@@ -315,6 +322,14 @@ private final class Run: @unchecked Sendable {
         }
         try moveOneByOne(files: files, old: old)
         finish()
+    }
+
+    /// Flushes the file system that holds the staging folder (`syncfs(2)`).
+    private func syncStaging() throws {
+        let fd = open(stagingPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw GUPError("Écriture impossible de \(finalPath) : \(SystemError.french(errno))") }
+        defer { close(fd) }
+        if gup_syncfs(fd) != 0 { throw GUPError("Écriture impossible de \(finalPath) : \(SystemError.french(errno))") }
     }
 
     private func finish() {
@@ -421,3 +436,8 @@ private final class Run: @unchecked Sendable {
         }
     }
 }
+
+/// glibc's `syncfs(2)` (Linux ≥ 2.6.39), which the Glibc module does not
+/// import (it is declared under `_GNU_SOURCE` only).
+@_silgen_name("syncfs")
+private func gup_syncfs(_ fd: Int32) -> Int32

@@ -287,6 +287,21 @@ extension WorkingCRS {
     /// a raster or a Shapefile (GDAL and QGIS read the CRS of an ESRI ASCII
     /// grid `densite_noyau.asc` from `densite_noyau.prj`).
     public static func esriWKT(of crs: CRS) throws -> String {
+        // Kept per CRS: the dossier writes a .prj for every quartier's grid,
+        // and each definition is a search of PROJ's database.
+        esriLock.lock()
+        let known = esriCache[crs.identifier]
+        esriLock.unlock()
+        if let known { return known }
+        let wkt = try makeESRIWKT(crs)
+        esriLock.lock(); esriCache[crs.identifier] = wkt; esriLock.unlock()
+        return wkt
+    }
+
+    nonisolated(unsafe) private static var esriCache: [String: String] = [:]
+    private static let esriLock = NSLock()
+
+    private static func makeESRIWKT(_ crs: CRS) throws -> String {
         guard let ctx = PROJMessages.context() else { throw ProjectionError(message: "contexte") }
         defer { proj_context_destroy(ctx) }
         guard let pj = proj_create(ctx, crs.identifier) else {

@@ -37,4 +37,28 @@ final class OutputGeometryTests: XCTestCase {
         XCTAssertEqual(parts.count, 1)
         XCTAssertEqual(try OutputGeometry.areal(GeometryHandle.emptyPolygon(), transformer: t), .multiPolygon([]))
     }
+
+    /// Grid cells take the rounding path when it keeps them convex, GEOS's
+    /// reduction otherwise: both written cells are valid and print unchanged.
+    func testCellsAreRoundedWhenThatKeepsThemConvexElseReducedByGEOS() throws {
+        // A 50 m cell of Lambert-93 in lon/lat: rounded, the same area within rounding.
+        let t = try CoordinateTransformer(from: .lambert93, to: .wgs84)
+        var corners = [Position(900_000, 6_250_000), Position(900_050, 6_250_000), Position(900_050, 6_250_050), Position(900_000, 6_250_050)]
+        try t.transform(&corners)
+        let cell = try OutputGeometry.cell(corners)
+        guard case .multiPolygon(let parts) = cell, parts.count == 1 else { return XCTFail("\(cell)") }
+        for p in parts[0].exterior {
+            XCTAssertEqual(p.x * 1e7, (p.x * 1e7).rounded(), accuracy: 1e-6)
+            XCTAssertEqual(p.y * 1e7, (p.y * 1e7).rounded(), accuracy: 1e-6)
+        }
+        XCTAssertTrue(try GeometryHandle(cell).isValid())
+        let exact = try GeometryHandle(Geometry.polygon(Polygon(exterior: corners + [corners[0]]))).area()
+        XCTAssertEqual(try GeometryHandle(cell).area(), exact, accuracy: exact * 1e-3)
+        // A cell 3e-8° wide: rounding would fold it onto a line; GEOS drops it.
+        let sliver = [Position(2, 45), Position(2.00000003, 45), Position(2.00000003, 45.001), Position(2, 45.001)]
+        let thin = try OutputGeometry.cell(sliver)
+        XCTAssertTrue(try GeometryHandle(thin).isValid())
+        guard case .multiPolygon(let thinParts) = thin else { return XCTFail("\(thin)") }
+        XCTAssertTrue(thinParts.allSatisfy { !$0.exterior.isEmpty })
+    }
 }

@@ -114,3 +114,23 @@ final class CoordinateFormatTests: XCTestCase {
         }
     }
 }
+
+/// Fixed-point numbers of the CSV and grid files, checked against
+/// Foundation's formatter (an independent printf) and the sign rule.
+final class FixedNumberTests: XCTestCase {
+    func testFixedMatchesFoundationsFormatAndDropsTheSignOfZero() {
+        let values: [Double] = [0, 1, -1.5, 1234.56789, 0.125, 0.375, 2.5e-7, 987654321.987654321, -42.0001, 1e15 + 0.5]
+        for v in values {
+            for places in [0, 2, 4, 7] {
+                var expected = String(format: "%.\(places)f", v)
+                if expected.hasPrefix("-"), Double(expected) == 0 { expected.removeFirst() }
+                XCTAssertEqual(CSVWriter.fixed(v, places: places), expected, "\(v) with \(places) places")
+            }
+        }
+        XCTAssertEqual(CSVWriter.fixed(-0.00001, places: 2), "0.00")
+        XCTAssertEqual(CSVWriter.fixed(-0.0, places: 1), "0.0")
+        XCTAssertEqual(CSVWriter.fixed(-0.06, places: 1), "-0.1")
+        // Beyond the stack buffer: still printf's digits.
+        XCTAssertEqual(CSVWriter.fixed(1e70, places: 2), String(format: "%.2f", 1e70))
+    }
+}

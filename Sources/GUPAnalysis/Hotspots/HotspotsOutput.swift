@@ -72,8 +72,8 @@ public enum HotspotsOutput {
                 "gi_z": .number(round(c.z, statisticPlaces)), "p_value": .number(round(c.p, statisticPlaces)),
                 "classe": .number(Double(c.classe)),
             ]
-            let square = Geometry.polygon(Polygon(exterior: q + [q[0]]))
-            features.append(Feature(index: n, geometry: toLonLat == nil ? square : try OutputGeometry.areal(square), properties: props))
+            let geometry = toLonLat == nil ? Geometry.polygon(Polygon(exterior: q + [q[0]])) : try OutputGeometry.cell(q)
+            features.append(Feature(index: n, geometry: geometry, properties: props))
         }
         return features
     }
@@ -145,10 +145,14 @@ public enum HotspotsOutput {
         var s = "ncols \(g.columns)\nnrows \(g.rows)\n"
         s += "xllcorner \(CSVWriter.fixed(g.origin.x, places: 2))\nyllcorner \(CSVWriter.fixed(g.origin.y, places: 2))\n"
         s += "cellsize \(CSVWriter.fixed(g.cellSize, places: 2))\nNODATA_value -9999\n"
+        let zero = CSVWriter.fixed(0, places: 4)   // most cells of a density grid
         for r in stride(from: g.rows - 1, through: 0, by: -1) {
             var line: [String] = []
             line.reserveCapacity(g.columns)
-            for c in 0..<g.columns { line.append(CSVWriter.fixed(g[c, r], places: 4)) }
+            for c in 0..<g.columns {
+                let v = g[c, r]
+                line.append(v == 0 ? zero : CSVWriter.fixed(v, places: 4))
+            }
             s += line.joined(separator: " ") + "\n"
         }
         return s
