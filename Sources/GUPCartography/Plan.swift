@@ -118,15 +118,16 @@ public struct RenderedPlan: Sendable {
     public var insetFrame: MapFrame? = nil
     /// Key lines of « Légende des numéros » the legend box had no room for.
     public var keyLeftOut: Int = 0
+    /// The key table: every number drawn (once, whatever the panels).
+    public var numberKey: [NumberKeyEntry] = []
     public var labelsDropped: Int { stats.reduce(0) { $0 + $1.labelsDropped } }
     public var labelsPlaced: Int { stats.reduce(0) { $0 + $1.labelsPlaced } }
     public var labelsNumbered: Int { stats.reduce(0) { $0 + $1.labelsNumbered } }
     public var streetNamesDropped: Int { stats.reduce(0) { $0 + $1.streetNamesDropped } }
-    public var numberKey: [NumberKeyEntry] { stats.flatMap(\.numberKey) }
 
     /// The label counts of the plan, as the terminal and `rapport.json` give them.
     public var labelCounts: LabelCounts {
-        LabelCounts(placed: labelsPlaced, numbered: labelsNumbered, dropped: labelsDropped,
+        LabelCounts(placed: labelsPlaced, numbered: numberKey.count, dropped: labelsDropped,
                     streetNamesDropped: streetNamesDropped, keyLeftOut: keyLeftOut)
     }
 }
@@ -283,7 +284,7 @@ public enum PlanRenderer {
         doc.append("</svg>\n")
         return RenderedPlan(svg: doc.string, scale: scale, frames: frames, stats: stats, legend: legend,
                             scaleBarMetres: bar.metres, scaleBarMillimetres: bar.millimetres, convergence: convergence,
-                            insetFrame: insetFrame, keyLeftOut: keyLeftOut)
+                            insetFrame: insetFrame, keyLeftOut: keyLeftOut, numberKey: numbers.entries)
     }
 
     /// The inset's scale: the extent fits its rectangle, rounded up to

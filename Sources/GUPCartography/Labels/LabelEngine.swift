@@ -247,12 +247,12 @@ final class NumberRegistry {
     private(set) var entries: [NumberKeyEntry] = []
     /// Forgets every number (a second labelling pass numbers afresh).
     func reset() { byObject = [:]; entries = [] }
-    /// The number the feature has or would get.
-    func peek(_ object: String) -> Int { byObject[object] ?? entries.count + 1 }
-    func commit(_ object: String, text: String) {
-        guard byObject[object] == nil else { return }
+    /// The number the feature (`identity`) has or would get.
+    func peek(_ identity: String) -> Int { byObject[identity] ?? entries.count + 1 }
+    func commit(_ identity: String, object: String, text: String) {
+        guard byObject[identity] == nil else { return }
         let n = entries.count + 1
-        byObject[object] = n
+        byObject[identity] = n
         entries.append(NumberKeyEntry(number: n, text: text, object: object))
     }
 }
@@ -379,9 +379,12 @@ enum LabelEngine {
                 if let p = placeFeature(f, index: k, lines: nil, grid: grid, inner: inner) {
                     out.labels.append(p)
                 } else if f.numbered {
-                    let n = numbers.peek(f.object)
+                    // The same feature in the « avant » and « après » panels
+                    // (layers named with a suffix each) keeps one number.
+                    let identity = "\(f.order)|\(f.keyText)"
+                    let n = numbers.peek(identity)
                     if var p = placeFeature(f, index: k, lines: [String(n)], grid: grid, inner: inner) {
-                        numbers.commit(f.object, text: f.keyText)
+                        numbers.commit(identity, object: f.object, text: f.keyText)
                         p.number = n
                         out.labels.append(p)
                         out.numbered.append((n, k))
