@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Named streets (and a railway) for the demo's synthetic city.
+"""Orientation layers for the demo's synthetic city: named streets, a
+railway, buildings, water and named places.
 
 The demo city comes from shared/tools/city.py (seed 7, 8 x 6 blocks): its
 street grid is the first thing it draws from its random generator, so the
@@ -12,12 +13,25 @@ name and BD TOPO-like attributes (`nom_voie_g`, `importance` 1-6,
 leaving the town (importance 2), a motorway east of the city (importance
 1) and a few lanes (importance 6); a railway line to the south-west.
 
+Buildings (`bati`, BD TOPO-like `nature`): the residences' footprints, a
+building on each copropriété parcel (the parcel less 4 m) and public
+buildings on the large Ville parcels. Water (`eau`): a stream south of the
+town (a line) and a retention basin between the ring and the motorway (a
+surface). Places (`lieux`, `toponyme`): the town hall, schools, the
+stadium, the station on the railway, a shopping centre (points) and a park
+(a surface), each on a parcel or a spot the city leaves free.
+
 usage: demo-streets.py OUTDIR [--seed 7] [--blocks 8]
-writes OUTDIR/routes.geojson and OUTDIR/voies_ferrees.geojson (WGS 84)
+reads OUTDIR/parcelles.geojson and OUTDIR/residences.geojson (city.py);
+writes OUTDIR/routes.geojson, voies_ferrees.geojson, bati.geojson,
+eau.geojson and lieux.geojson (WGS 84)
 """
-import argparse, json, os, random
+import argparse, json, math, os, random
 
 from pyproj import Transformer
+from shapely.geometry import LineString, Point, mapping, shape
+from shapely.ops import unary_union
+import shapely
 
 X0, Y0 = 881500.0, 6263000.0  # as in city.py
 
@@ -110,7 +124,71 @@ def main():
                "geometry": {"type": "LineString", "coordinates": [[round(v, 7) for v in t.transform(x, y)] for x, y in rail]}}]
     with open(os.path.join(a.outdir, "voies_ferrees.geojson"), "w", encoding="utf-8") as fh:
         json.dump({"type": "FeatureCollection", "features": rail_f}, fh, ensure_ascii=False)
-    print(f"{len(feats)} tronçons, 1 voie ferrée")
+    nb = background(a.outdir, t, (x_w, y_s, x_e, y_n), xm, rail)
+    print(f"{len(feats)} tronçons, 1 voie ferrée, {nb}")
+
+
+def background(outdir, to_wgs, ring, xm, rail):
+    """Buildings, water and named places (see the module's docstring)."""
+    x_w, y_s, x_e, y_n = ring
+    to_l93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
+
+    def read(name):
+        with open(os.path.join(outdir, name), encoding="utf-8") as fh:
+            return [(f["properties"], shapely.transform(shape(f["geometry"]), lambda c: list(zip(*to_l93.transform(c[:, 0], c[:, 1]))), interleaved=True))
+                    for f in json.load(fh)["features"]]
+
+    def write(name, feats):
+        out = []
+        for props, g in feats:
+            g = shapely.transform(g, lambda c: list(zip(*to_wgs.transform(c[:, 0], c[:, 1]))), interleaved=True)
+            out.append({"type": "Feature", "properties": props, "geometry": json.loads(json.dumps(mapping(shapely.set_precision(g, 1e-7))))})
+        with open(os.path.join(outdir, name), "w", encoding="utf-8") as fh:
+            json.dump({"type": "FeatureCollection", "features": out}, fh, ensure_ascii=False)
+
+    parcels = read("parcelles.geojson")
+    residences = read("residences.geojson")
+    # Buildings: the residences, then one per copropriété parcel, public ones on large Ville parcels.
+    bati = [({"nature": "Résidentiel", "usage": "logements sociaux"}, g) for _, g in residences]
+    built = unary_union([g for _, g in residences])
+    ville = []
+    for props, g in parcels:
+        if g.intersects(built):
+            continue
+        if props["gestionnaire"] == "Copropriété":
+            b = g.buffer(-4, join_style="mitre")
+            if b.area >= 60:
+                bati.append(({"nature": "Résidentiel", "usage": "copropriété"}, b))
+        elif props["gestionnaire"] == "Ville" and g.area >= 900:
+            ville.append(g)
+    ville.sort(key=lambda g: (-g.area, g.centroid.x))
+    public = []
+    for g in ville[:6]:
+        c = g.centroid
+        side = math.sqrt(g.area) * 0.35
+        b = shapely.box(c.x - side, c.y - side * 0.7, c.x + side, c.y + side * 0.7)
+        bati.append(({"nature": "Indifférenciée", "usage": "équipement public"}, b))
+        public.append(b)
+    write("bati.geojson", bati)
+    # Water: a stream south of the ring flowing west, a retention basin east of the town.
+    stream = LineString([(xm + 600, y_s - 900), (xm - 300, y_s - 520), (x_e, y_s - 380), ((x_w + x_e) / 2, y_s - 300),
+                         (x_w, y_s - 420), (x_w - 900, y_s - 380), (x_w - 2600, y_s - 650)])
+    basin = Point(x_e + 450, y_s + 180).buffer(110).intersection(shapely.box(x_e + 330, y_s + 60, x_e + 600, y_s + 320))
+    write("eau.geojson", [({"nature": "Cours d'eau", "nom": "Ruisseau de la Cadière"}, stream),
+                          ({"nature": "Bassin", "nom": "Bassin de rétention des Salyens"}, basin)])
+    # Named places: public buildings, the station on the railway, a park by the boulevard.
+    names = ["Hôtel de ville", "Groupe scolaire Jean Jaurès", "Collège Henri Bosco", "Gymnase Marcel Cerdan",
+             "Centre social Les Pins", "Médiathèque"]
+    lieux = [({"toponyme": n, "nature": "Équipement public"}, b.centroid) for n, b in zip(names, public)]
+    line = LineString(rail)
+    station = line.interpolate(line.project(Point(x_w, (y_s + y_n) / 2)))
+    lieux.append(({"toponyme": "Gare de Vitrolles", "nature": "Gare"}, station))
+    lieux.append(({"toponyme": "Stade municipal", "nature": "Stade"}, Point(x_w - 350, y_n - 120)))
+    lieux.append(({"toponyme": "Centre commercial du Griffon", "nature": "Commerce"}, Point(x_e + 420, y_n + 150)))
+    lieux.append(({"toponyme": "Parc de la Garrigue", "nature": "Espace vert"},
+                  shapely.box(x_w - 420, y_s + 40, x_w - 60, y_s + 380)))
+    write("lieux.geojson", lieux)
+    return f"{len(bati)} bâtiments, {2} éléments d'eau, {len(lieux)} lieux"
 
 
 if __name__ == "__main__":

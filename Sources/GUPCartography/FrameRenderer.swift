@@ -251,7 +251,7 @@ final class FrameRenderer {
                 if obstacle { out.obstacleLines = Self.pageLines(drawnGeometry, frame: frame, rings: true) }
                 if !areal, layer.streetNames != nil || layer.arrowEvery != nil {
                     let lines = Self.pageLines(drawnGeometry, frame: frame)
-                    if let spec = layer.streetNames, let name = FieldResolver.text(f, spec.field) {
+                    if let spec = layer.streetNames, let name = spec.label(f) {
                         let rank = spec.rank(f)
                         // Below the minimum rank a street is drawn, not named.
                         out.street = StreetPiece(name: name, rank: rank, lines: rank >= spec.minimumRank ? lines : [])

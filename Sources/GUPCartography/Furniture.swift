@@ -221,9 +221,14 @@ enum Furniture {
             }
             return out
         }
+        // A plan with an inset and a full fond de plan (roads by class, water,
+        // buildings, places, communes) has more entries than one column of
+        // the shortened box holds: two narrower columns then, rather than
+        // entries left out; a long label wraps onto a second line there.
         var laid = expand(colW: box.width, fs: row * 0.56)
         while laid.count > rowsPerColumn(row) * cols {
-            if box.width / Double(cols + 1) >= 42 { cols += 1 } else if row > 3.0 { row -= 0.2 } else { break }
+            if box.width / Double(cols + 1) >= 42 { cols += 1 } else if row > 3.0 { row -= 0.2 }
+            else if box.width / Double(cols + 1) >= 30 { cols += 1; row = 4.4 } else { break }
             laid = expand(colW: box.width / Double(cols), fs: row * 0.56)
         }
         let perCol = rowsPerColumn(row)

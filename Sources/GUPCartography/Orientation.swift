@@ -89,6 +89,13 @@ public struct OrientationLayers: @unchecked Sendable {
     public var placeNameField: String?
     /// BD TOPO `nature`, the class of roads whose importance is « NC ».
     public var roadNatureField: String?
+    /// The road's number (BD TOPO v2 `numero`, v3 `cpx_numero`, OSM `ref`),
+    /// drawn where a road has no name: motorways and départementales are
+    /// often unnamed, and their numbers are what a stranger follows.
+    public var roadNumberField: String?
+    /// The ground the roads cover (their convex hull), set by `resolveFields`:
+    /// beyond it the plan has no fond de plan, and says so.
+    public var coverage: GeometryHandle?
 
     public init(roads: WorkingLayer? = nil, railways: WorkingLayer? = nil, water: WorkingLayer? = nil,
                 buildings: WorkingLayer? = nil, places: WorkingLayer? = nil,
@@ -115,6 +122,12 @@ public struct OrientationLayers: @unchecked Sendable {
             roadNameField = try FieldResolver.resolve(.roadName, explicit: explicit[.roadName], in: r)
             roadClassField = try FieldResolver.resolve(.roadClass, explicit: explicit[.roadClass], in: r)
             roadNatureField = try FieldResolver.resolve(.roadClass, explicit: nil, in: r.features, source: r.source, defaults: ["nature"])
+            roadNumberField = try FieldResolver.resolve(.roadName, explicit: nil, in: r.features, source: r.source,
+                                                        defaults: ["numero", "cpx_numero", "ref"])
+            // Extracts of BD TOPO or OpenStreetMap stop at a box, a commune or
+            // a selection: past their roads an empty plan would read as open
+            // country. The hull of the roads is where the extract has data.
+            coverage = r.shapes.isEmpty ? nil : try GeometryHandle.collection(r.shapes, type: .geometryCollection).convexHull()
         }
         if let p = places { placeNameField = try FieldResolver.resolve(.placeName, explicit: explicit[.placeName], in: p) }
     }
@@ -135,7 +148,7 @@ public struct OrientationLayers: @unchecked Sendable {
             var l = Plans.layer(w, name: "eau", title: "Eau", style: Style(fill: "#a6cee3", stroke: "#4a90c2", strokeWidth: 0.15))
             l.classField = "geometrie"
             l.classifier = { f in (f.geometry?.isAreal ?? false) ? "surface" : "cours" }
-            l.classes = [LegendClass(key: "surface", label: "Plan d'eau, cours d'eau (surface)",
+            l.classes = [LegendClass(key: "surface", label: "Surface en eau",
                                      style: Style(fill: "#a6cee3", stroke: "#4a90c2", strokeWidth: 0.15)),
                          LegendClass(key: "cours", label: "Cours d'eau", style: Style(stroke: "#4a90c2", strokeWidth: 0.5 * factor))]
             l.linear = true
@@ -158,7 +171,7 @@ public struct OrientationLayers: @unchecked Sendable {
     /// Named places, drawn over the subject.
     func over(_ detail: Detail) -> [MapLayer] {
         guard let p = places else { return [] }
-        var l = Plans.layer(p, name: "lieux", title: "Lieux, équipements, espaces verts",
+        var l = Plans.layer(p, name: "lieux", title: "Lieux, équipements, parcs",
                             style: Style(fill: "#cfe6bd", stroke: "#5b8c3a", strokeWidth: 0.15,
                                          symbol: PointSymbol(shape: .square, size: 1.3)))
         let field = placeNameField
@@ -182,7 +195,23 @@ public struct OrientationLayers: @unchecked Sendable {
                                            minimumRank: RoadClass.locale.rank) { f in
                 RoadClass.of(f, field: classField, nature: natureField)?.rank ?? 0
             }
+            l.streetNames?.numberField = roadNumberField
         }
+        return l
+    }
+
+    /// The ground beyond the roads' extract within `around`, hatched grey
+    /// and in the legend (« Hors emprise du fond de plan »); nil when
+    /// the roads cover it all or no roads were given.
+    func outsideCoverage(_ around: BoundingBox) throws -> MapLayer? {
+        guard let c = coverage, try c.area() > 0 else { return nil }
+        let box = try GeometryHandle(rectangle: around)
+        let out = try box.difference(c)
+        guard try out.area() > 0.001 * (around.width * around.height) else { return nil }
+        var l = MapLayer(name: "hors-emprise", title: "Hors emprise du fond de plan",
+                         features: [Feature(index: 0, geometry: try out.geometry(), properties: Properties())], shapes: [out],
+                         style: Style(fill: "#ffffff", fillOpacity: 0.35, hatch: Hatch(color: "#9a9a9a", spacing: 2.2, angle: 45, lineWidth: 0.12)))
+        l.dataKeys = []
         return l
     }
 
@@ -194,5 +223,15 @@ public struct OrientationLayers: @unchecked Sendable {
                          shapes: [v], style: Style(fill: "#ffffff", fillOpacity: 0.55), inLegend: false)
         l.dataKeys = []
         return l
+    }
+}
+
+extension StreetNameSpec {
+    /// What a road is labelled with: its name, else its number (BD TOPO
+    /// writes « NC », non classée, where a road has none).
+    func label(_ f: Feature) -> String? {
+        if let n = FieldResolver.text(f, field) { return n }
+        guard let k = FieldResolver.text(f, numberField), k.uppercased() != "NC" else { return nil }
+        return k
     }
 }

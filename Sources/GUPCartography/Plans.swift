@@ -257,7 +257,17 @@ public enum Plans {
         if background.isEmpty {
             reporter.warning("plan de situation de « \(sel.name) » sans fond de plan (routes, voies ferrées, eau…) : le quartier n'est situé que par les communes")
         }
+        // The inset shows the frame among the communes: the fond's own
+        // extent (a BD TOPO extract is a few km) would only repeat the main
+        // map, so without communes there is no inset, and the plan says so.
+        if context == nil {
+            reporter.warning("plan de situation de « \(sel.name) » sans carton de localisation : il faut une couche des communes (--contexte, ou contexte sous [couches] dans dossier.toml)")
+        }
         layers += background.under(.situation)
+        if let h = try background.outsideCoverage(BoundingBox(minX: subject.minX - 4 * side, minY: subject.minY - 4 * side,
+                                                              maxX: subject.maxX + 4 * side, maxY: subject.maxY + 4 * side)) {
+            layers.append(h)
+        }
         if let mine = layers.first(where: { $0.name == "commune" }), !mine.shapes.isEmpty {
             let keep = try GeometryHandle.unaryUnion(mine.shapes)
             let around = BoundingBox(minX: subject.minX - 4 * side, minY: subject.minY - 4 * side,
@@ -289,6 +299,7 @@ public enum Plans {
 
         var notes: [String] = []
         if background.isEmpty { notes.append("Sans fond de plan : le quartier n'est situé que par les communes") }
+        if context == nil { notes.append("Sans carton de localisation : aucune couche des communes donnée") }
         let sources = ([perimeters, context].compactMap { $0 } + background.layers).map(sourceName) + options.sources
         let cart = Cartouche(title: "Plan de situation", quartier: sel.name, commune: communes.isEmpty ? nil : communes.joined(separator: ", "),
                              date: options.date, sources: sources, notes: notes)
@@ -375,6 +386,7 @@ public enum Plans {
             layers.append(l)
         }
         layers += input.background.under(.site)
+        if let h = try input.background.outsideCoverage(around) { layers.append(h) }
         if let s = input.sectors {
             let field = fields.cleaner
             var l = layer(s, name: "secteurs" + suffix, title: "Secteurs de nettoyage (intervenant)",

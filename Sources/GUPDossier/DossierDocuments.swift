@@ -142,8 +142,8 @@ public enum DossierDocuments {
         note.paragraph([project.commune.map { "Commune : \($0)" }, "Édité le \(date)"].compactMap { $0 }.joined(separator: " — "), className: nil)
         DossierPages.note(q, into: &note)
         DossierPages.hotspots(q, into: &note)
-        if let l = q.routeLength, !q.stops.isEmpty {
-            note.paragraph("Parcours du diagnostic en marchant : boucle de \(FR.number(l)) m à vol d'oiseau par \(q.stops.count) arrêt(s)\(q.routeExact == true ? " (ordre optimal)" : "").", className: nil)
+        if let t = DossierPages.walkSummary(q) {
+            note.paragraph("Parcours du diagnostic en marchant. " + t, className: nil)
         }
         out.append(PDFSection(title: "Note de présentation", level: 2, content: .flow(note)))
         for p in q.plans {
@@ -182,9 +182,8 @@ public enum DossierDocuments {
             var sheet = PDFFlow()
             sheet.heading(1, "Fiche terrain — diagnostic en marchant — \(q.name)", id: nil)
             sheet.paragraph("Date de la visite : ____________   Participants : ______________________________", className: nil)
-            if let l = q.routeLength {
-                sheet.paragraph("Parcours en boucle de \(FR.number(l)) m (à vol d'oiseau) depuis le point de départ, \(q.stops.count) arrêt(s) : voir le plan du parcours.", className: nil)
-            }
+            if let t = DossierPages.walkSummary(q) { sheet.paragraph(t + " Voir le plan du parcours.", className: nil) }
+            DossierPages.walkLegs(q, into: &sheet)
             for s in q.stops { DossierPages.stop(s, into: &sheet) }
             out.append(PDFSection(title: "Fiche terrain", level: 2, content: .flow(sheet)))
         }

@@ -102,9 +102,9 @@ enum DossierPages {
         }
 
         hotspots(q, into: &h)
-        if !q.stops.isEmpty, let l = q.routeLength {
+        if let t = walkSummary(q) {
             h.heading(2, "Parcours du diagnostic en marchant", id: "parcours")
-            h.paragraph("Boucle de \(FR.number(l)) m \(q.routeAlongStreets ? "à pied par les rues" : "à vol d'oiseau") par \(q.stops.count) arrêt(s)\(q.routeExact == true ? " (ordre optimal)" : "").")
+            h.paragraph(t)
             h.link("Fiche terrain imprimable", href: "fiche_terrain.html")
         }
 
@@ -128,16 +128,11 @@ enum DossierPages {
         h.raw("<nav>"); h.link("← Quartier", href: "index.html"); h.raw("</nav>\n")
         h.heading(1, "Fiche terrain — diagnostic en marchant — \(q.name)")
         h.paragraph("Date de la visite : ____________   Participants : ______________________________________")
-        if let l = q.routeLength {
-            if q.routeAlongStreets {
-                h.paragraph("Distance à pied : \(FR.number(l)) m par les rues, en boucle depuis le point de départ (pris sur la voie publique la plus proche), \(q.stops.count) arrêt(s), environ \(FR.int(Int((l / 70).rounded(.up)))) min de marche hors arrêts (4,2 km/h). Plan : plan_parcours.svg.")
-            } else {
-                h.paragraph("Parcours en boucle de \(FR.number(l)) m (à vol d'oiseau : aucune couche de routes) depuis le point de départ, \(q.stops.count) arrêt(s). Plan : plan_parcours.svg.")
-            }
-        }
+        if let t = walkSummary(q) { h.paragraph(t + " Plan : plan_parcours.svg.") }
         if q.plans.contains(where: { $0.file == "plan_parcours.svg" }) {
             h.svgFigure(src: "plan_parcours.svg", caption: "Parcours et arrêts numérotés", paper: FR.paper(project))
         }
+        walkLegs(q, into: &h)
         for s in q.stops {
             h.raw("<section class=\"arret\">\n")
             stop(s, into: &h)
@@ -199,11 +194,41 @@ enum DossierPages {
                   numeric: [0, 1, 2, 3], caption: nil)
     }
 
+    /// The walk in one sentence (fiche terrain, note de présentation): its
+    /// walking length along the streets, or straight without roads.
+    static func walkSummary(_ q: QuartierFigures) -> String? {
+        guard let l = q.routeLength, !q.stops.isEmpty else { return nil }
+        let order = q.routeExact == true ? ", dans l'ordre le plus court" : ""
+        if q.routeAlongStreets {
+            return "Distance à pied : \(FR.number(l)) m par les rues, en boucle depuis le point de départ (pris sur la voie publique la plus proche), \(q.stops.count) arrêt(s)\(order), environ \(FR.int(Int((l / 70).rounded(.up)))) min de marche hors arrêts (4,2 km/h)."
+        }
+        return "Parcours en boucle de \(FR.number(l)) m à vol d'oiseau (aucune couche de routes : la distance réelle à pied sera plus longue) depuis le point de départ, \(q.stops.count) arrêt(s)\(order)."
+    }
+
+    /// The legs of the walk, as walked: the start, each stop with the
+    /// distance from the previous one and from the start, the way back.
+    static func walkLegs<D: DocumentSink>(_ q: QuartierFigures, into doc: inout D) {
+        guard let start = q.routeStart, let back = q.routeReturnLeg, let total = q.routeLength, !q.stops.isEmpty else { return }
+        let how = q.routeAlongStreets ? "à pied par les rues" : "à vol d'oiseau"
+        var rows = [["D", "Départ", "", "", FR.lonLat(start)]]
+        for s in q.stops {
+            rows.append([FR.int(s.number), "Arrêt \(s.number) (point chaud n° \(s.hotspotRank))", FR.number(s.leg.rounded()),
+                         FR.number(s.cumulative.rounded()), FR.lonLat(s.lonLat)])
+        }
+        rows.append(["D", "Retour au départ", FR.number(back.rounded()), FR.number(total.rounded()), FR.lonLat(start)])
+        doc.table(header: ["étape", "lieu", "depuis l'étape précédente (m)", "cumul (m)", "position (lat, lon)"], rows: rows,
+                  numeric: [2, 3], caption: "Étapes du parcours, distances \(how)")
+    }
+
     /// One stop of the fiche terrain (HTML page and PDF).
     static func stop<D: DocumentSink>(_ s: QuartierFigures.Stop, into doc: inout D) {
         doc.heading(2, "Arrêt \(s.number) — point chaud n° \(s.hotspotRank)", id: nil)
-        doc.figures([
-            ("Position (lat, lon)", FR.lonLat(s.lonLat)),
+        var place = [("Position de l'arrêt (lat, lon)", FR.lonLat(s.lonLat))]
+        if s.offsetFromHotspot >= 1 {
+            place.append(("Centre du point chaud (lat, lon)", "\(FR.lonLat(s.hotspotLonLat)), à \(FR.number(s.offsetFromHotspot.rounded())) m de l'arrêt"))
+        }
+        place.append(("Depuis l'étape précédente", "\(FR.number(s.leg.rounded())) m (cumul \(FR.number(s.cumulative.rounded())) m)"))
+        doc.figures(place + [
             ("Signalements dans la zone", FR.int(s.incidentsByCategory.reduce(0) { $0 + $1.incidents })),
             ("Gestionnaire(s) du sol", s.managers.isEmpty ? "(non cadastré)" : s.managers.map { "\($0.manager) (\(FR.pct($0.share)))" }.joined(separator: ", ")),
             ("Secteur et intervenant de nettoyage", s.sectors.isEmpty ? "aucun secteur (lacune)" : s.sectors.map { "\($0.sector) : \($0.cleaner)" }.joined(separator: " ; ")),

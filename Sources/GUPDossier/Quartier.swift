@@ -43,7 +43,15 @@ public struct QuartierFigures: Sendable {
     public struct Stop: Sendable {
         public var number: Int
         public var hotspotRank: Int
+        /// Where the walk stops (lon, lat): on the street nearest to the
+        /// hotspot when the route follows the streets, else the hotspot's point.
         public var lonLat: Position
+        /// The hotspot's own point (lon, lat) and its distance to the stop, metres.
+        public var hotspotLonLat: Position
+        public var offsetFromHotspot: Double
+        /// Walking distance from the previous stop (or the start), and from the start, metres.
+        public var leg: Double
+        public var cumulative: Double
         public var incidentsByCategory: [(category: String, incidents: Int)]
         public var managers: [(manager: String, share: Double)]
         public var sectors: [(sector: String, cleaner: String)]
@@ -70,6 +78,9 @@ public struct QuartierFigures: Sendable {
     public var routeExact: Bool?
     /// The route follows the streets (`[fond] routes`), else straight legs.
     public var routeAlongStreets = false
+    /// The start as walked (lon, lat) and the last leg, back to it (metres).
+    public var routeStart: Position?
+    public var routeReturnLeg: Double?
     public var plans: [(file: String, title: String, scale: Int)]
     /// What the label engine did on each plan, by file.
     public var labelCounts: [String: LabelCounts] = [:]
@@ -249,15 +260,29 @@ struct QuartierBuilder {
             // Incidents per cell and category, counted once for every stop.
             var categoriesByCell: [Int32: [Int32: Int]] = [:]
             for (k, c) in e.grid.cellOfIncident.enumerated() where c >= 0 { categoriesByCell[c, default: [:]][e.categoryOfIncident[k], default: 0] += 1 }
-            var stops: [QuartierFigures.Stop] = []
-            for (n, si) in route.order.enumerated() {
-                let z = chosen[si]
-                stops.append(try stop(number: n + 1, zone: z, at: stopPoints[si], categoriesByCell: categoriesByCell, tenure: tenure, toLonLat: toLonLat))
-            }
-            fig.stops = stops
             let startShown = street?.start ?? start
             let stopsShown = street?.stops ?? stopPoints
             let loop = street?.line ?? ([start] + route.order.map { stopPoints[$0] } + [start])
+            // The legs as walked: along the streets, else straight.
+            let walked = [startShown] + route.order.map { stopsShown[$0] } + [startShown]
+            let legs = street?.legs ?? zip(walked, walked.dropFirst()).map { hypot($1.x - $0.x, $1.y - $0.y) }
+            var stops: [QuartierFigures.Stop] = []
+            var cumulative = 0.0
+            for (n, si) in route.order.enumerated() {
+                let z = chosen[si]
+                cumulative += legs[n]
+                var st = try stop(number: n + 1, zone: z, at: stopPoints[si], categoriesByCell: categoriesByCell, tenure: tenure, toLonLat: toLonLat)
+                // The sheet gives the stop where the walkers stand (on the street), not the hotspot's centre.
+                let w = stopsShown[si], h = stopPoints[si]
+                st.lonLat = try toLonLat.transform(w)
+                st.offsetFromHotspot = hypot(w.x - h.x, w.y - h.y)
+                st.leg = legs[n]
+                st.cumulative = cumulative
+                stops.append(st)
+            }
+            fig.stops = stops
+            fig.routeStart = try toLonLat.transform(startShown)
+            fig.routeReturnLeg = legs.last
             routeLayer = derivedLayer(name: "parcours", source: "parcours.geojson",
                                       values: [(Properties([("longueur_m", .number(route.length.rounded()))]), .lineString(loop))])
             routeMarkers = (startShown, route.order.map { stopsShown[$0] })
@@ -371,8 +396,9 @@ struct QuartierBuilder {
                 sectors.append((sector, cleaner))
             }
         }
-        return .init(number: number, hotspotRank: zone.rank, lonLat: try toLonLat.transform(p),
-                     incidentsByCategory: cats, managers: managers, sectors: sectors)
+        let lonLat = try toLonLat.transform(p)
+        return .init(number: number, hotspotRank: zone.rank, lonLat: lonLat, hotspotLonLat: lonLat, offsetFromHotspot: 0,
+                     leg: 0, cumulative: 0, incidentsByCategory: cats, managers: managers, sectors: sectors)
     }
 
     /// A layer made of analysis results, for the plans.
@@ -407,6 +433,7 @@ struct QuartierBuilder {
         for s in stops {
             features.append(Feature(index: features.count, geometry: .point(s.lonLat), properties: Properties([
                 ("type", .string("arrêt")), ("numero", .number(Double(s.number))), ("point_chaud", .number(Double(s.hotspotRank))),
+                ("distance_m", .number(s.leg.rounded())), ("cumul_m", .number(s.cumulative.rounded())),
                 ("incidents", .number(Double(s.incidentsByCategory.reduce(0) { $0 + $1.incidents }))),
                 ("categories", .string(s.incidentsByCategory.map { "\($0.category) (\($0.incidents))" }.joined(separator: ", "))),
                 ("gestionnaires", .string(s.managers.map(\.manager).joined(separator: " + "))),

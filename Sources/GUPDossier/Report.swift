@@ -48,10 +48,12 @@ enum DossierReport {
                 },
                 "parcours": [
                     "longueur_m": opt(q.routeLength), "ordre_optimal": q.routeExact as Any? ?? NSNull(),
-                    "par_les_rues": q.routeAlongStreets,
+                    "par_les_rues": q.routeAlongStreets, "retour_m": opt(q.routeReturnLeg?.rounded()),
                     "arrets": q.stops.map { s in
                         ["numero": s.number, "point_chaud": s.hotspotRank,
                          "lon": (s.lonLat.x * 1e6).rounded() / 1e6, "lat": (s.lonLat.y * 1e6).rounded() / 1e6,
+                         "distance_m": s.leg.rounded(), "cumul_m": s.cumulative.rounded(),
+                         "ecart_point_chaud_m": s.offsetFromHotspot.rounded(),
                          "incidents": s.incidentsByCategory.map { ["categorie": $0.category, "incidents": $0.incidents] },
                          "gestionnaires": s.managers.map { ["gestionnaire": $0.manager, "part_pct": r2($0.share)] },
                          "secteurs": s.sectors.map { ["secteur": $0.sector, "intervenant": $0.cleaner] }] as [String: Any]

@@ -68,6 +68,9 @@ extension GeometryHandle {
 
     public func envelope() throws -> GeometryHandle { try unary("emprise", GEOSEnvelope_r) }
 
+    /// The smallest convex polygon holding the geometry.
+    public func convexHull() throws -> GeometryHandle { try unary("enveloppe convexe", GEOSConvexHull_r) }
+
     /// Fast clip by an axis-aligned rectangle (result may be invalid for
     /// polygons touching the rectangle in degenerate ways: drawing only).
     public func clip(to b: BoundingBox) throws -> GeometryHandle {

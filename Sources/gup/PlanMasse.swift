@@ -26,7 +26,8 @@ struct PlanMasse: ParsableCommand {
         Exemples :
           gup plan-masse --perimetres Data/demo/perimetres.geojson --quartier "Les Pins" \\
               --domanialite Data/demo/parcelles.geojson --residences Data/demo/residences.geojson \\
-              --routes Data/demo/routes.geojson --sortie plans/masse.svg
+              --routes Data/demo/routes.geojson --bati Data/demo/bati.geojson --eau Data/demo/eau.geojson \\
+              --lieux Data/demo/lieux.geojson --sortie plans/masse.svg
           gup plan-masse --perimetres Data/demo/perimetres.geojson --quartier "Les Hermes" \\
               --parcelles Data/demo/parcelles.geojson --incidents Data/demo/incidents.geojson \\
               --chaleur --format A3 --echelle 2000 --sortie plans/chaleur.svg

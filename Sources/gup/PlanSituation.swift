@@ -126,7 +126,10 @@ struct PlanSituation: ParsableCommand {
         (--routes de préférence) ; --sans-fond accepte un plan des seules communes, avec un \
         avertissement. Toute la commune est montrée quand elle tient au 1/25 000 au plus, \
         sinon 3 km autour du quartier ; un carton de localisation montre le cadre dans sa \
-        commune et ses voisines (avec --contexte). Le plan est exact à l'impression : \
+        commune et ses voisines : il lui faut les communes (--contexte), sans elles le plan \
+        n'a pas de carton et le dit. Une route sans nom porte son numéro (A50, D988) ; au-delà \
+        des routes d'un extrait, le sol est hachuré « Hors emprise du fond de plan ». \
+        Le plan est exact à l'impression : \
         1 m sur le terrain = 1000/N mm sur le papier, dans le système de travail. Il porte une \
         échelle graphique, la flèche du nord (corrigée de la convergence des méridiens), une \
         légende et un cartouche (titre, quartier, commune, date, échelle, système, sources).
@@ -136,7 +139,8 @@ struct PlanSituation: ParsableCommand {
               --contexte Data/demo/communes.geojson --routes Data/demo/routes.geojson \\
               --voies-ferrees Data/demo/voies_ferrees.geojson --sortie plans/situation.svg
           gup plan-situation --perimetres qpv-occitanie.geojson --quartier "Quatre Saisons" \\
-              --routes bdtopo/ROUTE.shp --voies-ferrees bdtopo/TRONCON_VOIE_FERREE.shp \\
+              --contexte Data/communes-12-rodez.geojson --routes bdtopo/ROUTE.shp \\
+              --voies-ferrees bdtopo/TRONCON_VOIE_FERREE.shp \\
               --eau bdtopo/SURFACE_EAU.shp --bati bdtopo/BATI_INDIFFERENCIE.shp --sortie rodez.svg
           gup plan-situation --perimetres Data/qpv-rennes.geojson --quartier Maurepas --sans-fond \\
               --format A3 --orientation portrait --echelle 15000 --sortie maurepas.svg

@@ -131,6 +131,110 @@ final class OrientationTests: XCTestCase {
         XCTAssertFalse(plan.svg.contains("couche-routes"))
     }
 
+    /// An unnamed road is labelled with its number (BD TOPO `numero`), a
+    /// road « NC » (non classée) with nothing.
+    func testUnnamedRoadsCarryTheirNumber() throws {
+        func road(_ y: Double, _ props: [(String, PropertyValue)], _ k: Int) -> Feature {
+            Feature(index: k, geometry: .lineString([Position(665000, y), Position(668000, y)]), properties: Properties(props))
+        }
+        let roads = [road(6362300, [("nom_voie_g", .string("Avenue de Paris")), ("numero", .string("D988")), ("importance", .string("2"))], 0),
+                     road(6362500, [("nom_voie_g", .null), ("numero", .string("N88")), ("importance", .string("1"))], 1),
+                     road(6362700, [("nom_voie_g", .null), ("numero", .string("NC")), ("importance", .string("3"))], 2)]
+        let layer = try Loader.prepare(Layer(name: "routes", source: "routes.geojson", crs: .lambert93, features: roads),
+                                       to: .lambert93, expecting: .shaped).indexed()
+        var background = OrientationLayers(roads: layer)
+        try background.resolveFields()
+        XCTAssertEqual(background.roadNumberField, "numero")
+        let plan = try Plans.situation(perimeters: try Self.rodezPerimeter(), quartier: nil, context: nil, background: background,
+                                       options: PlanOptions(scale: 5000, date: "30/11/2026"))
+        let names = Set(try ParsedSVG(plan.svg).all().filter { ParsedSVG.attr($0, "class") == "nom-voie" }.compactMap(\.stringValue))
+        XCTAssertEqual(names, ["Avenue de Paris", "N88"])
+    }
+
+    /// The inset is drawn from the communes: without them the plan has
+    /// none, and both the run (a warning) and the cartouche say so.
+    func testInsetNeedsTheCommunesAndSaysSo() throws {
+        let reporter = CollectingReporter()
+        let plan = try Plans.situation(perimeters: try Self.rodezPerimeter(), quartier: nil, context: nil,
+                                       background: try Self.rodezBackground(), options: PlanOptions(date: "30/11/2026"),
+                                       reporter: reporter)
+        let svg = try ParsedSVG(plan.svg)
+        XCTAssertNil(svg.element(id: "carton-localisation"))
+        XCTAssertTrue(reporter.warnings.contains { $0.contains("sans carton de localisation") && $0.contains("--contexte") }, "\(reporter.warnings)")
+        XCTAssertTrue((svg.element(id: "cartouche")?.stringValue ?? "").contains("Sans carton de localisation"))
+    }
+
+    /// Past the roads of an extract (the Rodez fixture is a 1.2 × 1 km box)
+    /// the ground is hatched and in the legend, so it does not read as open
+    /// country; a frame inside the extract has no hatch.
+    func testGroundBeyondTheRoadsExtractIsHatched() throws {
+        let background = try Self.rodezBackground()
+        let wide = try Plans.situation(perimeters: try Self.rodezPerimeter(), quartier: nil, context: nil, background: background,
+                                       options: PlanOptions(scale: 10_000, date: "30/11/2026"))
+        XCTAssertTrue(wide.legend.contains { $0.layer == "hors-emprise" && $0.label.hasPrefix("Hors emprise du fond de plan") },
+                      "\(wide.legend)")
+        let svg = try ParsedSVG(wide.svg)
+        let hatch = try XCTUnwrap(svg.element(id: "couche-hors-emprise"))
+        // The hatched ground holds the frame's corners (outside the box) and no road vertex.
+        let frame = wide.frames[0]
+        let d = svg.all(hatch).compactMap { ParsedSVG.attr($0, "d") }.joined(separator: " ")
+        let rings = ParsedSVG.pathPoints(d).map { ring in ring.map { frame.toGround($0) } }
+        func inside(_ p: Position) -> Bool {
+            var odd = false
+            for r in rings { for (a, b) in zip(r, r.dropFirst() + [r[0]]) where (a.y > p.y) != (b.y > p.y) {
+                if p.x < a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x) { odd.toggle() }
+            } }
+            return odd
+        }
+        let ext = frame.extent
+        XCTAssertTrue(inside(Position(ext.minX + 20, ext.minY + 20)))
+        XCTAssertTrue(inside(Position(ext.maxX - 20, ext.maxY - 20)))
+        // Vertices on the hull's edge (the extract's cut) are on the boundary: within 1 m of it.
+        func toBoundary(_ p: Position) -> Double {
+            var best = Double.infinity
+            for r in rings { for (a, b) in zip(r, r.dropFirst() + [r[0]]) {
+                let dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy
+                let t = l2 > 0 ? max(0, min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2)) : 0
+                best = min(best, hypot(p.x - a.x - t * dx, p.y - a.y - t * dy))
+            } }
+            return best
+        }
+        var checked = 0
+        for f in background.roads!.features {
+            guard case .lineString(let ps)? = f.geometry else { continue }
+            for p in ps where toBoundary(p) > 1 {
+                checked += 1
+                XCTAssertFalse(inside(p), "vertex \(p) of a road hatched")
+            }
+        }
+        XCTAssertGreaterThan(checked, 1000)
+        let close = try Plans.situation(perimeters: try Self.rodezPerimeter(), quartier: nil, context: nil, background: background,
+                                        options: PlanOptions(scale: 2_500, date: "30/11/2026"))
+        XCTAssertFalse(close.legend.contains { $0.layer == "hors-emprise" })
+    }
+
+    /// The demo's whole fond (roads by class, railway, water surface and
+    /// line, buildings, places) with the communes and the inset: every legend
+    /// entry is drawn in the shortened legend box, none left out.
+    func testCrowdedLegendKeepsEveryEntry() throws {
+        var background = OrientationLayers(roads: try Fixture.demo("routes", .shaped).indexed(),
+                                           railways: try Fixture.demo("voies_ferrees", .shaped).indexed(),
+                                           water: try Fixture.demo("eau", .shaped).indexed(), buildings: try Fixture.demo("bati").indexed(),
+                                           places: try Fixture.demo("lieux", .shaped).indexed())
+        try background.resolveFields(explicit: [.placeName: "toponyme"])
+        let plan = try Plans.situation(perimeters: try Fixture.demo("perimetres").indexed(), quartier: "Les Pins",
+                                       context: try Fixture.real("communes-13").indexed(), background: background,
+                                       options: PlanOptions(date: "30/11/2026"))
+        let svg = try ParsedSVG(plan.svg)
+        XCTAssertNotNil(svg.element(id: "carton-localisation"))
+        for id in ["couche-eau", "couche-bati", "couche-lieux", "couche-voies-ferrees"] { XCTAssertNotNil(svg.element(id: id), id) }
+        let drawn = svg.all(try XCTUnwrap(svg.element(id: "legende"))).filter { ParsedSVG.attr($0, "class") == "entree-legende" }
+        XCTAssertGreaterThan(plan.legend.count, 12)
+        XCTAssertEqual(drawn.count, plan.legend.count, "legend entries drawn")
+        XCTAssertTrue(plan.legend.contains { $0.layer == "eau" && $0.classKey == "cours" })
+        XCTAssertTrue(plan.legend.contains { $0.layer == "eau" && $0.classKey == "surface" })
+    }
+
     func testSitePlanNonCadastralGroundInTheLegendAndVeil() throws {
         let perimeters = try Fixture.demo("perimetres")
         var background = OrientationLayers(roads: try Fixture.demo("routes", .shaped).indexed())
@@ -165,6 +269,14 @@ final class OrientationTests: XCTestCase {
         XCTAssertEqual(route.length, try GeometryHandle(.lineString(route.line)).length(), accuracy: 1e-6)
         let straight = WalkingRoute.plan(start: route.start, stops: route.stops)
         XCTAssertGreaterThanOrEqual(route.length, straight.length - 1e-6)
+        // One leg per stop and the way back, adding up to the loop; each leg
+        // no shorter than the straight line between the snapped points it joins.
+        XCTAssertEqual(route.legs.count, stops.count + 1)
+        XCTAssertEqual(route.legs.reduce(0, +), route.length, accuracy: 1e-6)
+        let walked = [route.start] + route.order.map { route.stops[$0] } + [route.start]
+        for (k, (a, b)) in zip(walked, walked.dropFirst()).enumerated() {
+            XCTAssertGreaterThanOrEqual(route.legs[k], hypot(b.x - a.x, b.y - a.y) - 1e-6, "leg \(k)")
+        }
         // Drawn on a plan with arrows.
         let stopLayer = WorkingLayer(derived: "parcours", source: "parcours.geojson", crs: .lambert93,
                                      features: [Feature(index: 0, geometry: .lineString(route.line), properties: Properties())])

@@ -255,7 +255,7 @@ final class DossierCLITests: XCTestCase {
         XCTAssertGreaterThan(total, 3000)
         // The inputs' counts: the demo files hold these many features, all valid.
         let expected = ["perimetres": 4, "parcelles": 884, "residences": 228, "secteurs": 7, "incidents": 5012, "contexte": 7,
-                        "routes": 151, "voies_ferrees": 1]
+                        "routes": 151, "voies_ferrees": 1, "eau": 2, "bati": 343, "lieux": 10]
         let layers = try XCTUnwrap(report()["couches"] as? [[String: Any]])
         XCTAssertEqual(Set(layers.map { $0["couche"] as! String }), Set(expected.keys))
         for l in layers {
@@ -301,7 +301,8 @@ final class DossierCLITests: XCTestCase {
     /// situation, the walk along the streets with its walking distance.
     func testPlansLocateAndTheWalkFollowsTheStreets() throws {
         let situation = try text("les-pins/plan_situation.svg")
-        for id in ["couche-routes", "couche-voies-ferrees", "carton-localisation", "carton-cadre", "couche-voile"] {
+        for id in ["couche-routes", "couche-voies-ferrees", "couche-eau", "couche-bati", "couche-lieux",
+                   "carton-localisation", "carton-cadre", "couche-voile"] {
             XCTAssertTrue(situation.contains("id=\"\(id)\""), id)
         }
         XCTAssertTrue(situation.contains("class=\"nom-voie\""))
@@ -333,6 +334,33 @@ final class DossierCLITests: XCTestCase {
             let d = segments.flatMap { s in zip(s, s.dropFirst()).map { dist(p, $0, $1) } }.min()!
             XCTAssertLessThan(d, 1.0, "\(p)")
         }
+        // The stops as walked: on a street (within 1 m), with the walking
+        // distance from the previous stop; the legs and the way back add up
+        // to the loop's length, and the fiche terrain prints them.
+        let stops = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.output.appendingPathComponent("les-pins/parcours_arrets.geojson"))) as! [String: Any]
+        var legs = 0.0, last = 0.0
+        let sheet = try text("les-pins/fiche_terrain.html")
+        let stopFeatures = (stops["features"] as! [[String: Any]]).filter { ($0["properties"] as! [String: Any])["type"] as? String == "arrêt" }
+        XCTAssertGreaterThan(stopFeatures.count, 1)
+        for f in stopFeatures {
+            let p = (f["geometry"] as! [String: Any])["coordinates"] as! [Double]
+            let d = segments.flatMap { s in zip(s, s.dropFirst()).map { dist(p, $0, $1) } }.min()!
+            XCTAssertLessThan(d, 1.0, "arrêt \(p) à \(d) m de la rue la plus proche")
+            let props = f["properties"] as! [String: Any]
+            let leg = try XCTUnwrap(props["distance_m"] as? Double), cumul = try XCTUnwrap(props["cumul_m"] as? Double)
+            legs += leg
+            XCTAssertEqual(cumul, legs, accuracy: Double(stopFeatures.count), "cumul of the rounded legs")
+            XCTAssertGreaterThan(cumul, last)
+            last = cumul
+            XCTAssertTrue(sheet.contains(String(format: "%.5f, %.5f", p[1], p[0])), "position de l'arrêt sur la fiche : \(p)")
+        }
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.output.appendingPathComponent("rapport.json"))) as! [String: Any]
+        let pins = (report["quartiers"] as! [[String: Any]]).first { $0["nom"] as? String == "Les Pins" }!
+        let walk = pins["parcours"] as! [String: Any]
+        let total = try XCTUnwrap(walk["longueur_m"] as? Double), back = try XCTUnwrap(walk["retour_m"] as? Double)
+        XCTAssertEqual(legs + back, total, accuracy: Double(stopFeatures.count + 1))
+        XCTAssertTrue(sheet.contains("Étapes du parcours, distances à pied par les rues"))
+        XCTAssertTrue(sheet.contains("Retour au départ"))
     }
 
     func testWrongProjectKeyIsAFrenchErrorNamingIt() throws {

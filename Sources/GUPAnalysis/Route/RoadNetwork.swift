@@ -249,6 +249,9 @@ public struct NetworkRoute: Sendable {
     public var stops: [Position]
     /// Legs with no path on the network (parts not connected), drawn straight.
     public var straightLegs: Int
+    /// Walking length of each leg in visiting order: start to the first
+    /// stop, stop to stop, the last stop back to the start (stops + 1 legs).
+    public var legs: [Double]
 
     public static func plan(start: Position, stops: [Position], network: RoadNetwork) -> NetworkRoute? {
         guard let s0 = network.snap(start) else { return nil }
@@ -268,19 +271,22 @@ public struct NetworkRoute: Sendable {
         let route = WalkingRoute.plan(count: stops.count, distance: d)
         var line: [Position] = []
         var length = 0.0, straightLegs = 0
+        var legs: [Double] = []
         let seq = [0] + route.order.map { $0 + 1 } + [0]
         for (a, b) in zip(seq, seq.dropFirst()) {
             if let p = paths[a][b] {
                 length += p.length
+                legs.append(p.length)
                 line += line.last == p.positions.first ? Array(p.positions.dropFirst()) : p.positions
             } else {
                 straightLegs += 1
                 length += straight(a, b)
+                legs.append(straight(a, b))
                 if line.last != locs[a].position { line.append(locs[a].position) }
                 line.append(locs[b].position)
             }
         }
         return NetworkRoute(order: route.order, length: length, exact: route.exact, line: line,
-                            start: s0.position, stops: locs.dropFirst().map(\.position), straightLegs: straightLegs)
+                            start: s0.position, stops: locs.dropFirst().map(\.position), straightLegs: straightLegs, legs: legs)
     }
 }

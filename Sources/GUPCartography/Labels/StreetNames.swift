@@ -13,6 +13,8 @@ public struct StreetNameSpec: @unchecked Sendable {
     public var interval: Double
     /// Features whose rank is below are not named (lanes on a plan de situation).
     public var minimumRank: Double
+    /// The road's number (« A50 », « D988 »), drawn where it has no name.
+    public var numberField: String? = nil
     public init(field: String, size: Double = 1.9, color: String = "#303030", interval: Double = 90,
                 minimumRank: Double = -.infinity, rank: @escaping (Feature) -> Double = { _ in 0 }) {
         self.field = field; self.size = size; self.color = color; self.interval = interval
