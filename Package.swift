@@ -3,6 +3,9 @@ import PackageDescription
 
 // Layering (lower never imports higher):
 //   CGEOS, CPROJ, CGDAL, CXLSXWriter, CRsvg, CPangoCairo (C system libraries)
+//   CLazyLibraries  C: loads GDAL, cairo/pango/librsvg and libxlsxwriter on
+//                   first use (dlopen) so that gup starts without them; only
+//                   GEOS and PROJ are linked (README « Démarrage »)
 //   GUPModel        core model: geometry values, features, layers, GeoJSON, CSV
 //   GUPTopology     safe Swift over GEOS            (only module importing CGEOS)
 //   GUPProjection   safe Swift over PROJ            (only module importing CPROJ)
@@ -46,12 +49,21 @@ let package = Package(
         .systemLibrary(
             name: "CPangoCairo", pkgConfig: "pangocairo",
             providers: [.brew(["pango"]), .apt(["libpango1.0-dev"])]),
+        // The linker: the C libraries' -l flags (pkg-config) stay on the link
+        // line, but CLazyLibraries defines every function the wrappers call,
+        // so no object needs them; scripts/ld-as-needed (gold with
+        // --as-needed before them: `-Xlinker --as-needed` lands after them,
+        // too late) leaves them out of gup's NEEDED list, so they are not
+        // loaded at start-up. Linux only: on macOS the libraries stay linked
+        // (CLazyLibraries/lazy.h).
+        .target(name: "CLazyLibraries", dependencies: ["CGDAL", "CRsvg", "CPangoCairo", "CXLSXWriter"],
+                linkerSettings: [.unsafeFlags(["-use-ld=\(Context.packageDirectory)/scripts/ld-as-needed"], .when(platforms: [.linux]))]),
         .target(name: "GUPModel"),
-        .target(name: "GUPPDF", dependencies: ["CRsvg", "CPangoCairo", "GUPModel"]),
-        .target(name: "GUPWorkbook", dependencies: ["CXLSXWriter", "GUPModel"]),
+        .target(name: "GUPPDF", dependencies: ["CRsvg", "CPangoCairo", "CLazyLibraries", "GUPModel"]),
+        .target(name: "GUPWorkbook", dependencies: ["CXLSXWriter", "CLazyLibraries", "GUPModel"]),
         .target(name: "GUPTopology", dependencies: ["CGEOS", "GUPModel"]),
         .target(name: "GUPProjection", dependencies: ["CPROJ", "GUPModel"]),
-        .target(name: "GUPFormats", dependencies: ["CGDAL", "GUPModel"]),
+        .target(name: "GUPFormats", dependencies: ["CGDAL", "CLazyLibraries", "GUPModel"]),
         .target(name: "GUPAnalysis", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPFormats"]),
         .target(name: "GUPCartography", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPAnalysis"]),
         .target(name: "GUPDossier", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPFormats", "GUPAnalysis", "GUPCartography", "GUPWorkbook", "GUPPDF",

@@ -2,7 +2,8 @@
 # make verifier-paquet (run by .ci/run): installs the built .deb into a
 # fresh Debian 12 root made by debootstrap (minbase: no Swift toolchain, no
 # -dev package), lets apt install its Depends there, and runs what a city's
-# IT department would: gup --version, gup dossier on the packaged demo,
+# IT department would: gup --version, gup version --bibliotheques, gup
+# dossier on the packaged demo (PDF and XLSX: cairo, librsvg, libxlsxwriter),
 # man gup, and ldd on the installed binary. Nothing is cached between runs.
 # Needs root (debootstrap, chroot) and deb.debian.org.
 # Usage: verifier-paquet.sh build/paquet/gup_VERSION_ARCH.deb
@@ -51,10 +52,21 @@ in_root gup --version | grep -q '^GEOS ' || { echo "erreur : gup --version ne do
 in_root gup -V >/dev/null
 in_root gup version >/dev/null
 
+# GDAL, cairo, pango, librsvg and libxlsxwriter are loaded on first use
+# (README « Démarrage »): the Depends apt installed must provide them all.
+echo "== gup version --bibliotheques"
+in_root gup version --bibliotheques | tail -5
+for lib in GDAL cairo pango librsvg libxlsxwriter; do
+  in_root gup version --bibliotheques | grep -q "^$lib [0-9]" || { echo "erreur : $lib non chargée par le gup installé" >&2; exit 1; }
+done
+
 echo "== ldd /usr/bin/gup"
 in_root ldd /usr/bin/gup > "$root/tmp/ldd.txt"
-echo "$(wc -l < "$root/tmp/ldd.txt") bibliothèques, dont :"
+echo "$(wc -l < "$root/tmp/ldd.txt") bibliothèques au démarrage, dont :"
 grep -E 'geos|proj|gdal|cairo|rsvg|pango|xlsxwriter' "$root/tmp/ldd.txt" || true
+if grep -E 'gdal|cairo|rsvg|pango|xlsxwriter' "$root/tmp/ldd.txt"; then
+  echo "erreur : gup lie encore une bibliothèque chargée à la première utilisation (ci-dessus)" >&2; exit 1
+fi
 if in_root ldd /usr/bin/gup | grep -E 'not found|swift'; then
   echo "erreur : bibliothèque manquante ou venant de la chaîne Swift" >&2; exit 1
 fi
@@ -64,6 +76,13 @@ in_root sh -c 'mkdir -p /tmp/essai && cd /tmp/essai && gup dossier' > "$root/tmp
 cat "$root/tmp/dossier.txt"
 [ -s "$root/tmp/essai/dossier-demo/index.html" ] || { echo "erreur : pas de /tmp/essai/dossier-demo/index.html" >&2; exit 1; }
 grep -q '^Dossier écrit : /tmp/essai/dossier-demo/index.html' "$root/tmp/dossier.txt"
+# The PDF (cairo, pango, librsvg) and the workbook (libxlsxwriter), written
+# by the libraries gup loads on first use.
+for f in dossier.pdf tableaux.xlsx; do
+  [ -s "$root/tmp/essai/dossier-demo/$f" ] || { echo "erreur : pas de /tmp/essai/dossier-demo/$f" >&2; exit 1; }
+done
+head -c 5 "$root/tmp/essai/dossier-demo/dossier.pdf" | grep -q '%PDF-' || { echo "erreur : dossier.pdf n'est pas un PDF" >&2; exit 1; }
+echo "PDF : $(find "$root/tmp/essai/dossier-demo" -name '*.pdf' | wc -l) fichiers ; XLSX : $(find "$root/tmp/essai/dossier-demo" -name '*.xlsx' | wc -l)"
 # GEOS through the installed binary on the packaged demo's layers. (The
 # dossier's own GeoJSON outputs are not checked here: on the demo, main's
 # pipeline writes some geometries `gup verifier` rejects, a defect of the

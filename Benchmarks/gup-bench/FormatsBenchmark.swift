@@ -16,7 +16,7 @@ func formatsBenchmark(_ args: [String]) throws {
     print("lecture-gdal : \(dir), \(ProcessInfo.processInfo.activeProcessorCount) cœur(s), GDAL par GUPFormats ; charge de la machine \(loadAverage1())")
     // GDAL's drivers registered before timing, as pyogrio does when imported
     // (geopandas' figure below excludes its imports too).
-    let setup = seconds { VectorReader.registerDrivers() }
+    let setup = try seconds { try VectorReader.registerDrivers() }
     print(String(format: "  enregistrement des pilotes GDAL (une fois par processus, hors mesures) : %.2f s", setup))
     let files = [("parcelles.gpkg", ""), ("incidents.csv", ", X_POSSIBLE_NAMES='X', Y_POSSIBLE_NAMES='Y'")]
     for (file, pandasOptions) in files {

@@ -194,9 +194,39 @@ public enum DossierDocuments {
     /// root `dossier.pdf`; returns the files written, relative to the dossier.
     public static func writePDFs(project: ProjectFile, quartiers: [QuartierFigures], date: String,
                                  into dossier: OutputFolder) throws -> [String] {
-        // Each quartier's plan PDFs and dossier.pdf on every core (librsvg's
-        // rendering of the plans is the costly part); the whole dossier after.
-        let perQuartier = try parallelMap(count: quartiers.count) { k -> (files: [String], parts: [PDFSection], pages: Int) in
+        let complete = completeRoot(project, quartiers: quartiers.count)
+        // The dossier-wide veille charts (quartiers compared, two periods) open the root document.
+        var veille: [PDFSection] = []
+        for e in dossier.written where e.path.hasPrefix(DossierVeille.folder + "/") && e.path.hasSuffix(".svg") {
+            guard let svg = try dossier.contents(of: e.path) else { continue }
+            veille.append(PDFSection(title: "Veille : \(e.path.dropFirst(DossierVeille.folder.count + 1).dropLast(4))", level: 1,
+                                     content: .figure(svg: svg, source: e.path)))
+        }
+        let rootLines = [project.commune.map { "Commune : \($0)" }, "Édité le \(date)",
+                         "\(quartiers.count) quartier\(quartiers.count > 1 ? "s" : "")",
+                         complete ? nil : "Volume de synthèse : la note de présentation de chaque quartier ; ses plans, tableaux et fiche terrain sont dans son propre dossier.pdf."].compactMap { $0 }
+        func writeRoot(_ quartierSections: [PDFSection]) throws {
+            let all = veille + quartierSections
+            guard !all.isEmpty else { return }
+            try dossier.write(to: pdfFile) { try DossierPDF.write(title: project.title, lines: rootLines, sections: all, to: $0) }
+        }
+        // A complete root draws every plan again: its sections are gathered
+        // first (SVG files read back) and it is written as the first task,
+        // beside the quartiers' documents, instead of alone on one core after
+        // them. A synthesis root holds each quartier's note only (the plans'
+        // SVG are not kept) and is written after, with each dossier's page count.
+        let allSections: [[PDFSection]]? = complete
+            ? try parallelMap(count: quartiers.count) { try sections(quartiers[$0], project: project, date: date, in: dossier) }
+            : nil
+        let rootTask = complete ? 1 : 0
+        let results = try parallelMap(count: quartiers.count + rootTask) { t -> (files: [String], note: PDFSection?, pages: Int) in
+            if t < rootTask {
+                try writeRoot(quartiers.indices.flatMap { k in
+                    [PDFSection(title: "Quartier \(quartiers[k].name)", level: 1, content: nil)] + allSections![k]
+                })
+                return ([], nil, 0)
+            }
+            let k = t - rootTask
             let q = quartiers[k]
             var files: [String] = []
             let folder = try dossier.subfolder(q.folder)
@@ -208,40 +238,27 @@ public enum DossierDocuments {
                 try writePlanPDF(svg: svg, source: "\(q.folder)/\(p.file)", to: name, in: folder)
                 files.append("\(q.folder)/\(name)")
             }
-            let parts = try sections(q, project: project, date: date, in: dossier)
+            let parts = try allSections?[k] ?? sections(q, project: project, date: date, in: dossier)
             let lines = [project.title, project.commune.map { "Commune : \($0)" }, "Édité le \(date)"].compactMap { $0 }
             var pages = 0
             try folder.write(to: pdfFile) { pages = try DossierPDF.write(title: "Quartier \(q.name)", lines: lines, sections: parts, to: $0) }
             files.append("\(q.folder)/\(pdfFile)")
-            return (files, parts, pages)
+            return (files, parts.first, pages)
         }
-        var files: [String] = []
-        var all: [PDFSection] = []
-        // The dossier-wide veille charts (quartiers compared, two periods) first.
-        for e in dossier.written where e.path.hasPrefix(DossierVeille.folder + "/") && e.path.hasSuffix(".svg") {
-            guard let svg = try dossier.contents(of: e.path) else { continue }
-            all.append(PDFSection(title: "Veille : \(e.path.dropFirst(DossierVeille.folder.count + 1).dropLast(4))", level: 1,
-                                  content: .figure(svg: svg, source: e.path)))
-        }
-        let complete = completeRoot(project, quartiers: quartiers.count)
-        for (q, r) in zip(quartiers, perQuartier) {
-            files += r.files
-            all.append(PDFSection(title: "Quartier \(q.name)", level: 1, content: nil))
-            if complete {
-                all += r.parts
-            } else if var first = r.parts.first, case .flow(var note)? = first.content {
-                note.paragraph("Plans, tableaux et fiche terrain du quartier : \(q.folder)/\(pdfFile) (\(r.pages) pages).", className: nil)
-                first.content = .flow(note)
-                all.append(first)
+        var files = results.dropFirst(rootTask).flatMap(\.files)
+        if !complete {
+            var notes: [PDFSection] = []
+            for (q, r) in zip(quartiers, results) {
+                notes.append(PDFSection(title: "Quartier \(q.name)", level: 1, content: nil))
+                if var first = r.note, case .flow(var note)? = first.content {
+                    note.paragraph("Plans, tableaux et fiche terrain du quartier : \(q.folder)/\(pdfFile) (\(r.pages) pages).", className: nil)
+                    first.content = .flow(note)
+                    notes.append(first)
+                }
             }
+            try writeRoot(notes)
         }
-        if !all.isEmpty {
-            let lines = [project.commune.map { "Commune : \($0)" }, "Édité le \(date)",
-                         "\(quartiers.count) quartier\(quartiers.count > 1 ? "s" : "")",
-                         complete ? nil : "Volume de synthèse : la note de présentation de chaque quartier ; ses plans, tableaux et fiche terrain sont dans son propre dossier.pdf."].compactMap { $0 }
-            try dossier.write(to: pdfFile) { try DossierPDF.write(title: project.title, lines: lines, sections: all, to: $0) }
-            files.append(pdfFile)
-        }
+        if !veille.isEmpty || !quartiers.isEmpty { files.append(pdfFile) }
         return files
     }
 }

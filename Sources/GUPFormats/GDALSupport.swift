@@ -1,12 +1,22 @@
 import CGDAL
+import CLazyLibraries
 import Foundation
 import GUPModel
 
-/// GDAL's process-wide set-up, done once: drivers registered, and GDAL's
-/// own error printing silenced (the library never prints: GDAL's messages
+/// GDAL's process-wide set-up, done once: the library loaded (on first use,
+/// not at start-up: CLazyLibraries), drivers registered, and GDAL's own
+/// error printing silenced (the library never prints: GDAL's messages
 /// reach the user only through `GDALFailure`, in French, naming the file).
 enum GDALSetup {
-    static let done: Void = {
+    /// nil once libgdal is loaded, else the loader's French message
+    /// (« GDAL (libgdal.so.32) introuvable : … »).
+    static let loadFailure: String? = gup_load_gdal().map { String(cString: $0) }
+
+    static func load() throws {
+        if let loadFailure { throw GUPError(loadFailure) }
+    }
+
+    private static let done: Void = {
         GDALAllRegister()
         // CPLQuietErrorHandler keeps the last message for CPLGetLastErrorMsg
         // without writing to stderr.
@@ -16,14 +26,19 @@ enum GDALSetup {
         CPLSetConfigOption("GPKG_WARN_UNRECOGNIZED_APPLICATION_ID", "NO")
     }()
 
-    static func ensure() { _ = done }
+    static func ensure() throws {
+        try load()
+        _ = done
+    }
 }
 
 /// Version of the GDAL library loaded at run time
 /// (`GDALVersionInfo("RELEASE_NAME")`, e.g. `3.6.2`), not the version of the
-/// headers gup was compiled against. Needs no driver registration.
-public var gdalVersion: String {
-    GDALVersionInfo("RELEASE_NAME").map { String(cString: $0) } ?? "?"
+/// headers gup was compiled against. Loads GDAL (throws the French message
+/// when it cannot be); needs no driver registration.
+public func gdalVersion() throws -> String {
+    try GDALSetup.load()
+    return GDALVersionInfo("RELEASE_NAME").map { String(cString: $0) } ?? "?"
 }
 
 /// The one place where GDAL/OGR failures become French messages naming the

@@ -11,7 +11,7 @@ public enum LayerWriter {
     /// GeoPackage in the same folder, renamed over the target once closed.
     @discardableResult
     public static func writeGeoPackage(_ layers: [Layer], to name: String, in folder: OutputFolder) throws -> URL {
-        GDALSetup.ensure()
+        try GDALSetup.ensure()
         let target = try folder.resolve(name)
         // The folder hands a fresh temporary path inside its run's staging
         // folder (the file lands in the output with the run's other files);
@@ -47,7 +47,7 @@ public enum LayerWriter {
     /// connection's `active_schema`, or `schema.table` names), replacing
     /// tables of the same name. Each table is written in one transaction.
     public static func writePostGIS(_ layers: [Layer], connection: String) throws {
-        GDALSetup.ensure()
+        try GDALSetup.ensure()
         let shown = redactConnection(connection)
         let drivers = GDALStringList()
         drivers.append("PostgreSQL")

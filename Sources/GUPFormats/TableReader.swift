@@ -26,7 +26,7 @@ public enum TableReader {
     }
 
     static func spreadsheet(_ source: DataSource) throws -> CSVTable {
-        GDALSetup.ensure()
+        try GDALSetup.ensure()
         let path = source.location
         // HEADERS=FORCE: a sheet of text only has no typed row to tell the
         // header from the data, and GDAL would then name columns Field1…

@@ -26,10 +26,10 @@ public enum VectorReader {
 
     /// Registers GDAL's drivers now (done once, on first use otherwise):
     /// for a caller that times its reads, as Python's pyogrio does at import.
-    public static func registerDrivers() { GDALSetup.ensure() }
+    public static func registerDrivers() throws { try GDALSetup.ensure() }
 
     public static func read(_ source: DataSource, name: String? = nil) throws -> Outcome {
-        GDALSetup.ensure()
+        try GDALSetup.ensure()
         let display = source.description
         var openPath = source.location
         let options = GDALStringList()

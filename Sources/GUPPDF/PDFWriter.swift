@@ -1,3 +1,4 @@
+import CLazyLibraries
 import CPangoCairo
 import CRsvg
 import Foundation
@@ -26,6 +27,7 @@ public final class PDFWriter {
 
     /// Opens `path` with a first page of `width` × `height` mm.
     public init(path: String, width: Double, height: Double) throws {
+        try PDFError.loadLibraries()
         self.path = path
         pageSize = (width, height)
         guard let s = cairo_pdf_surface_create(path, pt(width), pt(height)) else {
@@ -74,6 +76,7 @@ public final class PDFWriter {
     /// The paper size of an SVG whose root `width`/`height` are absolute
     /// lengths (the plans say `297mm`), in mm, read by librsvg.
     public static func svgSize(_ svg: Data, source: String) throws -> (width: Double, height: Double) {
+        try PDFError.loadLibraries()
         let h = try SVGHandle(svg, source: source)
         var hasW: gboolean = 0, hasH: gboolean = 0, hasBox: gboolean = 0
         var w = RsvgLength(), ht = RsvgLength(), box = RsvgRectangle()
@@ -219,6 +222,14 @@ public final class PDFWriter {
 
 /// The one place cairo's and librsvg's errors become French messages.
 enum PDFError {
+    /// cairo, pango and librsvg are loaded on first use, not at start-up
+    /// (CLazyLibraries); nil once loaded, else the loader's French message.
+    static let loadFailure: String? = gup_load_pdf_libraries().map { String(cString: $0) }
+
+    static func loadLibraries() throws {
+        if let loadFailure { throw GUPError(loadFailure) }
+    }
+
     static func message(_ file: String, _ what: String) -> GUPError { GUPError("\(file) : \(what)") }
 
     static func check(_ status: cairo_status_t, _ file: String, _ step: String) throws {
@@ -244,9 +255,11 @@ enum PDFError {
 /// Versions of the libraries behind the PDF documents, as the loaded
 /// libraries report them at run time (not the headers' versions): cairo
 /// (`cairo_version_string`), pango (`pango_version_string`) and librsvg
-/// (its exported `rsvg_major/minor/micro_version` variables).
-public var pdfLibraryVersions: [(name: String, version: String)] {
-    [("cairo", String(cString: cairo_version_string())),
-     ("pango", String(cString: pango_version_string())),
-     ("librsvg", "\(rsvg_major_version).\(rsvg_minor_version).\(rsvg_micro_version)")]
+/// (its exported `rsvg_major/minor/micro_version` variables, read by
+/// CLazyLibraries). Loads them (throws the French message when they cannot be).
+public func pdfLibraryVersions() throws -> [(name: String, version: String)] {
+    try PDFError.loadLibraries()
+    return [("cairo", String(cString: cairo_version_string())),
+            ("pango", String(cString: pango_version_string())),
+            ("librsvg", "\(gup_rsvg_version_part(0)).\(gup_rsvg_version_part(1)).\(gup_rsvg_version_part(2))")]
 }

@@ -1,3 +1,4 @@
+import CLazyLibraries
 import CXLSXWriter
 import Foundation
 import GUPModel
@@ -32,6 +33,7 @@ public enum WorkbookWriter {
     /// Writes the workbook to `path` (a temporary file the caller renames).
     public static func write(_ tables: [SheetTable], to path: String) throws {
         guard !tables.isEmpty else { throw GUPError("classeur \(path) : aucun tableau à écrire") }
+        try loadLibrary()
         // libxlsxwriter's own temporary files go beside the target, inside the output folder.
         let dir = (path as NSString).deletingLastPathComponent
         let ownedDir = strdup(dir.isEmpty ? "." : dir)
@@ -117,6 +119,14 @@ public enum WorkbookWriter {
         return candidate
     }
 
+    /// libxlsxwriter is loaded on first use, not at start-up
+    /// (CLazyLibraries); nil once loaded, else the loader's French message.
+    static let loadFailure: String? = gup_load_xlsxwriter().map { String(cString: $0) }
+
+    static func loadLibrary() throws {
+        if let loadFailure { throw GUPError(loadFailure) }
+    }
+
     /// The one place libxlsxwriter's errors become French messages.
     static func check(_ e: lxw_error, _ path: String, _ sheet: String?) throws {
         guard e != LXW_NO_ERROR else { return }
@@ -134,5 +144,9 @@ public enum WorkbookWriter {
 }
 
 /// Version of the libxlsxwriter library loaded at run time (`lxw_version()`),
-/// not the version of the headers gup was compiled against.
-public var xlsxwriterVersion: String { String(cString: lxw_version()) }
+/// not the version of the headers gup was compiled against. Loads it
+/// (throws the French message when it cannot be).
+public func xlsxwriterVersion() throws -> String {
+    try WorkbookWriter.loadLibrary()
+    return String(cString: lxw_version())
+}

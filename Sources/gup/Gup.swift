@@ -23,7 +23,7 @@ struct Gup: ParsableCommand {
         Toutes les mesures sont faites dans un système projeté en mètres choisi d'après \
         l'emprise des données (Lambert-93 en métropole), modifiable par --crs.
         """,
-        version: VersionText.full,
+        version: VersionText.short,
         subcommands: [
             DossierCommand.self,
             VersionCommand.self,
@@ -67,15 +67,41 @@ func versionAliases(_ arguments: [String]) -> [String] {
     arguments == ["-V"] ? ["--version"] : arguments
 }
 
-/// `gup version`: the same text as `gup --version`.
+/// `gup version`: the same text as `gup --version`; with `--bibliotheques`,
+/// also loads the libraries loaded on first use and prints their versions
+/// (what an IT department checks after installing), failing when one
+/// cannot be loaded.
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "version",
-        abstract: "Affiche la version de gup, le commit dont il est construit et les versions des bibliothèques C chargées (GEOS, PROJ, GDAL, cairo, pango, librsvg, libxlsxwriter)."
+        abstract: "Affiche la version de gup, le commit dont il est construit et les versions des bibliothèques C chargées au démarrage (GEOS, PROJ).",
+        discussion: """
+        GDAL, cairo, pango, librsvg et libxlsxwriter ne sont chargées qu'à leur première \
+        utilisation (lecture d'un Shapefile, d'un GeoPackage ou d'un classeur, écriture d'un \
+        PDF ou d'un XLSX) : gup démarre ainsi plus vite. --bibliotheques les charge et affiche \
+        leurs versions ; la commande échoue, en nommant le fichier de la bibliothèque, si \
+        l'une d'elles est introuvable.
+        """
     )
 
+    @Flag(name: .customLong("bibliotheques"), help: "Charge aussi GDAL, cairo, pango, librsvg et libxlsxwriter et affiche leurs versions.")
+    var libraries = false
+
     func run() throws {
-        print(VersionText.full)
+        print(VersionText.short)
+        guard libraries else { return }
+        try runReportingErrors {
+            var failures: [String] = []
+            for library in onDemandLibraryVersions() {
+                switch library.version {
+                case .success(let v): print("\(library.name) \(v)")
+                case .failure(let e):
+                    print("\(library.name) : introuvable")
+                    failures.append(e.message)
+                }
+            }
+            if !failures.isEmpty { throw GUPError(failures.joined(separator: "\n")) }
+        }
     }
 }
 

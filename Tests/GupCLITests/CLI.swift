@@ -25,10 +25,13 @@ struct CLI {
     }
 
     @discardableResult
-    static func run(_ args: [String], in dir: URL? = nil) throws -> Result {
+    static func run(_ args: [String], in dir: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = executable
         p.arguments = args
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         p.currentDirectoryURL = dir ?? root
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
