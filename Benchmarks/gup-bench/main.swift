@@ -5,7 +5,7 @@ import Foundation
 
 let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "geos-memoire": geosMemoryBenchmark,
-    "plan-masse": planMasseBenchmark, "plans-fond": backgroundBenchmark,
+    "plan-masse": planMasseBenchmark, "etiquettes": labelBenchmark, "plans-fond": backgroundBenchmark,
     "densites": densitiesBenchmark, "points-chauds": hotspotsBenchmark,
     "nettoyage": cleaningBenchmark,
     "veille": veilleBenchmark,

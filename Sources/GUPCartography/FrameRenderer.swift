@@ -12,32 +12,23 @@ public struct FrameStats: Sendable, Equatable {
     /// Class keys drawn, per layer name (a layer without classes: `[""]`
     /// when it drew something; the key `"∅"` stands for features of no class).
     public var classesDrawn: [String: Set<String>] = [:]
+    /// Labels placed by name (area and point labels, street names).
     public var labelsPlaced = 0
+    /// Features named by a number and a key entry.
+    public var labelsNumbered = 0
+    /// Features left without a label (nor a number).
     public var labelsDropped = 0
+    /// Street chains that got no name at all.
+    public var streetNamesDropped = 0
+    /// The key table: number, text, feature (`data-objet`).
+    public var numberKey: [NumberKeyEntry] = []
 }
 
-/// A label waiting to be placed.
-struct LabelCandidate {
-    var lines: [String]
-    var size: Double
-    var bold: Bool
-    var color: String
-    var anchor: Position   // page mm
-    /// Radius (mm) of the largest circle inside the polygon around `anchor`:
-    /// other anchors inside it are tried when the centre is taken.
-    var room: Double = 0
-    var priority: Double
-    var order: Int         // stable tie-break
-    var layer: String
-
-    var box: PageRect { LabelCandidate.box(lines: lines, size: size, anchor: anchor) }
-
-    /// The box a label takes on the page, halo and a little air included.
-    static func box(lines: [String], size: Double, anchor: Position) -> PageRect {
-        let w = (lines.map { TextMetrics.width($0, size: size) }.max() ?? 0) + 0.6 * size
-        let h = Double(lines.count) * TextMetrics.lineHeight(size) + 0.2 * size
-        return PageRect(x: anchor.x - w / 2, y: anchor.y - h / 2, width: w, height: h)
-    }
+/// An entry of the key table « Légende des numéros ».
+public struct NumberKeyEntry: Sendable, Equatable {
+    public var number: Int
+    public var text: String
+    public var object: String
 }
 
 /// Key used for features whose class is not in the layer's class list.
@@ -51,26 +42,35 @@ final class FrameRenderer {
     let clipId: String
     /// Hatch patterns used (shared by the document).
     let patterns: PatternRegistry
-    /// Boxes labels must avoid, page mm.
-    var obstacles: [PageRect] = []
+    /// Lines labels must avoid besides the layers' (page mm): the inset's frame.
+    var obstacleLines: [[Position]] = []
     /// SVG written inside the frame's group after everything else (the
     /// inset's frame rectangle).
     var trailer = ""
-    /// Boxes of the area labels placed, for the street names to avoid.
-    private var placedBoxes: [PageRect] = []
 
-    init(frame: MapFrame, groupId: String, clipId: String, patterns: PatternRegistry) {
-        self.frame = frame; self.groupId = groupId; self.clipId = clipId; self.patterns = patterns
+    /// The plan's key numbers (shared by its frames).
+    let numbers: NumberRegistry
+    /// The labels placed and the obstacles, after `render`.
+    private(set) var grid: LabelGrid?
+
+    init(frame: MapFrame, groupId: String, clipId: String, patterns: PatternRegistry, numbers: NumberRegistry = NumberRegistry()) {
+        self.frame = frame; self.groupId = groupId; self.clipId = clipId; self.patterns = patterns; self.numbers = numbers
     }
 
     private struct FeatureOut {
         var classIndex = -1     // index into classes, -1 for the "other" class, -2 not drawn
         var path: [UInt8] = []
-        var label: LabelCandidate?
+        var label: LabelFeature?
         var street: StreetPiece?
+        /// Drawn lines and outlines (page mm) labels must not cross.
+        var obstacleLines: [[Position]] = []
+        /// Drawn symbols (page mm) labels must not cover.
+        var symbolBoxes: [PageRect] = []
     }
 
-    func render(_ layers: [MapLayer], into b: inout SVGBuffer) throws -> FrameStats {
+    /// Draws the layers into the frame's group (left open) and collects
+    /// what the labels must avoid and the features to name.
+    func draw(_ layers: [MapLayer], into b: inout SVGBuffer) throws -> FrameStats {
         var stats = FrameStats()
         let ext = frame.extent
         b.append("<g id=\"\(groupId)\" class=\"carte\"")
@@ -83,26 +83,79 @@ final class FrameRenderer {
         b.attribute("x", number: frame.rect.x); b.attribute("y", number: frame.rect.y)
         b.attribute("width", number: frame.rect.width); b.attribute("height", number: frame.rect.height)
         b.append(" fill=\"#ffffff\"/>\n")
-        var candidates: [LabelCandidate] = []
-        var streets: [(StreetNameSpec, [StreetPiece])] = []
-        for layer in layers {
+        let grid = LabelGrid(rect: frame.rect)
+        for l in obstacleLines { grid.add(line: l, halfWidth: 0.2, owner: -1) }
+        var candidates: [LabelFeature] = []
+        var specs: [StreetNameSpec] = []
+        var jobs: [StreetJob] = []
+        var streetOwners: [String: Int32] = [:]
+        func streetOwner(_ name: String) -> Int32 {
+            if let o = streetOwners[name] { return o }
+            let o = Int32(1 << 30) + Int32(streetOwners.count)
+            streetOwners[name] = o
+            return o
+        }
+        for (li, layer) in layers.enumerated() {
             if let r = layer.raster {
                 drawRaster(layer, r, into: &b, stats: &stats)
             } else {
                 var pieces: [StreetPiece] = []
-                try drawVector(layer, into: &b, stats: &stats, labels: &candidates, streets: &pieces)
-                if let spec = layer.streetNames { streets.append((spec, pieces)) }
+                try drawVector(layer, layerIndex: li, into: &b, stats: &stats, labels: &candidates, streets: &pieces,
+                               grid: grid, streetOwner: streetOwner)
+                if let spec = layer.streetNames {
+                    jobs += StreetNames.jobs(pieces, specIndex: specs.count, owner: streetOwner)
+                    specs.append(spec)
+                }
             }
         }
-        placeLabels(candidates, into: &b, stats: &stats)
-        let suffix = groupId == "carte" ? "" : "-" + groupId
-        for (spec, pieces) in streets {
-            stats.labelsPlaced += StreetNames.place(pieces, spec: spec, frame: frame.rect, taken: placedBoxes + obstacles,
-                                                    groupSuffix: suffix, into: &b)
+        // A labelled polygon keeps its pole visible: no other label may cover it whole.
+        for c in candidates where c.placement == .inside {
+            grid.add(OrientedBox(PageRect(x: c.anchor.x - 0.25, y: c.anchor.y - 0.25, width: 0.5, height: 0.5)), owner: c.owner)
         }
+        pending = (candidates, jobs, specs, grid)
+        return stats
+    }
+
+    /// What `draw` leaves for the labelling: the features to name, the
+    /// street chains, their specs and the obstacles.
+    private var pending: (features: [LabelFeature], jobs: [StreetJob], specs: [StreetNameSpec], obstacles: LabelGrid)?
+
+    /// Draws the layers and names them: `draw`, `label`, `finish`.
+    func render(_ layers: [MapLayer], into b: inout SVGBuffer) throws -> FrameStats {
+        var stats = try draw(layers, into: &b)
+        finish(label(reserve: nil), into: &b, stats: &stats)
+        return stats
+    }
+
+    /// Places the labels over the obstacles `draw` collected (on a copy, so
+    /// the plan may try again with a box kept free for the key table).
+    func label(reserve: PageRect?) -> LabelOutcome {
+        guard let p = pending else { return LabelOutcome() }
+        let grid = p.obstacles.copy()
+        if let r = reserve { grid.add(OrientedBox(r), owner: -1) }
+        let outcome = LabelEngine.place(p.features, streets: p.jobs, specs: p.specs, grid: grid, frame: frame.rect, numbers: numbers)
+        self.grid = grid
+        return outcome
+    }
+
+    /// The widest key text a numbered feature of the frame may have (mm at `size`).
+    func widestKeyText(size: Double) -> Double {
+        (pending?.features ?? []).filter(\.numbered).map { TextMetrics.width($0.keyText, size: size) }.max() ?? 0
+    }
+
+    /// Writes the labels and street names, the trailer, and closes the frame's group.
+    func finish(_ outcome: LabelOutcome, into b: inout SVGBuffer, stats: inout FrameStats) {
+        let features = pending?.features ?? []
+        let specs = pending?.specs ?? []
+        writeLabels(outcome, features, into: &b, stats: &stats)
+        let suffix = groupId == "carte" ? "" : "-" + groupId
+        for (k, spec) in specs.enumerated() {
+            StreetNames.write(outcome.streets[k], spec: spec, groupSuffix: suffix, into: &b)
+            stats.labelsPlaced += outcome.streets[k].count
+        }
+        stats.streetNamesDropped = outcome.streetNamesDropped
         b.append(trailer)
         b.append("</g>\n")
-        return stats
     }
 
     // MARK: vector layers
@@ -110,8 +163,9 @@ final class FrameRenderer {
     /// Vertex count above which a feature is simplified (0.1 mm on paper) before it is drawn.
     static let simplifyAbove = 32
 
-    private func drawVector(_ layer: MapLayer, into b: inout SVGBuffer, stats: inout FrameStats,
-                            labels: inout [LabelCandidate], streets: inout [StreetPiece]) throws {
+    private func drawVector(_ layer: MapLayer, layerIndex: Int, into b: inout SVGBuffer, stats: inout FrameStats,
+                            labels: inout [LabelFeature], streets: inout [StreetPiece],
+                            grid: LabelGrid, streetOwner: (String) -> Int32) throws {
         let n = layer.features.count
         let frame = self.frame
         let ext = frame.extent
@@ -119,6 +173,11 @@ final class FrameRenderer {
         let micTolerance = 0.3 / frame.mmPerMetre
         let dataNames = layer.dataKeys.map { "data-" + SVG.dataName($0) }
         let classIndex: [String: Int] = Dictionary(layer.classes.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let obstacle = Self.isObstacle(layer)
+        let ownerBase = Int32(layerIndex) << 24
+        func objectName(_ f: Feature, _ k: Int) -> String {
+            layer.name + ":" + (f.id?.text ?? String(k))
+        }
 
         func process(_ k: Int) throws -> FeatureOut {
             let f = layer.features[k]
@@ -143,12 +202,23 @@ final class FrameRenderer {
                     pb.append("/>\n")
                 }
                 if !any { return out }
-                // A named place: its name just above its symbol.
+                if obstacle {
+                    let r = style.symbol.size / 2
+                    g.forEachPosition { p in
+                        guard inner.contains(p) else { return }
+                        let q = frame.toPage(p)
+                        out.symbolBoxes.append(PageRect(x: q.x - r, y: q.y - r, width: 2 * r, height: 2 * r))
+                    }
+                }
+                // A named place: its name around its symbol.
                 if let spec = layer.labels, let p = first, let lines = spec.text(f), !lines.isEmpty {
-                    var a = frame.toPage(p)
-                    a.y -= style.symbol.size / 2 + Double(lines.count) * TextMetrics.lineHeight(spec.size) / 2 + 0.3
-                    out.label = LabelCandidate(lines: lines, size: spec.size, bold: spec.bold, color: spec.color, anchor: a,
-                                               priority: spec.priority(f), order: k, layer: layer.name)
+                    let a = frame.toPage(p)
+                    let r = style.symbol.size / 2
+                    out.label = LabelFeature(object: objectName(f, k), owner: ownerBase + Int32(k), layer: layer.name, lines: lines,
+                                             size: spec.size, bold: spec.bold, color: spec.color, tier: spec.tier,
+                                             priority: spec.priority(f), order: k, placement: spec.placement ?? .around, anchor: a,
+                                             extent: PageRect(x: a.x - r, y: a.y - r, width: 2 * r, height: 2 * r),
+                                             symbolRadius: r, numbered: spec.numbered, keyText: lines.joined(separator: ", "))
                 }
             default:
                 guard bb.intersects(ext) else { return out }
@@ -175,16 +245,21 @@ final class FrameRenderer {
                 if !wrote { return out }
                 pb.append("\"")
                 Self.appendData(f, layer.dataKeys, dataNames, into: &pb)
+                // A named feature says which one it is, as its label does.
+                if layer.labels != nil { pb.attribute("data-objet", objectName(f, k)) }
                 pb.append("/>\n")
+                if obstacle { out.obstacleLines = Self.pageLines(drawnGeometry, frame: frame, rings: true) }
                 if !areal, layer.streetNames != nil || layer.arrowEvery != nil {
                     let lines = Self.pageLines(drawnGeometry, frame: frame)
                     if let spec = layer.streetNames, let name = spec.label(f) {
                         let rank = spec.rank(f)
-                        if rank >= spec.minimumRank { out.street = StreetPiece(name: name, rank: rank, lines: lines) }
+                        // Below the minimum rank a street is drawn, not named.
+                        out.street = StreetPiece(name: name, rank: rank, lines: rank >= spec.minimumRank ? lines : [])
                     }
                     if let every = layer.arrowEvery {
-                        Self.appendArrows(lines, every: every, color: layer.style.stroke ?? "#000000",
-                                          size: 1.2 + layer.style.strokeWidth, into: &pb)
+                        let arrows = Self.appendArrows(lines, every: every, color: layer.style.stroke ?? "#000000",
+                                                       size: 1.2 + layer.style.strokeWidth, into: &pb)
+                        if obstacle { out.symbolBoxes += arrows }
                     }
                 }
                 if let spec = layer.labels, areal, let lines = spec.text(f), !lines.isEmpty {
@@ -195,10 +270,15 @@ final class FrameRenderer {
                     }
                     let mic = try lh.maximumInscribedCircle(tolerance: micTolerance)
                     let anchor = frame.toPage(mic.center)
-                    let cand = LabelCandidate(lines: lines, size: spec.size, bold: spec.bold, color: spec.color,
-                                              anchor: anchor, room: mic.radius * frame.mmPerMetre,
-                                              priority: spec.priority(f), order: k, layer: layer.name)
-                    out.label = cand
+                    let e = try h.bounds() ?? bb
+                    let a = frame.toPage(Position(e.minX, e.maxY)), z = frame.toPage(Position(e.maxX, e.minY))
+                    out.label = LabelFeature(object: objectName(f, k), owner: ownerBase + Int32(k), layer: layer.name, lines: lines,
+                                             size: spec.size, bold: spec.bold, color: spec.color, tier: spec.tier,
+                                             priority: spec.priority(f), order: k, placement: spec.placement ?? .inside,
+                                             anchor: anchor, room: mic.radius * frame.mmPerMetre,
+                                             extent: PageRect(x: a.x, y: a.y, width: z.x - a.x, height: z.y - a.y),
+                                             numbered: spec.numbered, keyText: lines.joined(separator: ", "),
+                                             axisAngle: Self.exteriorRing(drawnGeometry, frame: frame).flatMap(LabelEngine.longestAxis))
                 }
             }
             out.classIndex = cls
@@ -228,7 +308,11 @@ final class FrameRenderer {
             members[o.classIndex, default: []].append(k)
             drawn += 1
             if let l = o.label { labels.append(l) }
-            if let p = o.street { streets.append(p) }
+            let owner: Int32 = o.street.map { streetOwner($0.name) } ?? (ownerBase + Int32(visited[k]))
+            if let p = o.street, !p.lines.isEmpty { streets.append(p) }
+            let hw = Self.obstacleHalfWidth(gi: o.classIndex, layer: layer)
+            for l in o.obstacleLines { grid.add(line: l, halfWidth: hw, owner: owner) }
+            for r in o.symbolBoxes { grid.add(OrientedBox(r), owner: owner) }
         }
         for gi in groups {
             guard let ks = members[gi], !ks.isEmpty else { continue }
@@ -260,19 +344,67 @@ final class FrameRenderer {
         stats.classesDrawn[layer.name] = drawnClasses
     }
 
-    /// The lines of a geometry in page millimetres.
-    static func pageLines(_ g: Geometry, frame: MapFrame) -> [[Position]] {
+    /// The lines of a geometry in page millimetres (with `rings`, the
+    /// rings of its polygons too).
+    static func pageLines(_ g: Geometry, frame: MapFrame, rings: Bool = false) -> [[Position]] {
         switch g {
         case .lineString(let ps): return [ps.map(frame.toPage)]
         case .multiLineString(let ls): return ls.map { $0.map(frame.toPage) }
-        case .geometryCollection(let gs): return gs.flatMap { pageLines($0, frame: frame) }
+        case .polygon(let p) where rings: return p.rings.map { $0.map(frame.toPage) }
+        case .multiPolygon(let ps) where rings: return ps.flatMap { $0.rings.map { $0.map(frame.toPage) } }
+        case .geometryCollection(let gs): return gs.flatMap { pageLines($0, frame: frame, rings: rings) }
         default: return []
         }
     }
 
+    /// The exterior ring (page mm) of the largest part of a polygon.
+    static func exteriorRing(_ g: Geometry, frame: MapFrame) -> [Position]? {
+        switch g {
+        case .polygon(let p): return p.rings.first?.map(frame.toPage)
+        case .multiPolygon(let ps):
+            func span(_ r: [Position]) -> Double {
+                let xs = r.map(\.x), ys = r.map(\.y)
+                return (xs.max()! - xs.min()!) * (ys.max()! - ys.min()!)
+            }
+            return ps.compactMap { $0.rings.first }.filter { !$0.isEmpty }.max { span($0) < span($1) }?.map(frame.toPage)
+        default: return nil
+        }
+    }
+
+    /// Whether a layer's drawn lines and symbols are obstacles to the
+    /// labels: its own choice, else its lines when it is linear or stroked
+    /// 0.2 mm or more in a colour other than white (a parcel's white
+    /// hairline or a building's 0.08 mm edge is part of a fill labels may
+    /// lie on; a perimeter, a sector, a road or a residence outline is a
+    /// line they must not cross), and the symbols of a point layer.
+    static func isObstacle(_ l: MapLayer) -> Bool {
+        if let o = l.labelObstacle { return o == .lines }
+        if l.raster != nil { return false }
+        if l.linear { return true }
+        if l.features.first.map({ f -> Bool in
+            if case .point? = f.geometry { return true }
+            if case .multiPoint? = f.geometry { return true }
+            return false
+        }) == true { return true }
+        let styles = [l.style] + l.classes.map(\.style)
+        return styles.contains { s in
+            guard let st = s.stroke?.lowercased() else { return false }
+            return st != "#ffffff" && st != "#fff" && s.strokeWidth >= 0.2
+        }
+    }
+
+    /// Half the drawn width of a class's line (casing included), at least 0.1 mm.
+    static func obstacleHalfWidth(gi: Int, layer: MapLayer) -> Double {
+        let s = gi >= 0 && gi < layer.classes.count ? layer.classes[gi].style : layer.style
+        return max(0.1, (s.strokeWidth + (s.casing == nil ? 0 : s.casingWidth)) / 2)
+    }
+
     /// Small filled triangles pointing the way along lines, one every
     /// `every` mm (the first half-way), written as `<path class="fleche">`.
-    static func appendArrows(_ lines: [[Position]], every: Double, color: String, size: Double, into b: inout SVGBuffer) {
+    /// Returns the arrows' boxes (labels keep off them).
+    @discardableResult
+    static func appendArrows(_ lines: [[Position]], every: Double, color: String, size: Double, into b: inout SVGBuffer) -> [PageRect] {
+        var boxes: [PageRect] = []
         for l in lines {
             var next = every / 2, acc = 0.0
             for (p, q) in zip(l, l.dropFirst()) {
@@ -291,11 +423,14 @@ final class FrameRenderer {
                     b.append(number: l2.x); b.append(" "); b.append(number: l2.y); b.append("Z\"")
                     b.attribute("fill", color)
                     b.append(" stroke=\"none\"/>\n")
+                    let xs = [tip.x, l1.x, l2.x], ys = [tip.y, l1.y, l2.y]
+                    boxes.append(PageRect(x: xs.min()!, y: ys.min()!, width: xs.max()! - xs.min()!, height: ys.max()! - ys.min()!))
                     next += every
                 }
                 acc += d
             }
         }
+        return boxes
     }
 
     static func appendSymbol(_ s: PointSymbol, at p: Position, into b: inout SVGBuffer) {
@@ -449,79 +584,147 @@ final class FrameRenderer {
 
     // MARK: labels
 
-    /// Places labels by decreasing priority at their anchor; a label whose
-    /// box leaves the frame or meets an obstacle or a placed label is dropped.
-    private func placeLabels(_ cands: [LabelCandidate], into b: inout SVGBuffer, stats: inout FrameStats) {
-        let sorted = cands.enumerated().sorted { l, r in
-            if l.element.priority != r.element.priority { return l.element.priority > r.element.priority }
-            return l.offset < r.offset
-        }.map(\.element)
-        let inner = frame.rect.inset(1.0)
-        var placed: [(LabelCandidate, PageRect)] = []
-        // A coarse grid of placed boxes keeps the test linear-ish.
-        let cell = 20.0
-        var grid: [Int: [Int]] = [:]
-        func keys(_ r: PageRect) -> [Int] {
-            var out: [Int] = []
-            for i in Int(r.x / cell)...Int(r.maxX / cell) { for j in Int(r.y / cell)...Int(r.maxY / cell) { out.append(i * 10_000 + j) } }
-            return out
+    /// Metrics of the key table drawn in the frame.
+    static let keyFont = 1.9, keyRow = 2.6, keyTitle = 3.8, keyPad = 1.5
+
+    /// Where the key table goes when the legend has no room for it: a
+    /// panel inside the frame, in the widest margin between the subject
+    /// (`keepClear`, page mm) and the frame's edge, sized to `count` lines
+    /// when the margin holds them (the smallest such panel), else the
+    /// margin that holds the most (the rest continues in the legend).
+    /// Nil when no margin holds a line.
+    func keyPanelSpot(count: Int, textWidth: Double, keepClear: PageRect) -> (rect: PageRect, capacity: Int)? {
+        let inner = frame.rect.inset(1.5)
+        let numW = TextMetrics.width(String(count), size: Self.keyFont) + 1.2
+        let colW = numW + min(55, textWidth) + 2.5
+        let k = keepClear
+        // The four margins, each with the corner the panel keeps to.
+        let strips: [(PageRect, bottom: Bool, right: Bool)] = [
+            (PageRect(x: inner.x, y: inner.y, width: k.x - 1 - inner.x, height: inner.height), true, false),
+            (PageRect(x: k.maxX + 1, y: inner.y, width: inner.maxX - k.maxX - 1, height: inner.height), true, true),
+            (PageRect(x: inner.x, y: k.maxY + 1, width: inner.width, height: inner.maxY - k.maxY - 1), true, false),
+            (PageRect(x: inner.x, y: inner.y, width: inner.width, height: k.y - 1 - inner.y), false, false),
+        ]
+        var best: (rect: PageRect, capacity: Int, area: Double)?
+        for (r, bottom, right) in strips where r.width > 0 && r.height > 0 {
+            let cols = Int(((r.width - 2 * Self.keyPad) / colW).rounded(.down))
+            let rows = Int(((r.height - 2 * Self.keyPad - Self.keyTitle) / Self.keyRow).rounded(.down))
+            guard cols >= 1, rows >= 1 else { continue }
+            let cap = min(count, cols * rows)
+            // The fewest columns that hold `cap` lines, then the rows they need.
+            let useCols = min(cols, (cap + rows - 1) / rows)
+            let useRows = (cap + useCols - 1) / useCols
+            let titleW = TextMetrics.width("Légende des numéros", size: 2.4) * 1.08 + 2 * Self.keyPad
+            let w = max(titleW, Double(useCols) * colW + 2 * Self.keyPad), h = Self.keyTitle + Double(useRows) * Self.keyRow + 2 * Self.keyPad
+            guard w <= r.width else { continue }
+            let rect = PageRect(x: right ? r.maxX - w : r.x, y: bottom ? r.maxY - h : r.y, width: w, height: h)
+            let better: Bool
+            if let b = best { better = cap > b.capacity || (cap == b.capacity && w * h < b.area) } else { better = true }
+            if better { best = (rect, cap, w * h) }
         }
-        var dropped = 0
-        func free(_ box: PageRect) -> Bool {
-            guard inner.contains(box), !obstacles.contains(where: { $0.intersects(box) }) else { return false }
-            for key in keys(box) { for i in grid[key] ?? [] where placed[i].1.intersects(box) { return false } }
-            return true
-        }
-        for c0 in sorted {
-            // The pole of inaccessibility first; then, when the label fits in
-            // the inscribed circle, positions around it still inside it.
-            var tries = [c0.anchor]
-            let half = c0.box
-            let halfDiag = (half.width * half.width + half.height * half.height).squareRoot() / 2
-            let spare = c0.room - halfDiag
-            if spare > 0.5 {
-                for frac in [0.5, 1.0] {
-                    for k in 0..<8 {
-                        let a = Double(k) * .pi / 4
-                        tries.append(Position(c0.anchor.x + cos(a) * spare * frac, c0.anchor.y + sin(a) * spare * frac))
-                    }
-                }
-            }
-            var done = false
-            for a in tries {
-                var c = c0
-                c.anchor = a
-                let box = c.box
-                guard free(box) else { continue }
-                for key in keys(box) { grid[key, default: []].append(placed.count) }
-                placed.append((c, box))
-                done = true
-                break
-            }
-            if !done { dropped += 1 }
-        }
-        stats.labelsPlaced = placed.count
-        stats.labelsDropped = dropped
-        placedBoxes = placed.map(\.1)
-        b.append("<g id=\"etiquettes\(groupId == "carte" ? "" : "-" + groupId)\" class=\"etiquettes\"")
-        b.attribute("data-placees", String(placed.count))
-        b.attribute("data-ecartees", String(dropped))
-        b.append(" text-anchor=\"middle\" stroke=\"#ffffff\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n")
-        for (c, box) in placed {
-            b.append("<text")
-            b.attribute("x", number: c.anchor.x)
-            b.attribute("y", number: box.y + 0.1 * c.size + 0.93 * c.size)
-            b.attribute("font-size", number: c.size)
-            b.attribute("stroke-width", number: c.size * 0.22)
-            b.attribute("fill", c.color)
-            if c.bold { b.append(" font-weight=\"bold\"") }
-            b.attribute("data-couche", c.layer)
-            b.attribute("data-boite", [box.x, box.y, box.width, box.height].map(SVG.number).joined(separator: " "))
+        return best.map { ($0.rect, $0.capacity) }
+    }
+
+    /// The height of a key panel of `width` holding `count` lines.
+    static func keyPanelHeight(count: Int, width: Double, textWidth: Double) -> Double {
+        let numW = TextMetrics.width(String(count), size: keyFont) + 1.2
+        let colW = numW + min(55, textWidth) + 2.5
+        let cols = max(1, Int(((width - 2 * keyPad) / colW + 1e-6).rounded(.down)))
+        let perCol = (count + cols - 1) / cols
+        return keyTitle + Double(perCol) * keyRow + 2 * keyPad
+    }
+
+    /// The key table in its panel (`<g id="cle-numeros">`); nil when the
+    /// entries need more room than the panel gives.
+    static func keyPanel(_ entries: [NumberKeyEntry], in r: PageRect) -> String? {
+        guard !entries.isEmpty else { return nil }
+        let fs = keyFont, row = keyRow, pad = keyPad
+        let numW = TextMetrics.width(String(entries.count), size: fs) + 1.2
+        let textW = min(55, entries.map { TextMetrics.width($0.text, size: fs) }.max() ?? 0)
+        let colW = numW + textW + 2.5
+        let cols = max(1, Int(((r.width - 2 * pad) / colW + 1e-6).rounded(.down)))
+        let perCol = max(1, Int(((r.height - 2 * pad - keyTitle) / row + 1e-6).rounded(.down)))
+        guard cols * perCol >= entries.count else { return nil }
+        var b = SVGBuffer(capacity: 4096)
+        b.append("<g id=\"cle-numeros\" class=\"cle-dans-cadre\"")
+        b.attribute("data-boite", [r.x, r.y, r.maxX, r.maxY].map(SVG.number).joined(separator: " "))
+        b.append(">\n")
+        Furniture.rect(r, fill: "#ffffff", stroke: "#000000", width: 0.25, into: &b)
+        Furniture.text("Légende des numéros", x: r.x + pad, y: r.y + pad + 2.6, size: 2.4, bold: true, cls: "titre-legende", into: &b)
+        for (k, e) in entries.enumerated() {
+            let x = r.x + pad + Double(k / perCol) * colW
+            let y = r.y + pad + keyTitle + Double(k % perCol) * row + row * 0.72
+            b.append("<g class=\"cle-numero\"")
+            b.attribute("data-numero", String(e.number))
+            b.attribute("data-objet", e.object)
             b.append(">")
-            for (i, line) in c.lines.enumerated() {
+            Furniture.text(String(e.number), x: x + numW - 0.6, y: y, size: fs, anchor: "end", bold: true, into: &b)
+            Furniture.text(Furniture.fit(e.text, size: fs, maxWidth: textW + 0.5), x: x + numW + 0.4, y: y, size: fs, into: &b)
+            b.append("</g>\n")
+        }
+        b.append("</g>\n")
+        return b.string
+    }
+
+    /// Writes the labels the engine placed: `<g id="etiquettes">` with the
+    /// leader lines (`ligne-rappel`) under the texts, each text carrying its
+    /// box (`data-boite="xmin ymin xmax ymax"`, page mm) and its feature
+    /// (`data-objet`); the numbers of the features named in the key table
+    /// are `<text class="numero" data-numero="n">`.
+    private func writeLabels(_ o: LabelOutcome, _ features: [LabelFeature], into b: inout SVGBuffer, stats: inout FrameStats) {
+        let named = o.labels.filter { $0.number == nil }
+        stats.labelsPlaced = named.count
+        stats.labelsNumbered = o.numbered.count
+        stats.labelsDropped = o.dropped
+        stats.numberKey = o.numbered.map { NumberKeyEntry(number: $0.number, text: features[$0.feature].keyText, object: features[$0.feature].object) }
+        b.append("<g id=\"etiquettes\(groupId == "carte" ? "" : "-" + groupId)\" class=\"etiquettes\"")
+        b.attribute("data-placees", String(named.count))
+        b.attribute("data-numerotees", String(o.numbered.count))
+        b.attribute("data-ecartees", String(o.dropped))
+        b.append(" text-anchor=\"middle\" stroke=\"#ffffff\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n")
+        let leaders = o.labels.filter { $0.leader != nil }
+        if !leaders.isEmpty {
+            b.append("<g class=\"lignes-rappel\" stroke=\"#404040\" stroke-width=\"0.2\" fill=\"none\">\n")
+            for l in leaders {
+                let (p, q) = l.leader!
+                b.append("<line class=\"ligne-rappel\"")
+                b.attribute("x1", number: p.x); b.attribute("y1", number: p.y)
+                b.attribute("x2", number: q.x); b.attribute("y2", number: q.y)
+                b.attribute("data-objet", features[l.feature].object)
+                b.append("/>\n")
+            }
+            b.append("</g>\n")
+        }
+        for l in o.labels {
+            let f = features[l.feature]
+            let size = l.number == nil ? f.size : max(f.size, 2.0)
+            b.append("<text")
+            if let n = l.number {
+                b.append(" class=\"numero\"")
+                b.attribute("data-numero", String(n))
+            } else if f.placement == .onSymbol {
+                b.append(" class=\"numero-symbole\"")
+            }
+            // The level box the text is set in (turned about its centre when `angle` ≠ 0).
+            let level = LabelEngine.box(lines: l.lines, size: size, center: l.center)
+            b.attribute("x", number: l.center.x)
+            b.attribute("y", number: level.y + 0.1 * size + 0.93 * size)
+            if l.angle != 0 {
+                b.attribute("transform", "rotate(\(SVG.number(l.angle)) \(SVG.number(l.center.x)) \(SVG.number(l.center.y)))")
+            }
+            b.attribute("font-size", number: size)
+            b.attribute("stroke-width", number: size * 0.22)
+            b.attribute("fill", f.color)
+            if f.bold || l.number != nil { b.append(" font-weight=\"bold\"") }
+            b.attribute("data-couche", f.layer)
+            b.attribute("data-objet", f.object)
+            b.attribute("data-boite", [l.box.x, l.box.y, l.box.maxX, l.box.maxY].map(SVG.number).joined(separator: " "))
+            if let c = l.corners { b.attribute("data-coins", c.map { SVG.number($0.x) + " " + SVG.number($0.y) }.joined(separator: " ")) }
+            b.append(">")
+            for (i, line) in l.lines.enumerated() {
                 b.append("<tspan")
-                b.attribute("x", number: c.anchor.x)
-                if i > 0 { b.attribute("dy", number: TextMetrics.lineHeight(c.size)) }
+                b.attribute("x", number: l.center.x)
+                if i > 0 { b.attribute("dy", number: TextMetrics.lineHeight(size)) }
                 b.append(">")
                 b.append(SVG.escape(line))
                 b.append("</tspan>")

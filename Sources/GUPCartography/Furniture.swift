@@ -127,6 +127,11 @@ enum Furniture {
     private enum Item {
         case heading(String)
         case entry(LegendEntry, swatch: Swatch)
+        /// The second line of a long entry's label.
+        case more(String)
+        /// A line of the key table: the number drawn on the plan and the feature's name.
+        case key(Int, String, String)
+        case keyHeading(continued: Bool)
     }
     private enum Swatch {
         case area(Style)
@@ -136,8 +141,11 @@ enum Furniture {
     }
 
     /// Lists, for each layer (topmost first), the classes it drew.
-    static func legend(in box: PageRect, panels: [PlanPanel], stats: [FrameStats], patterns: PatternRegistry,
-                       into b: inout SVGBuffer) -> [LegendEntry] {
+    /// The key table « Légende des numéros » (`<g id="cle-numeros">`)
+    /// follows the classes: the features named by a number on the plan.
+    /// Returns the entries drawn and how many key lines found no room.
+    static func legend(in box: PageRect, panels: [PlanPanel], stats: [FrameStats], key: [NumberKeyEntry], patterns: PatternRegistry,
+                       into b: inout SVGBuffer) -> (entries: [LegendEntry], keyLeftOut: Int) {
         // Layers in drawing order across panels, merged by title.
         var order: [String] = []
         var byTitle: [String: (layer: MapLayer, drawn: Set<String>)] = [:]
@@ -183,47 +191,87 @@ enum Furniture {
             }
         }
 
+        if !key.isEmpty {
+            items.append(.keyHeading(continued: key[0].number > 1))
+            for k in key { items.append(.key(k.number, k.text, k.object)) }
+        }
+
         // Columns: as many as needed to fit the box height, text shrunk if
-        // even that is not enough.
+        // even that is not enough; a label too long for its column goes on
+        // to a second line (then « … »), never cut short on the first.
         let titleSize = 3.2
         var row = 4.4
         let avail = box.height - titleSize - 2.5
         var cols = 1
         func rowsPerColumn(_ r: Double) -> Int { max(1, Int(avail / r)) }
+        func expand(colW: Double, fs: Double) -> [Item] {
+            var out: [Item] = []
+            for it in items {
+                switch it {
+                case .entry(let e, let sw):
+                    let lines = TextMetrics.wrap(e.label, size: fs, maxWidth: colW - 9)
+                    out.append(.entry(e, swatch: sw))
+                    if lines.count > 1 { out.append(.more(lines.dropFirst().joined(separator: " "))) }
+                case .key(let n, let t, let o):
+                    let lines = TextMetrics.wrap(t, size: fs, maxWidth: colW - 7)
+                    out.append(.key(n, lines.first ?? t, o))
+                    if lines.count > 1 { out.append(.more(lines.dropFirst().joined(separator: " "))) }
+                default: out.append(it)
+                }
+            }
+            return out
+        }
         // A plan with an inset and a full fond de plan (roads by class, water,
         // buildings, places, communes) has more entries than one column of
         // the shortened box holds: two narrower columns then, rather than
-        // entries left out.
-        while items.count > rowsPerColumn(row) * cols {
+        // entries left out; a long label wraps onto a second line there.
+        var laid = expand(colW: box.width, fs: row * 0.56)
+        while laid.count > rowsPerColumn(row) * cols {
             if box.width / Double(cols + 1) >= 42 { cols += 1 } else if row > 3.0 { row -= 0.2 }
             else if box.width / Double(cols + 1) >= 30 { cols += 1; row = 4.4 } else { break }
+            laid = expand(colW: box.width / Double(cols), fs: row * 0.56)
         }
         let perCol = rowsPerColumn(row)
         let colW = box.width / Double(cols)
-        var fs = row * 0.56
-        // Narrow columns: the text shrinks (to 1.5 mm, about 4 pt) before any
-        // label is cut, so « Quartier : … » keeps the quartier's name.
-        if cols > 1 {
-            let widest = items.prefix(perCol * cols).map { item -> Double in
-                if case .entry(let e, _) = item { return TextMetrics.width(e.label, size: 1) }
-                return 0
-            }.max() ?? 0
-            if widest > 0 { fs = Swift.max(1.5, Swift.min(fs, (colW - 9) / widest)) }
-        }
+        let fs = row * 0.56
+        var keyLeftOut = 0
+        for (k, it) in laid.enumerated() where k >= perCol * cols { if case .key = it { keyLeftOut += 1 } }
         b.append("<g id=\"legende\">\n")
         text("Légende", x: box.x, y: box.y + titleSize, size: titleSize, bold: true, into: &b)
         let y0 = box.y + titleSize + 2.5
-        for (k, item) in items.enumerated() where k < perCol * cols {
+        var inKey = false
+        for (k, item) in laid.enumerated() where k < perCol * cols {
             let cx = box.x + Double(k / perCol) * colW
             let cy = y0 + Double(k % perCol) * row
             switch item {
             case .heading(let t):
                 text(fit(t, size: fs, maxWidth: colW - 1), x: cx, y: cy + row * 0.72, size: fs, bold: true, cls: "titre-legende", into: &b)
+            case .keyHeading(let continued):
+                b.append(continued ? "<g id=\"cle-numeros-suite\">\n" : "<g id=\"cle-numeros\">\n")
+                inKey = true
+                text(continued ? "Légende des numéros (suite)" : "Légende des numéros", x: cx, y: cy + row * 0.72, size: fs, bold: true, cls: "titre-legende", into: &b)
+            case .key(let n, let t, let o):
+                b.append("<g class=\"cle-numero\"")
+                b.attribute("data-numero", String(n))
+                b.attribute("data-objet", o)
+                b.append(">")
+                text(String(n), x: cx + 4.5, y: cy + row * 0.7, size: fs, anchor: "end", bold: true, into: &b)
+                text(t, x: cx + 6, y: cy + row * 0.7, size: fs, into: &b)
+                b.append("</g>\n")
+            case .more(let t):
+                text(fit(t, size: fs, maxWidth: colW - 9), x: cx + 8, y: cy + row * 0.7, size: fs, cls: "suite", into: &b)
             case .entry(let e, let sw):
                 b.append("<g class=\"entree-legende\"")
                 b.attribute("data-couche", e.layer)
                 b.attribute("data-classe", e.classKey)
                 b.attribute("data-libelle", e.label)
+                // The shape of its symbol: what the map draws for that class.
+                switch sw {
+                case .area: b.attribute("data-forme", "surface")
+                case .line: b.attribute("data-forme", "ligne")
+                case .point: b.attribute("data-forme", "point")
+                case .color: b.attribute("data-forme", "surface")
+                }
                 b.append(">\n")
                 let sr = PageRect(x: cx + 0.5, y: cy + row * 0.15, width: 6, height: row * 0.62)
                 switch sw {
@@ -259,12 +307,14 @@ enum Furniture {
                     b.attribute("fill", c); b.attribute("fill-opacity", number: o)
                     b.append(" stroke=\"#999999\" stroke-width=\"0.1\"/>\n")
                 }
-                text(fit(e.label, size: fs, maxWidth: colW - 9), x: cx + 8, y: cy + row * 0.7, size: fs, into: &b)
+                let first = TextMetrics.wrap(e.label, size: fs, maxWidth: colW - 9).first ?? e.label
+                text(fit(first, size: fs, maxWidth: colW - 9), x: cx + 8, y: cy + row * 0.7, size: fs, into: &b)
                 b.append("</g>\n")
             }
         }
+        if inKey { b.append("</g>\n") }
         b.append("</g>\n")
-        return entries
+        return (entries, keyLeftOut)
     }
 
     // MARK: cartouche

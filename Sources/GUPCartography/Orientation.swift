@@ -175,7 +175,7 @@ public struct OrientationLayers: @unchecked Sendable {
                             style: Style(fill: "#cfe6bd", stroke: "#5b8c3a", strokeWidth: 0.15,
                                          symbol: PointSymbol(shape: .square, size: 1.3)))
         let field = placeNameField
-        l.labels = LabelSpec(size: detail == .site ? 2.2 : 2.0, color: "#2f4f1f", priority: { _ in 3 }, text: { f in
+        l.labels = LabelSpec(size: detail == .site ? 2.2 : 2.0, color: "#2f4f1f", tier: LabelTier.place, priority: { _ in 3 }, text: { f in
             FieldResolver.text(f, field).map { [$0] }
         })
         return [l]

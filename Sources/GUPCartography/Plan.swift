@@ -103,6 +103,33 @@ public struct LegendEntry: Sendable, Equatable {
     public var label: String
 }
 
+/// What the label engine did on a plan: labels placed by name (street
+/// names included), features named by a number of the key table, features
+/// left unnamed, street chains left without a name, key lines without room.
+public struct LabelCounts: Sendable, Equatable {
+    public var placed: Int
+    public var numbered: Int
+    public var dropped: Int
+    public var streetNamesDropped: Int
+    public var keyLeftOut: Int
+
+    /// « 31 étiquettes placées, 4 résidences numérotées, … » (French, for the terminal).
+    public var summary: String {
+        var parts = ["\(placed) étiquette\(placed >= 2 ? "s" : "") placée\(placed >= 2 ? "s" : "")"]
+        if numbered > 0 { parts.append("\(numbered) numérotée\(numbered >= 2 ? "s" : "") (légende des numéros)") }
+        if dropped > 0 { parts.append("\(dropped) sans place") }
+        if streetNamesDropped > 0 { parts.append("\(streetNamesDropped) tronçon\(streetNamesDropped >= 2 ? "s" : "") de rue sans nom") }
+        if keyLeftOut > 0 { parts.append("\(keyLeftOut) numéro\(keyLeftOut >= 2 ? "s" : "") hors de la légende faute de place") }
+        return parts.joined(separator: ", ")
+    }
+
+    /// The counts as `rapport.json` writes them.
+    public var json: [String: Int] {
+        ["placees": placed, "numerotees": numbered, "sans_place": dropped, "noms_de_rue_absents": streetNamesDropped,
+         "numeros_hors_legende": keyLeftOut]
+    }
+}
+
 /// The SVG of a plan and what it holds.
 public struct RenderedPlan: Sendable {
     public var svg: String
@@ -118,8 +145,20 @@ public struct RenderedPlan: Sendable {
     public var insetFrame: MapFrame? = nil
     /// Surfaces transferred from manager to manager (avant / après plans only).
     public var transfers: [SurfaceTransfer] = []
+    /// Key lines of « Légende des numéros » the legend box had no room for.
+    public var keyLeftOut: Int = 0
+    /// The key table: every number drawn (once, whatever the panels).
+    public var numberKey: [NumberKeyEntry] = []
     public var labelsDropped: Int { stats.reduce(0) { $0 + $1.labelsDropped } }
     public var labelsPlaced: Int { stats.reduce(0) { $0 + $1.labelsPlaced } }
+    public var labelsNumbered: Int { stats.reduce(0) { $0 + $1.labelsNumbered } }
+    public var streetNamesDropped: Int { stats.reduce(0) { $0 + $1.streetNamesDropped } }
+
+    /// The label counts of the plan, as the terminal and `rapport.json` give them.
+    public var labelCounts: LabelCounts {
+        LabelCounts(placed: labelsPlaced, numbered: numberKey.count, dropped: labelsDropped,
+                    streetNamesDropped: streetNamesDropped, keyLeftOut: keyLeftOut)
+    }
 }
 
 public enum PlanRenderer {
@@ -142,11 +181,57 @@ public enum PlanRenderer {
 
         var body = SVGBuffer(capacity: 1 << 20)
         var stats: [FrameStats] = []
+        let numbers = NumberRegistry()
+        var renderers: [FrameRenderer] = []
+        var bodies: [SVGBuffer] = []
         for (k, panel) in req.panels.enumerated() {
             let fr = frames[k]
             let clipId = "cadre-" + panel.id
-            let r = FrameRenderer(frame: fr, groupId: panel.id, clipId: clipId, patterns: patterns)
-            stats.append(try r.render(panel.layers, into: &body))
+            let r = FrameRenderer(frame: fr, groupId: panel.id, clipId: clipId, patterns: patterns, numbers: numbers)
+            var pb = SVGBuffer(capacity: 1 << 18)
+            stats.append(try r.draw(panel.layers, into: &pb))
+            renderers.append(r)
+            bodies.append(pb)
+        }
+        var outcomes = renderers.map { $0.label(reserve: nil) }
+        // The key table « Légende des numéros »: under the legend when it
+        // has room; else in a panel inside the first frame, off the
+        // subject, kept free by labelling again around it.
+        var keyPanel: String?
+        var keyInFrame = 0
+        if !numbers.entries.isEmpty {
+            var scratch = SVGBuffer(capacity: 1 << 14)
+            var probe = stats
+            for k in probe.indices { probe[k].numberKey = [] }
+            let (_, left) = Furniture.legend(in: layout.legend, panels: req.panels, stats: probe, key: numbers.entries,
+                                             patterns: PatternRegistry(), into: &scratch)
+            let f0 = frames[0]
+            let a = f0.toPage(Position(req.subject.minX, req.subject.maxY)), z = f0.toPage(Position(req.subject.maxX, req.subject.minY))
+            let subjectBox = PageRect(x: a.x, y: a.y, width: z.x - a.x, height: z.y - a.y)
+            // Room for a few more numbers than the first pass gave: labels
+            // pushed aside by the panel may end up numbered.
+            let count = numbers.entries.count + max(3, numbers.entries.count / 5)
+            let textWidth = renderers.map { $0.widestKeyText(size: FrameRenderer.keyFont) }.max() ?? 0
+            if left > 0, let spot = renderers[0].keyPanelSpot(count: count, textWidth: textWidth, keepClear: subjectBox) {
+                numbers.reset()
+                outcomes = renderers.enumerated().map { $1.label(reserve: $0 == 0 ? spot.rect : nil) }
+                // The panel cut to the lines it holds, on its edge of the frame.
+                let shown = Array(numbers.entries.prefix(spot.capacity))
+                var fitted = spot.rect
+                let need = FrameRenderer.keyPanelHeight(count: shown.count, width: fitted.width, textWidth: textWidth)
+                if need < fitted.height {
+                    if fitted.maxY >= frames[0].rect.maxY - 2 { fitted.y = fitted.maxY - need }
+                    fitted.height = need
+                }
+                keyPanel = FrameRenderer.keyPanel(shown, in: fitted)
+                if keyPanel != nil { keyInFrame = shown.count }
+            }
+        }
+        for (k, panel) in req.panels.enumerated() {
+            let fr = frames[k]
+            renderers[k].finish(outcomes[k], into: &bodies[k], stats: &stats[k])
+            body.append(bodies[k])
+            if k == 0, let keyPanel { body.append(keyPanel) }
             body.append("<rect class=\"cadre\"")
             body.attribute("x", number: fr.rect.x); body.attribute("y", number: fr.rect.y)
             body.attribute("width", number: fr.rect.width); body.attribute("height", number: fr.rect.height)
@@ -177,6 +262,9 @@ public enum PlanRenderer {
             t.attribute("data-emprise", [e.minX, e.minY, e.maxX, e.maxY].map(SVG.number).joined(separator: " "))
             t.append(" fill=\"none\" stroke=\"#e31a1c\" stroke-width=\"0.6\"/>\n")
             r.trailer = t.string
+            // Labels of the inset keep off the frame drawn in it.
+            let ca = Position(a.x, a.y), cz = Position(max(z.x, a.x + 0.4), max(z.y, a.y + 0.4))
+            r.obstacleLines = [[ca, Position(cz.x, ca.y), cz, Position(ca.x, cz.y), ca]]
             _ = try r.render(inset.layers, into: &body)
             body.append("<rect class=\"cadre-carton\"")
             body.attribute("x", number: rect.x); body.attribute("y", number: rect.y)
@@ -191,10 +279,12 @@ public enum PlanRenderer {
         Furniture.northArrow(in: layout.north, convergence: convergence, into: &body)
         let bar = Furniture.scaleBar(in: layout.scaleBar, frame: frames[0], into: &body)
         if let t = req.table, let rect = layout.table { PlanTableRenderer.draw(t, in: rect, into: &body) }
-        let legend = Furniture.legend(in: layout.legend, panels: req.panels, stats: stats, patterns: patterns, into: &body)
-        var cart = req.cartouche
-        let dropped = stats.reduce(0) { $0 + $1.labelsDropped }
-        if dropped > 0 { cart.notes.append("\(dropped) étiquette(s) non placée(s) faute de place") }
+        // What the frame's panel does not hold continues in the legend.
+        let legendKey = Array(numbers.entries.dropFirst(keyInFrame))
+        let (legend, keyLeftOut) = Furniture.legend(in: layout.legend, panels: req.panels, stats: stats, key: legendKey,
+                                                    patterns: patterns, into: &body)
+        // No diagnostic text on the plan: the label counts go to the terminal and rapport.json.
+        let cart = req.cartouche
         Furniture.cartouche(cart, in: layout.cartouche, scale: scale, page: req.page, crs: req.crs, into: &body)
 
         var doc = SVGBuffer(capacity: body.bytes.count + 4096)
@@ -227,7 +317,7 @@ public enum PlanRenderer {
         doc.append("</svg>\n")
         return RenderedPlan(svg: doc.string, scale: scale, frames: frames, stats: stats, legend: legend,
                             scaleBarMetres: bar.metres, scaleBarMillimetres: bar.millimetres, convergence: convergence,
-                            insetFrame: insetFrame)
+                            insetFrame: insetFrame, keyLeftOut: keyLeftOut, numberKey: numbers.entries)
     }
 
     /// At a forced 1:`scale`, the ground `subject` must fit every frame;

@@ -159,7 +159,8 @@ public enum Plans {
             lock.lock(); defer { lock.unlock() }
             return (try? prepared.contains([c]))?.first ?? false
         }
-        l.labels = LabelSpec(size: 2.1, color: "#1a1a1a", priority: { f in
+        // A residence whose name fits nowhere gets a number and a line of the key table.
+        l.labels = LabelSpec(size: 2.1, color: "#1a1a1a", tier: LabelTier.residence, numbered: true, priority: { f in
             dwellings.flatMap { f.value(forKey: $0)?.number } ?? 0
         }, text: { f in
             guard inside(f) else { return nil }
@@ -248,10 +249,10 @@ public enum Plans {
             }
             var lo = layer(others, name: "communes", title: "Communes voisines",
                            style: Style(fill: "#f3eee2", stroke: "#8c8c8c", strokeWidth: 0.35))
-            lo.labels = LabelSpec(size: 3.0, color: "#4d4d4d", priority: { _ in 1 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
+            lo.labels = LabelSpec(size: 3.0, color: "#4d4d4d", tier: LabelTier.other, priority: { _ in 1 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
             var lm = layer(mine, name: "commune", title: communes.isEmpty ? "Commune" : "Commune : " + communes.joined(separator: ", "),
                            style: Style(fill: "#f3eee2", stroke: "#404040", strokeWidth: 0.6))
-            lm.labels = LabelSpec(size: 3.4, bold: true, color: "#404040", priority: { _ in 5 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
+            lm.labels = LabelSpec(size: 3.4, bold: true, color: "#404040", tier: LabelTier.commune, priority: { _ in 5 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
             let nearQ = BoundingBox(minX: subject.minX - side, minY: subject.minY - side, maxX: subject.maxX + side, maxY: subject.maxY + side)
             let nearShapes = try perimeters.index.map { try $0.query(nearQ).sorted().map { perimeters.shapes[$0] } } ?? perimeters.shapes
             let avoid = try labelAvoid ?? GeometryHandle.unaryUnion(nearShapes).buffer(100)
@@ -309,13 +310,13 @@ public enum Plans {
         }
         var lq = layer(otherQ, name: "quartiers", title: "Autres quartiers prioritaires",
                        style: Style(fill: "#bababa", fillOpacity: 0.35, stroke: "#525252", strokeWidth: 0.4, dash: [1.6, 0.8]))
-        lq.labels = LabelSpec(size: 2.4, color: "#333333", priority: { _ in 2 }, text: { [otherNames[$0.index]] })
+        lq.labels = LabelSpec(size: 2.4, color: "#333333", tier: LabelTier.place, priority: { _ in 2 }, text: { [otherNames[$0.index]] })
         layers.append(lq)
         var lp = perimeterLayer(sel)
         lp.title = "Quartier : \(sel.name)"
         lp.style = Style(fill: "#e31a1c", fillOpacity: 0.45, stroke: "#b10026", strokeWidth: 0.8)
         let selectedName = sel.name
-        lp.labels = LabelSpec(size: 3.4, bold: true, color: "#67000d", priority: { _ in 10 }, text: { _ in [selectedName] })
+        lp.labels = LabelSpec(size: 3.4, bold: true, color: "#67000d", tier: LabelTier.quartier, priority: { _ in 10 }, text: { _ in [selectedName] })
         layers.append(lp)
         layers += background.over(.situation)
 
@@ -415,7 +416,7 @@ public enum Plans {
             var l = tenureLayer(t, name: "domanialite" + suffix,
                                 colors: input.managerColors ?? managerColors([t], field: fields.manager), field: fields.manager)
             if let n = scale, n <= parcelReferenceScale {
-                l.labels = LabelSpec(size: 1.6, color: "#3a3a3a", priority: { _ in 0 }, text: { f in parcelReference(f).map { [$0] } })
+                l.labels = LabelSpec(size: 1.6, color: "#3a3a3a", tier: LabelTier.parcel, priority: { _ in 0 }, text: { f in parcelReference(f).map { [$0] } })
             }
             layers.append(l)
             if let changed {
@@ -491,7 +492,7 @@ public enum Plans {
             layers.append(MapLayer(name: "arrets" + suffix, title: "Arrêts (numérotés)", features: st.features, shapes: st.shapes,
                                    style: PlanStyles.routeStop,
                                    dataKeys: ["numero"],
-                                   labels: LabelSpec(size: 2.6, bold: true, color: "#08306b",
+                                   labels: LabelSpec(size: 2.6, bold: true, color: "#08306b", tier: LabelTier.stop, placement: .onSymbol,
                                                      priority: { f in -(f.value(forKey: "numero")?.number ?? 0) },
                                                      text: { f in f.value(forKey: "numero")?.text.map { [$0] } })))
         }
@@ -541,8 +542,11 @@ public enum Plans {
         let plan = try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
                                                        margin: options.sheet == nil ? 0.05 : 0,
                                                        panels: [PlanPanel(layers: layers)], cartouche: cart))
-        if plan.labelsDropped > 0 {
-            reporter.info("\(plan.labelsDropped) étiquette(s) non placée(s) faute de place")
+        let counts = plan.labelCounts
+        if counts.dropped > 0 || counts.keyLeftOut > 0 {
+            reporter.warning("\(title) de « \(sel.name) » : \(counts.summary)")
+        } else {
+            reporter.info("\(title) de « \(sel.name) » : \(counts.summary)")
         }
         return plan
     }

@@ -63,16 +63,24 @@ public struct LegendClass: Equatable, Sendable {
 }
 
 /// Labels of a layer: the text lines of a feature (nil: no label), the font
-/// size (mm) and a priority (higher placed first).
+/// size (mm), the tier and the priority within it (higher placed first, see
+/// `LabelTier`), how they sit on their features and, for `numbered`
+/// layers, the text of a feature's entry in the key table when only a
+/// number fits (default: its lines joined).
 public struct LabelSpec: @unchecked Sendable {
     public var text: (Feature) -> [String]?
     public var size: Double
     public var bold: Bool
     public var color: String
     public var priority: (Feature) -> Double
-    public init(size: Double = 2.4, bold: Bool = false, color: String = "#222222",
+    public var tier: Double
+    public var placement: LabelPlacement?
+    public var numbered: Bool
+    public init(size: Double = 2.4, bold: Bool = false, color: String = "#222222", tier: Double = LabelTier.other,
+                placement: LabelPlacement? = nil, numbered: Bool = false,
                 priority: @escaping (Feature) -> Double = { _ in 0 }, text: @escaping (Feature) -> [String]?) {
         self.text = text; self.size = size; self.bold = bold; self.color = color; self.priority = priority
+        self.tier = tier; self.placement = placement; self.numbered = numbered
     }
 }
 
@@ -163,6 +171,10 @@ public struct MapLayer: @unchecked Sendable {
     public var arrowEvery: Double? = nil
     /// Drawn as lines in the legend.
     public var linear = false
+    /// What the drawn features are to the labels (nil: the lines of a
+    /// linear layer, the outlines of a layer stroked 0.2 mm or more in a
+    /// colour other than white, the symbols of a point layer).
+    public var labelObstacle: LabelObstacle? = nil
 
     public init(name: String, title: String, features: [Feature], shapes: [GeometryHandle] = [], style: Style,
                 classField: String? = nil, classes: [LegendClass] = [], otherLabel: String = "Non renseigné",

@@ -84,6 +84,8 @@ public struct QuartierFigures: Sendable {
     public var routeStart: Position?
     public var routeReturnLeg: Double?
     public var plans: [(file: String, title: String, scale: Int)]
+    /// What the label engine did on each plan, by file.
+    public var labelCounts: [String: LabelCounts] = [:]
     /// Files written in `folder`, sorted.
     public var files: [String]
     /// Table files (CSV) with a French caption, for the page.
@@ -311,6 +313,7 @@ struct QuartierBuilder {
             try folder.write(p.svg, to: file)
             files.append(file)
             fig.plans.append((file, title, p.scale))
+            fig.labelCounts[file] = p.labelCounts
         }
         try plan("plan_situation.svg", "Plan de situation") { options in
             try Plans.situation(perimeters: perimeters, quartier: quartier, context: inputs[.contexte], background: run.background,

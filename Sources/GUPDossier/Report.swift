@@ -59,7 +59,10 @@ enum DossierReport {
                          "secteurs": s.sectors.map { ["secteur": $0.sector, "intervenant": $0.cleaner] }] as [String: Any]
                     },
                 ] as [String: Any],
-                "plans": q.plans.map { ["fichier": $0.file, "titre": $0.title, "echelle": $0.scale] as [String: Any] },
+                "plans": q.plans.map {
+                    ["fichier": $0.file, "titre": $0.title, "echelle": $0.scale,
+                     "etiquettes": q.labelCounts[$0.file]?.json ?? [:]] as [String: Any]
+                },
                 "fichiers": q.files,
                 "veille": q.veille.map { v in
                     ["niveaux": v.situations.map(DossierVeille.situation), "changements": v.changes.map(DossierVeille.change),

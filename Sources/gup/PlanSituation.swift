@@ -100,9 +100,7 @@ struct PlanPageOptions: ParsableArguments {
         let bytes = (try? FileManager.default.attributesOfItem(atPath: sortie)[.size] as? Int) ?? plan.svg.utf8.count
         let size = ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)
         print("Plan écrit : \(sortie) (\(size)), échelle 1/\(SVG.frenchInteger(plan.scale)), \(plan.legend.count) entrée(s) de légende")
-        if plan.labelsDropped > 0 {
-            print("\(plan.labelsDropped) étiquette(s) non placée(s) faute de place, \(plan.labelsPlaced) placée(s)")
-        }
+        print("Étiquettes : \(plan.labelCounts.summary)")
     }
 }
 

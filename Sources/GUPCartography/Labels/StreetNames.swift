@@ -69,17 +69,13 @@ struct OrientedBox {
 /// end, a name put where its street runs nearly straight over the text's
 /// length, turned with the street and never upside down (angles kept in
 /// (−92°, 88°]: vertical names read upwards), repeated every `interval` mm, dropped where it would leave
-/// the frame or meet another label. Its own file so that the placement of
+/// the frame or meet another label, line or symbol (the label engine's grid). Its own file so that the placement of
 /// street names stays apart from the area labels and the symbols.
 enum StreetNames {
-    /// Writes `<g id="noms-voies">` with one `<text class="nom-voie">` per
-    /// placed name; returns how many were placed.
-    static func place(_ pieces: [StreetPiece], spec: StreetNameSpec, frame: PageRect, taken: [PageRect],
-                      groupSuffix: String, into b: inout SVGBuffer) -> Int {
-        var placed: [OrientedBox] = taken.map(OrientedBox.init)
-        let inner = frame.inset(1.0)
-        var out: [(name: String, center: Position, angle: Double)] = []
-        // Join the pieces of one name, then name the chains, major streets first.
+    /// The chains to name: the pieces of one name joined end to end, each
+    /// chain a job of the label engine (main streets served before the
+    /// residences, the other streets after them).
+    static func jobs(_ pieces: [StreetPiece], specIndex: Int, owner: (String) -> Int32) -> [StreetJob] {
         var byName: [String: (rank: Double, lines: [[Position]])] = [:]
         var order: [String] = []
         for p in pieces {
@@ -87,75 +83,106 @@ enum StreetNames {
             byName[p.name]!.rank = max(byName[p.name]!.rank, p.rank)
             byName[p.name]!.lines += p.lines
         }
-        var chains: [(name: String, rank: Double, line: [Position], length: Double)] = []
+        var out: [StreetJob] = []
         for name in order {
             let e = byName[name]!
             for c in join(e.lines) {
-                chains.append((name, e.rank, c, length(c)))
+                out.append(StreetJob(spec: specIndex, name: name, rank: e.rank, line: c, length: length(c), owner: owner(name),
+                                     tier: e.rank >= RoadClass.secondaire.rank ? LabelTier.mainStreet : LabelTier.street))
             }
         }
-        chains.sort { ($0.rank, $0.length, $1.name) > ($1.rank, $1.length, $0.name) }
+        return out
+    }
+
+    /// Names one chain: centres every `interval` mm (the middle of a short
+    /// street), each slid a little when taken or bent; a spot is kept where
+    /// the street runs nearly straight over the text and the box meets no
+    /// other line, symbol or label (its own street excepted). The boxes
+    /// kept are registered in the grid. Nil when the chain is shorter than its name.
+    /// `named`: where this name already stands (another chain of it, the
+    /// other carriageway of a boulevard): a repeat keeps half an interval away.
+    static func placeChain(_ c: StreetJob, spec: StreetNameSpec, inner: PageRect, grid: LabelGrid,
+                           named: [Position] = []) -> [(center: Position, angle: Double, box: OrientedBox)]? {
+        var out: [(center: Position, angle: Double, box: OrientedBox)] = []
         let h = TextMetrics.lineHeight(spec.size)
-        for c in chains {
-            let w = TextMetrics.width(c.name, size: spec.size) + 0.8 * spec.size
-            guard c.length >= w + 1 else { continue }
-            // Centres along the chain: the middle of a short street; on a long
-            // one, every `interval` mm starting half an interval in.
-            var centres: [Double] = []
-            if c.length < spec.interval * 1.5 { centres = [c.length / 2] } else {
-                var s = spec.interval / 2
-                while s < c.length - w / 2 { centres.append(s); s += spec.interval }
-            }
-            for s0 in centres {
-                // The centre slides a little when the first spot is taken or bent.
-                for shift in [0.0, -0.5, 0.5, -1.0, 1.0] {
-                    let s = s0 + shift * w
-                    guard s - w / 2 >= 0, s + w / 2 <= c.length else { continue }
-                    let window = slice(c.line, from: s - w / 2, to: s + w / 2)
-                    guard let a = window.first, let z = window.last else { continue }
-                    let chord = ((z.x - a.x) * (z.x - a.x) + (z.y - a.y) * (z.y - a.y)).squareRoot()
-                    guard chord >= 0.9 * w else { continue }
-                    // Nearly straight: no point of the window farther than a
-                    // third of the text height from the chord.
-                    var bend = 0.0
-                    for p in window {
-                        let cross: Double = (z.x - a.x) * (a.y - p.y) - (a.x - p.x) * (z.y - a.y)
-                        bend = Swift.max(bend, abs(cross) / chord)
-                    }
-                    guard bend <= 0.35 * spec.size else { continue }
-                    var angle = atan2(z.y - a.y, z.x - a.x) * 180 / .pi
-                    // Read left to right; a (nearly) vertical street from bottom
-                    // to top: angles kept in (−92°, 88°].
-                    if angle > 88 { angle -= 180 } else if angle <= -92 { angle += 180 }
-                    let centre = Position((a.x + z.x) / 2, (a.y + z.y) / 2)
+        let w = TextMetrics.width(c.name, size: spec.size) + 0.8 * spec.size
+        // Shorter than its name: drawn, never named (not counted as dropped).
+        guard c.length >= w + 1 else { return nil }
+        var centres: [Double] = []
+        if c.length < spec.interval * 1.5 { centres = [c.length / 2] } else {
+            var s = spec.interval / 2
+            while s < c.length - w / 2 { centres.append(s); s += spec.interval }
+        }
+        for s0 in centres {
+            for shift in [0.0, -0.5, 0.5, -1.0, 1.0, -1.5, 1.5] {
+                let s = s0 + shift * w
+                guard s - w / 2 >= 0, s + w / 2 <= c.length else { continue }
+                let window = slice(c.line, from: s - w / 2, to: s + w / 2)
+                guard let a = window.first, let z = window.last else { continue }
+                let chord = ((z.x - a.x) * (z.x - a.x) + (z.y - a.y) * (z.y - a.y)).squareRoot()
+                guard chord >= 0.9 * w else { continue }
+                // Nearly straight: no point of the window farther than a
+                // third of the text height from the chord.
+                var bend = 0.0
+                for p in window {
+                    let cross: Double = (z.x - a.x) * (a.y - p.y) - (a.x - p.x) * (z.y - a.y)
+                    bend = Swift.max(bend, abs(cross) / chord)
+                }
+                guard bend <= 0.35 * spec.size else { continue }
+                var angle = atan2(z.y - a.y, z.x - a.x) * 180 / .pi
+                // Read left to right; a (nearly) vertical street from bottom
+                // to top: angles kept in (−92°, 88°].
+                if angle > 88 { angle -= 180 } else if angle <= -92 { angle += 180 }
+                let mid = Position((a.x + z.x) / 2, (a.y + z.y) / 2)
+                // On the street; else just beside it, parallel (a quartier
+                // boundary or a sector edge often runs along the street).
+                let rad = angle * .pi / 180
+                let nrm = Position(-sin(rad), cos(rad))
+                let off = h / 2 + 1.1
+                var done = false
+                for d in [0.0, -off, off] {
+                    let centre = Position(mid.x + nrm.x * d, mid.y + nrm.y * d)
+                    guard !named.contains(where: { hypot($0.x - centre.x, $0.y - centre.y) < spec.interval / 2 }) else { continue }
                     let box = OrientedBox(center: centre, width: w, height: h, angle: angle)
-                    guard inner.contains(box.bounds), !placed.contains(where: { $0.intersects(box) }) else { continue }
-                    placed.append(box)
-                    out.append((c.name, centre, angle))
+                    guard inner.contains(box.bounds), grid.isFree(box, owner: c.owner) else { continue }
+                    grid.add(box, owner: c.owner)
+                    out.append((centre, angle, box))
+                    done = true
                     break
                 }
+                if done { break }
             }
         }
+        return out
+    }
+
+    /// Writes `<g id="noms-voies">` with one `<text class="nom-voie">` per
+    /// placed name, its box (`data-boite`, `data-coins`) and its street (`data-objet`).
+    static func write(_ placed: [(name: String, center: Position, angle: Double, box: OrientedBox)], spec: StreetNameSpec,
+                      groupSuffix: String, into b: inout SVGBuffer) {
         b.append("<g id=\"noms-voies\(groupSuffix)\" class=\"noms-voies\"")
-        b.attribute("data-placees", String(out.count))
+        b.attribute("data-placees", String(placed.count))
         b.append(" text-anchor=\"middle\" stroke=\"#ffffff\" stroke-linejoin=\"round\" paint-order=\"stroke\"")
         b.attribute("font-size", number: spec.size)
         b.attribute("stroke-width", number: spec.size * 0.25)
         b.attribute("fill", spec.color)
         b.append(">\n")
-        for o in out {
+        for o in placed {
             b.append("<text class=\"nom-voie\"")
             b.attribute("x", number: o.center.x)
             // Baseline a third of the size below the line: the text sits on its middle.
             b.attribute("y", number: o.center.y + 0.35 * spec.size)
             b.attribute("transform", "rotate(\(SVG.number(o.angle)) \(SVG.number(o.center.x)) \(SVG.number(o.center.y)))")
             b.attribute("data-angle", SVG.number(o.angle))
+            let r = o.box.bounds
+            b.attribute("data-boite", [r.x, r.y, r.maxX, r.maxY].map(SVG.number).joined(separator: " "))
+            b.attribute("data-coins", o.box.corners.map { SVG.number($0.x) + " " + SVG.number($0.y) }.joined(separator: " "))
+            b.attribute("data-objet", "voie:" + o.name)
             b.append(">")
             b.append(SVG.escape(o.name))
             b.append("</text>\n")
         }
         b.append("</g>\n")
-        return out.count
     }
 
     static func length(_ l: [Position]) -> Double {
