@@ -205,10 +205,12 @@ public enum DossierDocuments {
         let rootLines = [project.commune.map { "Commune : \($0)" }, "Édité le \(date)",
                          "\(quartiers.count) quartier\(quartiers.count > 1 ? "s" : "")",
                          complete ? nil : "Volume de synthèse : la note de présentation de chaque quartier ; ses plans, tableaux et fiche terrain sont dans son propre dossier.pdf."].compactMap { $0 }
-        func writeRoot(_ quartierSections: [PDFSection]) throws {
+        /// Writes the root document unless it would be empty; true when written.
+        func writeRoot(_ quartierSections: [PDFSection]) throws -> Bool {
             let all = veille + quartierSections
-            guard !all.isEmpty else { return }
+            guard !all.isEmpty else { return false }
             try dossier.write(to: pdfFile) { try DossierPDF.write(title: project.title, lines: rootLines, sections: all, to: $0) }
+            return true
         }
         // A complete root draws every plan again: its sections are gathered
         // first (SVG files read back) and it is written as the first task,
@@ -221,10 +223,10 @@ public enum DossierDocuments {
         let rootTask = complete ? 1 : 0
         let results = try parallelMap(count: quartiers.count + rootTask) { t -> (files: [String], note: PDFSection?, pages: Int) in
             if t < rootTask {
-                try writeRoot(quartiers.indices.flatMap { k in
+                let written = try writeRoot(quartiers.indices.flatMap { k in
                     [PDFSection(title: "Quartier \(quartiers[k].name)", level: 1, content: nil)] + allSections![k]
                 })
-                return ([], nil, 0)
+                return (written ? [pdfFile] : [], nil, 0)
             }
             let k = t - rootTask
             let q = quartiers[k]
@@ -245,7 +247,8 @@ public enum DossierDocuments {
             files.append("\(q.folder)/\(pdfFile)")
             return (files, parts.first, pages)
         }
-        var files = results.dropFirst(rootTask).flatMap(\.files)
+        // The root's file (written by the first task when complete) comes last.
+        var files = results.dropFirst(rootTask).flatMap(\.files) + results.prefix(rootTask).flatMap(\.files)
         if !complete {
             var notes: [PDFSection] = []
             for (q, r) in zip(quartiers, results) {
@@ -256,9 +259,8 @@ public enum DossierDocuments {
                     notes.append(first)
                 }
             }
-            try writeRoot(notes)
+            if try writeRoot(notes) { files.append(pdfFile) }
         }
-        if !veille.isEmpty || !quartiers.isEmpty { files.append(pdfFile) }
         return files
     }
 }

@@ -24,6 +24,11 @@ public enum OutputGeometry {
         return try areal(transformer.transform(shape.geometry()))
     }
 
+    /// A lon/lat position on the written grid (what `GeoJSONWriter` prints).
+    static func onGrid(_ p: Position) -> Position {
+        Position((p.x / lonLatGrid).rounded() * lonLatGrid, (p.y / lonLatGrid).rounded() * lonLatGrid)
+    }
+
     /// A convex quadrilateral in lon/lat (a grid cell's corners, in ring
     /// order) as written: its corners rounded to the output grid. A convex
     /// ring whose corners stay strictly convex once rounded is a valid
@@ -32,7 +37,7 @@ public enum OutputGeometry {
     /// is only asked for a cell that rounding would fold.
     public static func cell(_ corners: [Position]) throws -> Geometry {
         precondition(corners.count == 4, "four corners expected")
-        let q = corners.map { Position(($0.x / lonLatGrid).rounded() * lonLatGrid, ($0.y / lonLatGrid).rounded() * lonLatGrid) }
+        let q = corners.map(onGrid)
         var sign = 0.0
         var convex = true
         for k in 0..<4 {
@@ -54,16 +59,14 @@ public enum OutputGeometry {
     /// generator seeded per ring in GEOS 3.11's snap-rounding: 17 % of the
     /// metro-scale domanialité command's processor time, perf).
     public static func areal(_ lonLat: Geometry) throws -> Geometry {
-        var parts: [Polygon]?
+        let parts: [Polygon]
         switch lonLat {
         case .polygon(let p): parts = [p]
         case .multiPolygon(let ps): parts = ps
-        default: parts = nil
+        default: parts = []
         }
-        if let parts, !parts.isEmpty {
-            let rounded = Geometry.multiPolygon(parts).mapPositions {
-                Position(($0.x / lonLatGrid).rounded() * lonLatGrid, ($0.y / lonLatGrid).rounded() * lonLatGrid)
-            }
+        if !parts.isEmpty {
+            let rounded = Geometry.multiPolygon(parts).mapPositions(onGrid)
             if try GeometryHandle(rounded).isValid() { return rounded }
         }
         let reduced = try GeometryHandle(lonLat).withPrecision(lonLatGrid)
