@@ -45,19 +45,16 @@ public enum Dossier {
             }
         }
         var files = figures.flatMap { f in f.files.map { "\(f.folder)/\($0)" } }
+        let results = try run.resultLayers()
         if project.results != .geojson {
             // Every result layer of the run (all selected quartiers) in one GeoPackage and/or PostGIS.
-            var layers: [Layer] = []
-            if let t = run.tenure { layers += try TenureOutput.layers(t, workingCRS: run.inputs.working) }
-            if let c = run.cleaning { layers += try CleaningWriter.layers(c) }
-            if let h = run.hotspots { layers += try HotspotsOutput.layers(h.entries, working: run.inputs.working) }
             files += try times.measure("couches résultats (GeoPackage, PostGIS)") {
-                try ResultLayers.write(layers, output: project.results, to: out)
+                try ResultLayers.write(results, output: project.results, to: out)
             }
         }
         // The GIS hand-over: every layer in one GeoPackage and a QGIS project opening it.
         files += try times.measure("SIG : dossier.gpkg et dossier.qgs") {
-            try DossierGIS.write(run: run, quartiers: figures, title: project.title, into: out, reporter: reporter)
+            try DossierGIS.write(run: run, results: results, quartiers: figures, title: project.title, into: out, reporter: reporter)
         }
         // Veille files before the PDF, which prints its charts.
         files += try DossierVeille.write(run.veille, duplicates: run.duplicates, project: project, to: out)
@@ -114,6 +111,16 @@ public enum Dossier {
 /// Everything the quartiers of a dossier share: the inputs, loaded once,
 /// and each analysis run once over the selected perimeters.
 struct DossierRun: @unchecked Sendable {
+    /// Every result layer of the run (all selected quartiers), working CRS:
+    /// what the GIS hand-over and `[resultats]` write.
+    func resultLayers() throws -> [Layer] {
+        var layers: [Layer] = []
+        if let t = tenure { layers += try TenureOutput.layers(t, workingCRS: inputs.working) }
+        if let c = cleaning { layers += try CleaningWriter.layers(c) }
+        if let h = hotspots { layers += try HotspotsOutput.layers(h.entries, working: inputs.working) }
+        return layers
+    }
+
     let project: ProjectFile
     /// All perimeters (plans draw the others around a quartier), layers indexed for the plans.
     let inputs: AnalysisInputs

@@ -28,10 +28,11 @@ enum DossierGIS {
         var visible = true
     }
 
-    /// Writes both files into the dossier; returns their names.
-    static func write(run: DossierRun, quartiers: [QuartierFigures], title: String, into out: OutputFolder,
+    /// Writes both files into the dossier; returns their names. `results`:
+    /// the run's result layers (`DossierRun.resultLayers`), built once per dossier.
+    static func write(run: DossierRun, results: [Layer], quartiers: [QuartierFigures], title: String, into out: OutputFolder,
                       reporter: Reporter) throws -> [String] {
-        let entries = try self.entries(run: run, quartiers: quartiers, reporter: reporter)
+        let entries = try self.entries(run: run, results: results, quartiers: quartiers, reporter: reporter)
         var types: [String: LayerWriter.GeometryKind] = [:]
         for e in entries {
             switch e.geometry {
@@ -48,7 +49,7 @@ enum DossierGIS {
 
     // MARK: layers
 
-    static func entries(run: DossierRun, quartiers: [QuartierFigures], reporter: Reporter) throws -> [Entry] {
+    static func entries(run: DossierRun, results: [Layer], quartiers: [QuartierFigures], reporter: Reporter) throws -> [Entry] {
         let working = run.inputs.working
         let fields = run.planFields
         var e: [Entry] = []
@@ -83,9 +84,8 @@ enum DossierGIS {
 
         // Signalements et points chauds.
         let hotspotGroup = "Signalements et points chauds"
-        if let h = run.hotspots {
-            let layers = try HotspotsOutput.layers(h.entries, working: working)
-            if let zones = result(layers, "zones_chaudes") {
+        if run.hotspots != nil {
+            if let zones = result(results, "zones_chaudes") {
                 e.append(Entry(layer: zones, title: "Zones chaudes à visiter", group: hotspotGroup, geometry: .polygon,
                                renderer: .single(PlanStyles.hotspots)))
             }
@@ -108,7 +108,7 @@ enum DossierGIS {
                     reporter.info("\(geoPackageFile) : les \(incidents.count) signalements n'y sont pas copiés (plus de \(maxIncidents)) ; leurs comptes et points chauds y sont")
                 }
             }
-            if let cells = result(layers, "points_chauds") {
+            if let cells = result(results, "points_chauds") {
                 e.append(Entry(layer: cells, title: "Points chauds (Gi*, mailles)", group: hotspotGroup, geometry: .polygon,
                                renderer: .categorized(field: "classe", categories: PlanStyles.giClasses.map {
                                    .init(value: "\($0.classe)", label: $0.label, style: $0.style)
@@ -124,13 +124,12 @@ enum DossierGIS {
         }
 
         // Nettoyage.
-        if let c = run.cleaning {
-            let layers = try CleaningWriter.layers(c)
-            if let gaps = result(layers, "lacunes") {
+        if run.cleaning != nil {
+            if let gaps = result(results, "lacunes") {
                 e.append(Entry(layer: gaps, title: "Lacunes de nettoyage", group: "Nettoyage", geometry: .polygon,
                                renderer: .single(PlanStyles.gaps)))
             }
-            if let doubles = result(layers, "doublons") {
+            if let doubles = result(results, "doublons") {
                 e.append(Entry(layer: doubles, title: "Doubles couvertures", group: "Nettoyage", geometry: .polygon,
                                renderer: .single(PlanStyles.doubleCoverage)))
             }
@@ -148,17 +147,16 @@ enum DossierGIS {
         }
 
         // Domanialité: the colours of the plans (one assignment for the whole dossier).
-        if let t = run.tenure {
-            let layers = try TenureOutput.layers(t, workingCRS: working)
-            if let overlaps = result(layers, "chevauchements") {
+        if run.tenure != nil {
+            if let overlaps = result(results, "chevauchements") {
                 e.append(Entry(layer: overlaps, title: "Chevauchements de gestionnaires", group: "Domanialité", geometry: .polygon,
                                renderer: .single(PlanStyles.overlaps)))
             }
-            if let pieces = result(layers, "domanialite") {
+            if let pieces = result(results, "domanialite") {
                 e.append(Entry(layer: pieces, title: "Domanialité dans les quartiers (gestionnaire)", group: "Domanialité",
                                geometry: .polygon, renderer: managerRenderer(field: "gestionnaire", colors: run.colors)))
             }
-            if let ground = result(layers, "non_cadastre") {
+            if let ground = result(results, "non_cadastre") {
                 e.append(Entry(layer: ground, title: "Sol non cadastré (voirie, domaine public)", group: "Domanialité",
                                geometry: .polygon, renderer: .single(PlanStyles.nonCadastral)))
             }
