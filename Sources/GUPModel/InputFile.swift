@@ -119,13 +119,48 @@ public enum InputFile {
 public enum TextDecoding {
     /// The offset of the first byte that is not valid UTF-8, nil when all is.
     /// ASCII is skipped eight bytes at a time (a GeoJSON file is almost all
-    /// ASCII: the check costs a few per cent of the parse).
+    /// ASCII: the check costs a few per cent of the parse). Large buffers are
+    /// checked in parallel pieces: on one core this check was the first 37 ms
+    /// of reading 1,000,000 incidents (179 MB), before the parallel parse
+    /// (perf timeline of `gup resume`).
     public static func firstInvalidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = b.baseAddress else { return nil }
         let n = b.count
-        var i = 0
-        while i < n {
-            if i + 8 <= n {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        guard n >= 8 << 20, cores > 1 else { return firstInvalidUTF8(base, count: n, from: 0, to: n) }
+        let pieces = cores * 4
+        let size = (n + pieces - 1) / pieces
+        var found = [Int?](repeating: nil, count: pieces)
+        found.withUnsafeMutableBufferPointer { out in
+            let results = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: pieces) { c in
+                let a = min(n, c * size), e = min(n, (c + 1) * size)
+                guard a < e else { return }
+                // Start on the first sequence that begins at or after `a`:
+                // a sequence begun before `a` is checked by the previous
+                // piece, which checks every sequence beginning before its end.
+                var start = a
+                if c > 0 {
+                    var s = a
+                    while s > a - 3, s > 0, base[s] & 0xC0 == 0x80 { s -= 1 }
+                    let lead = base[s]
+                    let len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+                    if s < a, s + len > a { start = s + len }
+                }
+                results[c] = firstInvalidUTF8(base, count: n, from: start, to: e)
+            }
+        }
+        // Pieces are in order: the first one that found a fault holds the
+        // first fault (every sequence before it was checked valid).
+        return found.lazy.compactMap { $0 }.first
+    }
+
+    /// The first invalid sequence among those beginning in `from..<to`
+    /// (a sequence may run past `to`, never past `count`).
+    static func firstInvalidUTF8(_ base: UnsafePointer<UInt8>, count n: Int, from: Int, to: Int) -> Int? {
+        var i = from
+        while i < to {
+            if i + 8 <= to {
                 let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
                 if w & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
             }

@@ -44,6 +44,7 @@ struct Resume: ParsableCommand {
                 if let a = d.area { print(String(format: "  surface totale : %.2f ha", a / 10_000)) }
                 for s in d.summary.skipped.prefix(5) { print("  ignorée : \(s.feature) (\(s.reason))") }
             }
+            KeptUntilExit.keep(layers)
         }
     }
 }

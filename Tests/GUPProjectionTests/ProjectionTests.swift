@@ -177,4 +177,27 @@ final class WorkingCRSHardeningTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("système de coordonnées inconnu"), "\($0)")
         }
     }
+
+    /// The median by selection equals the sorted array's element of the
+    /// same rank, with ties, duplicates and already sorted input.
+    func testSelectionEqualsSortedRank() {
+        var g = SystemRandomNumberGenerator()
+        for n in [1, 2, 3, 10, 101, 1000, 65_537] {
+            for kind in 0..<4 {
+                let values: [Double] = (0..<n).map { i in
+                    switch kind {
+                    case 0: return Double.random(in: -180...180, using: &g)
+                    case 1: return Double(Int.random(in: 0..<5, using: &g))   // many ties
+                    case 2: return Double(i)                                   // sorted
+                    default: return Double(n - i)                              // reversed
+                    }
+                }
+                let sorted = values.sorted()
+                for rank in Set([0, n / 2, n - 1, n / 3]) {
+                    var v = values
+                    XCTAssertEqual(WorkingCRS.select(&v, rank: rank), sorted[rank], "n \(n), cas \(kind), rang \(rank)")
+                }
+            }
+        }
+    }
 }

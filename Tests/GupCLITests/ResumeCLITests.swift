@@ -35,3 +35,26 @@ final class ResumeCLITests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("Option inconnue"), bad.stderr)
     }
 }
+
+/// `gup` re-executes itself with the allocator settings of `MallocTuning`:
+/// the same output whichever way it runs, and the user's settings kept.
+final class MallocTuningCLITests: XCTestCase {
+    func testSameSummaryTunedUntunedAndWithTheUsersSettings() throws {
+        let args = ["resume", "Data/demo/perimetres.geojson", "Data/demo/incidents.geojson"]
+        var env = ProcessInfo.processInfo.environment
+        env["GLIBC_TUNABLES"] = nil
+        let tuned = try CLI.run(executable: CLI.executable, args, environment: env)
+        XCTAssertEqual(tuned.status, 0, tuned.stderr)
+        var off = env
+        off["GUP_SANS_REGLAGE_MEMOIRE"] = "1"
+        let untuned = try CLI.run(executable: CLI.executable, args, environment: off)
+        var mine = env
+        mine["GLIBC_TUNABLES"] = "glibc.malloc.arena_max=1"
+        let users = try CLI.run(executable: CLI.executable, args, environment: mine)
+        XCTAssertEqual(untuned.status, 0, untuned.stderr)
+        XCTAssertEqual(users.status, 0, users.stderr)
+        XCTAssertTrue(tuned.stdout.contains("incidents"), tuned.stdout)
+        XCTAssertEqual(tuned.stdout, untuned.stdout)
+        XCTAssertEqual(tuned.stdout, users.stdout)
+    }
+}
