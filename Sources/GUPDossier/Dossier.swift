@@ -147,6 +147,9 @@ struct DossierRun: @unchecked Sendable {
     /// The duplicate merge (`[veille] fusion_doublons`), applied before every job.
     var duplicates: DuplicateMergeReport?
     var veille: VeilleResult?
+    /// The incidents in buckets, built once: each quartier's plan des points
+    /// chauds takes the incidents near it from them.
+    var incidentBuckets: PointBuckets?
 
     static func make(_ project: ProjectFile, reporter: Reporter, times: StepTimes) throws -> DossierRun {
         if !project.hasBackground {
@@ -218,6 +221,7 @@ struct DossierRun: @unchecked Sendable {
             }
         }
         run.network = network
+        run.incidentBuckets = try times.measure("index des couches") { inputs.incidentSet.map { PointBuckets(points: $0.points) } }
         return run
     }
 }

@@ -215,6 +215,47 @@ public struct CSVWriter: Sendable, Equatable {
         return t
     }
 
+    /// Appends `fixed(d, places:)` to `out` as UTF-8 bytes, the same digits.
+    ///
+    /// Why: the density grids (`densite_noyau.asc`, one number per cell, six
+    /// million in a 625-quartier dossier) went through a `String` per number
+    /// and a joined line: 5 % of the dossier's quartier stage (perf under
+    /// `HotspotsOutput.asciiGrid`). Here the number is `d × 10^places`
+    /// rounded to an integer whose digits are written directly, when that
+    /// rounding is certainly the one printf makes: the product is more than
+    /// four units in its last place away from a half (printf rounds the
+    /// exact binary value; the product's own rounding moves it by half a
+    /// unit at most). Anything else (near a half, huge, not finite) goes
+    /// through `fixed`, so the output is printf's in every case.
+    public static func appendFixed(_ d: Double, places: Int, to out: inout [UInt8]) {
+        if places >= 0, places <= 9, d.isFinite {
+            let scaled = abs(d) * Self.powersOfTen[places]
+            if scaled < 1e15 {
+                let n = scaled.rounded(.toNearestOrEven)
+                let distanceToHalf = abs(abs(scaled - n) - 0.5)
+                if distanceToHalf > 4 * scaled.ulp {
+                    var v = UInt64(n)
+                    // « -0.00 » is written « 0.00 » (as `fixed`).
+                    if d < 0, v != 0 { out.append(UInt8(ascii: "-")) }
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
+                        var k = 0
+                        repeat { buf[k] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10; k += 1 } while v > 0
+                        // At least one digit before the point.
+                        while k < places + 1 { buf[k] = UInt8(ascii: "0"); k += 1 }
+                        for i in stride(from: k - 1, through: 0, by: -1) {
+                            out.append(buf[i])
+                            if i == places, places > 0 { out.append(UInt8(ascii: ".")) }
+                        }
+                    }
+                    return
+                }
+            }
+        }
+        out.append(contentsOf: fixed(d, places: places).utf8)
+    }
+
+    static let powersOfTen: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000]
+
     /// A text cell as a spreadsheet must read it: control characters replaced
     /// (`ControlCharacters.replaced`), and a leading `'` before a text that
     /// starts with `=`, `+`, `-`, `@`, tab or CR, which LibreOffice and Excel

@@ -134,3 +134,36 @@ final class FixedNumberTests: XCTestCase {
         XCTAssertEqual(CSVWriter.fixed(1e70, places: 2), String(format: "%.2f", 1e70))
     }
 }
+
+/// `CSVWriter.appendFixed` writes exactly what `CSVWriter.fixed` (printf)
+/// writes, halves and signs included.
+final class AppendFixedTests: XCTestCase {
+    private func appended(_ d: Double, _ places: Int) -> String {
+        var b: [UInt8] = []
+        CSVWriter.appendFixed(d, places: places, to: &b)
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    func testSameDigitsAsPrintf() {
+        var g = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 1, -1, 0.5, 1.5, 2.5, -2.5, 0.00005, 1.00005, 0.12345, 2.675, 1.005, 1e-9, -1e-9,
+                                123456789.98765, 1e14, 1e15, 1e16, 4.35, 0.045, 9.99995, 99999.99995,
+                                .nan, .infinity, -.infinity, .greatestFiniteMagnitude, .leastNonzeroMagnitude]
+        for _ in 0..<20_000 {
+            let e = Double.random(in: -8...12, using: &g)
+            values.append(pow(10, e) * (Bool.random(using: &g) ? 1 : -1))
+        }
+        // Exact halves at every number of places, and their neighbours.
+        for p in 0...6 {
+            for k in 0..<500 {
+                let h = (Double(k) + 0.5) / pow(10, Double(p))
+                values += [h, h.nextUp, h.nextDown, -h]
+            }
+        }
+        for v in values {
+            for p in 0...6 {
+                XCTAssertEqual(appended(v, p), CSVWriter.fixed(v, places: p), "\(v) à \(p) décimales")
+            }
+        }
+    }
+}

@@ -145,16 +145,18 @@ public enum HotspotsOutput {
         var s = "ncols \(g.columns)\nnrows \(g.rows)\n"
         s += "xllcorner \(CSVWriter.fixed(g.origin.x, places: 2))\nyllcorner \(CSVWriter.fixed(g.origin.y, places: 2))\n"
         s += "cellsize \(CSVWriter.fixed(g.cellSize, places: 2))\nNODATA_value -9999\n"
-        let zero = CSVWriter.fixed(0, places: 4)   // most cells of a density grid
+        // The cells as bytes, each number written in place (`appendFixed`).
+        var bytes = Array(s.utf8)
+        bytes.reserveCapacity(bytes.count + g.rows * g.columns * 7)
+        let zero = Array(CSVWriter.fixed(0, places: 4).utf8)   // most cells of a density grid
         for r in stride(from: g.rows - 1, through: 0, by: -1) {
-            var line: [String] = []
-            line.reserveCapacity(g.columns)
             for c in 0..<g.columns {
+                if c > 0 { bytes.append(UInt8(ascii: " ")) }
                 let v = g[c, r]
-                line.append(v == 0 ? zero : CSVWriter.fixed(v, places: 4))
+                if v == 0 { bytes.append(contentsOf: zero) } else { CSVWriter.appendFixed(v, places: 4, to: &bytes) }
             }
-            s += line.joined(separator: " ") + "\n"
+            bytes.append(UInt8(ascii: "\n"))
         }
-        return s
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
