@@ -150,6 +150,8 @@ struct DossierRun: @unchecked Sendable {
     /// The incidents in buckets, built once: each quartier's plan des points
     /// chauds takes the incidents near it from them.
     var incidentBuckets: PointBuckets?
+    /// The sectors covering each possible stop of the walks (`stopSectors`).
+    var stopSectors: [String: [Int: [Int]]]?
 
     static func make(_ project: ProjectFile, reporter: Reporter, times: StepTimes) throws -> DossierRun {
         if !project.hasBackground {
@@ -222,7 +224,43 @@ struct DossierRun: @unchecked Sendable {
         }
         run.network = network
         run.incidentBuckets = try times.measure("index des couches") { inputs.incidentSet.map { PointBuckets(points: $0.points) } }
+        if let h = hotspots, let sectors = inputs[.secteurs] {
+            run.stopSectors = try times.measure("secteurs des arrêts") {
+                try Self.stopSectors(h, stops: project.routeStops, sectors: sectors)
+            }
+        }
         return run
+    }
+
+    /// The sectors (indices, ascending) that cover the centre of each hot
+    /// zone a walk can stop at (the first `stops` of each quartier), by
+    /// quartier name then hot zone rank: one prepared geometry per sector
+    /// for the whole dossier. Each stop used to clip every sector near it
+    /// (a whole town each, tens of thousands of vertices) to a small
+    /// square: 16 % of the quartier stage of a 60-quartier metro dossier
+    /// (perf with DWARF call graphs, under `GeometryHandle.clip`).
+    static func stopSectors(_ h: HotspotResult, stops: Int, sectors: WorkingLayer) throws -> [String: [Int: [Int]]] {
+        var points: [Position] = [], keys: [(zone: String, rank: Int)] = []
+        for e in h.entries {
+            guard let z = e.zone else { continue }
+            for hz in e.hotZones.prefix(stops) {
+                points.append(try hz.shape.pointOnSurface().pointPosition())
+                keys.append((z, hz.rank))
+            }
+        }
+        let covered: [[Int]] = try parallelMap(count: sectors.shapes.count) { k in
+            guard let b = try sectors.shapes[k].bounds() else { return [] }
+            let inBox = points.indices.filter { b.contains(points[$0]) }
+            if inBox.isEmpty { return [] }
+            let prepared = try PreparedGeometry(sectors.shapes[k])
+            return try inBox.filter { try prepared.covers(GeometryHandle(x: points[$0].x, y: points[$0].y)) }
+        }
+        var table: [String: [Int: [Int]]] = [:]
+        for (k, key) in keys.enumerated() { table[key.zone, default: [:]][key.rank] = [] }
+        for (sector, list) in covered.enumerated() {
+            for i in list { table[keys[i].zone]![keys[i].rank]!.append(sector) }
+        }
+        return table
     }
 }
 

@@ -405,14 +405,10 @@ struct QuartierBuilder {
         }
         var sectors: [(sector: String, cleaner: String)] = []
         if let s = inputs[.secteurs] {
-            let pt = try GeometryHandle(x: p.x, y: p.y)
             let cleanerField = run.planFields.cleaner, sectorField = run.sectorNameField
-            let near = try s.index.map { try $0.query(x: p.x, y: p.y).sorted() } ?? Array(s.features.indices)
-            // Sectors are large (a whole town each): each is clipped to a
-            // small square around the stop first, so the test costs a scan of
-            // its vertices rather than a topology graph of the whole sector.
-            let box = BoundingBox(minX: p.x - 1, minY: p.y - 1, maxX: p.x + 1, maxY: p.y + 1)
-            for k in near where try s.shapes[k].clip(to: box).covers(pt) {
+            // Found once for the whole dossier (`DossierRun.stopSectors`), the
+            // stop being this hot zone's centre.
+            for k in run.stopSectors?[name]?[zone.rank] ?? [] {
                 let f = s.features[k]
                 let sector = FieldResolver.text(f, sectorField) ?? f.label
                 let cleaner = FieldResolver.text(f, cleanerField) ?? Labels.unknownCleaner
