@@ -36,25 +36,38 @@ public enum Dossier {
         let slugs = uniqueSlugs(run.selected.map { run.inputs.zones.names[$0] })
         // Each quartier's pages and plans on every core; the jobs ran once above.
         let counter = ProgressCounter(total: run.selected.count, reporter: reporter)
-        let figures = try times.measure("quartiers (pages, plans, tableaux)") {
-            try parallelMap(count: run.selected.count) { n -> QuartierFigures in
-                let q = QuartierBuilder(run: run, zone: run.selected[n], slug: slugs[n], date: date, reporter: reporter, times: times)
-                let f = try q.build(into: out)
-                counter.step("Quartier « \(f.name) »")
-                return f
+        let results = try run.resultLayers()
+        // The GIS hand-over (every layer in one GeoPackage and a QGIS project
+        // opening it) needs no quartier's pages: written on its own thread
+        // while the quartiers are built. On one core after them it was 4.4 s
+        // of a 60 s metro dossier with the other core idle.
+        let gis = BackgroundJob {
+            try times.measure("SIG : dossier.gpkg et dossier.qgs (pendant les quartiers)") {
+                try DossierGIS.write(run: run, results: results, folders: slugs, title: project.title, into: out, reporter: reporter)
             }
         }
+        let figures: [QuartierFigures]
+        do {
+            figures = try times.measure("quartiers (pages, plans, tableaux)") {
+                try parallelMap(count: run.selected.count) { n -> QuartierFigures in
+                    let q = QuartierBuilder(run: run, zone: run.selected[n], slug: slugs[n], date: date, reporter: reporter, times: times)
+                    let f = try q.build(into: out)
+                    counter.step("Quartier « \(f.name) »")
+                    return f
+                }
+            }
+        } catch {
+            // No thread left writing into a folder being abandoned.
+            _ = try? gis.wait()
+            throw error
+        }
         var files = figures.flatMap { f in f.files.map { "\(f.folder)/\($0)" } }
-        let results = try run.resultLayers()
+        files += try gis.wait()
         if project.results != .geojson {
             // Every result layer of the run (all selected quartiers) in one GeoPackage and/or PostGIS.
             files += try times.measure("couches résultats (GeoPackage, PostGIS)") {
                 try ResultLayers.write(results, output: project.results, to: out)
             }
-        }
-        // The GIS hand-over: every layer in one GeoPackage and a QGIS project opening it.
-        files += try times.measure("SIG : dossier.gpkg et dossier.qgs") {
-            try DossierGIS.write(run: run, results: results, quartiers: figures, title: project.title, into: out, reporter: reporter)
         }
         // Veille files before the PDF, which prints its charts.
         files += try DossierVeille.write(run.veille, duplicates: run.duplicates, project: project, to: out)
@@ -152,6 +165,8 @@ struct DossierRun: @unchecked Sendable {
     var incidentBuckets: PointBuckets?
     /// The sectors covering each possible stop of the walks (`stopSectors`).
     var stopSectors: [String: [Int: [Int]]]?
+    /// The walk of each quartier with hot zones, by name (`Walks.run`).
+    var walks: [String: Walk]?
 
     static func make(_ project: ProjectFile, reporter: Reporter, times: StepTimes) throws -> DossierRun {
         if !project.hasBackground {
@@ -224,28 +239,34 @@ struct DossierRun: @unchecked Sendable {
         }
         run.network = network
         run.incidentBuckets = try times.measure("index des couches") { inputs.incidentSet.map { PointBuckets(points: $0.points) } }
-        if let h = hotspots, let sectors = inputs[.secteurs] {
-            run.stopSectors = try times.measure("secteurs des arrêts") {
-                try Self.stopSectors(h, stops: project.routeStops, sectors: sectors)
+        if let h = hotspots {
+            // The walks of the diagnostic en marchant, one per quartier with hot zones.
+            let start = try project.routeStart.map { try CoordinateTransformer.shared(from: .wgs84, to: inputs.working).transform($0) }
+            let path = project.path
+            run.walks = try times.measure("parcours") {
+                try Walks.run(h, zones: chosen.zones, network: network, options: WalkOptions(stops: project.routeStops, start: start),
+                              startWhat: { "\(path), clé « parcours.depart », quartier « \($0) »" }, reporter: reporter)
             }
+        }
+        if let walks = run.walks, let sectors = inputs[.secteurs] {
+            run.stopSectors = try times.measure("secteurs des arrêts") { try Self.stopSectors(walks, sectors: sectors) }
         }
         return run
     }
 
     /// The sectors (indices, ascending) that cover the centre of each hot
-    /// zone a walk can stop at (the first `stops` of each quartier), by
-    /// quartier name then hot zone rank: one prepared geometry per sector
-    /// for the whole dossier. Each stop used to clip every sector near it
-    /// (a whole town each, tens of thousands of vertices) to a small
-    /// square: 16 % of the quartier stage of a 60-quartier metro dossier
-    /// (perf with DWARF call graphs, under `GeometryHandle.clip`).
-    static func stopSectors(_ h: HotspotResult, stops: Int, sectors: WorkingLayer) throws -> [String: [Int: [Int]]] {
+    /// zone a walk stops at, by quartier name then hot zone rank: one
+    /// prepared geometry per sector for the whole dossier. Each stop used
+    /// to clip every sector near it (a whole town each, tens of thousands
+    /// of vertices) to a small square: 16 % of the quartier stage of a
+    /// 60-quartier metro dossier (perf with DWARF call graphs, under
+    /// `GeometryHandle.clip`).
+    static func stopSectors(_ walks: [String: Walk], sectors: WorkingLayer) throws -> [String: [Int: [Int]]] {
         var points: [Position] = [], keys: [(zone: String, rank: Int)] = []
-        for e in h.entries {
-            guard let z = e.zone else { continue }
-            for hz in e.hotZones.prefix(stops) {
-                points.append(try hz.shape.pointOnSurface().pointPosition())
-                keys.append((z, hz.rank))
+        for (zone, w) in walks {
+            for (z, p) in zip(w.hotZones, w.hotspotCentres) {
+                points.append(p)
+                keys.append((zone, z.rank))
             }
         }
         let covered: [[Int]] = try parallelMap(count: sectors.shapes.count) { k in
@@ -256,7 +277,7 @@ struct DossierRun: @unchecked Sendable {
             return try inBox.filter { try prepared.covers(GeometryHandle(x: points[$0].x, y: points[$0].y)) }
         }
         var table: [String: [Int: [Int]]] = [:]
-        for (k, key) in keys.enumerated() { table[key.zone, default: [:]][key.rank] = [] }
+        for key in keys { table[key.zone, default: [:]][key.rank] = [] }
         for (sector, list) in covered.enumerated() {
             for i in list { table[keys[i].zone]![keys[i].rank]!.append(sector) }
         }

@@ -30,9 +30,11 @@ enum DossierGIS {
 
     /// Writes both files into the dossier; returns their names. `results`:
     /// the run's result layers (`DossierRun.resultLayers`), built once per dossier.
-    static func write(run: DossierRun, results: [Layer], quartiers: [QuartierFigures], title: String, into out: OutputFolder,
+    /// Needs only what the run computed (walks included) and the quartiers'
+    /// folder names, not their pages: it is written while they are built.
+    static func write(run: DossierRun, results: [Layer], folders: [String], title: String, into out: OutputFolder,
                       reporter: Reporter) throws -> [String] {
-        let entries = try self.entries(run: run, results: results, quartiers: quartiers, reporter: reporter)
+        let entries = try self.entries(run: run, results: results, reporter: reporter)
         var types: [String: LayerWriter.GeometryKind] = [:]
         for e in entries {
             switch e.geometry {
@@ -42,14 +44,14 @@ enum DossierGIS {
             }
         }
         try LayerWriter.writeGeoPackage(entries.map(\.layer), to: geoPackageFile, in: out, geometryKinds: types)
-        let project = try self.project(entries, rasters: densityLayers(run: run, quartiers: quartiers), run: run, title: title)
+        let project = try self.project(entries, rasters: densityLayers(run: run, folders: folders), run: run, title: title)
         try out.write(project.xml(), to: projectFile)
         return [geoPackageFile, projectFile]
     }
 
     // MARK: layers
 
-    static func entries(run: DossierRun, results: [Layer], quartiers: [QuartierFigures], reporter: Reporter) throws -> [Entry] {
+    static func entries(run: DossierRun, results: [Layer], reporter: Reporter) throws -> [Entry] {
         let working = run.inputs.working
         let fields = run.planFields
         var e: [Entry] = []
@@ -63,14 +65,15 @@ enum DossierGIS {
 
         // Diagnostic en marchant: the walks of the quartiers.
         var loops: [Feature] = [], stops: [Feature] = []
-        for q in quartiers {
-            guard let r = q.routeWorking else { continue }
-            loops.append(Feature(index: loops.count, geometry: .lineString(r.line),
-                                 properties: ["quartier": .string(q.name), "longueur_m": .number((q.routeLength ?? 0).rounded()),
-                                              "par_les_rues": .bool(q.routeAlongStreets)]))
-            stops.append(Feature(index: stops.count, geometry: .point(r.start), properties: ["quartier": .string(q.name), "numero": .string("D")]))
-            for (n, p) in r.stops.enumerated() {
-                stops.append(Feature(index: stops.count, geometry: .point(p), properties: ["quartier": .string(q.name), "numero": .string("\(n + 1)")]))
+        for z in run.selected {
+            let name = run.inputs.zones.names[z]
+            guard let w = run.walks?[name] else { continue }
+            loops.append(Feature(index: loops.count, geometry: .lineString(w.line),
+                                 properties: ["quartier": .string(name), "longueur_m": .number(w.route.length.rounded()),
+                                              "par_les_rues": .bool(w.alongStreets)]))
+            stops.append(Feature(index: stops.count, geometry: .point(w.start), properties: ["quartier": .string(name), "numero": .string("D")]))
+            for (n, p) in w.visited.enumerated() {
+                stops.append(Feature(index: stops.count, geometry: .point(p), properties: ["quartier": .string(name), "numero": .string("\(n + 1)")]))
             }
         }
         if !loops.isEmpty {
@@ -209,12 +212,14 @@ enum DossierGIS {
 
     /// The kernel density grid of each quartier (`QUARTIER/densite_noyau.asc`),
     /// in the classes of the plan des points chauds.
-    static func densityLayers(run: DossierRun, quartiers: [QuartierFigures]) -> [QGISProject.Layer] {
-        quartiers.compactMap { q in
-            guard q.files.contains(HotspotsOutput.densityFile), let grid = run.hotspots?.entry(zone: q.name)?.density else { return nil }
+    static func densityLayers(run: DossierRun, folders: [String]) -> [QGISProject.Layer] {
+        zip(run.selected, folders).compactMap { z, folder in
+            // Each quartier with a hotspot entry writes its grid (`HotspotsOutput.write`, densityGrid).
+            let name = run.inputs.zones.names[z]
+            guard let grid = run.hotspots?.entry(zone: name)?.density else { return nil }
             let r = RasterLayer(grid: grid)
-            return QGISProject.Layer(id: QGISProject.layerID("densite_\(q.folder)"), name: "Densité des signalements — \(q.name)",
-                                     source: "./\(q.folder)/\(HotspotsOutput.densityFile)",
+            return QGISProject.Layer(id: QGISProject.layerID("densite_\(folder)"), name: "Densité des signalements — \(name)",
+                                     source: "./\(folder)/\(HotspotsOutput.densityFile)",
                                      content: .raster(floor: r.floor, classes: r.breaks.indices.map { (r.breaks[$0], r.colors[$0], r.label($0)) },
                                                       opacity: r.opacity),
                                      visible: false)

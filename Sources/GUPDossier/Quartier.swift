@@ -78,8 +78,6 @@ public struct QuartierFigures: Sendable {
     public var routeExact: Bool?
     /// The route follows the streets (`[fond] routes`), else straight legs.
     public var routeAlongStreets = false
-    /// The walk in the working CRS (the loop, the start, the stops in walking order), for `dossier.gpkg`.
-    public var routeWorking: (line: [Position], start: Position, stops: [Position])? = nil
     /// The start as walked (lon, lat) and the last leg, back to it (metres).
     public var routeStart: Position?
     public var routeReturnLeg: Double?
@@ -238,36 +236,16 @@ struct QuartierBuilder {
         var routeMarkers: (start: Position, stops: [Position])?
         let hotLayer = hot.isEmpty ? nil : derivedLayer(name: "points_chauds", source: HotspotsOutput.hotZonesFile,
                                                         items: hot.map { (Properties([("rang", .number(Double($0.rank))), ("incidents", .number(Double($0.incidents)))]), $0.shape) })
-        if let e = hotEntry, !hot.isEmpty {
-            let chosen = Array(hot.prefix(project.routeStops))
-            let stopPoints = try chosen.map { try $0.shape.pointOnSurface().pointPosition() }
-            let start: Position
-            if let s = project.routeStart {
-                start = try CoordinateTransformer.shared(from: .wgs84, to: inputs.working).transform(s)
-                try WalkingRoute.checkStart(start, stops: stopPoints, what: "\(project.path), clé « parcours.depart », quartier « \(name) »")
-            } else {
-                start = try shape.pointOnSurface().pointPosition()
-            }
-            // Along the streets when a roads layer is given: the start and the
-            // stops snapped onto the network (public space), walking distances.
-            let street = run.network.flatMap { NetworkRoute.plan(start: start, stops: stopPoints, network: $0) }
-            let route = street.map { WalkingRoute(order: $0.order, length: $0.length, exact: $0.exact) }
-                ?? WalkingRoute.plan(start: start, stops: stopPoints)
-            if let s = street, s.straightLegs > 0 {
-                reporter.warning("quartier « \(name) » : \(s.straightLegs) étape(s) du parcours sans chemin par les rues (réseau non connexe), tracée(s) à vol d'oiseau")
-            }
+        if let e = hotEntry, !hot.isEmpty, let walk = run.walks?[name] {
+            // The walk was planned once for every quartier (`Walks.run`).
+            let chosen = walk.hotZones, stopPoints = walk.hotspotCentres, route = walk.route
             fig.routeLength = route.length
             fig.routeExact = route.exact
-            fig.routeAlongStreets = street != nil
+            fig.routeAlongStreets = walk.alongStreets
             // Incidents per cell and category, counted once for every stop.
             var categoriesByCell: [Int32: [Int32: Int]] = [:]
             for (k, c) in e.grid.cellOfIncident.enumerated() where c >= 0 { categoriesByCell[c, default: [:]][e.categoryOfIncident[k], default: 0] += 1 }
-            let startShown = street?.start ?? start
-            let stopsShown = street?.stops ?? stopPoints
-            let loop = street?.line ?? ([start] + route.order.map { stopPoints[$0] } + [start])
-            // The legs as walked: along the streets, else straight.
-            let walked = [startShown] + route.order.map { stopsShown[$0] } + [startShown]
-            let legs = street?.legs ?? zip(walked, walked.dropFirst()).map { hypot($1.x - $0.x, $1.y - $0.y) }
+            let startShown = walk.start, stopsShown = walk.stops, loop = walk.line, legs = walk.legs
             var stops: [QuartierFigures.Stop] = []
             var cumulative = 0.0
             for (n, si) in route.order.enumerated() {
@@ -288,7 +266,6 @@ struct QuartierBuilder {
             routeLayer = derivedLayer(name: "parcours", source: "parcours.geojson",
                                       values: [(Properties([("longueur_m", .number(route.length.rounded()))]), .lineString(loop))])
             routeMarkers = (startShown, route.order.map { stopsShown[$0] })
-            fig.routeWorking = (loop, startShown, route.order.map { stopsShown[$0] })
             let routeFiles = try routeGeoJSON(start: startShown, loop: loop, stops: stops, length: route.length, toLonLat: toLonLat)
             try folder.write(routeFiles.line, to: "parcours.geojson")
             try folder.write(routeFiles.stops, to: "parcours_arrets.geojson")

@@ -31,3 +31,26 @@ public func parallelChunks<T>(count: Int, minChunk: Int = 64, _ body: (Range<Int
 public func parallelMap<T>(count: Int, minChunk: Int = 1, _ body: (Int) throws -> T) throws -> [T] {
     try parallelChunks(count: count, minChunk: minChunk) { r in try r.map(body) }.flatMap { $0 }
 }
+
+/// Work started on its own thread while the caller goes on (the dossier's
+/// GIS hand-over beside the quartiers' plans); `wait()` returns its result
+/// or rethrows its error. Started once, waited once.
+public final class BackgroundJob<T>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<T, Error>?
+
+    public init(_ body: @escaping () throws -> T) {
+        let thread = Thread { [self] in
+            result = Result { try body() }
+            done.signal()
+        }
+        // GEOS and GDAL recurse on large geometries: the main thread's stack size.
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    public func wait() throws -> T {
+        done.wait()
+        return try result!.get()
+    }
+}
