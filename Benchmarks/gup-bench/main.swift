@@ -13,7 +13,7 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "domanialite": tenureBenchmark,
     "chargement": geoJSONLoadBenchmark, "empreinte": fingerprintBenchmark,
     "lecture-gdal": formatsBenchmark,
-    "dossier": dossierBenchmark, "resume": resumeBenchmark,
+    "dossier": dossierBenchmark, "resume": resumeBenchmark, "commandes": commandsBenchmark,
     "demarrage": startupBenchmark,
 ]
 
