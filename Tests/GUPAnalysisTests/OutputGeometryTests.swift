@@ -61,4 +61,58 @@ final class OutputGeometryTests: XCTestCase {
         guard case .multiPolygon(let thinParts) = thin else { return XCTFail("\(thin)") }
         XCTAssertTrue(thinParts.allSatisfy { !$0.exterior.isEmpty })
     }
+
+    /// Printed and read back: the same text again, every coordinate the
+    /// double nearest to k × 10⁻⁷, and GEOS finds it valid.
+    private func assertWrittenValid(_ g: Geometry, file: StaticString = #filePath, line: UInt = #line) throws {
+        let text = GeoJSONWriter().render([Feature(index: 0, geometry: g, properties: [:])])
+        let back = try GeoJSONReader.read(data: Data(text.utf8), source: "test", name: "test")
+        XCTAssertEqual(GeoJSONWriter().render(back.features), text, file: file, line: line)
+        let read = try XCTUnwrap(back.features[0].geometry)
+        XCTAssertTrue(try GeometryHandle(read).isValid(), file: file, line: line)
+        // In memory as in the file: the coordinates written are the ones
+        // kept (the writer may turn rings round, RFC 7946).
+        func positions(_ g: Geometry) -> [Position] {
+            var out: [Position] = []
+            g.forEachPosition { out.append($0) }
+            return out.sorted { ($0.x, $0.y) < ($1.x, $1.y) }
+        }
+        XCTAssertEqual(positions(read), positions(g), file: file, line: line)
+    }
+
+    /// A multipolygon whose rounding breaks one part only: a sliver part
+    /// thinner than the grid (« too few points » once rounded) is dropped,
+    /// a part with a vertex 4e-8° from an edge is reduced alone, the other
+    /// part is kept as rounded, and what is written is valid as read back.
+    func testPartsThatRoundingBreaksAreRepairedAlone() throws {
+        let square = Polygon(exterior: [Position(1, 1), Position(1.001, 1), Position(1.001, 1.001), Position(1, 1.001), Position(1, 1)])
+        let sliver = Polygon(exterior: [Position(2, 2), Position(2.001, 2), Position(2.001, 2.00000002), Position(2, 2.00000002), Position(2, 2)])
+        let notched = Polygon(exterior: [Position(0, 0), Position(0.001, 0), Position(0.001, 0.001), Position(0.0005, 0.00000004),
+                                         Position(0, 0.001), Position(0, 0)])
+        let g = Geometry.multiPolygon([square, sliver, notched])
+        XCTAssertTrue(try GeometryHandle(g).isValid())
+        let written = try OutputGeometry.areal(g)
+        guard case .multiPolygon(let parts) = written else { return XCTFail("\(written.typeName)") }
+        // The square, the notched part's two lobes; no sliver.
+        XCTAssertEqual(parts.count, 3)
+        XCTAssertTrue(parts.contains(square))
+        XCTAssertFalse(parts.contains { $0.exterior.contains { $0.y > 1.999 } })
+        try assertWrittenValid(written)
+        // The whole geometry's area is kept within the rounding.
+        XCTAssertEqual(try GeometryHandle(written).area(), try GeometryHandle(g).area(), accuracy: 1e-10)
+    }
+
+    /// Rounded coordinates are the doubles a reader parses back (not
+    /// k × 1e-7, a unit in the last place away for some k).
+    func testRoundedCoordinatesAreTheParsedDoubles() throws {
+        let p = Position(5.28557531234, 43.46069199999)
+        let ring = [p, Position(p.x + 0.001, p.y), Position(p.x + 0.001, p.y + 0.001), Position(p.x, p.y + 0.001), p]
+        let written = try OutputGeometry.areal(.polygon(Polygon(exterior: ring)))
+        guard case .multiPolygon(let parts) = written else { return XCTFail() }
+        for q in parts[0].exterior {
+            XCTAssertEqual(q.x, Double(String(format: "%.7f", q.x)))
+            XCTAssertEqual(q.y, Double(String(format: "%.7f", q.y)))
+        }
+        try assertWrittenValid(written)
+    }
 }

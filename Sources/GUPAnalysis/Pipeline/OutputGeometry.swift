@@ -24,10 +24,20 @@ public enum OutputGeometry {
         return try areal(transformer.transform(shape.geometry()))
     }
 
-    /// A lon/lat position on the written grid (what `GeoJSONWriter` prints).
+    /// A lon/lat position on the written grid (what `GeoJSONWriter` prints),
+    /// each coordinate the double nearest to k × 10⁻⁷: what a reader parses
+    /// back from the printed text, and what GEOS's precision reduction
+    /// computes (round(x × scale) / scale). Multiplying k by 1e-7 instead gave
+    /// doubles one unit off (5.285575299999892 for 5.2855753): validity was
+    /// then checked on coordinates other than the written ones, and a part
+    /// rounded here beside a part reduced by GEOS could be valid in memory
+    /// and self-intersecting once written (`gup verifier`).
     static func onGrid(_ p: Position) -> Position {
-        Position((p.x / lonLatGrid).rounded() * lonLatGrid, (p.y / lonLatGrid).rounded() * lonLatGrid)
+        Position((p.x * lonLatScale).rounded() / lonLatScale, (p.y * lonLatScale).rounded() / lonLatScale)
     }
+
+    /// 1 / `lonLatGrid`, exactly.
+    static let lonLatScale = 1e7
 
     /// A convex quadrilateral in lon/lat (a grid cell's corners, in ring
     /// order) as written: its corners rounded to the output grid. A convex
@@ -68,7 +78,69 @@ public enum OutputGeometry {
         if !parts.isEmpty {
             let rounded = Geometry.multiPolygon(parts).mapPositions(onGrid)
             if try GeometryHandle(rounded).isValid() { return rounded }
+            if let repaired = try partwise(parts) { return repaired }
         }
+        return try reduced(lonLat)
+    }
+
+    /// The repair of a rounded geometry GEOS finds invalid, part by part,
+    /// before the whole geometry's precision reduction.
+    ///
+    /// Why: on the metro-scale domanialité, 4,049 of the 4,747 written
+    /// pieces failed the rounded check, nearly all for one of their 2 to 5
+    /// parts: 1,934 for « too few points » (a sliver of the 1 mm overlay
+    /// that the 1 cm lon/lat grid collapses) and 2,110 for self-intersections
+    /// (counted with a temporary trace). Each went whole through GEOS's
+    /// precision reduction, whose snap-rounding seeds a random-number
+    /// generator per ring (`std::random_device`, a CPUID each, costly in a
+    /// virtual machine): 12 % of the `gup domanialite` command's processor
+    /// time (perf, DWARF call graphs). Here, rings that rounding collapses
+    /// (fewer than three distinct points, or no area) are dropped, as the
+    /// precision reduction drops them; the parts still invalid alone are
+    /// reduced alone; the result is kept only if GEOS finds it valid,
+    /// otherwise the whole geometry is reduced as before. Nil: not repaired.
+    static func partwise(_ parts: [Polygon]) throws -> Geometry? {
+        var kept: [(rounded: Polygon, original: Polygon)] = []
+        for p in parts {
+            guard let ext = cleanedRing(p.exterior.map(onGrid)) else { continue }
+            let holes = p.holes.compactMap { cleanedRing($0.map(onGrid)) }
+            kept.append((Polygon(exterior: ext, holes: holes), p))
+        }
+        if kept.isEmpty { return nil }
+        let cleaned = Geometry.multiPolygon(kept.map(\.rounded))
+        if try GeometryHandle(cleaned).isValid() { return cleaned }
+        var out: [Polygon] = []
+        for k in kept {
+            if try GeometryHandle(.polygon(k.rounded)).isValid() { out.append(k.rounded); continue }
+            // GEOS leaves some coordinates a unit in the last place off the
+            // grid (43.460691999999995): put back on the printed grid, so
+            // the validity checked below is the written geometry's.
+            guard case .multiPolygon(let ps) = try reduced(.polygon(k.original)).mapPositions(onGrid) else { return nil }
+            out += ps
+        }
+        let assembled = Geometry.multiPolygon(out)
+        return try GeometryHandle(assembled).isValid() ? assembled : nil
+    }
+
+    /// A rounded ring without its repeated consecutive points, nil when it
+    /// has collapsed (fewer than three distinct points, or no area).
+    static func cleanedRing(_ ring: [Position]) -> [Position]? {
+        var r: [Position] = []
+        r.reserveCapacity(ring.count)
+        for p in ring where r.last != p { r.append(p) }
+        if r.count > 1, r.first == r.last { r.removeLast() }
+        guard r.count >= 3 else { return nil }
+        var twiceArea = 0.0
+        for k in r.indices {
+            let a = r[k], b = r[(k + 1) % r.count]
+            twiceArea += a.x * b.y - b.x * a.y
+        }
+        guard twiceArea != 0 else { return nil }
+        return r + [r[0]]
+    }
+
+    /// GEOS's precision reduction to the output grid, as a MultiPolygon.
+    static func reduced(_ lonLat: Geometry) throws -> Geometry {
         let reduced = try GeometryHandle(lonLat).withPrecision(lonLatGrid)
         if let problem = try reduced.validityProblem() {
             // GEOS's precision reduction returns valid polygons; this would be a GEOS defect.
