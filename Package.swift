@@ -2,11 +2,13 @@
 import PackageDescription
 
 // Layering (lower never imports higher):
-//   CGEOS, CPROJ, CGDAL, CXLSXWriter, CRsvg, CPangoCairo (C system libraries)
+//   CGEOS, CPROJ, CGDAL, CXLSXWriter, CRsvg, CPangoCairo, CCrypto (C system libraries)
 //   CLazyLibraries  C: loads GDAL, cairo/pango/librsvg and libxlsxwriter on
 //                   first use (dlopen) so that gup starts without them; only
-//                   GEOS and PROJ are linked (README « Démarrage »)
-//   GUPModel        core model: geometry values, features, layers, GeoJSON, CSV
+//                   GEOS, PROJ and libcrypto are linked (README « Démarrage »)
+//   GUPModel        core model: geometry values, features, layers, GeoJSON, CSV;
+//                   the output manifest's SHA-256 through OpenSSL's libcrypto
+//                                                   (only module importing CCrypto)
 //   GUPTopology     safe Swift over GEOS            (only module importing CGEOS)
 //   GUPProjection   safe Swift over PROJ            (only module importing CPROJ)
 //   GUPFormats      safe Swift over GDAL/OGR: every vector format but GeoJSON,
@@ -49,6 +51,12 @@ let package = Package(
         .systemLibrary(
             name: "CPangoCairo", pkgConfig: "pangocairo",
             providers: [.brew(["pango"]), .apt(["libpango1.0-dev"])]),
+        // OpenSSL's libcrypto, linked (not loaded on first use): gup maps it at
+        // start-up anyway, PROJ → libcurl → libssh2 → libcrypto (README
+        // « Dependencies and why »).
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.brew(["openssl@3"]), .apt(["libssl-dev"])]),
         // The linker: the C libraries' -l flags (pkg-config) stay on the link
         // line, but CLazyLibraries defines every function the wrappers call,
         // so no object needs them; scripts/ld-as-needed (gold with
@@ -58,7 +66,7 @@ let package = Package(
         // (CLazyLibraries/lazy.h).
         .target(name: "CLazyLibraries", dependencies: ["CGDAL", "CRsvg", "CPangoCairo", "CXLSXWriter"],
                 linkerSettings: [.unsafeFlags(["-use-ld=\(Context.packageDirectory)/scripts/ld-as-needed"], .when(platforms: [.linux]))]),
-        .target(name: "GUPModel"),
+        .target(name: "GUPModel", dependencies: ["CCrypto"]),
         .target(name: "GUPPDF", dependencies: ["CRsvg", "CPangoCairo", "CLazyLibraries", "GUPModel"]),
         .target(name: "GUPWorkbook", dependencies: ["CXLSXWriter", "CLazyLibraries", "GUPModel"]),
         .target(name: "GUPTopology", dependencies: ["CGEOS", "GUPModel"]),

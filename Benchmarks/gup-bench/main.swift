@@ -11,7 +11,7 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "nettoyage": cleaningBenchmark,
     "veille": veilleBenchmark,
     "domanialite": tenureBenchmark,
-    "chargement": geoJSONLoadBenchmark, "empreinte": fingerprintBenchmark,
+    "chargement": geoJSONLoadBenchmark, "empreinte": fingerprintBenchmark, "sha256": sha256Benchmark,
     "lecture-gdal": formatsBenchmark,
     "dossier": dossierBenchmark, "resume": resumeBenchmark, "commandes": commandsBenchmark,
     "demarrage": startupBenchmark,

@@ -179,29 +179,32 @@ struct DossierRun: @unchecked Sendable {
         let duplicates = try times.measure("fusion des doublons") { try project.duplicateRule.flatMap { try inputs.mergeDuplicates($0) } }
         let selected = try inputs.zones.select(project.quartiers)
         let chosen = inputs.restricted(to: selected)
-        reporter.progress("Domanialité", done: 0, total: 1)
+        // Each step is announced only when it runs: without parcels there is no
+        // domanialité, without reports no densities, hot spots nor veille,
+        // without sectors no nettoyage (« … Domanialité » was printed anyway).
         let tenure = try times.measure("domanialité") { try chosen[.parcelles].map { _ in
-            try Tenure.run(chosen, options: TenureOptions(managerField: chosen.field(.manager), ownerField: chosen.field(.owner),
-                                                          categoryField: chosen.field(.category),
-                                                          overlapThreshold: project.overlapThreshold), reporter: reporter)
+            reporter.progress("Domanialité", done: 0, total: 1)
+            return try Tenure.run(chosen, options: TenureOptions(managerField: chosen.field(.manager), ownerField: chosen.field(.owner),
+                                                                 categoryField: chosen.field(.category),
+                                                                 overlapThreshold: project.overlapThreshold), reporter: reporter)
         } }
-        reporter.progress("Signalements", done: 0, total: 1)
         let comparison = project.period1.flatMap { p1 in project.period2.map { (p1.range, $0.range) } }
         let incidents = try times.measure("densités") { try chosen.incidentSet.map { _ in
-            try IncidentAnalysis.run(chosen, options: IncidentOptions(comparison: comparison, dwellingsField: chosen.field(.dwellings)),
-                                     reporter: reporter)
+            reporter.progress("Signalements", done: 0, total: 1)
+            return try IncidentAnalysis.run(chosen, options: IncidentOptions(comparison: comparison, dwellingsField: chosen.field(.dwellings)),
+                                            reporter: reporter)
         } }
-        reporter.progress("Points chauds", done: 0, total: 1)
         let hotspots = try times.measure("points chauds") { try chosen.incidentSet.map { _ in
-            try Hotspots.run(chosen, options: try HotspotOptions(cellSize: project.cellSize, radius: project.kernelRadius, scope: .perZone),
-                             reporter: reporter)
+            reporter.progress("Points chauds", done: 0, total: 1)
+            return try Hotspots.run(chosen, options: try HotspotOptions(cellSize: project.cellSize, radius: project.kernelRadius, scope: .perZone),
+                                    reporter: reporter)
         } }
-        reporter.progress("Nettoyage", done: 0, total: 1)
         let cleaning = try times.measure("nettoyage") { try chosen[.secteurs].map { _ in
-            try Cleaning.run(chosen, options: CleaningOptions(cleanerField: chosen.field(.cleaner), categoryField: chosen.field(.category),
-                                                              threshold: project.gapThreshold), reporter: reporter)
+            reporter.progress("Nettoyage", done: 0, total: 1)
+            return try Cleaning.run(chosen, options: CleaningOptions(cleanerField: chosen.field(.cleaner), categoryField: chosen.field(.category),
+                                                                     threshold: project.gapThreshold), reporter: reporter)
         } }
-        reporter.progress("Veille", done: 0, total: 1)
+        if chosen.incidentSet != nil { reporter.progress("Veille", done: 0, total: 1) }
         let veille = try times.measure("veille") { try DossierVeille.run(chosen, project: project, cleaning: cleaning, reporter: reporter) }
         // The plans draw city-wide layers around each quartier: indexed once.
         try times.measure("index des couches") {

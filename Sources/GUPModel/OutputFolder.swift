@@ -258,7 +258,7 @@ private final class Run: @unchecked Sendable {
         // Not flushed one by one: `commit()` flushes the staging folder's
         // file system once before anything is put in place.
         try Self.writeAtomically(data, dir: dir, name: (rel as NSString).lastPathComponent, shown: finalPath + "/" + rel, flush: false)
-        let entry = OutputFolder.Entry(path: rel, size: data.count, sha256: SHA256.hex(data))
+        let entry = OutputFolder.Entry(path: rel, size: data.count, sha256: try SHA256.hex(data))
         lock.lock(); written[rel] = entry; lock.unlock()
     }
 
