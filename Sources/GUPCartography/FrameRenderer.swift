@@ -279,6 +279,9 @@ final class FrameRenderer {
                                              extent: PageRect(x: a.x, y: a.y, width: z.x - a.x, height: z.y - a.y),
                                              numbered: spec.numbered, keyText: lines.joined(separator: ", "),
                                              axisAngle: Self.exteriorRing(drawnGeometry, frame: frame).flatMap(LabelEngine.longestAxis))
+                    if case .within? = spec.placement {
+                        out.label?.area = Self.pageLines(try lh.simplifyPreservingTopology(tolerance).geometry(), frame: frame, rings: true)
+                    }
                 }
             }
             out.classIndex = cls
@@ -697,7 +700,7 @@ final class FrameRenderer {
         }
         for l in o.labels {
             let f = features[l.feature]
-            let size = l.number == nil ? f.size : max(f.size, 2.0)
+            let size = l.size ?? (l.number == nil ? f.size : max(f.size, 2.0))
             b.append("<text")
             if let n = l.number {
                 b.append(" class=\"numero\"")

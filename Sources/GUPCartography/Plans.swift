@@ -249,10 +249,15 @@ public enum Plans {
             }
             var lo = layer(others, name: "communes", title: "Communes voisines",
                            style: Style(fill: "#f3eee2", stroke: "#8c8c8c", strokeWidth: 0.35))
-            lo.labels = LabelSpec(size: 3.0, color: "#4d4d4d", tier: LabelTier.other, priority: { _ in 1 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
+            // A commune's name stays inside the commune, smaller if need be,
+            // or is left out: beside it, with a leader line, it would name
+            // the land of its neighbour.
+            lo.labels = LabelSpec(size: 3.0, color: "#4d4d4d", tier: LabelTier.other, placement: .within(smallest: 2.2),
+                                  priority: { _ in 1 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
             var lm = layer(mine, name: "commune", title: communes.isEmpty ? "Commune" : "Commune : " + communes.joined(separator: ", "),
                            style: Style(fill: "#f3eee2", stroke: "#404040", strokeWidth: 0.6))
-            lm.labels = LabelSpec(size: 3.4, bold: true, color: "#404040", tier: LabelTier.commune, priority: { _ in 5 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
+            lm.labels = LabelSpec(size: 3.4, bold: true, color: "#404040", tier: LabelTier.commune, placement: .within(smallest: 2.6),
+                                  priority: { _ in 5 }, text: { f in nameOf(f).map { [$0.uppercased()] } })
             let nearQ = BoundingBox(minX: subject.minX - side, minY: subject.minY - side, maxX: subject.maxX + side, maxY: subject.maxY + side)
             let nearShapes = try perimeters.index.map { try $0.query(nearQ).sorted().map { perimeters.shapes[$0] } } ?? perimeters.shapes
             let avoid = try labelAvoid ?? GeometryHandle.unaryUnion(nearShapes).buffer(100)
@@ -268,10 +273,12 @@ public enum Plans {
             ib = BoundingBox(minX: ib.minX - grow, minY: ib.minY - grow, maxX: ib.maxX + grow, maxY: ib.maxY + grow)
             var io = layer(others, name: "carton-communes", title: "Communes", style: Style(fill: "#ffffff", stroke: "#9a9a9a", strokeWidth: 0.2))
             io.inLegend = false
-            io.labels = LabelSpec(size: 1.8, color: "#6b6b6b", priority: { _ in 1 }, text: { f in nameOf(f).map { [$0] } })
+            io.labels = LabelSpec(size: 1.8, color: "#6b6b6b", placement: .within(smallest: 1.6), priority: { _ in 1 },
+                                  text: { f in nameOf(f).map { [$0] } })
             var im = layer(mine, name: "carton-commune", title: "Commune", style: Style(fill: "#f3eee2", stroke: "#404040", strokeWidth: 0.35))
             im.inLegend = false
-            im.labels = LabelSpec(size: 2.0, bold: true, color: "#404040", priority: { _ in 2 }, text: { f in nameOf(f).map { [$0] } })
+            im.labels = LabelSpec(size: 2.0, bold: true, color: "#404040", placement: .within(smallest: 1.8), priority: { _ in 2 },
+                                  text: { f in nameOf(f).map { [$0] } })
             var iq = perimeterLayer(sel, name: "carton-quartier")
             iq.inLegend = false
             iq.style = Style(fill: "#e31a1c", stroke: "#b10026", strokeWidth: 0.2)

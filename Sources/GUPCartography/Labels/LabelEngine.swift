@@ -12,7 +12,7 @@ import GUPModel
 // moves, tabu search) is not attempted.
 
 /// How a layer's labels sit on their features.
-public enum LabelPlacement: Sendable {
+public enum LabelPlacement: Sendable, Equatable {
     /// Inside the polygon (pole of inaccessibility, then other spots of its
     /// inscribed circle), the name wrapped onto 2–3 lines when needed; else
     /// beside it with a leader line; else, when `numbered`, a number on it
@@ -22,6 +22,13 @@ public enum LabelPlacement: Sendable {
     case around
     /// On the feature itself, always (the number of a stop on its disc).
     case onSymbol
+    /// Inside the polygon's visible part only (a commune's name): its pole
+    /// of inaccessibility, then spots spread over the part in order of
+    /// their room, at the style's size then in steps of 0.4 mm down to
+    /// `smallest`; never beside it with a leader line, never numbered. A
+    /// name with no room inside is left out and counted (`dropped`), as a
+    /// cartographer leaves out the name of a commune the frame only grazes.
+    case within(smallest: Double)
 }
 
 /// What a layer's drawn features are to the labels of the plan.
@@ -222,6 +229,9 @@ struct LabelFeature {
     /// The direction of an elongated polygon's longest axis (degrees, in
     /// (−90°, 90°], page y downwards); nil for a compact one.
     var axisAngle: Double? = nil
+    /// The visible part a `.within` label must stay in: its rings (page mm,
+    /// clipped to the frame, what the label must avoid taken out).
+    var area: [[Position]] = []
 }
 
 /// A label as placed.
@@ -238,6 +248,8 @@ struct PlacedLabel {
     var angle: Double = 0
     /// The turned box's corners (page mm), when turned.
     var corners: [Position]? = nil
+    /// The font size when smaller than the feature's (`.within` steps).
+    var size: Double? = nil
 }
 
 /// The numbers of the key table of a plan, shared by its frames (the same
@@ -348,6 +360,70 @@ enum LabelEngine {
         return a
     }
 
+    /// The spots a `.within` label may be centred on: the pole, then the
+    /// nodes of a grid over the feature's visible part (about 8 000 nodes
+    /// at most over the frame) that lie inside it, each with its room (the
+    /// distance to the part's outline), roomiest first: the middle of the
+    /// largest part, then ever nearer its edges and the smaller parts.
+    static func interiorSpots(_ f: LabelFeature, inner: PageRect) -> [(at: Position, room: Double)] {
+        var out = [(at: f.anchor, room: f.room)]
+        let edges = f.area.flatMap { ring -> [(Position, Position)] in
+            guard let first = ring.first, let last = ring.last else { return [] }
+            var e = Array(zip(ring, ring.dropFirst()))
+            if first != last { e.append((last, first)) }
+            return e.filter { $0.0 != $0.1 }
+        }
+        guard !edges.isEmpty else { return out }
+        var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
+        for (p, _) in edges { x0 = min(x0, p.x); y0 = min(y0, p.y); x1 = max(x1, p.x); y1 = max(y1, p.y) }
+        x0 = max(x0, inner.x); y0 = max(y0, inner.y); x1 = min(x1, inner.maxX); y1 = min(y1, inner.maxY)
+        guard x1 > x0, y1 > y0 else { return out }
+        let step = max(1.2, ((x1 - x0) * (y1 - y0) / 8000).squareRoot())
+        var y = y0 + step / 2
+        while y < y1 {
+            // Even-odd crossings of the row, then each node's distance to the outline.
+            var xs: [Double] = []
+            for (p, q) in edges where (p.y > y) != (q.y > y) { xs.append(p.x + (y - p.y) * (q.x - p.x) / (q.y - p.y)) }
+            xs.sort()
+            var x = x0 + step / 2
+            var k = 0
+            while x < x1 {
+                while k < xs.count && xs[k] <= x { k += 1 }
+                if k % 2 == 1 {
+                    var d2 = Double.infinity
+                    for (p, q) in edges {
+                        let dx = q.x - p.x, dy = q.y - p.y
+                        let t = max(0, min(1, ((x - p.x) * dx + (y - p.y) * dy) / (dx * dx + dy * dy)))
+                        let ex = p.x + t * dx - x, ey = p.y + t * dy - y
+                        d2 = min(d2, ex * ex + ey * ey)
+                    }
+                    out.append((Position(x, y), d2.squareRoot()))
+                }
+                x += step
+            }
+            y += step
+        }
+        let a = f.anchor
+        out[1...].sort { l, r in
+            if l.room != r.room { return l.room > r.room }
+            return hypot(l.at.x - a.x, l.at.y - a.y) < hypot(r.at.x - a.x, r.at.y - a.y)
+        }
+        return out
+    }
+
+    /// True when an edge of the rings meets the box.
+    static func meetsEdge(_ rings: [[Position]], _ box: OrientedBox) -> Bool {
+        for ring in rings {
+            guard let first = ring.first, let last = ring.last else { continue }
+            var edges = Array(zip(ring, ring.dropFirst()))
+            if first != last { edges.append((last, first)) }
+            for (p, q) in edges where p != q {
+                if box.intersects(segment: ObstacleSegment(a: p, b: q, halfWidth: 0, owner: -1)) { return true }
+            }
+        }
+        return false
+    }
+
     /// Places every label of a frame, by tier then priority: area and point
     /// labels and street names in one order (the quartier, main streets,
     /// residences, then the rest).
@@ -440,6 +516,31 @@ enum LabelEngine {
                     for (ox, oy) in offsets {
                         let c = Position(f.anchor.x + ox * dx, f.anchor.y + oy * dy)
                         if let p = accept(lines, r0, c, leader: gap > 1, ownSegmentsToo: false) { return p }
+                    }
+                }
+            }
+            return nil
+        case .within(let smallest):
+            guard fixed == nil else { return nil }
+            let spots = Self.interiorSpots(f, inner: inner)
+            var sizes = [f.size]
+            while sizes.last! - 0.4 >= smallest - 1e-9 { sizes.append(sizes.last! - 0.4) }
+            if sizes.last! > smallest + 1e-9 { sizes.append(smallest) }
+            for s in sizes {
+                for lines in Self.variants(f.lines, size: s) {
+                    let r0 = box(lines: lines, size: s, center: .init(0, 0))
+                    let halfDiagonal = hypot(r0.width, r0.height) / 2
+                    for spot in spots where spot.room >= r0.height / 2 {
+                        // Within the part: the centre is inside, so the
+                        // box is when no edge of the part meets it.
+                        if spot.room < halfDiagonal {
+                            let r = PageRect(x: spot.at.x + r0.x, y: spot.at.y + r0.y, width: r0.width, height: r0.height)
+                            if Self.meetsEdge(f.area, OrientedBox(r)) { continue }
+                        }
+                        if var p = accept(lines, r0, spot.at, leader: false, ownSegmentsToo: true) {
+                            if s != f.size { p.size = s }
+                            return p
+                        }
                     }
                 }
             }
