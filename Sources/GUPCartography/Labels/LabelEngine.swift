@@ -361,29 +361,29 @@ enum LabelEngine {
     }
 
     /// The spots a `.within` label may be centred on: the pole, then the
-    /// nodes of a grid over the feature's visible part (about 8 000 nodes
+    /// nodes of a grid over the feature's visible part (up to 3 000 nodes
     /// at most over the frame) that lie inside it, each with its room (the
     /// distance to the part's outline), roomiest first: the middle of the
     /// largest part, then ever nearer its edges and the smaller parts.
-    static func interiorSpots(_ f: LabelFeature, inner: PageRect) -> [(at: Position, room: Double)] {
+    static func interiorSpots(_ f: LabelFeature, edges: [Edge], inner: PageRect) -> [(at: Position, room: Double)] {
         var out = [(at: f.anchor, room: f.room)]
-        let edges = f.area.flatMap { ring -> [(Position, Position)] in
-            guard let first = ring.first, let last = ring.last else { return [] }
-            var e = Array(zip(ring, ring.dropFirst()))
-            if first != last { e.append((last, first)) }
-            return e.filter { $0.0 != $0.1 }
-        }
         guard !edges.isEmpty else { return out }
         var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
-        for (p, _) in edges { x0 = min(x0, p.x); y0 = min(y0, p.y); x1 = max(x1, p.x); y1 = max(y1, p.y) }
+        for e in edges { x0 = min(x0, e.a.x); y0 = min(y0, e.a.y); x1 = max(x1, e.a.x); y1 = max(y1, e.a.y) }
         x0 = max(x0, inner.x); y0 = max(y0, inner.y); x1 = min(x1, inner.maxX); y1 = min(y1, inner.maxY)
         guard x1 > x0, y1 > y0 else { return out }
-        let step = max(1.2, ((x1 - x0) * (y1 - y0) / 8000).squareRoot())
+        // Up to 3,000 nodes (4 mm apart over a whole A4 frame), fewer for
+        // an outline of many edges (every node
+        // measures its distance to every edge): at most about 1 million
+        // distances, a few milliseconds.
+        let nodes = Double(min(3000, max(1000, 1_000_000 / edges.count)))
+        let step = max(1.2, ((x1 - x0) * (y1 - y0) / nodes).squareRoot())
         var y = y0 + step / 2
+        var xs: [Double] = []
         while y < y1 {
             // Even-odd crossings of the row, then each node's distance to the outline.
-            var xs: [Double] = []
-            for (p, q) in edges where (p.y > y) != (q.y > y) { xs.append(p.x + (y - p.y) * (q.x - p.x) / (q.y - p.y)) }
+            xs.removeAll(keepingCapacity: true)
+            for e in edges where (e.a.y > y) != (e.b.y > y) { xs.append(e.a.x + (y - e.a.y) * (e.b.x - e.a.x) / (e.b.y - e.a.y)) }
             xs.sort()
             var x = x0 + step / 2
             var k = 0
@@ -391,10 +391,10 @@ enum LabelEngine {
                 while k < xs.count && xs[k] <= x { k += 1 }
                 if k % 2 == 1 {
                     var d2 = Double.infinity
-                    for (p, q) in edges {
-                        let dx = q.x - p.x, dy = q.y - p.y
-                        let t = max(0, min(1, ((x - p.x) * dx + (y - p.y) * dy) / (dx * dx + dy * dy)))
-                        let ex = p.x + t * dx - x, ey = p.y + t * dy - y
+                    for e in edges {
+                        let dx = e.b.x - e.a.x, dy = e.b.y - e.a.y
+                        let t = max(0, min(1, ((x - e.a.x) * dx + (y - e.a.y) * dy) / (dx * dx + dy * dy)))
+                        let ex = e.a.x + t * dx - x, ey = e.a.y + t * dy - y
                         d2 = min(d2, ex * ex + ey * ey)
                     }
                     out.append((Position(x, y), d2.squareRoot()))
@@ -411,15 +411,34 @@ enum LabelEngine {
         return out
     }
 
-    /// True when an edge of the rings meets the box.
-    static func meetsEdge(_ rings: [[Position]], _ box: OrientedBox) -> Bool {
+    /// An edge of a `.within` label's rings, with its box.
+    struct Edge {
+        var a: Position, b: Position
+        var minX: Double, minY: Double, maxX: Double, maxY: Double
+    }
+
+    /// The edges of rings (closed or not), zero-length ones left out:
+    /// built once per label, not at every spot tried (building them at each
+    /// test was half of the plan de situation's label time on the metro city).
+    static func edges(_ rings: [[Position]]) -> [Edge] {
+        var out: [Edge] = []
         for ring in rings {
             guard let first = ring.first, let last = ring.last else { continue }
-            var edges = Array(zip(ring, ring.dropFirst()))
-            if first != last { edges.append((last, first)) }
-            for (p, q) in edges where p != q {
-                if box.intersects(segment: ObstacleSegment(a: p, b: q, halfWidth: 0, owner: -1)) { return true }
+            func add(_ p: Position, _ q: Position) {
+                guard p != q else { return }
+                out.append(Edge(a: p, b: q, minX: min(p.x, q.x), minY: min(p.y, q.y), maxX: max(p.x, q.x), maxY: max(p.y, q.y)))
             }
+            for k in ring.indices.dropLast() { add(ring[k], ring[k + 1]) }
+            if first != last { add(last, first) }
+        }
+        return out
+    }
+
+    /// True when an edge of the rings meets the box.
+    static func meetsEdge(_ edges: [Edge], _ box: OrientedBox) -> Bool {
+        let b = box.bounds
+        for e in edges where e.maxX >= b.x && e.minX <= b.maxX && e.maxY >= b.y && e.minY <= b.maxY {
+            if box.intersects(segment: ObstacleSegment(a: e.a, b: e.b, halfWidth: 0, owner: -1)) { return true }
         }
         return false
     }
@@ -522,7 +541,11 @@ enum LabelEngine {
             return nil
         case .within(let smallest):
             guard fixed == nil else { return nil }
-            let spots = Self.interiorSpots(f, inner: inner)
+            let edges = Self.edges(f.area)
+            // The pole alone until it fails: the grid of spots (a distance
+            // to every edge from each of up to 3,000 nodes) only then.
+            var spots = [(at: f.anchor, room: f.room)]
+            var allSpots = false
             var sizes = [f.size]
             while sizes.last! - 0.4 >= smallest - 1e-9 { sizes.append(sizes.last! - 0.4) }
             if sizes.last! > smallest + 1e-9 { sizes.append(smallest) }
@@ -530,12 +553,17 @@ enum LabelEngine {
                 for lines in Self.variants(f.lines, size: s) {
                     let r0 = box(lines: lines, size: s, center: .init(0, 0))
                     let halfDiagonal = hypot(r0.width, r0.height) / 2
-                    for spot in spots where spot.room >= r0.height / 2 {
+                    var n = 0
+                    while n < spots.count || !allSpots {
+                        if n == spots.count { spots = Self.interiorSpots(f, edges: edges, inner: inner); allSpots = true; continue }
+                        let spot = spots[n]
+                        n += 1
+                        guard spot.room >= r0.height / 2 else { continue }
                         // Within the part: the centre is inside, so the
                         // box is when no edge of the part meets it.
                         if spot.room < halfDiagonal {
                             let r = PageRect(x: spot.at.x + r0.x, y: spot.at.y + r0.y, width: r0.width, height: r0.height)
-                            if Self.meetsEdge(f.area, OrientedBox(r)) { continue }
+                            if Self.meetsEdge(edges, OrientedBox(r)) { continue }
                         }
                         if var p = accept(lines, r0, spot.at, leader: false, ownSegmentsToo: true) {
                             if s != f.size { p.size = s }
