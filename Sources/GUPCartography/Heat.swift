@@ -65,7 +65,8 @@ public struct HeatClasses: Sendable, Equatable {
 /// the kernel radius (the plan computes the surface itself, with cells of
 /// 1 mm on paper at its scale), and the dossier's shared classes.
 public struct HeatInput: Sendable {
-    public var points: [Position]
+    /// The incidents, ordered by y once for all the plans that share them.
+    public var points: KernelDensity.PointsByY
     public var radius: Double
     /// Classes shared by the plans of a dossier; nil: computed from this plan's own surface.
     public var classes: HeatClasses?
@@ -73,6 +74,11 @@ public struct HeatInput: Sendable {
     public var maxCellSize: Double?
 
     public init(points: [Position], radius: Double, classes: HeatClasses? = nil, maxCellSize: Double? = nil) {
+        self.init(points: KernelDensity.PointsByY(points), radius: radius, classes: classes, maxCellSize: maxCellSize)
+    }
+
+    /// The same, with the points already ordered (a dossier orders its incidents once for all its plans).
+    public init(points: KernelDensity.PointsByY, radius: Double, classes: HeatClasses? = nil, maxCellSize: Double? = nil) {
         self.points = points; self.radius = radius; self.classes = classes; self.maxCellSize = maxCellSize
     }
 

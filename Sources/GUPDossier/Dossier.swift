@@ -134,6 +134,8 @@ struct DossierRun: @unchecked Sendable {
     /// The heat layer's classes, computed once over every quartier's density
     /// so the plans des points chauds of two quartiers read the same way.
     var heatClasses: HeatClasses?
+    /// The incidents ordered by y once for the density of every plan des points chauds.
+    var heatPoints: KernelDensity.PointsByY?
     /// What commune names avoid on the plans de situation (nil without communes).
     let situationAvoid: GeometryHandle?
     /// Fields the plans read, resolved once.
@@ -218,6 +220,9 @@ struct DossierRun: @unchecked Sendable {
             }
         }
         run.network = network
+        if hotspots != nil, let set = inputs.incidentSet {
+            run.heatPoints = times.measure("points des densités des plans") { KernelDensity.PointsByY(set.points) }
+        }
         return run
     }
 }

@@ -330,7 +330,8 @@ struct QuartierBuilder {
             try plan("plan_points_chauds.svg", "Plan des points chauds : densité des signalements") { options in
                 try Plans.site(perimeters: perimeters, quartier: quartier,
                                layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], hotspots: hotLayer,
-                                             heat: HeatInput(points: set.points, radius: project.kernelRadius, classes: run.heatClasses),
+                                             heat: HeatInput(points: run.heatPoints ?? KernelDensity.PointsByY(set.points), radius: project.kernelRadius,
+                                                            classes: run.heatClasses),
                                              background: run.background, fields: run.planFields),
                                commune: project.commune, title: "Plan des points chauds", options: options, reporter: reporter)
             }
