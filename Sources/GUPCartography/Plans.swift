@@ -18,6 +18,10 @@ public struct PlanOptions: Sendable {
     public var titleBlock: TitleBlockFields
     /// The sheet drawn when the plan is cut in several (`Sheets.split`); nil: the whole quartier.
     public var sheet: SheetRef? = nil
+    /// Shapes cut and simplified by the plans drawn before (see `DrawMemo`): a
+    /// dossier shares one between the plans of a quartier, another between
+    /// its plans de situation.
+    public var memo: DrawMemo? = nil
     public init(page: Page = Page(), scale: Int? = nil, date: String = Cartouche.today(), sources: [String] = [],
                 titleBlock: TitleBlockFields = TitleBlockFields()) {
         self.page = page; self.scale = scale; self.date = date; self.sources = sources; self.titleBlock = titleBlock
@@ -327,7 +331,7 @@ public enum Plans {
                              date: options.date, sources: options.sources, notes: notes, fields: options.titleBlock)
         return try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: subject, scale: options.scale,
                                                    margin: 0.02, panels: [PlanPanel(layers: layers)], cartouche: cart, inset: inset,
-                                                   mustShow: qb))
+                                                   mustShow: qb, memo: options.memo))
     }
 
     /// The ground commune names keep clear of on every plan de situation of
@@ -410,9 +414,11 @@ public enum Plans {
         } else if let t = input.tenure {
             // Ground no parcel covers shows this colour (streets, public space).
             let ground = try GeometryHandle(rectangle: around)
-            layers.append(MapLayer(name: "non-cadastre" + suffix, title: "Sol non cadastré (voirie, domaine public)",
-                                   features: [Feature(index: 0, geometry: try ground.geometry(), properties: Properties())],
-                                   shapes: [ground], style: PlanStyles.nonCadastral))
+            var g = MapLayer(name: "non-cadastre" + suffix, title: "Sol non cadastré (voirie, domaine public)",
+                             features: [Feature(index: 0, geometry: try ground.geometry(), properties: Properties())],
+                             shapes: [ground], style: PlanStyles.nonCadastral)
+            g.madeForThisPlan = true
+            layers.append(g)
             var l = tenureLayer(t, name: "domanialite" + suffix,
                                 colors: input.managerColors ?? managerColors([t], field: fields.manager), field: fields.manager)
             if let n = scale, n <= parcelReferenceScale {
@@ -541,7 +547,7 @@ public enum Plans {
                              sources: options.sources, notes: notes, fields: options.titleBlock)
         let plan = try PlanRenderer.render(PlanRequest(page: options.page, crs: perimeters.crs, subject: qb, scale: options.scale,
                                                        margin: options.sheet == nil ? 0.05 : 0,
-                                                       panels: [PlanPanel(layers: layers)], cartouche: cart))
+                                                       panels: [PlanPanel(layers: layers)], cartouche: cart, memo: options.memo))
         let counts = plan.labelCounts
         if counts.dropped > 0 || counts.keyLeftOut > 0 {
             reporter.warning("\(title) de « \(sel.name) » : \(counts.summary)")

@@ -136,6 +136,9 @@ struct DossierRun: @unchecked Sendable {
     var heatClasses: HeatClasses?
     /// The incidents ordered by y once for the density of every plan des points chauds.
     var heatPoints: KernelDensity.PointsByY?
+    /// The shapes every plan de situation draws whole (the commune of the
+    /// inset, the quartiers around), simplified once for the dossier.
+    let situationMemo = DrawMemo(keepsClipped: false)
     /// What commune names avoid on the plans de situation (nil without communes).
     let situationAvoid: GeometryHandle?
     /// Fields the plans read, resolved once.

@@ -303,8 +303,12 @@ struct QuartierBuilder {
         let quartier = PlanQuartier.zone(inputs.zones, index: zone)
         // Plan numbers: `[cartouche] numero_plan` then the quartier's and the plan's rank (« 2026-014-2.3 »).
         let planCodes = ["plan_situation.svg": 1, "plan_masse.svg": 2, "plan_points_chauds.svg": 3, "plan_parcours.svg": 4]
+        // The plan de masse, the plan des points chauds and the parcours cut
+        // the same parcels and residences to the same frame: done once.
+        let quartierMemo = DrawMemo(keepsClipped: true)
         func options(_ file: String) -> PlanOptions {
             var o = PlanOptions(page: project.page, date: date, sources: project.producers, titleBlock: project.titleBlock)
+            o.memo = file == "plan_situation.svg" ? run.situationMemo : quartierMemo
             if let n = project.titleBlock.number { o.titleBlock.number = "\(n)-\(zone + 1).\(planCodes[file] ?? 0)" }
             return o
         }
