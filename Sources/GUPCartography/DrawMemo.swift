@@ -55,11 +55,12 @@ public final class DrawMemo: @unchecked Sendable {
     private let lock = NSLock()
     private var drawn: [Key: (keep: GeometryHandle, value: Drawn)] = [:]
     private var circles: [Key: (keep: [GeometryHandle], value: (center: Position, radius: Double))] = [:]
+    private var layers: [[ObjectIdentifier]: (keep: [GeometryHandle], value: MapLayer)] = [:]
 
     /// The outlines and circles kept.
     public var count: Int {
         lock.lock(); defer { lock.unlock() }
-        return drawn.count + circles.count
+        return drawn.count + circles.count + layers.count
     }
 
     /// Whether a shape cut (`clipped`) or not is worth keeping in this memo.
@@ -82,5 +83,16 @@ public final class DrawMemo: @unchecked Sendable {
         let c = try make()
         lock.lock(); circles[key] = (keep, c); lock.unlock()
         return c
+    }
+
+    /// A layer made from `shapes` alone (the veil outside the communes of a plan de situation).
+    func layer(for shapes: [GeometryHandle], _ make: () throws -> MapLayer) rethrows -> MapLayer {
+        let key = shapes.map(ObjectIdentifier.init)
+        lock.lock()
+        if let l = layers[key] { lock.unlock(); return l.value }
+        lock.unlock()
+        let l = try make()
+        lock.lock(); layers[key] = (shapes, l); lock.unlock()
+        return l
     }
 }
