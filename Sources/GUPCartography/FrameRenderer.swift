@@ -53,8 +53,13 @@ final class FrameRenderer {
     /// The labels placed and the obstacles, after `render`.
     private(set) var grid: LabelGrid?
 
-    init(frame: MapFrame, groupId: String, clipId: String, patterns: PatternRegistry, numbers: NumberRegistry = NumberRegistry()) {
+    /// Cut and simplified shapes and label circles shared with other plans (nil: none).
+    let memo: DrawMemo?
+
+    init(frame: MapFrame, groupId: String, clipId: String, patterns: PatternRegistry, numbers: NumberRegistry = NumberRegistry(),
+         memo: DrawMemo? = nil) {
         self.frame = frame; self.groupId = groupId; self.clipId = clipId; self.patterns = patterns; self.numbers = numbers
+        self.memo = memo
     }
 
     private struct FeatureOut {
@@ -224,22 +229,28 @@ final class FrameRenderer {
                 guard bb.intersects(ext) else { return out }
                 let h0 = (k < layer.shapes.count) ? layer.shapes[k] : try GeometryHandle(g)
                 let inside = bb.minX >= ext.minX && bb.maxX <= ext.maxX && bb.minY >= ext.minY && bb.maxY <= ext.maxY
-                let h = inside ? h0 : try h0.clip(to: ext)
-                if h.isEmpty { return out }
-                let areal = g.isAreal
                 // A feature inside the frame with few vertices (a parcel, a
                 // building, a street segment) is drawn as it is: simplifying
                 // it removes next to nothing, and the topology-preserving
                 // simplification and the round trip through GEOS were 7 % of
                 // a 60-quartier dossier's processor time (perf).
-                let drawnGeometry: Geometry
-                if inside, g.positionCount <= Self.simplifyAbove {
-                    drawnGeometry = g
-                } else {
+                let asItIs = inside && g.positionCount <= Self.simplifyAbove
+                func cutAndSimplify() throws -> DrawMemo.Drawn {
+                    let h = inside ? h0 : try h0.clip(to: ext)
+                    if h.isEmpty { return DrawMemo.Drawn(geometry: nil, cut: h) }
+                    if asItIs { return DrawMemo.Drawn(geometry: g, cut: h) }
                     var s = try h.simplifyPreservingTopology(tolerance)
                     if s.isEmpty { s = h }
-                    drawnGeometry = try s.geometry()
+                    return DrawMemo.Drawn(geometry: try s.geometry(), cut: h)
                 }
+                // Shapes of the layer (not made here) are the same objects from plan to plan.
+                let memoExtent: BoundingBox? = inside ? nil : ext
+                let memo = k >= layer.shapes.count || layer.madeForThisPlan ? nil : self.memo.flatMap { $0.keeps(clipped: !inside) ? $0 : nil }
+                let cut = try (asItIs ? nil : memo).map { try $0.drawn(DrawMemo.Key(shape: h0, extent: memoExtent, tolerance: tolerance), cutAndSimplify, shape: h0) }
+                    ?? cutAndSimplify()
+                guard let drawnGeometry = cut.geometry else { return out }
+                let h = cut.cut
+                let areal = g.isAreal
                 pb.append("<path d=\"")
                 let wrote = Self.appendPathData(drawnGeometry, frame: frame, areal: areal, into: &pb)
                 if !wrote { return out }
@@ -263,12 +274,19 @@ final class FrameRenderer {
                     }
                 }
                 if let spec = layer.labels, areal, let lines = spec.text(f), !lines.isEmpty {
-                    var lh = h
-                    if let avoid = layer.labelAvoid {
+                    // The ground the label may use: the feature less what labels avoid.
+                    func labelShape() throws -> GeometryHandle {
+                        guard let avoid = layer.labelAvoid else { return h }
                         let d = try h.difference(avoid)
-                        if !d.isEmpty { lh = d }
+                        return d.isEmpty ? h : d
                     }
-                    let mic = try lh.maximumInscribedCircle(tolerance: micTolerance)
+                    func circle() throws -> (center: Position, radius: Double) {
+                        try labelShape().maximumInscribedCircle(tolerance: micTolerance)
+                    }
+                    let mic = try memo.map {
+                        try $0.circle(DrawMemo.Key(shape: h0, extent: memoExtent, tolerance: micTolerance, avoid: layer.labelAvoid), circle,
+                                      keep: [h0] + (layer.labelAvoid.map { [$0] } ?? []))
+                    } ?? circle()
                     let anchor = frame.toPage(mic.center)
                     let e = try h.bounds() ?? bb
                     let a = frame.toPage(Position(e.minX, e.maxY)), z = frame.toPage(Position(e.maxX, e.minY))
@@ -280,7 +298,7 @@ final class FrameRenderer {
                                              numbered: spec.numbered, keyText: lines.joined(separator: ", "),
                                              axisAngle: Self.exteriorRing(drawnGeometry, frame: frame).flatMap(LabelEngine.longestAxis))
                     if case .within? = spec.placement {
-                        out.label?.area = Self.pageLines(try lh.simplifyPreservingTopology(tolerance).geometry(), frame: frame, rings: true)
+                        out.label?.area = Self.pageLines(try labelShape().simplifyPreservingTopology(tolerance).geometry(), frame: frame, rings: true)
                     }
                 }
             }

@@ -49,12 +49,40 @@ public struct HeatClasses: Sendable, Equatable {
     }
 
     /// Whether each cell's centre lies in `clip` (all true without one).
+    /// Tiles of 8 × 8 cells are tested first: a tile whose centres' box
+    /// lies in the clip's interior (`containsProperly`) is all in, a tile
+    /// whose box misses the clip is all out, so only the tiles the outline
+    /// crosses test their centres one by one: the same answer as testing
+    /// every centre, with a GEOS point made and tested for about a fifth
+    /// of the cells (0.095 s of the 60 plans des points chauds of the
+    /// metro dossier went to one test per cell, thread CPU).
     static func mask(_ g: RasterGrid, clip: GeometryHandle?) throws -> [Bool] {
         guard let clip else { return [Bool](repeating: true, count: g.values.count) }
+        let prepared = try PreparedGeometry(clip)
+        var out = [Bool](repeating: false, count: g.values.count)
+        let tile = 8
         var centres: [Position] = []
-        centres.reserveCapacity(g.values.count)
-        for row in 0..<g.rows { for col in 0..<g.columns { centres.append(g.center(column: col, row: row)) } }
-        return try PreparedGeometry(clip).contains(centres)
+        var cells: [Int] = []
+        for r0 in stride(from: 0, to: g.rows, by: tile) {
+            let r1 = min(r0 + tile, g.rows) - 1
+            for c0 in stride(from: 0, to: g.columns, by: tile) {
+                let c1 = min(c0 + tile, g.columns) - 1
+                let a = g.center(column: c0, row: r0), b = g.center(column: c1, row: r1)
+                if r1 > r0, c1 > c0 {
+                    let box = try GeometryHandle(rectangle: BoundingBox(minX: a.x, minY: a.y, maxX: b.x, maxY: b.y))
+                    if try prepared.containsProperly(box) {
+                        for row in r0...r1 { for col in c0...c1 { out[row * g.columns + col] = true } }
+                        continue
+                    }
+                    if try !prepared.intersects(box) { continue }
+                }
+                for row in r0...r1 {
+                    for col in c0...c1 { centres.append(g.center(column: col, row: row)); cells.append(row * g.columns + col) }
+                }
+            }
+        }
+        for (k, inside) in try prepared.contains(centres).enumerated() { out[cells[k]] = inside }
+        return out
     }
 
     /// The value as the legend prints it (one decimal, two below 1).
@@ -65,7 +93,8 @@ public struct HeatClasses: Sendable, Equatable {
 /// the kernel radius (the plan computes the surface itself, with cells of
 /// 1 mm on paper at its scale), and the dossier's shared classes.
 public struct HeatInput: Sendable {
-    public var points: [Position]
+    /// The incidents, ordered by y once for all the plans that share them.
+    public var points: KernelDensity.PointsByY
     public var radius: Double
     /// Classes shared by the plans of a dossier; nil: computed from this plan's own surface.
     public var classes: HeatClasses?
@@ -73,6 +102,11 @@ public struct HeatInput: Sendable {
     public var maxCellSize: Double?
 
     public init(points: [Position], radius: Double, classes: HeatClasses? = nil, maxCellSize: Double? = nil) {
+        self.init(points: KernelDensity.PointsByY(points), radius: radius, classes: classes, maxCellSize: maxCellSize)
+    }
+
+    /// The same, with the points already ordered (a dossier orders its incidents once for all its plans).
+    public init(points: KernelDensity.PointsByY, radius: Double, classes: HeatClasses? = nil, maxCellSize: Double? = nil) {
         self.points = points; self.radius = radius; self.classes = classes; self.maxCellSize = maxCellSize
     }
 

@@ -212,6 +212,7 @@ public struct OrientationLayers: @unchecked Sendable {
                          features: [Feature(index: 0, geometry: try out.geometry(), properties: Properties())], shapes: [out],
                          style: Style(fill: "#ffffff", fillOpacity: 0.35, hatch: Hatch(color: "#9a9a9a", spacing: 2.2, angle: 45, lineWidth: 0.12)))
         l.dataKeys = []
+        l.madeForThisPlan = true
         return l
     }
 
@@ -222,6 +223,7 @@ public struct OrientationLayers: @unchecked Sendable {
         var l = MapLayer(name: "voile", title: "Voile", features: [Feature(index: 0, geometry: try v.geometry(), properties: Properties())],
                          shapes: [v], style: Style(fill: "#ffffff", fillOpacity: 0.55), inLegend: false)
         l.dataKeys = []
+        l.madeForThisPlan = true
         return l
     }
 }

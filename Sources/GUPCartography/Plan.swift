@@ -87,12 +87,14 @@ public struct PlanRequest: @unchecked Sendable {
     public var mustShow: BoundingBox?
     /// A table printed beside the legend (the avant / après transfers).
     public var table: PlanTable?
+    /// Shapes cut and simplified by other plans (see `DrawMemo`).
+    public var memo: DrawMemo?
     public init(page: Page, crs: CRS, subject: BoundingBox, scale: Int? = nil, margin: Double = 0.05,
                 panels: [PlanPanel], cartouche: Cartouche, inset: InsetRequest? = nil,
-                mustShow: BoundingBox? = nil, table: PlanTable? = nil) {
+                mustShow: BoundingBox? = nil, table: PlanTable? = nil, memo: DrawMemo? = nil) {
         self.page = page; self.crs = crs; self.subject = subject; self.scale = scale; self.margin = margin
         self.panels = panels; self.cartouche = cartouche; self.inset = inset
-        self.mustShow = mustShow; self.table = table
+        self.mustShow = mustShow; self.table = table; self.memo = memo
     }
 }
 
@@ -187,7 +189,7 @@ public enum PlanRenderer {
         for (k, panel) in req.panels.enumerated() {
             let fr = frames[k]
             let clipId = "cadre-" + panel.id
-            let r = FrameRenderer(frame: fr, groupId: panel.id, clipId: clipId, patterns: patterns, numbers: numbers)
+            let r = FrameRenderer(frame: fr, groupId: panel.id, clipId: clipId, patterns: patterns, numbers: numbers, memo: req.memo)
             var pb = SVGBuffer(capacity: 1 << 18)
             stats.append(try r.draw(panel.layers, into: &pb))
             renderers.append(r)
@@ -251,7 +253,8 @@ public enum PlanRenderer {
         if let inset = req.inset, let rect = layout.inset {
             let fr = MapFrame(rect: rect, scale: Self.insetScale(inset.extent, rect), center: inset.extent.center, crs: req.crs)
             insetFrame = fr
-            let r = FrameRenderer(frame: fr, groupId: "carton-localisation", clipId: "cadre-carton-localisation", patterns: patterns)
+            let r = FrameRenderer(frame: fr, groupId: "carton-localisation", clipId: "cadre-carton-localisation", patterns: patterns,
+                                  memo: req.memo)
             // The main frame as drawn in the inset.
             let e = frames[0].extent
             let a = fr.toPage(Position(e.minX, e.maxY)), z = fr.toPage(Position(e.maxX, e.minY))

@@ -169,38 +169,75 @@ public enum TextMetrics {
     /// `advance` of the ASCII characters, looked up by code.
     private static let asciiAdvance: [Double] = (0..<128).map { advance(Character(Unicode.Scalar(UInt8($0)))) }
 
+    /// The advance of the scalars below U+0800 (Latin, Greek, Cyrillic and
+    /// the combining marks: the accented letters of French names), by code,
+    /// from the same rule as the other scalars (`scalarAdvance`): looking up
+    /// the Unicode properties of each accented letter took a third of
+    /// `width` on the metro dossier's labels (perf,
+    /// `_swift_stdlib_getBinaryProperties` and `getGeneralCategory`).
+    private static let lowAdvance: [Double] = (0..<0x800).map { v in
+        v < 128 ? asciiAdvance[v] : Unicode.Scalar(UInt32(v)).map(scalarAdvance) ?? 0.64
+    }
+
+    /// The advance of a scalar outside ASCII (a combining mark adds nothing).
+    private static func scalarAdvance(_ u: Unicode.Scalar) -> Double {
+        if u == "’" { return 0.30 }
+        switch u.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .spacingMark: return 0
+        default: return u.properties.isUppercase ? 0.78 : 0.64
+        }
+    }
+
+    /// `w` plus the advances of the scalars of `text`, added one by one in order.
+    @inline(__always)
+    private static func sum<S: Sequence>(_ text: S, from w: Double) -> Double where S.Element == Unicode.Scalar {
+        var w = w
+        for u in text {
+            if u.value < 0x800 { w += lowAdvance[Int(u.value)]; continue }
+            let a = scalarAdvance(u)
+            // A mark adds nothing (`w + 0` is `w`, but skipping keeps the sums exactly those of before).
+            if a != 0 { w += a }
+        }
+        return w
+    }
+
     /// Width of one line of text at `size` (mm): `advance` summed over the
     /// characters, read as Unicode scalars (a combining mark adds nothing,
     /// as in the character it belongs to). Matching each `Character`
     /// against the cases of `advance` compared strings and took most of
     /// the label engine's time (perf, `gup-bench etiquettes`).
     public static func width(_ text: String, size: Double) -> Double {
-        var w = 0.0
-        for u in text.unicodeScalars {
-            if u.value < 128 { w += asciiAdvance[Int(u.value)]; continue }
-            if u == "’" { w += 0.30; continue }
-            switch u.properties.generalCategory {
-            case .nonspacingMark, .enclosingMark, .spacingMark: continue
-            default: w += u.properties.isUppercase ? 0.78 : 0.64
-            }
-        }
-        return w * size
+        sum(text.unicodeScalars, from: 0) * size
     }
 
     /// Line height for `size`.
     public static func lineHeight(_ size: Double) -> Double { size * 1.2 }
 
-    /// Greedy word wrap to `maxWidth` mm.
+    /// Greedy word wrap to `maxWidth` mm. The width of a line and a next
+    /// word is the line's running sum of advances continued over the space
+    /// and the word: the same additions in the same order as measuring the
+    /// joined text afresh (which it did, for every word: quadratic in the
+    /// words of a legend entry), so the same lines.
     public static func wrap(_ text: String, size: Double, maxWidth: Double) -> [String] {
         var lines: [String] = []
         var cur = ""
+        var curSum = 0.0
+        let space = asciiAdvance[32]
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            let cand = cur.isEmpty ? String(word) : cur + " " + word
-            if width(cand, size: size) <= maxWidth || cur.isEmpty {
-                cur = cand
+            if cur.isEmpty {
+                cur = String(word)
+                curSum = sum(word.unicodeScalars, from: 0)
+                continue
+            }
+            let candSum = sum(word.unicodeScalars, from: curSum + space)
+            if candSum * size <= maxWidth {
+                cur += " "
+                cur += word
+                curSum = candSum
             } else {
                 lines.append(cur)
                 cur = String(word)
+                curSum = sum(word.unicodeScalars, from: 0)
             }
         }
         if !cur.isEmpty { lines.append(cur) }

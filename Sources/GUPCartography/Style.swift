@@ -175,6 +175,9 @@ public struct MapLayer: @unchecked Sendable {
     /// linear layer, the outlines of a layer stroked 0.2 mm or more in a
     /// colour other than white, the symbols of a point layer).
     public var labelObstacle: LabelObstacle? = nil
+    /// The shapes were made for this plan alone (a veil, the ground
+    /// rectangle): no other plan draws them, so `DrawMemo` does not keep them.
+    public var madeForThisPlan = false
 
     public init(name: String, title: String, features: [Feature], shapes: [GeometryHandle] = [], style: Style,
                 classField: String? = nil, classes: [LegendClass] = [], otherLabel: String = "Non renseigné",

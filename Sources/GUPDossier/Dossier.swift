@@ -147,6 +147,11 @@ struct DossierRun: @unchecked Sendable {
     /// The heat layer's classes, computed once over every quartier's density
     /// so the plans des points chauds of two quartiers read the same way.
     var heatClasses: HeatClasses?
+    /// The incidents ordered by y once for the density of every plan des points chauds.
+    var heatPoints: KernelDensity.PointsByY?
+    /// The shapes every plan de situation draws whole (the commune of the
+    /// inset, the quartiers around), simplified once for the dossier.
+    let situationMemo = DrawMemo(keepsClipped: false)
     /// What commune names avoid on the plans de situation (nil without communes).
     let situationAvoid: GeometryHandle?
     /// Fields the plans read, resolved once.
@@ -160,9 +165,6 @@ struct DossierRun: @unchecked Sendable {
     /// The duplicate merge (`[veille] fusion_doublons`), applied before every job.
     var duplicates: DuplicateMergeReport?
     var veille: VeilleResult?
-    /// The incidents in buckets, built once: each quartier's plan des points
-    /// chauds takes the incidents near it from them.
-    var incidentBuckets: PointBuckets?
     /// The sectors covering each possible stop of the walks (`stopSectors`).
     var stopSectors: [String: [Int: [Int]]]?
     /// The walk of each quartier with hot zones, by name (`Walks.run`).
@@ -241,7 +243,9 @@ struct DossierRun: @unchecked Sendable {
             }
         }
         run.network = network
-        run.incidentBuckets = try times.measure("index des couches") { inputs.incidentSet.map { PointBuckets(points: $0.points) } }
+        if hotspots != nil, let set = inputs.incidentSet {
+            run.heatPoints = times.measure("points des densités des plans") { KernelDensity.PointsByY(set.points) }
+        }
         if let h = hotspots {
             // The walks of the diagnostic en marchant, one per quartier with hot zones.
             let start = try project.routeStart.map { try CoordinateTransformer.shared(from: .wgs84, to: inputs.working).transform($0) }

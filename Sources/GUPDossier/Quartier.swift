@@ -280,8 +280,12 @@ struct QuartierBuilder {
         let quartier = PlanQuartier.zone(inputs.zones, index: zone)
         // Plan numbers: `[cartouche] numero_plan` then the quartier's and the plan's rank (« 2026-014-2.3 »).
         let planCodes = ["plan_situation.svg": 1, "plan_masse.svg": 2, "plan_points_chauds.svg": 3, "plan_parcours.svg": 4]
+        // The plan de masse, the plan des points chauds and the parcours cut
+        // the same parcels and residences to the same frame: done once.
+        let quartierMemo = DrawMemo(keepsClipped: true)
         func options(_ file: String) -> PlanOptions {
             var o = PlanOptions(page: project.page, date: date, sources: project.producers, titleBlock: project.titleBlock)
+            o.memo = file == "plan_situation.svg" ? run.situationMemo : quartierMemo
             if let n = project.titleBlock.number { o.titleBlock.number = "\(n)-\(zone + 1).\(planCodes[file] ?? 0)" }
             return o
         }
@@ -304,23 +308,11 @@ struct QuartierBuilder {
                            commune: project.commune, options: options, reporter: reporter)
         }
         if hotEntry != nil, let set = inputs.incidentSet {
-            // The plan's density surface covers at most the quartier grown by
-            // the kernel radius, so only incidents within two radii of the
-            // quartier's box count (the kernel keeps those within a radius of
-            // the surface). Taken from the run's buckets, in their original
-            // order (same sums, same surface): the kernel's own scan of all
-            // 1,000,000 incidents per quartier was 6 % of the quartier stage
-            // of the metro dossier (perf, self time of `KernelDensity.quartic`).
-            var heatPoints = set.points
-            if let buckets = run.incidentBuckets, let box = try shape.bounds() {
-                let reach = 2 * project.kernelRadius + 1
-                heatPoints = buckets.indices(in: BoundingBox(minX: box.minX - reach, minY: box.minY - reach,
-                                                             maxX: box.maxX + reach, maxY: box.maxY + reach)).map { set.points[$0] }
-            }
             try plan("plan_points_chauds.svg", "Plan des points chauds : densité des signalements") { options in
                 try Plans.site(perimeters: perimeters, quartier: quartier,
                                layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], hotspots: hotLayer,
-                                             heat: HeatInput(points: heatPoints, radius: project.kernelRadius, classes: run.heatClasses),
+                                             heat: HeatInput(points: run.heatPoints ?? KernelDensity.PointsByY(set.points), radius: project.kernelRadius,
+                                                            classes: run.heatClasses),
                                              background: run.background, fields: run.planFields),
                                commune: project.commune, title: "Plan des points chauds", options: options, reporter: reporter)
             }

@@ -181,6 +181,59 @@ final class HotspotsTests: XCTestCase {
         XCTAssertThrowsError(try KernelDensity.quartic(points: [p], radius: 0, cellSize: 5, extent: extent))
     }
 
+    /// The banded, vectorised surface against the kernel summed over
+    /// every point for every cell, on random points inside, on the edges of
+    /// and outside the extent (within and beyond the radius), with cell
+    /// centres exactly at the radius from a point.
+    func testKernelDensityMatchesTheSumOverAllPoints() throws {
+        var rng = SplitMix(seed: 20261206)
+        for trial in 0..<6 {
+            let cell = [2.5, 5, 1.25, 7.3, 10, 3][trial]
+            let r = [40.0, 100, 17, 55, 25, 12.5][trial]
+            let extent = BoundingBox(minX: Self.x0 + 3.3, minY: Self.y0 - 7.1,
+                                     maxX: Self.x0 + 3.3 + rng.next(in: 60...400), maxY: Self.y0 - 7.1 + rng.next(in: 60...400))
+            var points: [Position] = []
+            for _ in 0..<300 {
+                // Inside, and up to 1.5 r outside on every side.
+                points.append(Position(rng.next(in: (extent.minX - 1.5 * r)...(extent.maxX + 1.5 * r)),
+                                       rng.next(in: (extent.minY - 1.5 * r)...(extent.maxY + 1.5 * r))))
+            }
+            // On the edges and corners of the extent; two points at the same y.
+            points += [Position(extent.minX, extent.minY), Position(extent.maxX, extent.maxY),
+                       Position(extent.minX, extent.maxY), Position(extent.maxX + r, extent.minY + 10),
+                       Position(extent.minX + 20, extent.minY - r), Position(extent.minX + 21, extent.minY - r)]
+            let g = try KernelDensity.quartic(points: points, radius: r, cellSize: cell, extent: extent)
+            // A point exactly r away from a cell centre in x (cell sides and
+            // radii exact in binary, but for 7.3 m): that cell gets 0.
+            if cell != 7.3 {
+                let c = g.center(column: g.columns / 2, row: g.rows / 2)
+                let edge = try KernelDensity.quartic(points: [Position(c.x + r, c.y)], radius: r, cellSize: cell, extent: extent)
+                XCTAssertEqual(edge[g.columns / 2, g.rows / 2], 0)
+                XCTAssertGreaterThan(edge[g.columns / 2 + 1, g.rows / 2], 0)
+            }
+            let sorted = try KernelDensity.quartic(points: KernelDensity.PointsByY(points), radius: r, cellSize: cell, extent: extent)
+            XCTAssertEqual(sorted.values, g.values, "ordered once or per call: the same values")
+            let scale = 3 / (Double.pi * r * r) * 10_000
+            var compared = 0, nonZero = 0
+            for row in 0..<g.rows {
+                for col in 0..<g.columns {
+                    let q = g.center(column: col, row: row)
+                    var expected = 0.0
+                    for p in points {
+                        let d2 = (q.x - p.x) * (q.x - p.x) + (q.y - p.y) * (q.y - p.y)
+                        if d2 < r * r { let t = 1 - d2 / (r * r); expected += scale * t * t }
+                    }
+                    let got = g[col, row]
+                    XCTAssertEqual(got, expected, accuracy: 1e-12 * max(1, abs(expected)), "trial \(trial) cell \(col),\(row)")
+                    compared += 1
+                    if expected > 0 { nonZero += 1 }
+                }
+            }
+            XCTAssertEqual(compared, g.columns * g.rows)
+            XCTAssertGreaterThan(nonZero, compared / 4, "trial \(trial): most cells near some point")
+        }
+    }
+
     func testHugeGridIsRefusedWithAMessage() throws {
         let z = try GeometryHandle(wkt: "POLYGON((0 0,100000 0,100000 100000,0 100000,0 0))")
         // A typed error since the pipeline refactor; each front end names the setting (--cellule, seuils.cellule_m).
@@ -194,5 +247,21 @@ final class HotspotsTests: XCTestCase {
             XCTAssertTrue(expected.contains("plus que la limite de 1\u{202F}000\u{202F}000"), expected)
             XCTAssertTrue(expected.contains("--max-cellules"), expected)
         }
+    }
+}
+
+/// A small seeded generator, so the random test inputs are the same on every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func nextUInt() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func next(in range: ClosedRange<Double>) -> Double {
+        range.lowerBound + Double(nextUInt() >> 11) / Double(1 << 53) * (range.upperBound - range.lowerBound)
     }
 }

@@ -289,6 +289,43 @@ final class SymbologyTests: XCTestCase {
         XCTAssertTrue(try grown.contains(corners).allSatisfy { $0 })
     }
 
+    /// The surface of a plan keeps exactly the cells whose centre lies in
+    /// the quartier grown by the radius (tested per tile, then per cell on
+    /// the tiles the outline crosses): each cell against GEOS's own
+    /// point-in-polygon test, and the kept values those of the whole grid.
+    func testHeatSurfaceKeepsTheCellsWhoseCentreIsInTheClip() throws {
+        let perimeters = try Fixture.demo("perimetres")
+        let points = try Fixture.demo("parcelles").shapes.map { try $0.pointOnSurface().pointPosition() }
+        for name in ["Les Pins", "Le Liourat"] {
+            let q = try Plans.select(perimeters, name: name).shape
+            let qb = try XCTUnwrap(q.bounds())
+            let extent = BoundingBox(minX: qb.minX - 150, minY: qb.minY - 150, maxX: qb.maxX + 150, maxY: qb.maxY + 150)
+            let heat = HeatInput(points: points, radius: 100)
+            let (g, clip) = try heat.surface(scale: 2_000, extent: extent, quartier: q)
+            XCTAssertGreaterThan(g.columns, 16); XCTAssertGreaterThan(g.rows, 16)
+            let whole = try KernelDensity.quartic(points: points, radius: 100, cellSize: g.cellSize,
+                                                  extent: BoundingBox(minX: g.origin.x + 1e-6, minY: g.origin.y + 1e-6,
+                                                                      maxX: g.bounds.maxX - 1e-6, maxY: g.bounds.maxY - 1e-6))
+            XCTAssertEqual(whole.columns, g.columns); XCTAssertEqual(whole.rows, g.rows)
+            let prepared = try PreparedGeometry(clip)
+            var inside = 0, outside = 0
+            for row in 0..<g.rows {
+                for col in 0..<g.columns {
+                    let c = g.center(column: col, row: row)
+                    if try prepared.contains(try GeometryHandle(x: c.x, y: c.y)) {
+                        inside += 1
+                        XCTAssertEqual(g[col, row], whole[col, row], "\(name) \(col),\(row)")
+                    } else {
+                        outside += 1
+                        XCTAssertEqual(g[col, row], 0, "\(name) \(col),\(row)")
+                    }
+                }
+            }
+            XCTAssertGreaterThan(inside, 200, name)
+            XCTAssertGreaterThan(outside, 50, name)
+        }
+    }
+
     /// Shared classes: the quantiles over the pooled cells of two grids.
     func testPooledQuantileClasses() throws {
         func grid(_ values: [Double]) -> RasterGrid {
