@@ -41,9 +41,12 @@ public enum Dossier {
         // opening it) needs no quartier's pages: written on its own thread
         // while the quartiers are built. On one core after them it was 4.4 s
         // of a 60 s metro dossier with the other core idle.
+        // The veille's dossier-wide files (charts of every quartier) likewise.
         let gis = BackgroundJob {
             try times.measure("SIG : dossier.gpkg et dossier.qgs (pendant les quartiers)") {
                 try DossierGIS.write(run: run, results: results, folders: slugs, title: project.title, into: out, reporter: reporter)
+            } + times.measure("veille du dossier (pendant les quartiers)") {
+                try DossierVeille.write(run.veille, duplicates: run.duplicates, project: project, to: out)
             }
         }
         let figures: [QuartierFigures]
@@ -69,8 +72,6 @@ public enum Dossier {
                 try ResultLayers.write(results, output: project.results, to: out)
             }
         }
-        // Veille files before the PDF, which prints its charts.
-        files += try DossierVeille.write(run.veille, duplicates: run.duplicates, project: project, to: out)
         if let w = try times.measure("classeur tableaux.xlsx", { try DossierDocuments.writeWorkbook(quartiers: figures, into: out) }) {
             files.append(w)
         }

@@ -78,7 +78,6 @@ enum DossierReport {
             "couches": layers, "jointures": joins, "quartiers": qs, "fichiers": files, "veille": veille,
             "empreintes": written.map { ["fichier": $0.path, "octets": $0.size, "sha256": $0.sha256] as [String: Any] },
         ]
-        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return try JSONText.render(root) + "\n"
     }
 }

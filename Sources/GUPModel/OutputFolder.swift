@@ -300,8 +300,7 @@ private final class Run: @unchecked Sendable {
         try syncStaging()
         // The manifest, last file of the staging folder.
         let list = files.map { ["fichier": $0.path, "octets": $0.size, "sha256": $0.sha256] as [String: Any] }
-        let json = try JSONSerialization.data(withJSONObject: ["version": 1, "fichiers": list] as [String: Any],
-                                              options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let json = Data(try JSONText.render(["version": 1, "fichiers": list] as [String: Any]).utf8)
         try Self.writeAtomically(json, dir: stagingPath, name: OutputFolder.manifestName, shown: finalPath + "/" + OutputFolder.manifestName)
         let ours = Set(files.map(\.path))
         var st = stat()
