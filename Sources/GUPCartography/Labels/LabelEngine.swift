@@ -361,23 +361,62 @@ enum LabelEngine {
     }
 
     /// The spots a `.within` label may be centred on: the pole, then the
-    /// nodes of a grid over the feature's visible part (up to 3 000 nodes
-    /// at most over the frame) that lie inside it, each with its room (the
+    /// nodes of a grid over the feature's visible part (up to `maxNodes`
+    /// over the frame) that lie inside it, each with its room (the
     /// distance to the part's outline), roomiest first: the middle of the
     /// largest part, then ever nearer its edges and the smaller parts.
-    static func interiorSpots(_ f: LabelFeature, edges: [Edge], inner: PageRect) -> [(at: Position, room: Double)] {
+    static func interiorSpots(_ f: LabelFeature, edges: [Edge], inner: PageRect, nodes maxNodes: Int = 3000) -> [(at: Position, room: Double)] {
         var out = [(at: f.anchor, room: f.room)]
         guard !edges.isEmpty else { return out }
         var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
         for e in edges { x0 = min(x0, e.a.x); y0 = min(y0, e.a.y); x1 = max(x1, e.a.x); y1 = max(y1, e.a.y) }
         x0 = max(x0, inner.x); y0 = max(y0, inner.y); x1 = min(x1, inner.maxX); y1 = min(y1, inner.maxY)
         guard x1 > x0, y1 > y0 else { return out }
-        // Up to 3,000 nodes (4 mm apart over a whole A4 frame), fewer for
-        // an outline of many edges (every node
-        // measures its distance to every edge): at most about 1 million
-        // distances, a few milliseconds.
-        let nodes = Double(min(3000, max(1000, 1_000_000 / edges.count)))
+        // Up to `maxNodes` (3,000: 4 mm apart over a whole A4 frame), fewer
+        // for an outline of many edges (every node measures its distance to
+        // every edge): at most about 1 million distances, a few milliseconds.
+        let nodes = Double(min(maxNodes, max(min(maxNodes, 1000), 1_000_000 / edges.count)))
         let step = max(1.2, ((x1 - x0) * (y1 - y0) / nodes).squareRoot())
+        // The edges in buckets of 4 × 4 nodes over the edges' whole extent:
+        // a node measures the buckets ring by ring outwards, and stops once
+        // the next ring is farther than the nearest edge found (measuring
+        // every edge from every node was 2.4 s of the metro dossier's plans
+        // de situation, perf).
+        var bx0 = Double.infinity, by0 = Double.infinity, bx1 = -Double.infinity, by1 = -Double.infinity
+        for e in edges { bx0 = min(bx0, e.minX); by0 = min(by0, e.minY); bx1 = max(bx1, e.maxX); by1 = max(by1, e.maxY) }
+        let cell = 4 * step
+        let columns = max(1, Int(((bx1 - bx0) / cell).rounded(.up))), rows = max(1, Int(((by1 - by0) / cell).rounded(.up)))
+        var buckets = [[Int32]](repeating: [], count: columns * rows)
+        func column(_ x: Double) -> Int { min(columns - 1, max(0, Int((x - bx0) / cell))) }
+        func row(_ y: Double) -> Int { min(rows - 1, max(0, Int((y - by0) / cell))) }
+        for (i, e) in edges.enumerated() {
+            for r in row(e.minY)...row(e.maxY) { for c in column(e.minX)...column(e.maxX) { buckets[r * columns + c].append(Int32(i)) } }
+        }
+        func distance(_ x: Double, _ y: Double) -> Double {
+            let c0 = column(x), r0 = row(y)
+            var best = Double.infinity
+            var ring = 0
+            while true {
+                for r in max(0, r0 - ring)...min(rows - 1, r0 + ring) {
+                    for c in max(0, c0 - ring)...min(columns - 1, c0 + ring) where max(abs(r - r0), abs(c - c0)) == ring {
+                        for i in buckets[r * columns + c] {
+                            let e = edges[Int(i)]
+                            let dx = e.b.x - e.a.x, dy = e.b.y - e.a.y
+                            let t = max(0, min(1, ((x - e.a.x) * dx + (y - e.a.y) * dy) / (dx * dx + dy * dy)))
+                            let ex = e.a.x + t * dx - x, ey = e.a.y + t * dy - y
+                            best = min(best, ex * ex + ey * ey)
+                        }
+                    }
+                }
+                // Cells of the next ring lie at least `ring` cells away (the
+                // node may sit anywhere in its own cell).
+                let reach = Double(ring) * cell
+                if best <= reach * reach { break }
+                if ring > max(rows, columns) { break }
+                ring += 1
+            }
+            return best.squareRoot()
+        }
         var y = y0 + step / 2
         var xs: [Double] = []
         while y < y1 {
@@ -389,16 +428,7 @@ enum LabelEngine {
             var k = 0
             while x < x1 {
                 while k < xs.count && xs[k] <= x { k += 1 }
-                if k % 2 == 1 {
-                    var d2 = Double.infinity
-                    for e in edges {
-                        let dx = e.b.x - e.a.x, dy = e.b.y - e.a.y
-                        let t = max(0, min(1, ((x - e.a.x) * dx + (y - e.a.y) * dy) / (dx * dx + dy * dy)))
-                        let ex = e.a.x + t * dx - x, ey = e.a.y + t * dy - y
-                        d2 = min(d2, ex * ex + ey * ey)
-                    }
-                    out.append((Position(x, y), d2.squareRoot()))
-                }
+                if k % 2 == 1 { out.append((Position(x, y), distance(x, y))) }
                 x += step
             }
             y += step
@@ -542,10 +572,18 @@ enum LabelEngine {
         case .within(let smallest):
             guard fixed == nil else { return nil }
             let edges = Self.edges(f.area)
-            // The pole alone until it fails: the grid of spots (a distance
-            // to every edge from each of up to 3,000 nodes) only then.
-            var spots = [(at: f.anchor, room: f.room)]
-            var allSpots = false
+            // Spots in two rounds, the second built only when the first
+            // failed: the pole; the grid of up to 3,000 nodes (on the metro
+            // city the pole often fails: the other quartiers are taken out of
+            // the commune).
+            var rounds: [[(at: Position, room: Double)]] = [[(at: f.anchor, room: f.room)]]
+            func round(_ k: Int) -> [(at: Position, room: Double)]? {
+                if k < rounds.count { return rounds[k] }
+                guard k == 1 else { return nil }
+                // The pole heads the grid's list: tried in round 0 already.
+                rounds.append(Array(Self.interiorSpots(f, edges: edges, inner: inner).dropFirst()))
+                return rounds[k]
+            }
             var sizes = [f.size]
             while sizes.last! - 0.4 >= smallest - 1e-9 { sizes.append(sizes.last! - 0.4) }
             if sizes.last! > smallest + 1e-9 { sizes.append(smallest) }
@@ -553,21 +591,20 @@ enum LabelEngine {
                 for lines in Self.variants(f.lines, size: s) {
                     let r0 = box(lines: lines, size: s, center: .init(0, 0))
                     let halfDiagonal = hypot(r0.width, r0.height) / 2
-                    var n = 0
-                    while n < spots.count || !allSpots {
-                        if n == spots.count { spots = Self.interiorSpots(f, edges: edges, inner: inner); allSpots = true; continue }
-                        let spot = spots[n]
-                        n += 1
-                        guard spot.room >= r0.height / 2 else { continue }
-                        // Within the part: the centre is inside, so the
-                        // box is when no edge of the part meets it.
-                        if spot.room < halfDiagonal {
-                            let r = PageRect(x: spot.at.x + r0.x, y: spot.at.y + r0.y, width: r0.width, height: r0.height)
-                            if Self.meetsEdge(edges, OrientedBox(r)) { continue }
-                        }
-                        if var p = accept(lines, r0, spot.at, leader: false, ownSegmentsToo: true) {
-                            if s != f.size { p.size = s }
-                            return p
+                    var k = 0
+                    while let spots = round(k) {
+                        k += 1
+                        for spot in spots where spot.room >= r0.height / 2 {
+                            // Within the part: the centre is inside, so the
+                            // box is when no edge of the part meets it.
+                            if spot.room < halfDiagonal {
+                                let r = PageRect(x: spot.at.x + r0.x, y: spot.at.y + r0.y, width: r0.width, height: r0.height)
+                                if Self.meetsEdge(edges, OrientedBox(r)) { continue }
+                            }
+                            if var p = accept(lines, r0, spot.at, leader: false, ownSegmentsToo: true) {
+                                if s != f.size { p.size = s }
+                                return p
+                            }
                         }
                     }
                 }
