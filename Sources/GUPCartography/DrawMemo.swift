@@ -67,32 +67,29 @@ public final class DrawMemo: @unchecked Sendable {
     func keeps(clipped: Bool) -> Bool { keepsClipped || !clipped }
 
     func drawn(_ key: Key, _ make: () throws -> Drawn, shape: GeometryHandle) rethrows -> Drawn {
-        lock.lock()
-        if let d = drawn[key] { lock.unlock(); return d.value }
-        lock.unlock()
-        let d = try make()
-        lock.lock(); drawn[key] = (shape, d); lock.unlock()
-        return d
+        try memoized(\.drawn, key, keep: shape, make)
     }
 
     func circle(_ key: Key, _ make: () throws -> (center: Position, radius: Double), keep: [GeometryHandle]) rethrows
         -> (center: Position, radius: Double) {
+        try memoized(\.circles, key, keep: keep, make)
+    }
+
+    /// The value kept under `key` in `table`, else made (outside the lock:
+    /// two threads may both make it; the same value either way) and kept
+    /// with what must outlive it.
+    private func memoized<K: Hashable, Kept, V>(_ table: ReferenceWritableKeyPath<DrawMemo, [K: (keep: Kept, value: V)]>, _ key: K,
+                                                keep: Kept, _ make: () throws -> V) rethrows -> V {
         lock.lock()
-        if let c = circles[key] { lock.unlock(); return c.value }
+        if let v = self[keyPath: table][key] { lock.unlock(); return v.value }
         lock.unlock()
-        let c = try make()
-        lock.lock(); circles[key] = (keep, c); lock.unlock()
-        return c
+        let v = try make()
+        lock.lock(); self[keyPath: table][key] = (keep, v); lock.unlock()
+        return v
     }
 
     /// A layer made from `shapes` alone (the veil outside the communes of a plan de situation).
     func layer(for shapes: [GeometryHandle], _ make: () throws -> MapLayer) rethrows -> MapLayer {
-        let key = shapes.map(ObjectIdentifier.init)
-        lock.lock()
-        if let l = layers[key] { lock.unlock(); return l.value }
-        lock.unlock()
-        let l = try make()
-        lock.lock(); layers[key] = (shapes, l); lock.unlock()
-        return l
+        try memoized(\.layers, shapes.map(ObjectIdentifier.init), keep: shapes, make)
     }
 }
