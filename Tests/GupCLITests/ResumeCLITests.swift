@@ -57,4 +57,25 @@ final class MallocTuningCLITests: XCTestCase {
         XCTAssertEqual(tuned.stdout, untuned.stdout)
         XCTAssertEqual(tuned.stdout, users.stdout)
     }
+
+    /// The re-execution happens, and only when it should: the dynamic
+    /// loader initialises the C library once per program image it starts
+    /// (`LD_DEBUG=libs`), twice for a tuned run.
+    func testReexecutesOnceAndOnlyWithoutTheUsersSettings() throws {
+        let resume = ["resume", "Data/demo/perimetres.geojson"]
+        func libcInits(_ extra: [String: String], _ args: [String]) throws -> Int {
+            var env = ProcessInfo.processInfo.environment
+            env["GLIBC_TUNABLES"] = nil
+            env["LD_DEBUG"] = "libs"
+            env.merge(extra) { $1 }
+            let r = try CLI.run(executable: CLI.executable, args, environment: env)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return r.stderr.split(separator: "\n").filter { $0.contains("calling init:") && $0.contains("libc.so.6") }.count
+        }
+        XCTAssertEqual(try libcInits([:], resume), 2)
+        XCTAssertEqual(try libcInits(["GUP_SANS_REGLAGE_MEMOIRE": "1"], resume), 1)
+        XCTAssertEqual(try libcInits(["GLIBC_TUNABLES": "glibc.malloc.arena_max=1"], resume), 1)
+        // No re-execution for the version, whose start-up is measured.
+        XCTAssertEqual(try libcInits([:], ["--version"]), 1)
+    }
 }
