@@ -307,12 +307,12 @@ struct QuartierBuilder {
                                          hotspots: hotLayer, managerColors: run.colors, background: run.background, fields: run.planFields),
                            commune: project.commune, options: options, reporter: reporter)
         }
-        if hotEntry != nil, let set = inputs.incidentSet {
+        // The incidents ordered by y once for the dossier (`DossierRun.heatPoints`, set with the hotspots).
+        if hotEntry != nil, let heatPoints = run.heatPoints {
             try plan("plan_points_chauds.svg", "Plan des points chauds : densité des signalements") { options in
                 try Plans.site(perimeters: perimeters, quartier: quartier,
                                layers: .init(tenure: inputs[.parcelles], residences: inputs[.residences], hotspots: hotLayer,
-                                             heat: HeatInput(points: run.heatPoints ?? KernelDensity.PointsByY(set.points), radius: project.kernelRadius,
-                                                            classes: run.heatClasses),
+                                             heat: HeatInput(points: heatPoints, radius: project.kernelRadius, classes: run.heatClasses),
                                              background: run.background, fields: run.planFields),
                                commune: project.commune, title: "Plan des points chauds", options: options, reporter: reporter)
             }
