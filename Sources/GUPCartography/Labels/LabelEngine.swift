@@ -361,21 +361,20 @@ enum LabelEngine {
     }
 
     /// The spots a `.within` label may be centred on: the pole, then the
-    /// nodes of a grid over the feature's visible part (up to `maxNodes`
+    /// nodes of a grid over the feature's visible part (up to 3,000 nodes
     /// over the frame) that lie inside it, each with its room (the
     /// distance to the part's outline), roomiest first: the middle of the
     /// largest part, then ever nearer its edges and the smaller parts.
-    static func interiorSpots(_ f: LabelFeature, edges: [Edge], inner: PageRect, nodes maxNodes: Int = 3000) -> [(at: Position, room: Double)] {
+    static func interiorSpots(_ f: LabelFeature, edges: [Edge], inner: PageRect) -> [(at: Position, room: Double)] {
         var out = [(at: f.anchor, room: f.room)]
         guard !edges.isEmpty else { return out }
         var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
         for e in edges { x0 = min(x0, e.a.x); y0 = min(y0, e.a.y); x1 = max(x1, e.a.x); y1 = max(y1, e.a.y) }
         x0 = max(x0, inner.x); y0 = max(y0, inner.y); x1 = min(x1, inner.maxX); y1 = min(y1, inner.maxY)
         guard x1 > x0, y1 > y0 else { return out }
-        // Up to `maxNodes` (3,000: 4 mm apart over a whole A4 frame), fewer
-        // for an outline of many edges (every node measures its distance to
-        // every edge): at most about 1 million distances, a few milliseconds.
-        let nodes = Double(min(maxNodes, max(min(maxNodes, 1000), 1_000_000 / edges.count)))
+        // Up to 3,000 nodes (4 mm apart over a whole A4 frame), down to
+        // 1,000 for an outline of more than 333 edges.
+        let nodes = Double(min(3000, max(1000, 1_000_000 / edges.count)))
         let step = max(1.2, ((x1 - x0) * (y1 - y0) / nodes).squareRoot())
         // The edges in buckets of 4 × 4 nodes over the edges' whole extent:
         // a node measures the buckets ring by ring outwards, and stops once
