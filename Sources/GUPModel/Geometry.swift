@@ -136,6 +136,17 @@ public struct BoundingBox: Hashable, Sendable {
     public func contains(_ p: Position) -> Bool {
         p.x >= minX && p.x <= maxX && p.y >= minY && p.y <= maxY
     }
+    /// Whether `o` lies in this box (closed boxes).
+    public func covers(_ o: BoundingBox) -> Bool {
+        o.minX >= minX && o.maxX <= maxX && o.minY >= minY && o.maxY <= maxY
+    }
+    /// The box of some positions, nil when there are none.
+    public init?<S: Sequence>(of positions: S) where S.Element == Position {
+        var it = positions.makeIterator()
+        guard let first = it.next() else { return nil }
+        self.init(first)
+        while let p = it.next() { extend(p) }
+    }
     /// The two halves of the box, cut across its longer side.
     public var halvesAcrossLongerSide: [BoundingBox] {
         if width >= height {

@@ -55,4 +55,41 @@ final class CleaningUnionTests: XCTestCase {
         XCTAssertGreaterThan(serial.count, 16)
         XCTAssertEqual(parallel.map(\.wkt), serial.map(\.wkt))
     }
+
+    func testFootprintHolesAreFilledOnlyWhenTheyAreBuildings() throws {
+        // Buildings: a plain one, one with a courtyard, one far away.
+        let plain = rect(10, 10, 20, 20)
+        let courtyard = Polygon(exterior: rect(40, 10, 60, 30), holes: [rect(45, 15, 55, 25).reversed()])
+        let f = try Cleaning.disjointUnion([Polygon(exterior: plain, holes: []), courtyard, Polygon(exterior: rect(200, 0, 210, 10), holes: [])]
+            .map { try GeometryHandle(.polygon($0)) })
+        let buildings = try FootprintHoles(f)
+        // The plain building's ring moved by less than the grid, another start, the other way round.
+        let snapped = [Position(20.0004, 10), Position(20.0004, 20), Position(10, 19.9996), Position(10, 10), Position(20.0004, 10)].reversed()
+        XCTAssertTrue(buildings.isFootprint(Array(snapped)))
+        XCTAssertFalse(buildings.isFootprint(rect(10, 10, 20, 20.002)), "moved by more than the grid")
+        XCTAssertFalse(buildings.isFootprint(rect(40, 10, 60, 30)), "a building with a courtyard is never matched")
+        XCTAssertFalse(buildings.isFootprint([Position(10, 10), Position(20, 10), Position(20, 20), Position(15, 20), Position(10, 20), Position(10, 10)]),
+                       "a vertex more")
+        // A cleaner's space: holes at the plain building and at an open yard; an island inside a second building's hole.
+        let space = Polygon(exterior: rect(0, 0, 100, 100), holes: [plain.reversed(), rect(70, 70, 80, 80).reversed()])
+        let set = try PolygonSet([try GeometryHandle(.polygon(space))])
+        let filled = try buildings.filled(set)
+        XCTAssertEqual(try filled.collection().area(), 100 * 100 - 100, accuracy: 1e-9, "the building's hole filled, the yard's kept")
+        let withIsland = try PolygonSet([try GeometryHandle(.polygon(space)), try GeometryHandle(.polygon(Polygon(exterior: rect(12, 12, 14, 14), holes: [])))])
+        XCTAssertEqual(try buildings.filled(withIsland).collection().area(), 100 * 100 - 200 + 4, accuracy: 1e-9, "a hole with an island is kept")
+    }
+
+    func testGapsWithFilledHolesEqualTheDirectDifference() throws {
+        // P, two buildings (one inside the cleaner's space, one in the open), E = P − F, U = a cleaner's space around the first.
+        let p = try GeometryHandle(.polygon(Polygon(exterior: rect(0, 0, 100, 50), holes: [])))
+        let f = try Cleaning.disjointUnion([rect(10, 10, 20, 20), rect(70, 10, 80, 20)].map { try GeometryHandle(.polygon(Polygon(exterior: $0, holes: []))) })
+        let u = try GeometryHandle(.polygon(Polygon(exterior: rect(0, 0, 50, 50), holes: [rect(10, 10, 20, 20).reversed()])))
+        let direct = try p.difference(f, gridSize: OverlayGrid.size).difference(u, gridSize: OverlayGrid.size)
+        let buildings = try FootprintHoles(f)
+        let filled = try buildings.filled(try PolygonSet([u])).collection()
+        XCTAssertEqual(try filled.area(), 2500, accuracy: 1e-9)
+        let viaFilled = try p.difference(filled, gridSize: OverlayGrid.size).difference(buildings.parts.collection(), gridSize: OverlayGrid.size)
+        XCTAssertEqual(try viaFilled.area(), 2500 - 100, accuracy: 1e-9)
+        XCTAssertEqual(try viaFilled.symmetricDifference(direct).area(), 0, accuracy: 1e-9)
+    }
 }

@@ -456,16 +456,24 @@ struct CleaningWork {
         }
         // Gaps: E minus each cleaner's space in turn (the largest first),
         // each time with only the polygons that meet what is left, on the
-        // grid; the covered area is E's area minus what is left.
+        // grid; the covered area is E's area minus what is left. With
+        // buildings, the perimeter stands for E and each cleaner's space has
+        // its building holes filled; the buildings are taken out once at the
+        // end (see `FootprintHoles`).
         let rest = try CleaningProfile.time("7 lacunes") {
-            var left = try PolygonSet(outdoor.polygonParts())
-            for u in unions.sorted(by: { $0.area > $1.area }).map(\.parts) where !left.isEmpty {
+            let buildings = try footprints.map { try FootprintHoles($0) }
+            var left = try PolygonSet(buildings == nil ? outdoor.polygonParts() : p.polygonParts())
+            func subtract(_ u: PolygonSet) throws {
                 let m = PolygonSet.meeting(left.boxes, u.boxes)
-                guard !m.a.isEmpty else { continue }
+                guard !m.a.isEmpty else { return }
                 let touched = try left.collection(m.a).difference(u.collection(m.b), gridSize: OverlayGrid.size).polygonParts()
                 let touchedIndices = Set(m.a)
                 left = try PolygonSet(left.polygons.indices.filter { !touchedIndices.contains($0) }.map { left.polygons[$0] } + touched)
             }
+            for u in unions.sorted(by: { $0.area > $1.area }).map(\.parts) where !left.isEmpty {
+                try subtract(buildings?.filled(u) ?? u)
+            }
+            if let buildings, !left.isEmpty { try subtract(buildings.parts) }
             return try left.collection()
         }
         let coveredArea = unions.isEmpty ? 0 : max(0, outdoorArea - (try rest.area()))
