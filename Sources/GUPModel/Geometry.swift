@@ -140,6 +140,21 @@ public struct BoundingBox: Hashable, Sendable {
     public func covers(_ o: BoundingBox) -> Bool {
         o.minX >= minX && o.maxX <= maxX && o.minY >= minY && o.maxY <= maxY
     }
+    /// The box of the finite positions, nil when there are none.
+    ///
+    /// Why a loop of its own: `union` over a lazy filter and map of a
+    /// million incidents (the point-in-polygon assignment's extent, twice
+    /// per `gup domanialite`) was 2.2 % of the command's processor time, on
+    /// one thread (perf): generic iteration, a box built per point.
+    public static func finiteExtent(_ points: [Position]) -> BoundingBox? {
+        var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
+        for p in points where p.x.isFinite && p.y.isFinite {
+            minX = Swift.min(minX, p.x); maxX = Swift.max(maxX, p.x)
+            minY = Swift.min(minY, p.y); maxY = Swift.max(maxY, p.y)
+        }
+        return minX <= maxX ? BoundingBox(minX: minX, minY: minY, maxX: maxX, maxY: maxY) : nil
+    }
+
     /// The box of some positions, nil when there are none.
     public init?<S: Sequence>(of positions: S) where S.Element == Position {
         var it = positions.makeIterator()

@@ -39,7 +39,7 @@ public enum PointInPolygon {
             return PointAssignment(offsets: [Int32](repeating: 0, count: n + 1), polygonIndices: [])
         }
         let boxes = try polygons.map { try $0.bounds() }
-        guard let extent = BoundingBox.union(points.lazy.filter { $0.x.isFinite && $0.y.isFinite }.map(BoundingBox.init)) else {
+        guard let extent = BoundingBox.finiteExtent(points) else {
             return PointAssignment(offsets: [Int32](repeating: 0, count: n + 1), polygonIndices: [])
         }
         let grid = PointGrid(points: points, extent: extent, targetPerCell: 24)
@@ -160,8 +160,7 @@ public struct PointBuckets: Sendable {
     let grid: PointGrid?
 
     public init(points: [Position]) {
-        let finite = points.lazy.filter { $0.x.isFinite && $0.y.isFinite }.map(BoundingBox.init)
-        grid = BoundingBox.union(finite).map { PointGrid(points: points, extent: $0, targetPerCell: 24) }
+        grid = BoundingBox.finiteExtent(points).map { PointGrid(points: points, extent: $0, targetPerCell: 24) }
     }
 
     /// Indices of the points inside `box` (borders included), ascending.
