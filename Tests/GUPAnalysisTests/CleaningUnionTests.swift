@@ -92,4 +92,20 @@ final class CleaningUnionTests: XCTestCase {
         XCTAssertEqual(try viaFilled.area(), 2500 - 100, accuracy: 1e-9)
         XCTAssertEqual(try viaFilled.symmetricDifference(direct).area(), 0, accuracy: 1e-9)
     }
+
+    func testRoundedAreaIsTheAreaGEOSGivesOnTheGrid() throws {
+        // A building off the grid, with a courtyard, at Lambert-93 magnitudes.
+        let x = 651_234.56789, y = 6_862_345.43219
+        let ring = [Position(x, y), Position(x + 20.0004, y + 0.0006), Position(x + 19.9996, y + 15.0007),
+                    Position(x - 0.0004, y + 14.9993), Position(x, y)]
+        let yard = [Position(x + 5.0003, y + 5.0004), Position(x + 5.0003, y + 9.9996), Position(x + 14.9996, y + 9.9996),
+                    Position(x + 14.9996, y + 5.0004), Position(x + 5.0003, y + 5.0004)]
+        let g = try GeometryHandle(.polygon(Polygon(exterior: ring, holes: [yard])))
+        let ours = try XCTUnwrap(try OverlayGrid.roundedArea(g))
+        XCTAssertEqual(ours, try g.withPrecision(OverlayGrid.size).area(), accuracy: 1e-9)
+        XCTAssertNotEqual(ours, try g.area(), "the rounding changes the area")
+        // A ring that collapses on the grid: GEOS is asked instead.
+        let sliver = try GeometryHandle(.polygon(Polygon(exterior: [Position(x, y), Position(x + 10, y), Position(x + 10, y + 0.0002), Position(x, y)])))
+        XCTAssertNil(try OverlayGrid.roundedArea(sliver))
+    }
 }
