@@ -225,12 +225,31 @@ enum Furniture {
         // buildings, places, communes) has more entries than one column of
         // the shortened box holds: two narrower columns then, rather than
         // entries left out; a long label wraps onto a second line there.
-        var laid = expand(colW: box.width, fs: row * 0.56)
-        while laid.count > rowsPerColumn(row) * cols {
+        // The search counts rows without building them: each label's
+        // one-line width measured once, not wrapped again for every size
+        // and column count tried (the wrapping was 2 % of a metro-scale
+        // dossier's processor time, perf, for plans with many numbered
+        // objects in the key).
+        let oneLines: [(sum: Double, words: Int)?] = items.map {
+            switch $0 {
+            case .entry(let e, _): return TextMetrics.oneLine(e.label)
+            case .key(_, let t, _): return TextMetrics.oneLine(t)
+            default: return nil
+            }
+        }
+        let isKey = items.map { if case .key = $0 { return true } else { return false } }
+        func rowCount(colW: Double, fs: Double) -> Int {
+            var n = items.count
+            for (k, o) in oneLines.enumerated() {
+                if let o, TextMetrics.wraps(o, size: fs, maxWidth: colW - (isKey[k] ? 7 : 9)) { n += 1 }
+            }
+            return n
+        }
+        while rowCount(colW: box.width / Double(cols), fs: row * 0.56) > rowsPerColumn(row) * cols {
             if box.width / Double(cols + 1) >= 42 { cols += 1 } else if row > 3.0 { row -= 0.2 }
             else if box.width / Double(cols + 1) >= 30 { cols += 1; row = 4.4 } else { break }
-            laid = expand(colW: box.width / Double(cols), fs: row * 0.56)
         }
+        let laid = expand(colW: box.width / Double(cols), fs: row * 0.56)
         let perCol = rowsPerColumn(row)
         let colW = box.width / Double(cols)
         let fs = row * 0.56

@@ -213,6 +213,26 @@ public enum TextMetrics {
     /// Line height for `size`.
     public static func lineHeight(_ size: Double) -> Double { size * 1.2 }
 
+    /// Whether `wrap(text, size:, maxWidth:)` gives more than one line,
+    /// from `oneLine(text)`: the running sums only grow, so every line
+    /// fits when the whole text on one line fits (a single word is one
+    /// line however long).
+    public static func wraps(_ oneLine: (sum: Double, words: Int), size: Double, maxWidth: Double) -> Bool {
+        oneLine.words > 1 && oneLine.sum * size > maxWidth
+    }
+
+    /// The running sum of advances of the text's words on one line (the
+    /// sum `wrap` reaches on its last word when nothing wraps) and the
+    /// number of words.
+    public static func oneLine(_ text: String) -> (sum: Double, words: Int) {
+        var total = 0.0, words = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            total = sum(word.unicodeScalars, from: words == 0 ? 0 : total + asciiAdvance[32])
+            words += 1
+        }
+        return (total, words)
+    }
+
     /// Greedy word wrap to `maxWidth` mm. The width of a line and a next
     /// word is the line's running sum of advances continued over the space
     /// and the word: the same additions in the same order as measuring the
