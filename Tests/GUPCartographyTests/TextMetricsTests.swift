@@ -68,4 +68,18 @@ final class TextMetricsTests: XCTestCase {
         XCTAssertGreaterThan(lines.count, 1)
         XCTAssertTrue(lines.allSatisfy { TextMetrics.width($0, size: 2) <= 40 })
     }
+
+    func testWrapsTellsWhetherWrapGivesSeveralLines() {
+        let texts = ["Bailleur social (logements)", "Rue", "Voirie  communale   à double  sens", "Établissement public d'aménagement",
+                     "", "   ", "Avenue du Maréchal-de-Lattre-de-Tassigny", "a b c d e f g h i j k l m n o p"]
+        for t in texts {
+            let one = TextMetrics.oneLine(t)
+            for width in stride(from: 2.0, through: 120.0, by: 0.7) {
+                for size in [1.5, 2.2, 2.464] {
+                    XCTAssertEqual(TextMetrics.wraps(one, size: size, maxWidth: width),
+                                   TextMetrics.wrap(t, size: size, maxWidth: width).count > 1, "« \(t) » \(size) mm dans \(width) mm")
+                }
+            }
+        }
+    }
 }
