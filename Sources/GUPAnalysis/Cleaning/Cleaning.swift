@@ -480,17 +480,10 @@ struct CleaningWork {
         let filled = try CleaningProfile.time("7 lacunes") { try unions.map { try buildings?.filled($0.parts) ?? $0.parts } }
         let rest = try CleaningProfile.time("7 lacunes") {
             var left = try PolygonSet(p.polygonParts())
-            func subtract(_ u: PolygonSet) throws {
-                let m = PolygonSet.meeting(left.boxes, u.boxes)
-                guard !m.a.isEmpty else { return }
-                let touched = try left.collection(m.a).difference(u.collection(m.b), gridSize: OverlayGrid.size).polygonParts()
-                let touchedIndices = Set(m.a)
-                left = try PolygonSet(left.polygons.indices.filter { !touchedIndices.contains($0) }.map { left.polygons[$0] } + touched)
-            }
             for k in unions.indices.sorted(by: { unions[$0].area > unions[$1].area }) where !left.isEmpty {
-                try subtract(filled[k])
+                left = try left.subtracting(filled[k])
             }
-            if let buildings, !left.isEmpty { try subtract(buildings.parts) }
+            if let buildings, !left.isEmpty { left = try left.subtracting(buildings.parts) }
             return try left.collection()
         }
         let coveredArea = unions.isEmpty ? 0 : max(0, outdoorArea - (try rest.area()))
@@ -521,12 +514,7 @@ struct CleaningWork {
                 let inter = try CleaningProfile.time("8 doublons") { () throws -> [GeometryHandle] in
                     let both = try filled[i].collection(m.a).intersection(filled[j].collection(m.b), gridSize: OverlayGrid.size)
                     guard let buildings else { return try both.polygonParts() }
-                    let pieces = try PolygonSet(both.polygonParts())
-                    let f = PolygonSet.meeting(pieces.boxes, buildings.parts.boxes)
-                    guard !f.a.isEmpty else { return pieces.polygons }
-                    let hit = Set(f.a)
-                    return try pieces.polygons.indices.filter { !hit.contains($0) }.map { pieces.polygons[$0] }
-                        + pieces.collection(f.a).difference(buildings.parts.collection(f.b), gridSize: OverlayGrid.size).polygonParts()
+                    return try PolygonSet(both.polygonParts()).subtracting(buildings.parts).polygons
                 }
                 let kept = try inter.map { (shape: $0, area: try $0.area()) }
                     .filter { $0.area >= threshold }

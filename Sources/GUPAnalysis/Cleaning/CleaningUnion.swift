@@ -80,6 +80,18 @@ struct PolygonSet {
         try GeometryHandle.collection(members.map { $0.map { polygons[$0] } } ?? polygons, type: .multiPolygon)
     }
 
+    /// These polygons minus `other`'s, on the overlay grid: only the
+    /// polygons whose boxes meet one of `other`'s go through GEOS, with only
+    /// the polygons of `other` they can meet; the others are kept as they
+    /// are (first, in their order, then the pieces of the difference).
+    func subtracting(_ other: PolygonSet) throws -> PolygonSet {
+        let m = PolygonSet.meeting(boxes, other.boxes)
+        guard !m.a.isEmpty else { return self }
+        let touched = try collection(m.a).difference(other.collection(m.b), gridSize: OverlayGrid.size).polygonParts()
+        let hit = Set(m.a)
+        return try PolygonSet(polygons.indices.filter { !hit.contains($0) }.map { polygons[$0] } + touched)
+    }
+
     /// Indices of the boxes of `a` meeting some box of `b`, and of the
     /// boxes of `b` meeting some box of `a` (closed boxes), in increasing order.
     static func meeting(_ a: [BoundingBox], _ b: [BoundingBox]) -> (a: [Int], b: [Int]) {
