@@ -78,7 +78,7 @@ public enum OutputGeometry {
         if !parts.isEmpty {
             let rounded = Geometry.multiPolygon(parts).mapPositions(onGrid)
             if try GeometryHandle(rounded).isValid() { return rounded }
-            if let repaired = try partwise(parts) { return repaired }
+            if let repaired = try partwise(parts, invalidRounded: rounded) { return repaired }
         }
         return try reduced(lonLat)
     }
@@ -99,7 +99,11 @@ public enum OutputGeometry {
     /// precision reduction drops them; the parts still invalid alone are
     /// reduced alone; the result is kept only if GEOS finds it valid,
     /// otherwise the whole geometry is reduced as before. Nil: not repaired.
-    static func partwise(_ parts: [Polygon]) throws -> Geometry? {
+    /// `invalidRounded`: the parts rounded as they are, already found
+    /// invalid; when cleaning changes nothing, the cleaned whole is that
+    /// geometry and is not checked again (a validity check of the whole
+    /// piece less for most of them).
+    static func partwise(_ parts: [Polygon], invalidRounded: Geometry? = nil) throws -> Geometry? {
         var kept: [(rounded: Polygon, original: Polygon)] = []
         for p in parts {
             guard let ext = cleanedRing(p.exterior.map(onGrid)) else { continue }
@@ -108,7 +112,7 @@ public enum OutputGeometry {
         }
         if kept.isEmpty { return nil }
         let cleaned = Geometry.multiPolygon(kept.map(\.rounded))
-        if try GeometryHandle(cleaned).isValid() { return cleaned }
+        if cleaned != invalidRounded, try GeometryHandle(cleaned).isValid() { return cleaned }
         var out: [Polygon] = []
         for k in kept {
             if try GeometryHandle(.polygon(k.rounded)).isValid() { out.append(k.rounded); continue }
