@@ -155,13 +155,6 @@ public struct BoundingBox: Hashable, Sendable {
         return minX <= maxX ? BoundingBox(minX: minX, minY: minY, maxX: maxX, maxY: maxY) : nil
     }
 
-    /// The box of some positions, nil when there are none.
-    public init?<S: Sequence>(of positions: S) where S.Element == Position {
-        var it = positions.makeIterator()
-        guard let first = it.next() else { return nil }
-        self.init(first)
-        while let p = it.next() { extend(p) }
-    }
     /// The two halves of the box, cut across its longer side.
     public var halvesAcrossLongerSide: [BoundingBox] {
         if width >= height {

@@ -125,16 +125,8 @@ extension Cleaning {
     /// buildings have such holes.
     static func isHole(_ f: GUPModel.Polygon, of g: GUPModel.Polygon) -> Bool {
         guard f.holes.isEmpty, f.exterior.count >= 4 else { return false }
-        let ring = f.exterior.dropLast()
-        let n = ring.count
-        for hole in g.holes where hole.count == n + 1 {
-            let h = Array(hole.dropLast())
-            guard let start = h.firstIndex(of: ring.first!) else { continue }
-            let r = Array(ring)
-            if (0..<n).allSatisfy({ h[(start + $0) % n] == r[$0] }) { return true }
-            if (0..<n).allSatisfy({ h[(start - $0 + n) % n] == r[$0] }) { return true }
-        }
-        return false
+        let ring = Array(f.exterior.dropLast())
+        return g.holes.contains { $0.count == ring.count + 1 && Rings.same(ring, Array($0.dropLast()), tolerance: 0) }
     }
 }
 
@@ -192,42 +184,19 @@ struct FootprintHoles {
         parts = try PolygonSet(footprints.polygonParts())
         rings = try parts.polygons.map { g in
             guard case .polygon(let p) = try g.geometry(), p.holes.isEmpty else { return nil }
-            return Self.openRing(p.exterior)
+            return Rings.open(p.exterior)
         }
-    }
-
-    /// The ring without its closing point and consecutive repeated points.
-    static func openRing(_ ring: [Position]) -> [Position] {
-        var r: [Position] = []
-        r.reserveCapacity(ring.count)
-        for p in ring where r.last != p { r.append(p) }
-        if r.count > 1, r.first == r.last { r.removeLast() }
-        return r
-    }
-
-    static func near(_ a: Position, _ b: Position) -> Bool {
-        abs(a.x - b.x) <= tolerance && abs(a.y - b.y) <= tolerance
-    }
-
-    static func sameRing(_ h: [Position], _ r: [Position]) -> Bool {
-        let n = h.count
-        guard n >= 3, r.count == n else { return false }
-        for start in 0..<n where near(r[start], h[0]) {
-            if (0..<n).allSatisfy({ near(r[(start + $0) % n], h[$0]) }) { return true }
-            if (0..<n).allSatisfy({ near(r[(start - $0 + n) % n], h[$0]) }) { return true }
-        }
-        return false
     }
 
     /// Whether the hole (a closed ring) is one of the footprints.
     func isFootprint(_ hole: [Position]) -> Bool {
-        let h = Self.openRing(hole)
-        guard let box = BoundingBox(of: h) else { return false }
+        let h = Rings.open(hole)
+        guard let box = BoundingBox.finiteExtent(h) else { return false }
         let t = Self.tolerance
         for (k, b) in parts.boxes.enumerated() {
             guard let r = rings[k], abs(b.minX - box.minX) <= t, abs(b.minY - box.minY) <= t,
                   abs(b.maxX - box.maxX) <= t, abs(b.maxY - box.maxY) <= t else { continue }
-            if Self.sameRing(h, r) { return true }
+            if Rings.same(h, r, tolerance: t) { return true }
         }
         return false
     }
@@ -241,7 +210,7 @@ struct FootprintHoles {
         for (k, g) in set.polygons.enumerated() {
             guard case .polygon(let p) = try g.geometry(), !p.holes.isEmpty else { out.append(g); continue }
             let kept = p.holes.filter { hole in
-                guard isFootprint(hole), let hb = BoundingBox(of: hole) else { return true }
+                guard isFootprint(hole), let hb = BoundingBox.finiteExtent(hole) else { return true }
                 let island = set.boxes.indices.contains { $0 != k && hb.covers(set.boxes[$0]) }
                 return island
             }

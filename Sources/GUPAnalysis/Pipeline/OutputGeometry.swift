@@ -129,10 +129,7 @@ public enum OutputGeometry {
     /// A rounded ring without its repeated consecutive points, nil when it
     /// has collapsed (fewer than three distinct points, or no area).
     static func cleanedRing(_ ring: [Position]) -> [Position]? {
-        var r: [Position] = []
-        r.reserveCapacity(ring.count)
-        for p in ring where r.last != p { r.append(p) }
-        if r.count > 1, r.first == r.last { r.removeLast() }
+        let r = Rings.open(ring)
         guard r.count >= 3 else { return nil }
         var twiceArea = 0.0
         for k in r.indices {
