@@ -168,6 +168,8 @@ extension Cleaning {
 struct FootprintHoles {
     /// F's polygons (disjoint, from `Cleaning.disjointUnion`) and their boxes.
     let parts: PolygonSet
+    /// The same polygons as values (their areas on the grid, `OverlayGrid.roundedArea`).
+    let values: [GUPModel.Polygon]
     /// The exterior ring of each part without holes (a building with a
     /// courtyard is never matched: filling its ring would cover the yard),
     /// without its closing point and repeated points.
@@ -182,10 +184,11 @@ struct FootprintHoles {
 
     init(_ footprints: GeometryHandle) throws {
         parts = try PolygonSet(footprints.polygonParts())
-        rings = try parts.polygons.map { g in
-            guard case .polygon(let p) = try g.geometry(), p.holes.isEmpty else { return nil }
-            return Rings.open(p.exterior)
+        values = try parts.polygons.map { g in
+            guard case .polygon(let p) = try g.geometry() else { throw GUPError("emprises : polygone attendu") }
+            return p
         }
+        rings = values.map { $0.holes.isEmpty ? Rings.open($0.exterior) : nil }
     }
 
     /// Whether the hole (a closed ring) is one of the footprints.

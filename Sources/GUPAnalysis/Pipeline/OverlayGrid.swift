@@ -28,8 +28,8 @@ public enum OverlayGrid {
     /// rounded as GEOS's precision model makes it precise), which is what a
     /// snapped overlay gives a polygon no other edge comes near; nil when a
     /// ring collapses on the grid (the caller then asks GEOS).
-    static func roundedArea(_ polygon: GeometryHandle) throws -> Double? {
-        guard case .polygon(let p) = try polygon.geometry(), let first = p.exterior.first else { return nil }
+    static func roundedArea(_ p: Polygon) -> Double? {
+        guard let first = p.exterior.first else { return nil }
         let scale = 1 / size
         func onGrid(_ q: Position) -> Position { Position((q.x * scale).rounded() / scale, (q.y * scale).rounded() / scale) }
         // Products of Lambert-93 magnitudes (10⁶ × 10⁶) lose a millimetre
