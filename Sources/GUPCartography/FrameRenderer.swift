@@ -274,11 +274,18 @@ final class FrameRenderer {
                     }
                 }
                 if let spec = layer.labels, areal, let lines = spec.text(f), !lines.isEmpty {
-                    // The ground the label may use: the feature less what labels avoid.
+                    // The ground the label may use: the feature less what labels
+                    // avoid, made once (the circle and a `.within` area both read it).
+                    var ground: GeometryHandle?
                     func labelShape() throws -> GeometryHandle {
-                        guard let avoid = layer.labelAvoid else { return h }
-                        let d = try h.difference(avoid)
-                        return d.isEmpty ? h : d
+                        if let ground { return ground }
+                        var g = h
+                        if let avoid = layer.labelAvoid {
+                            let d = try h.difference(avoid)
+                            if !d.isEmpty { g = d }
+                        }
+                        ground = g
+                        return g
                     }
                     func circle() throws -> (center: Position, radius: Double) {
                         try labelShape().maximumInscribedCircle(tolerance: micTolerance)

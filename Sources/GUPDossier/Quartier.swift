@@ -265,7 +265,7 @@ struct QuartierBuilder {
             fig.routeReturnLeg = legs.last
             routeLayer = derivedLayer(name: "parcours", source: "parcours.geojson",
                                       values: [(Properties([("longueur_m", .number(route.length.rounded()))]), .lineString(loop))])
-            routeMarkers = (startShown, route.order.map { stopsShown[$0] })
+            routeMarkers = (startShown, walk.visited)
             let routeFiles = try routeGeoJSON(start: startShown, loop: loop, stops: stops, length: route.length, toLonLat: toLonLat)
             try folder.write(routeFiles.line, to: "parcours.geojson")
             try folder.write(routeFiles.stops, to: "parcours_arrets.geojson")

@@ -45,10 +45,11 @@ public enum Walks {
                            startWhat: @escaping @Sendable (String) -> String,
                            reporter: Reporter = SilentReporter()) throws -> [String: Walk] {
         let entries = hotspots.entries.filter { $0.zone != nil && !$0.hotZones.isEmpty }
+        let zoneIndex = Dictionary(zones.names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let walks = try parallelMap(count: entries.count) { k -> (String, Walk) in
             let e = entries[k]
             let name = e.zone!
-            guard let z = zones.names.firstIndex(of: name) else { throw GUPError("parcours : quartier « \(name) » introuvable") }
+            guard let z = zoneIndex[name] else { throw GUPError("parcours : quartier « \(name) » introuvable") }
             return (name, try walk(e.hotZones, quartier: zones.shapes[z], name: name, network: network, options: options,
                                    startWhat: startWhat, reporter: reporter))
         }
