@@ -55,6 +55,18 @@ struct CLI {
         return u
     }
 
+    /// The demo's data folder (`Data/demo`).
+    static var demo: String { root.appendingPathComponent("Data/demo").path }
+
+    /// A fresh temporary folder holding `dossier.toml` made by `toml` from
+    /// the folder's path; returns both. The caller removes the folder.
+    static func project(_ toml: (_ dir: URL) -> String) throws -> (dir: URL, file: URL) {
+        let dir = try temporaryFolder()
+        let file = dir.appendingPathComponent("dossier.toml")
+        try toml(dir).write(to: file, atomically: true, encoding: .utf8)
+        return (dir, file)
+    }
+
     private final class Marker {}
 }
 

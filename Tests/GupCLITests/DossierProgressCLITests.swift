@@ -5,23 +5,21 @@ import XCTest
 /// stream when it is not a terminal) name only the steps that run.
 final class DossierProgressCLITests: XCTestCase {
     func testStepWithoutItsLayerIsNotAnnounced() throws {
-        let dir = try CLI.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let demo = CLI.root.appendingPathComponent("Data/demo").path
+        let demo = CLI.demo
         // The demo's layers but the parcels: no domanialité.
-        let toml = """
-        titre = "Sans parcelles"
-        sortie = "\(dir.path)/sortie"
-        [couches]
-        perimetres = { fichier = "\(demo)/perimetres.geojson", champ_nom = "nom_qp" }
-        secteurs   = { fichier = "\(demo)/secteurs.geojson", champ_intervenant = "intervenant" }
-        incidents  = { fichier = "\(demo)/incidents.geojson", champ_categorie = "categorie", champ_date = "date" }
-        [fond]
-        sans_fond = true
+        let (dir, p) = try CLI.project { dir in """
+            titre = "Sans parcelles"
+            sortie = "\(dir.path)/sortie"
+            [couches]
+            perimetres = { fichier = "\(demo)/perimetres.geojson", champ_nom = "nom_qp" }
+            secteurs   = { fichier = "\(demo)/secteurs.geojson", champ_intervenant = "intervenant" }
+            incidents  = { fichier = "\(demo)/incidents.geojson", champ_categorie = "categorie", champ_date = "date" }
+            [fond]
+            sans_fond = true
 
-        """
-        let p = dir.appendingPathComponent("dossier.toml")
-        try toml.write(to: p, atomically: true, encoding: .utf8)
+            """
+        }
+        defer { try? FileManager.default.removeItem(at: dir) }
         let r = try CLI.run(["dossier", p.path, "--sans-pdf"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = Set(r.stderr.split(separator: "\n").map(String.init))

@@ -28,27 +28,26 @@ final class PostGISCLITests: XCTestCase {
 
     func testDossierReadsPerimetersAndIncidentsFromPostGIS() throws {
         try requireServer()
-        let dir = try CLI.temporaryFolder()
+        let demo = CLI.demo, connection = self.connection
+        let (dir, _) = try CLI.project { _ in """
+            titre = "PostGIS"
+            sortie = "dossier"
+            quartiers = ["Les Pins"]
+            [couches]
+            perimetres = { fichier = "PG:\(connection)", couche = "demo.perimetres", champ_nom = "nom_qp" }
+            incidents  = { fichier = "PG:\(connection)", requete = "SELECT * FROM demo.incidents", champ_categorie = "categorie", champ_date = "date" }
+            parcelles  = { fichier = "\(demo)/parcelles.geojson", champ_gestionnaire = "gestionnaire" }
+            [fond]
+            routes = "\(demo)/routes.geojson"
+            [periodes]
+            periode_1 = ["2025-01-01", "2025-12-31"]
+            periode_2 = ["2026-01-01", "2026-12-31"]
+            [resultats]
+            format = "gpkg"
+            postgis = "PG:\(connection) active_schema=resultats"
+            """
+        }
         defer { try? FileManager.default.removeItem(at: dir) }
-        let demo = CLI.root.appendingPathComponent("Data/demo").path
-        let toml = """
-        titre = "PostGIS"
-        sortie = "dossier"
-        quartiers = ["Les Pins"]
-        [couches]
-        perimetres = { fichier = "PG:\(connection)", couche = "demo.perimetres", champ_nom = "nom_qp" }
-        incidents  = { fichier = "PG:\(connection)", requete = "SELECT * FROM demo.incidents", champ_categorie = "categorie", champ_date = "date" }
-        parcelles  = { fichier = "\(demo)/parcelles.geojson", champ_gestionnaire = "gestionnaire" }
-        [fond]
-        routes = "\(demo)/routes.geojson"
-        [periodes]
-        periode_1 = ["2025-01-01", "2025-12-31"]
-        periode_2 = ["2026-01-01", "2026-12-31"]
-        [resultats]
-        format = "gpkg"
-        postgis = "PG:\(connection) active_schema=resultats"
-        """
-        try toml.write(to: dir.appendingPathComponent("dossier.toml"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["dossier", "dossier.toml", "--date", "01/12/2026"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("dossier/rapport.json"))) as! [String: Any]
