@@ -114,34 +114,40 @@ enum DossierVeille {
         }
     }
 
-    static func json(_ r: VeilleResult?, duplicates: DuplicateMergeReport?) -> [String: Any] {
-        var o: [String: Any] = [:]
+    static func json(_ r: VeilleResult?, duplicates: DuplicateMergeReport?) -> JSONValue {
+        var o: [String: JSONValue] = [:]
         if let d = duplicates {
-            o["doublons"] = ["regle": ["distance_m": d.rule.metres, "heures": d.rule.hours], "signalements": d.reports,
-                             "fusionnes": d.merged, "sans_date": d.undated,
-                             "par_categorie": d.rows.map { ["categorie": $0.category, "signalements": $0.reports, "fusionnes": $0.merged, "conserves": $0.kept] }]
+            o["doublons"] = ["regle": ["distance_m": .init(d.rule.metres), "heures": .init(d.rule.hours)], "signalements": .init(d.reports),
+                             "fusionnes": .init(d.merged), "sans_date": .init(d.undated),
+                             "par_categorie": .array(d.rows.map {
+                                 ["categorie": .init($0.category), "signalements": .init($0.reports), "fusionnes": .init($0.merged),
+                                  "conserves": .init($0.kept)]
+                             })]
         }
         if let r {
-            o["pas"] = r.series.calendar.step.rawValue
-            o["periodes"] = r.series.calendar.labels
-            o["seuils"] = Dictionary(uniqueKeysWithValues: VeilleIndicator.allCases.map { i in
-                (i.rawValue, ["vigilance": r.thresholds[i].vigilance, "alerte": r.thresholds[i].alert])
-            }).merging(["fenetre_mois": r.thresholds.window, "effectif_minimum": r.thresholds.minimumReports]) { a, _ in a }
-            o["niveaux"] = r.grades.situations.map(situation)
-            o["changements"] = r.grades.changes.map(change)
+            o["pas"] = .init(r.series.calendar.step.rawValue)
+            o["periodes"] = .init(r.series.calendar.labels)
+            var thresholds: [String: JSONValue] = Dictionary(uniqueKeysWithValues: VeilleIndicator.allCases.map { i in
+                (i.rawValue, ["vigilance": .init(r.thresholds[i].vigilance), "alerte": .init(r.thresholds[i].alert)] as JSONValue)
+            })
+            thresholds["fenetre_mois"] = thresholds["fenetre_mois"] ?? .init(r.thresholds.window)
+            thresholds["effectif_minimum"] = thresholds["effectif_minimum"] ?? .init(r.thresholds.minimumReports)
+            o["seuils"] = .object(thresholds)
+            o["niveaux"] = .array(r.grades.situations.map(situation))
+            o["changements"] = .array(r.grades.changes.map(change))
         }
-        return o
+        return .object(o)
     }
 
-    static func situation(_ s: SituationGrade) -> [String: Any] {
-        ["zone": s.zone, "categorie": s.category, "niveau": s.grade.label,
-         "indicateurs": s.indicators.map { i in
-             ["indicateur": i.indicator.rawValue, "valeur": i.value.map { ($0 * 100).rounded() / 100 } as Any? ?? NSNull(),
-              "niveau": i.grade?.label as Any? ?? NSNull()] as [String: Any]
-         }]
+    static func situation(_ s: SituationGrade) -> JSONValue {
+        ["zone": .init(s.zone), "categorie": .init(s.category), "niveau": .init(s.grade.label),
+         "indicateurs": .array(s.indicators.map { i in
+             ["indicateur": .init(i.indicator.rawValue), "valeur": .init(i.value.map { ($0 * 100).rounded() / 100 }),
+              "niveau": .init(i.grade?.label)]
+         })]
     }
 
-    static func change(_ c: GradeChange) -> [String: Any] {
-        ["zone": c.zone, "categorie": c.category, "periode": c.period, "avant": c.from.label, "apres": c.to.label]
+    static func change(_ c: GradeChange) -> JSONValue {
+        ["zone": .init(c.zone), "categorie": .init(c.category), "periode": .init(c.period), "avant": .init(c.from.label), "apres": .init(c.to.label)]
     }
 }

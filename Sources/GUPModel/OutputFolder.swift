@@ -299,8 +299,8 @@ private final class Run: @unchecked Sendable {
         // one fsync each was a journal commit each).
         try syncStaging()
         // The manifest, last file of the staging folder.
-        let list = files.map { ["fichier": $0.path, "octets": $0.size, "sha256": $0.sha256] as [String: Any] }
-        let json = Data(try JSONText.render(["version": 1, "fichiers": list] as [String: Any]).utf8)
+        let list: [JSONValue] = files.map { ["fichier": .init($0.path), "octets": .init($0.size), "sha256": .init($0.sha256)] }
+        let json = Data(try JSONText.render(["version": 1, "fichiers": .array(list)]).utf8)
         try Self.writeAtomically(json, dir: stagingPath, name: OutputFolder.manifestName, shown: finalPath + "/" + OutputFolder.manifestName)
         let ours = Set(files.map(\.path))
         var st = stat()
