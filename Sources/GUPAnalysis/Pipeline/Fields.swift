@@ -67,10 +67,13 @@ public enum FieldResolver {
         var hasID = false
         for f in features {
             if f.id != nil { hasID = true }
-            let k = f.properties.keys
-            if k == previous { continue }
-            previous = k
-            for key in k where seen.insert(key).inserted { ordered.append(key) }
+            // Compared in place: building each feature's key list was an
+            // array per feature, 0.2 s on one core for the million incidents
+            // of the metro dossier (perf, `Properties.keys` under `keys(of:)`).
+            let entries = f.properties.entries
+            if entries.count == previous.count && zip(entries, previous).allSatisfy({ $0.key == $1 }) { continue }
+            previous = entries.map(\.key)
+            for key in previous where seen.insert(key).inserted { ordered.append(key) }
         }
         if hasID && seen.insert("id").inserted { ordered.append("id") }
         return ordered
