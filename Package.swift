@@ -20,7 +20,7 @@ import PackageDescription
 //   GUPCartography  SVG plans
 //   GUPDossier      the dossier qualité de service
 //   GUPKit          umbrella re-exporting the library
-//   gup             command-line tool
+//   gup             command-line tool (linked with jemalloc, the process's allocator)
 let package = Package(
     name: "GUPKit",
     platforms: [.macOS(.v13)],
@@ -77,11 +77,15 @@ let package = Package(
         .target(name: "GUPDossier", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPFormats", "GUPAnalysis", "GUPCartography", "GUPWorkbook", "GUPPDF",
                                                    .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "GUPKit", dependencies: ["GUPModel", "GUPTopology", "GUPProjection", "GUPFormats", "GUPWorkbook", "GUPPDF", "GUPAnalysis", "GUPCartography", "GUPDossier"]),
+        // The two programs allocate through jemalloc (Debian's libjemalloc2),
+        // linked before the C library so that every malloc of the process
+        // (Swift, GEOS, PROJ, GDAL) is its: README « Memory allocator: jemalloc ».
         .executableTarget(name: "gup", dependencies: [
             "GUPKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "gup-bench", dependencies: ["GUPKit"], path: "Benchmarks/gup-bench"),
+        ], linkerSettings: [.linkedLibrary("jemalloc")]),
+        .executableTarget(name: "gup-bench", dependencies: ["GUPKit"], path: "Benchmarks/gup-bench",
+                          linkerSettings: [.linkedLibrary("jemalloc")]),
         .testTarget(name: "GUPModelTests", dependencies: ["GUPModel"], exclude: ["Fixtures"]),
         .testTarget(name: "GUPTopologyTests", dependencies: ["GUPTopology", "GUPModel", "GUPProjection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GUPProjectionTests", dependencies: ["GUPProjection", "GUPModel"]),

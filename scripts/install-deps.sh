@@ -7,7 +7,8 @@
 # poppler-utils, which the tests use to read the XLSX and PDF files back;
 # chromium, whose headless print of the HTML dossier a test measures;
 # dpkg-dev for make paquet; OpenSSL's libcrypto (libssl-dev) for the output
-# manifest's SHA-256; QGIS's Python bindings, with which a test opens
+# manifest's SHA-256; jemalloc, the allocator gup and gup-bench are linked
+# with; QGIS's Python bindings, with which a test opens
 # the dossier's QGIS project headless).
 # Needs root for apt-get.
 set -euo pipefail
@@ -19,6 +20,7 @@ command -v ogr2ogr >/dev/null 2>&1 || need+=(gdal-bin)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
 [ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)
 pkg-config --exists libcrypto 2>/dev/null || need+=(libssl-dev)
+pkg-config --exists jemalloc 2>/dev/null || need+=(libjemalloc-dev)
 pkg-config --exists xlsxwriter 2>/dev/null || need+=(libxlsxwriter-dev)
 pkg-config --exists cairo 2>/dev/null || need+=(libcairo2-dev)
 pkg-config --exists librsvg-2.0 2>/dev/null || need+=(librsvg2-dev)

@@ -17,11 +17,6 @@ let benchmarks: [String: (_ args: [String]) throws -> Void] = [
     "demarrage": startupBenchmark,
 ]
 
-// The same allocator settings as `gup` (GUPModel's MallocTuning): the
-// dossier benchmark runs the dossier in this process. The peers it starts
-// (geopandas) get their usual environment: the variable is removed once
-// this process runs.
-MallocTuning.apply()
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let run = benchmarks[name] else {
     print("usage : gup-bench <\(benchmarks.keys.sorted().joined(separator: "|"))> [arguments]")

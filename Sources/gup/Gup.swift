@@ -43,7 +43,6 @@ struct Gup: ParsableCommand {
     /// Parses, runs, and prints help and errors in French (the parser's own
     /// words are English; they are translated on the way out).
     static func main() {
-        if readsData(Array(CommandLine.arguments.dropFirst())) { MallocTuning.apply() }
         do {
             var command = try parseAsRoot(versionAliases(Array(CommandLine.arguments.dropFirst())))
             try command.run()
@@ -60,15 +59,6 @@ struct Gup: ParsableCommand {
             Foundation.exit(code.rawValue)
         }
     }
-}
-
-/// Whether the command line runs a command that reads data (the allocator
-/// settings of `MallocTuning` pay off there); not for the version, the help
-/// or a bare `gup`, whose start-up time is measured (`gup-bench demarrage`).
-func readsData(_ arguments: [String]) -> Bool {
-    guard let first = arguments.first else { return false }
-    let light: Set<String> = ["--version", "-V", "version", "help", "--help", "-h", "--generate-completion-script"]
-    return !light.contains(first) && !arguments.contains("--help") && !arguments.contains("-h")
 }
 
 /// `gup -V` is `gup --version` (the parser only knows the long flag; a

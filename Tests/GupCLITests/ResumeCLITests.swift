@@ -36,46 +36,22 @@ final class ResumeCLITests: XCTestCase {
     }
 }
 
-/// `gup` re-executes itself with the allocator settings of `MallocTuning`:
-/// the same output whichever way it runs, and the user's settings kept.
-final class MallocTuningCLITests: XCTestCase {
-    func testSameSummaryTunedUntunedAndWithTheUsersSettings() throws {
-        let args = ["resume", "Data/demo/perimetres.geojson", "Data/demo/incidents.geojson"]
+/// `gup` allocates through jemalloc (linked before the C library,
+/// `Package.swift`): jemalloc answers its own `MALLOC_CONF` and prints its
+/// statistics at exit, which the C library's allocator would ignore.
+final class AllocatorCLITests: XCTestCase {
+    func testJemallocIsTheAllocatorOfAReadingCommand() throws {
         var env = ProcessInfo.processInfo.environment
-        env["GLIBC_TUNABLES"] = nil
-        let tuned = try CLI.run(executable: CLI.executable, args, environment: env)
-        XCTAssertEqual(tuned.status, 0, tuned.stderr)
-        var off = env
-        off["GUP_SANS_REGLAGE_MEMOIRE"] = "1"
-        let untuned = try CLI.run(executable: CLI.executable, args, environment: off)
-        var mine = env
-        mine["GLIBC_TUNABLES"] = "glibc.malloc.arena_max=1"
-        let users = try CLI.run(executable: CLI.executable, args, environment: mine)
-        XCTAssertEqual(untuned.status, 0, untuned.stderr)
-        XCTAssertEqual(users.status, 0, users.stderr)
-        XCTAssertTrue(tuned.stdout.contains("incidents"), tuned.stdout)
-        XCTAssertEqual(tuned.stdout, untuned.stdout)
-        XCTAssertEqual(tuned.stdout, users.stdout)
-    }
-
-    /// The re-execution happens, and only when it should: the dynamic
-    /// loader initialises the C library once per program image it starts
-    /// (`LD_DEBUG=libs`), twice for a tuned run.
-    func testReexecutesOnceAndOnlyWithoutTheUsersSettings() throws {
-        let resume = ["resume", "Data/demo/perimetres.geojson"]
-        func libcInits(_ extra: [String: String], _ args: [String]) throws -> Int {
-            var env = ProcessInfo.processInfo.environment
-            env["GLIBC_TUNABLES"] = nil
-            env["LD_DEBUG"] = "libs"
-            env.merge(extra) { $1 }
-            let r = try CLI.run(executable: CLI.executable, args, environment: env)
-            XCTAssertEqual(r.status, 0, r.stderr)
-            return r.stderr.split(separator: "\n").filter { $0.contains("calling init:") && $0.contains("libc.so.6") }.count
-        }
-        XCTAssertEqual(try libcInits([:], resume), 2)
-        XCTAssertEqual(try libcInits(["GUP_SANS_REGLAGE_MEMOIRE": "1"], resume), 1)
-        XCTAssertEqual(try libcInits(["GLIBC_TUNABLES": "glibc.malloc.arena_max=1"], resume), 1)
-        // No re-execution for the version, whose start-up is measured.
-        XCTAssertEqual(try libcInits([:], ["--version"]), 1)
+        env["MALLOC_CONF"] = "stats_print:true"
+        let r = try CLI.run(executable: CLI.executable, ["resume", "Data/demo/perimetres.geojson"], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("perimetres : 4 entité(s) lue(s), 4 utilisée(s)"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("Begin jemalloc statistics"), String(r.stderr.prefix(500)))
+        // Without the variable, nothing of the allocator reaches the user.
+        env["MALLOC_CONF"] = nil
+        let quiet = try CLI.run(executable: CLI.executable, ["resume", "Data/demo/perimetres.geojson"], environment: env)
+        XCTAssertEqual(quiet.status, 0, quiet.stderr)
+        XCTAssertFalse(quiet.stderr.contains("jemalloc"), quiet.stderr)
+        XCTAssertEqual(quiet.stdout, r.stdout)
     }
 }
