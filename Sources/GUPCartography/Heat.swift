@@ -26,11 +26,14 @@ public struct HeatClasses: Sendable, Equatable {
     /// Breaks that coincide are merged (fewer classes). Nil without any
     /// cell above the floor.
     public static func quantiles(of grids: [RasterGrid], clips: [GeometryHandle?], classes: Int = 5, basis: String) throws -> HeatClasses? {
-        var values: [Double] = []
-        for (k, g) in grids.enumerated() {
+        // Each grid's cells in its clip on every core (the dossier's 625
+        // grids took 0.29 s on one core while the other waited), joined in
+        // the grids' order.
+        let values: [Double] = try parallelMap(count: grids.count) { k -> [Double] in
+            let g = grids[k]
             let mask = try Self.mask(g, clip: k < clips.count ? clips[k] : nil)
-            for i in g.values.indices where mask[i] && g.values[i] > 0 && g.values[i].isFinite { values.append(g.values[i]) }
-        }
+            return g.values.indices.compactMap { i in mask[i] && g.values[i] > 0 && g.values[i].isFinite ? g.values[i] : nil }
+        }.flatMap { $0 }
         guard let maxV = values.max(), maxV > 0 else { return nil }
         let floor = maxV * 0.05
         let kept = values.filter { $0 > floor }.sorted()

@@ -241,7 +241,7 @@ struct DossierRun: @unchecked Sendable {
         if let h = hotspots, h.entries.count == chosen.zones.count {
             run.heatClasses = try times.measure("classes de densité") {
                 try HeatClasses.quantiles(of: h.entries.map(\.density),
-                                          clips: try chosen.zones.shapes.map { try $0.buffer(project.kernelRadius) },
+                                          clips: try parallelMap(count: chosen.zones.shapes.count) { try chosen.zones.shapes[$0].buffer(project.kernelRadius) },
                                           basis: "classes communes à tous les quartiers du dossier (quantiles)")
             }
         }

@@ -228,30 +228,52 @@ public struct CSVWriter: Sendable, Equatable {
     /// unit at most). Anything else (near a half, huge, not finite) goes
     /// through `fixed`, so the output is printf's in every case.
     public static func appendFixed(_ d: Double, places: Int, to out: inout [UInt8]) {
-        if places >= 0, places <= 9, d.isFinite {
-            let scaled = abs(d) * Self.powersOfTen[places]
-            if scaled < 1e15 {
-                let n = scaled.rounded(.toNearestOrEven)
-                let distanceToHalf = abs(abs(scaled - n) - 0.5)
-                if distanceToHalf > 4 * scaled.ulp {
-                    var v = UInt64(n)
-                    // « -0.00 » is written « 0.00 » (as `fixed`).
-                    if d < 0, v != 0 { out.append(UInt8(ascii: "-")) }
-                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
-                        var k = 0
-                        repeat { buf[k] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10; k += 1 } while v > 0
-                        // At least one digit before the point.
-                        while k < places + 1 { buf[k] = UInt8(ascii: "0"); k += 1 }
-                        for i in stride(from: k - 1, through: 0, by: -1) {
-                            out.append(buf[i])
-                            if i == places, places > 0 { out.append(UInt8(ascii: ".")) }
-                        }
-                    }
-                    return
+        if var v = certainScaled(d, places: places) {
+            // « -0.00 » is written « 0.00 » (as `fixed`).
+            if d < 0, v != 0 { out.append(UInt8(ascii: "-")) }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
+                var k = 0
+                repeat { buf[k] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10; k += 1 } while v > 0
+                // At least one digit before the point.
+                while k < places + 1 { buf[k] = UInt8(ascii: "0"); k += 1 }
+                for i in stride(from: k - 1, through: 0, by: -1) {
+                    out.append(buf[i])
+                    if i == places, places > 0 { out.append(UInt8(ascii: ".")) }
                 }
             }
+            return
         }
         out.append(contentsOf: fixed(d, places: places).utf8)
+    }
+
+    /// The number `fixed(d, places:)` reads back as (`Double(fixed(…))`),
+    /// without the text when the rounding is certain: the written integer
+    /// divided by 10^places, which IEEE division rounds to the double
+    /// nearest the exact decimal, as reading the text does. « -0.00 » reads
+    /// as 0. Why: the hotspot cells' properties went through a string per
+    /// value and back (0.6 s of the 625-quartier dossier, perf under
+    /// `HotspotsOutput.cellFeatures`).
+    public static func roundedAsWritten(_ d: Double, places: Int) -> Double {
+        if let v = certainScaled(d, places: places) {
+            let r = Double(v) / powersOfTen[places]
+            return d < 0 && v != 0 ? -r : r
+        }
+        return Double(fixed(d, places: places)) ?? d
+    }
+
+    /// |d| × 10^places rounded to an integer, when that rounding is certainly
+    /// the one printf makes: the product is more than four units in its last
+    /// place away from a half (printf rounds the exact binary value; the
+    /// product's own rounding moves it by half a unit at most). Nil near a
+    /// half, for huge or non-finite values, or beyond 9 places.
+    @inline(__always)
+    static func certainScaled(_ d: Double, places: Int) -> UInt64? {
+        guard places >= 0, places <= 9, d.isFinite else { return nil }
+        let scaled = abs(d) * Self.powersOfTen[places]
+        guard scaled < 1e15 else { return nil }
+        let n = scaled.rounded(.toNearestOrEven)
+        guard abs(abs(scaled - n) - 0.5) > 4 * scaled.ulp else { return nil }
+        return UInt64(n)
     }
 
     static let powersOfTen: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000]

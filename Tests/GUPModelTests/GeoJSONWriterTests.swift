@@ -163,6 +163,10 @@ final class AppendFixedTests: XCTestCase {
         for v in values {
             for p in 0...6 {
                 XCTAssertEqual(appended(v, p), CSVWriter.fixed(v, places: p), "\(v) à \(p) décimales")
+                // The number read back from the text, bit for bit (sign of zero included).
+                let read = Double(CSVWriter.fixed(v, places: p)) ?? v
+                let fast = CSVWriter.roundedAsWritten(v, places: p)
+                XCTAssertTrue(read.bitPattern == fast.bitPattern || (read.isNaN && fast.isNaN), "\(v) à \(p) décimales : \(fast) au lieu de \(read)")
             }
         }
     }

@@ -108,15 +108,21 @@ extension HotspotsOutput {
     /// entries, in the working CRS; with several entries (one per zone) each
     /// feature carries its zone in `perimetre`.
     public static func layers(_ entries: [HotspotEntry], working: CRS) throws -> [Layer] {
-        var cells: [Feature] = [], zones: [Feature] = []
-        for e in entries {
+        // Each entry's features on every core (625 entries took 0.6 s on one
+        // core before the dossier's quartiers, perf), joined in order.
+        let perEntry = try parallelMap(count: entries.count) { n -> (cells: [Feature], zones: [Feature]) in
+            let e = entries[n]
             let lonLat = try centersLonLat(e.grid, from: working)
-            for var f in try cellFeatures(e.grid, lonLat: lonLat) {
+            return (try cellFeatures(e.grid, lonLat: lonLat), try hotZoneFeatures(e.hotZones, grid: e.grid, density: e.density))
+        }
+        var cells: [Feature] = [], zones: [Feature] = []
+        for (e, parts) in zip(entries, perEntry) {
+            for var f in parts.cells {
                 if entries.count > 1, let z = e.zone { f.properties["perimetre"] = .string(z) }
                 f.index = cells.count
                 cells.append(f)
             }
-            for var f in try hotZoneFeatures(e.hotZones, grid: e.grid, density: e.density) {
+            for var f in parts.zones {
                 if entries.count > 1, let z = e.zone { f.properties["perimetre"] = .string(z) }
                 f.index = zones.count
                 zones.append(f)

@@ -30,7 +30,7 @@ public enum HotspotsOutput {
     }
 
     static func round(_ d: Double, _ places: Int) -> Double {
-        Double(CSVWriter.fixed(d, places: places)) ?? d
+        CSVWriter.roundedAsWritten(d, places: places)
     }
 
     public static func csv(_ grid: HotspotGrid, lonLat: [Position], writer: CSVWriter = CSVWriter()) -> String {
