@@ -305,7 +305,7 @@ final class FrameRenderer {
                                              numbered: spec.numbered, keyText: lines.joined(separator: ", "),
                                              axisAngle: Self.exteriorRing(drawnGeometry, frame: frame).flatMap(LabelEngine.longestAxis))
                     if case .within? = spec.placement {
-                        out.label?.area = Self.pageLines(try labelShape().simplifyPreservingTopology(tolerance).geometry(), frame: frame, rings: true)
+                        out.label?.area = Self.pageLines(try labelShape().simplify(tolerance).geometry(), frame: frame, rings: true)
                     }
                 }
             }

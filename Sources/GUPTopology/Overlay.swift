@@ -63,6 +63,13 @@ extension GeometryHandle {
         try unary("simplification") { GEOSTopologyPreserveSimplify_r($0, $1, tolerance) }
     }
 
+    /// Douglas–Peucker simplification (GEOS makes polygonal results valid):
+    /// much cheaper than `simplifyPreservingTopology` on a polygon with many
+    /// holes, for outlines that are tested, not drawn.
+    public func simplify(_ tolerance: Double) throws -> GeometryHandle {
+        try unary("simplification") { GEOSSimplify_r($0, $1, tolerance) }
+    }
+
     /// A point guaranteed to lie inside (surface) or on the geometry.
     public func pointOnSurface() throws -> GeometryHandle { try unary("point intérieur", GEOSPointOnSurface_r) }
 
