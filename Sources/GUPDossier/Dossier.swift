@@ -85,14 +85,18 @@ public enum Dossier {
             }
             files += try times.measure("documents PDF") { try DossierDocuments.writePDFs(project: project, quartiers: figures, date: date, into: out) }
         }
-        try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date,
-                                         veille: run.veille, duplicates: run.duplicates), to: "index.html")
+        try times.measure("index.html") {
+            try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date,
+                                             veille: run.veille, duplicates: run.duplicates), to: "index.html")
+        }
         files.append("index.html")
         files.append("rapport.json")
-        try out.write(DossierReport.json(project: project, inputs: run.inputs, quartiers: figures, date: date, files: files.sorted(),
-                                         veille: DossierVeille.json(run.veille, duplicates: run.duplicates), written: out.written),
-                      to: "rapport.json")
-        try out.commit()
+        try times.measure("rapport.json") {
+            try out.write(DossierReport.json(project: project, inputs: run.inputs, quartiers: figures, date: date, files: files.sorted(),
+                                             veille: DossierVeille.json(run.veille, duplicates: run.duplicates), written: out.written),
+                          to: "rapport.json")
+        }
+        try times.measure("mise en place du dossier (manifeste, syncfs)") { try out.commit() }
         return Outcome(folder: out.url.path, quartiers: figures, files: files.sorted(), duplicates: run.duplicates)
     }
 

@@ -107,7 +107,8 @@ public enum JSONText {
         case .object(let dict):
             out += "{\n"
             var first = true
-            for key in dict.keys.sorted(by: { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }) {
+            // UTF-8 byte order is Unicode scalar order, without decoding scalars.
+            for key in dict.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
                 if !first { out += ",\n" }
                 first = false
                 pad(indent + 1, &out)
@@ -131,7 +132,10 @@ public enum JSONText {
         }
     }
 
+    /// Indentations made once (a string per line was most of the padding's cost).
+    static let indents: [String] = (0..<32).map { String(repeating: " ", count: 2 * $0) }
+
     static func pad(_ level: Int, _ out: inout String) {
-        out += String(repeating: " ", count: 2 * level)
+        out += level < indents.count ? indents[level] : String(repeating: " ", count: 2 * level)
     }
 }

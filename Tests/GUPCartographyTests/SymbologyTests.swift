@@ -398,3 +398,18 @@ final class SymbologyTests: XCTestCase {
         XCTAssertGreaterThan(plan.frames[0].rect.width, plan.frames[0].rect.height)
     }
 }
+
+/// The cartouche's date of the day, against Foundation's formatter.
+final class CartoucheDateTests: XCTestCase {
+    func testTodayIsWhatAFrenchDateFormatterWrites() {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "fr_FR")
+        f.dateFormat = "dd/MM/yyyy"
+        let before = f.string(from: Date())
+        let ours = Cartouche.today()
+        let after = f.string(from: Date())
+        // Either side of the call (a test run across midnight).
+        XCTAssertTrue(ours == before || ours == after, "\(ours) au lieu de \(before)")
+        XCTAssertEqual(ours.count, 10)
+    }
+}
