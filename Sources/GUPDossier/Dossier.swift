@@ -85,13 +85,13 @@ public enum Dossier {
             }
             files += try times.measure("documents PDF") { try DossierDocuments.writePDFs(project: project, quartiers: figures, date: date, into: out) }
         }
-        try times.measure("index.html") {
+        _ = try times.measure("index.html") {
             try out.write(DossierPages.index(project: project, inputs: run.inputs, quartiers: figures, date: date,
                                              veille: run.veille, duplicates: run.duplicates), to: "index.html")
         }
         files.append("index.html")
         files.append("rapport.json")
-        try times.measure("rapport.json") {
+        _ = try times.measure("rapport.json") {
             try out.write(DossierReport.json(project: project, inputs: run.inputs, quartiers: figures, date: date, files: files.sorted(),
                                              veille: DossierVeille.json(run.veille, duplicates: run.duplicates), written: out.written),
                           to: "rapport.json")

@@ -33,12 +33,27 @@ public struct GradeChange: Sendable, Equatable {
 
 public struct VeilleGrades: Sendable {
     /// Zone-major (series order), categories then « toutes ».
-    public var situations: [SituationGrade]
+    public private(set) var situations: [SituationGrade]
     public var changes: [GradeChange]
     public var categories: [String]
+    /// Where each zone's and category's situation is in `situations`. Why:
+    /// the dossier's charts and tables looked a situation up by scanning
+    /// all of them (625 zones × 8 columns), for each quartier (perf, under
+    /// `DossierVeille.quartier`).
+    private var position: [String: [String: Int]] = [:]
 
+    public init(situations: [SituationGrade], changes: [GradeChange], categories: [String]) {
+        self.situations = situations
+        self.changes = changes
+        self.categories = categories
+        for (k, s) in situations.enumerated() where position[s.zone]?[s.category] == nil {
+            position[s.zone, default: [:]][s.category] = k
+        }
+    }
+
+    /// The first situation of `zone` for `category` (nil when none).
     public func situation(zone: String, category: String) -> SituationGrade? {
-        situations.first { $0.zone == zone && $0.category == category }
+        position[zone]?[category].map { situations[$0] }
     }
 }
 

@@ -99,9 +99,23 @@ extension ColorAssignment {
     /// and the charts. The plans add a shape per category (`incidentShape`).
     public static func incidentCategories(_ names: some Sequence<String>) -> ColorAssignment {
         let sorted = Array(Set(Set(names).map(trimmed)).filter { !$0.isEmpty }).sorted()
-        return ColorAssignment(names: sorted, colors: DistinctColors.symbols.pick(sorted.map { _ in .any }, seeds: DistinctColors.darkSeeds,
-                                                                                   avoid: DistinctColors.symbolReserved))
+        // The same categories get the same colours: picked once per set (the
+        // dossier's veille chart of every quartier picked them again, 1 % of
+        // its quartier stage, perf).
+        categoryColorsLock.lock()
+        let known = categoryColors[sorted]
+        categoryColorsLock.unlock()
+        if let known { return known }
+        let made = ColorAssignment(names: sorted, colors: DistinctColors.symbols.pick(sorted.map { _ in .any }, seeds: DistinctColors.darkSeeds,
+                                                                                       avoid: DistinctColors.symbolReserved))
+        categoryColorsLock.lock()
+        categoryColors[sorted] = made
+        categoryColorsLock.unlock()
+        return made
     }
+
+    private static let categoryColorsLock = NSLock()
+    nonisolated(unsafe) private static var categoryColors: [[String]: ColorAssignment] = [:]
 
     /// The shape of the k-th incident category: circle, square, triangle,
     /// diamond in turn, so two categories differ by shape as well as colour.
