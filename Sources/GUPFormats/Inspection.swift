@@ -44,16 +44,7 @@ public enum XMLSources {
     /// `<datasource>` element and the `source` attribute of each
     /// `<layer-tree-layer>`, in document order, entities decoded.
     public static func qgisDataSources(path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw GUPError.input(file: path, "fichier illisible")
-        }
-        try GDALSetup.ensure()
-        GDALFailure.reset()
-        // Ownership: the tree is ours until CPLDestroyXMLNode.
-        guard let root = CPLParseXMLString(text) else {
-            throw GDALFailure.error(path, "XML mal formé")
-        }
-        defer { CPLDestroyXMLNode(root) }
+        try withTree(path: path) { root in
         var found: [String] = []
         func visit(_ node: UnsafeMutablePointer<CPLXMLNode>?) {
             var n = node
@@ -76,5 +67,49 @@ public enum XMLSources {
         }
         visit(root)
         return found
+        }
+    }
+
+    /// `body` on the parsed tree of the XML file at `path` (GDAL's parser);
+    /// a file that is not UTF-8 text or not well-formed XML is an error naming it.
+    static func withTree<T>(path: String, _ body: (UnsafeMutablePointer<CPLXMLNode>) throws -> T) throws -> T {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw GUPError.input(file: path, "fichier illisible (ou pas en UTF-8)")
+        }
+        try GDALSetup.ensure()
+        GDALFailure.reset()
+        // Ownership: the tree is ours until CPLDestroyXMLNode.
+        guard let tree = CPLParseXMLString(text) else {
+            throw GDALFailure.error(path, "XML mal formé")
+        }
+        defer { CPLDestroyXMLNode(tree) }
+        return try body(tree)
+    }
+
+    /// The root element's name of a well-formed XML file (an SVG plan or
+    /// chart) and how many elements it holds, through GDAL's XML parser.
+    public static func outline(path: String) throws -> (root: String, elements: Int) {
+        try withTree(path: path) { tree in
+        var root: String?
+        var count = 0
+        func visit(_ node: UnsafeMutablePointer<CPLXMLNode>?) {
+            var n = node
+            while let cur = n {
+                if cur.pointee.eType == CXT_Element, let v = cur.pointee.pszValue {
+                    let name = String(cString: v)
+                    // GDAL keeps the declaration (`?xml`) and doctype (`!DOCTYPE`) as nodes.
+                    if !name.hasPrefix("?") && !name.hasPrefix("!") {
+                        count += 1
+                        if root == nil { root = name }
+                    }
+                    visit(cur.pointee.psChild)
+                }
+                n = cur.pointee.psNext
+            }
+        }
+        visit(tree)
+        guard let root else { throw GUPError.input(file: path, "aucun élément XML") }
+        return (root, count)
+        }
     }
 }

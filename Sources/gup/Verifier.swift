@@ -5,7 +5,7 @@ import GUPKit
 struct Verifier: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verifier",
-        abstract: "Vérifie des fichiers GeoJSON (RFC 7946 stricte, validité GEOS), GeoPackage et projets QGIS.",
+        abstract: "Vérifie des fichiers GeoJSON (RFC 7946 stricte, validité GEOS), GeoPackage, projets QGIS, plans SVG, tableaux CSV et JSON.",
         discussion: """
         Chaque problème est donné avec sa ligne, sa colonne (en caractères) et le pointeur JSON \
         (RFC 6901) de l'élément fautif, par exemple :
@@ -28,7 +28,11 @@ struct Verifier: ParsableCommand {
         (MultiPolygon, Point…) et chaque entité une géométrie valide selon GEOS ; le problème \
         nomme la couche et l'entité. Un projet QGIS (.qgs) : XML bien formé, et chaque source \
         de données un chemin relatif au projet, vers un fichier présent (et, pour un GeoPackage, \
-        une couche qu'il contient).
+        une couche qu'il contient). Un plan ou graphique SVG : XML bien formé dont la racine \
+        est <svg>. Un tableau CSV : en-tête, puis des lignes d'autant de colonnes, guillemets \
+        refermés. Un JSON qui n'est pas du GeoJSON (rapport.json) : JSON bien formé. Les autres \
+        fichiers d'un dossier (PDF, XLSX, HTML, grilles .asc, .prj) sont signalés « non \
+        vérifié » sans erreur.
 
         Les suites de textes GeoJSON (RFC 8142, ou une entité par ligne) et l'indicateur d'ordre \
         des octets (BOM) UTF-8 sont acceptés.
@@ -42,10 +46,11 @@ struct Verifier: ParsableCommand {
           gup verifier --crs-source EPSG:2154 parcelles_l93.geojson
           gup verifier --max 1000 signalements.geojson
           gup verifier dossier/dossier.gpkg dossier/dossier.qgs
+          gup verifier dossier/les-pins/*
         """
     )
 
-    @Argument(help: "Fichiers à vérifier : GeoJSON, GeoPackage (.gpkg), projet QGIS (.qgs).")
+    @Argument(help: "Fichiers à vérifier : GeoJSON, GeoPackage (.gpkg), projet QGIS (.qgs), SVG, CSV, JSON.")
     var fichiers: [String]
 
     @Option(name: .customLong("crs-source"), help: "Système des fichiers qui n'en déclarent pas (les coordonnées ne sont alors pas contrôlées en longitude/latitude).")
@@ -57,15 +62,30 @@ struct Verifier: ParsableCommand {
     @Flag(name: .customLong("sans-avertissements"), help: "N'affiche que les erreurs.")
     var sansAvertissements = false
 
+    /// Files a dossier holds that this command does not check.
+    static let unchecked: Set<String> = ["pdf", "xlsx", "html", "htm", "asc", "prj", "png", "jpg", "txt", "md"]
+
     func run() throws {
         var status: Int32 = 0
         try runReportingErrors {
             let declared = try CRSOptions.parse(crsSource, option: "--crs-source")
             for path in fichiers {
                 let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-                let r = ext == "gpkg" ? HandOverVerifier.verifyGeoPackage(path: path, maxIssues: Swift.max(1, max))
-                    : ext == "qgs" ? HandOverVerifier.verifyQGISProject(path: path)
-                    : GeoJSONVerifier.verify(path: path, declaredCRS: declared, maxIssues: Swift.max(1, max))
+                if Self.unchecked.contains(ext) {
+                    // Said, never passed off as checked; not an error (a whole
+                    // dossier folder may be given).
+                    print("\(path) : non vérifié (fichier .\(ext) : gup verifier contrôle les GeoJSON, GeoPackage, projets QGIS, SVG, CSV et JSON)")
+                    continue
+                }
+                let r: VerificationReport
+                switch ext {
+                case "gpkg": r = HandOverVerifier.verifyGeoPackage(path: path, maxIssues: Swift.max(1, max))
+                case "qgs": r = HandOverVerifier.verifyQGISProject(path: path)
+                case "svg": r = HandOverVerifier.verifySVG(path: path)
+                case "csv": r = HandOverVerifier.verifyCSV(path: path)
+                case "json" where !HandOverVerifier.isGeoJSON(path: path): r = HandOverVerifier.verifyJSON(path: path)
+                default: r = GeoJSONVerifier.verify(path: path, declaredCRS: declared, maxIssues: Swift.max(1, max))
+                }
                 for l in r.located where !(sansAvertissements && l.severity == .warning) {
                     print("\(path) : \(l.severity == .error ? "erreur" : "avertissement") : \(l.message)")
                 }

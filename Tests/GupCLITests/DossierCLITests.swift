@@ -289,6 +289,35 @@ final class DossierCLITests: XCTestCase {
         XCTAssertTrue(try text("les-pins/fiche_terrain.html").contains("Arrêt 1"))
     }
 
+    /// `gup verifier` on every file of a quartier's folder and the root's
+    /// `rapport.json`: the SVG plans and charts (well-formed, `<svg>` root),
+    /// the CSV tables and the JSON report pass; what it does not check (PDF,
+    /// HTML, the density grid) is said, not failed. A broken SVG and CSV fail.
+    func testVerifierChecksEveryKindOfFileTheDossierWrites() throws {
+        let pins = out.appendingPathComponent("les-pins")
+        let names = try FileManager.default.contentsOfDirectory(atPath: pins.path).sorted()
+        XCTAssertTrue(names.contains("plan_situation.svg") && names.contains("domanialite.csv"), "\(names)")
+        let v = try CLI.run(["verifier"] + names.map { pins.appendingPathComponent($0).path } + [out.appendingPathComponent("rapport.json").path])
+        XCTAssertEqual(v.status, 0, v.stdout + v.stderr)
+        for n in names where n.hasSuffix(".svg") || n.hasSuffix(".csv") || n.hasSuffix(".geojson") {
+            XCTAssertTrue(v.stdout.contains("\(pins.appendingPathComponent(n).path) : valide"), "\(n) : \(v.stdout)")
+        }
+        XCTAssertTrue(v.stdout.contains("rapport.json : valide"), v.stdout)
+        XCTAssertTrue(v.stdout.contains("densite_noyau.asc : non vérifié"), v.stdout)
+        XCTAssertFalse(v.stdout.contains("JSON invalide"), v.stdout)
+
+        let dir = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var svg = try String(contentsOf: pins.appendingPathComponent("plan_masse.svg"), encoding: .utf8)
+        svg.removeLast(8)   // « </svg>\n » cut: the file ends inside the root element
+        try svg.write(to: dir.appendingPathComponent("coupe.svg"), atomically: true, encoding: .utf8)
+        try "gestionnaire,surface_m2\nA,12\nB,3,4\n".write(to: dir.appendingPathComponent("table.csv"), atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["verifier", dir.appendingPathComponent("coupe.svg").path, dir.appendingPathComponent("table.csv").path])
+        XCTAssertEqual(bad.status, 1, bad.stdout + bad.stderr)
+        XCTAssertTrue(bad.stdout.contains("coupe.svg : erreur : XML mal formé"), bad.stdout)
+        XCTAssertTrue(bad.stdout.contains("table.csv : erreur : ligne 3 : 3 colonnes au lieu de 2"), bad.stdout)
+    }
+
     /// The GIS hand-over: `dossier.gpkg` and `dossier.qgs` pass `gup verifier`,
     /// and QGIS itself (Debian's python3-qgis, headless) opens the project,
     /// here and once the dossier is moved elsewhere (relative paths): every

@@ -159,6 +159,56 @@ public enum HandOverVerifier {
         return r
     }
 
+    /// An SVG plan or chart: well-formed XML (GDAL's parser) whose root is `<svg>`.
+    public static func verifySVG(path: String) -> VerificationReport {
+        checked(path, counting: ("élément", "éléments")) {
+            let o = try XMLSources.outline(path: path)
+            guard o.root.lowercased() == "svg" else {
+                throw GUPError("élément racine <\(o.root)> au lieu de <svg> : pas une image SVG")
+            }
+            return o.elements
+        }
+    }
+
+    /// A CSV table: a header, then rows of as many columns, quotes closed
+    /// (the reader `gup` itself uses for joined tables).
+    public static func verifyCSV(path: String) -> VerificationReport {
+        checked(path, counting: ("ligne", "lignes")) { try CSVTable.read(path: path).rows.count }
+    }
+
+    /// The report of a check that counts what `body` returns; what it throws
+    /// is the file's one error, worded without the file's name (the summary names it).
+    static func checked(_ path: String, counting: (one: String, many: String), _ body: () throws -> Int) -> VerificationReport {
+        var r = VerificationReport(path: path, unreadable: nil, issues: [], errorCount: 0, warningCount: 0,
+                                   featureCount: 0, invalidGeometryCount: 0)
+        r.counted = counting
+        do {
+            r.featureCount = try body()
+        } catch {
+            r.errorCount += 1
+            r.located.append((.error, (error as? GUPError)?.message.replacingOccurrences(of: "\(path) : ", with: "") ?? "\(error)"))
+        }
+        return r
+    }
+
+    /// A JSON document that is not GeoJSON (`rapport.json`, the output
+    /// manifest): well-formed JSON.
+    public static func verifyJSON(path: String) -> VerificationReport {
+        checked(path, counting: ("membre", "membres")) {
+            guard let data = FileManager.default.contents(atPath: path) else { throw GUPError("fichier illisible") }
+            guard let o = try? JSONSerialization.jsonObject(with: data) else { throw GUPError("JSON invalide") }
+            return (o as? [String: Any])?.count ?? (o as? [Any])?.count ?? 1
+        }
+    }
+
+    /// Whether a `.json` file is GeoJSON: an object whose `type` is a
+    /// GeoJSON type (else it is checked as plain JSON).
+    public static func isGeoJSON(path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path),
+              let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return true }
+        return o["type"] is String
+    }
+
     /// A QGIS project: well-formed XML, and every data source it names a
     /// path relative to the project (the folder can be moved) that exists;
     /// a GeoPackage layer (`|layername=x`) must be in that GeoPackage.
