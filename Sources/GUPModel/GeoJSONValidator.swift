@@ -89,6 +89,9 @@ public struct GeoJSONValidation: Sendable {
 /// largest feature; nesting is limited, so no input can exhaust the stack.
 public enum GeoJSONValidator {
     public static let maxDepth = 200
+    /// The message of an object without `type`; at the root (pointer ""),
+    /// the document is JSON but not GeoJSON (`gup verifier` on `rapport.json`).
+    public static let missingType = "membre « type » absent"
 
     /// `checkLonLat`: coordinates outside lon/lat range are an error when
     /// the file declares no `crs` (turn off when the CRS comes from elsewhere).
@@ -383,7 +386,7 @@ private struct Validator {
             return nil
         }
         guard let tm = ms.first(where: { $0.key == "type" }) else {
-            error(n, ptr, "membre « type » absent")
+            error(n, ptr, GeoJSONValidator.missingType)
             return nil
         }
         guard case .string(let t) = tm.value.kind else {

@@ -83,7 +83,7 @@ struct Verifier: ParsableCommand {
                 case "qgs": r = HandOverVerifier.verifyQGISProject(path: path)
                 case "svg": r = HandOverVerifier.verifySVG(path: path)
                 case "csv": r = HandOverVerifier.verifyCSV(path: path)
-                case "json" where !HandOverVerifier.isGeoJSON(path: path): r = HandOverVerifier.verifyJSON(path: path)
+                case "json": r = HandOverVerifier.verifyJSONOrGeoJSON(path: path, declaredCRS: declared, maxIssues: Swift.max(1, max))
                 default: r = GeoJSONVerifier.verify(path: path, declaredCRS: declared, maxIssues: Swift.max(1, max))
                 }
                 for l in r.located where !(sansAvertissements && l.severity == .warning) {

@@ -201,12 +201,14 @@ public enum HandOverVerifier {
         }
     }
 
-    /// Whether a `.json` file is GeoJSON: an object whose `type` is a
-    /// GeoJSON type (else it is checked as plain JSON).
-    public static func isGeoJSON(path: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: path),
-              let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return true }
-        return o["type"] is String
+    /// A `.json` file: GeoJSON when it is one; a JSON document whose root
+    /// has no `type` member (the GeoJSON check's only complaint) is plain
+    /// JSON, checked as such. One GeoJSON parse for a GeoJSON file, however large.
+    public static func verifyJSONOrGeoJSON(path: String, declaredCRS: CRS?, maxIssues: Int) -> VerificationReport {
+        let r = GeoJSONVerifier.verify(path: path, declaredCRS: declaredCRS, maxIssues: maxIssues)
+        let onlyNoType = r.errorCount == 1 && r.issues.count == 1
+            && r.issues[0].pointer.isEmpty && r.issues[0].message == GeoJSONValidator.missingType
+        return onlyNoType ? verifyJSON(path: path) : r
     }
 
     /// A QGIS project: well-formed XML, and every data source it names a
