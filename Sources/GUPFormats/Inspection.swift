@@ -45,28 +45,36 @@ public enum XMLSources {
     /// `<layer-tree-layer>`, in document order, entities decoded.
     public static func qgisDataSources(path: String) throws -> [String] {
         try withTree(path: path) { root in
-        var found: [String] = []
-        func visit(_ node: UnsafeMutablePointer<CPLXMLNode>?) {
-            var n = node
-            while let cur = n {
-                if cur.pointee.eType == CXT_Element, let v = cur.pointee.pszValue {
-                    let name = String(cString: v)
-                    if name == "datasource" {
-                        var c = cur.pointee.psChild
-                        while let t = c {
-                            if t.pointee.eType == CXT_Text, let s = t.pointee.pszValue { found.append(String(cString: s)) }
-                            c = t.pointee.psNext
-                        }
-                    } else if name == "layer-tree-layer", let s = CPLGetXMLValue(cur, "source", nil) {
-                        found.append(String(cString: s))
+            var found: [String] = []
+            forEachElement(root) { node, name in
+                if name == "datasource" {
+                    var c = node.pointee.psChild
+                    while let t = c {
+                        if t.pointee.eType == CXT_Text, let s = t.pointee.pszValue { found.append(String(cString: s)) }
+                        c = t.pointee.psNext
                     }
-                    visit(cur.pointee.psChild)
+                } else if name == "layer-tree-layer", let s = CPLGetXMLValue(node, "source", nil) {
+                    found.append(String(cString: s))
                 }
-                n = cur.pointee.psNext
             }
+            return found
         }
-        visit(root)
-        return found
+    }
+
+    /// The root element's name of a well-formed XML file (an SVG plan or
+    /// chart) and how many elements it holds, through GDAL's XML parser.
+    public static func outline(path: String) throws -> (root: String, elements: Int) {
+        try withTree(path: path) { tree in
+            var root: String?
+            var count = 0
+            forEachElement(tree) { _, name in
+                // GDAL keeps the declaration (`?xml`) and doctype (`!DOCTYPE`) as nodes.
+                guard !name.hasPrefix("?"), !name.hasPrefix("!") else { return }
+                count += 1
+                if root == nil { root = name }
+            }
+            guard let root else { throw GUPError.input(file: path, "aucun élément XML") }
+            return (root, count)
         }
     }
 
@@ -86,30 +94,16 @@ public enum XMLSources {
         return try body(tree)
     }
 
-    /// The root element's name of a well-formed XML file (an SVG plan or
-    /// chart) and how many elements it holds, through GDAL's XML parser.
-    public static func outline(path: String) throws -> (root: String, elements: Int) {
-        try withTree(path: path) { tree in
-        var root: String?
-        var count = 0
-        func visit(_ node: UnsafeMutablePointer<CPLXMLNode>?) {
-            var n = node
-            while let cur = n {
-                if cur.pointee.eType == CXT_Element, let v = cur.pointee.pszValue {
-                    let name = String(cString: v)
-                    // GDAL keeps the declaration (`?xml`) and doctype (`!DOCTYPE`) as nodes.
-                    if !name.hasPrefix("?") && !name.hasPrefix("!") {
-                        count += 1
-                        if root == nil { root = name }
-                    }
-                    visit(cur.pointee.psChild)
-                }
-                n = cur.pointee.psNext
+    /// Every element of the tree from `node` on (its siblings and their
+    /// descendants), in document order, with its name.
+    static func forEachElement(_ node: UnsafeMutablePointer<CPLXMLNode>?, _ body: (UnsafeMutablePointer<CPLXMLNode>, String) -> Void) {
+        var n = node
+        while let cur = n {
+            if cur.pointee.eType == CXT_Element, let v = cur.pointee.pszValue {
+                body(cur, String(cString: v))
+                forEachElement(cur.pointee.psChild, body)
             }
-        }
-        visit(tree)
-        guard let root else { throw GUPError.input(file: path, "aucun élément XML") }
-        return (root, count)
+            n = cur.pointee.psNext
         }
     }
 }
