@@ -305,6 +305,9 @@ final class FrameRenderer {
                                              numbered: spec.numbered, keyText: lines.joined(separator: ", "),
                                              axisAngle: Self.exteriorRing(drawnGeometry, frame: frame).flatMap(LabelEngine.longestAxis))
                     if case .within? = spec.placement {
+                        // Douglas–Peucker: the rings are tested, not drawn; the
+                        // topology-preserving simplifier of a commune less the
+                        // quartiers was a third of the plan de situation (perf).
                         out.label?.area = Self.pageLines(try labelShape().simplify(tolerance).geometry(), frame: frame, rings: true)
                     }
                 }

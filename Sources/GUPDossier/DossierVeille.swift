@@ -130,8 +130,8 @@ enum DossierVeille {
             var thresholds: [String: JSONValue] = Dictionary(uniqueKeysWithValues: VeilleIndicator.allCases.map { i in
                 (i.rawValue, ["vigilance": .init(r.thresholds[i].vigilance), "alerte": .init(r.thresholds[i].alert)] as JSONValue)
             })
-            thresholds["fenetre_mois"] = thresholds["fenetre_mois"] ?? .init(r.thresholds.window)
-            thresholds["effectif_minimum"] = thresholds["effectif_minimum"] ?? .init(r.thresholds.minimumReports)
+            thresholds["fenetre_mois"] = .init(r.thresholds.window)
+            thresholds["effectif_minimum"] = .init(r.thresholds.minimumReports)
             o["seuils"] = .object(thresholds)
             o["niveaux"] = .array(r.grades.situations.map(situation))
             o["changements"] = .array(r.grades.changes.map(change))

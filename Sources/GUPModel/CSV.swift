@@ -220,12 +220,8 @@ public struct CSVWriter: Sendable, Equatable {
     /// Why: the density grids (`densite_noyau.asc`, one number per cell, six
     /// million in a 625-quartier dossier) went through a `String` per number
     /// and a joined line: 5 % of the dossier's quartier stage (perf under
-    /// `HotspotsOutput.asciiGrid`). Here the number is `d × 10^places`
-    /// rounded to an integer whose digits are written directly, when that
-    /// rounding is certainly the one printf makes: the product is more than
-    /// four units in its last place away from a half (printf rounds the
-    /// exact binary value; the product's own rounding moves it by half a
-    /// unit at most). Anything else (near a half, huge, not finite) goes
+    /// `HotspotsOutput.asciiGrid`). Here the digits of `certainScaled` are
+    /// written directly; anything else (near a half, huge, not finite) goes
     /// through `fixed`, so the output is printf's in every case.
     public static func appendFixed(_ d: Double, places: Int, to out: inout [UInt8]) {
         if var v = certainScaled(d, places: places) {

@@ -132,10 +132,7 @@ public enum JSONText {
         }
     }
 
-    /// Indentations made once (a string per line was most of the padding's cost).
-    static let indents: [String] = (0..<32).map { String(repeating: " ", count: 2 * $0) }
-
     static func pad(_ level: Int, _ out: inout String) {
-        out += level < indents.count ? indents[level] : String(repeating: " ", count: 2 * level)
+        out += String(repeating: " ", count: 2 * level)
     }
 }
