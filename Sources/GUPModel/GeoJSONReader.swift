@@ -322,8 +322,7 @@ struct FastParser {
     struct Failure: Error { var offset: Int; var message: String }
     struct Document {
         var features: [Feature]; var crs: String?; var isSequence: Bool
-        /// False when every position read is within lon/lat range; true when
-        /// some may not be (positions parsed on several cores are not tracked).
+        /// False when every position read is within lon/lat range.
         var outsideLonLat = true
     }
 
@@ -344,8 +343,8 @@ struct FastParser {
     /// when their first member was `type`, and that type.
     private var geometryHead: [UInt8] = []
     private var geometryHeadType = GeoType.point
-    /// Set when a position outside lon/lat range is read (or when features
-    /// were parsed by copies of this parser on several cores).
+    /// Set when a position outside lon/lat range is read (by this parser or
+    /// by the copies that parsed the features on several cores).
     var outsideLonLat = false
     /// The property names of the previous feature, slot by slot (pairwise
     /// distinct): their strings, their bytes with the closing quote, and for
@@ -891,7 +890,7 @@ struct FastParser {
 
     /// After the `[` of a FeatureCollection's `features`.
     mutating func featureArray() throws -> [Feature] {
-        if parallel, let r = try parallelFeatureArray() { outsideLonLat = true; return r }
+        if parallel, let r = try parallelFeatureArray() { return r }
         i += 1
         var out: [Feature] = []
         ws()
@@ -954,6 +953,9 @@ struct FastParser {
         var endPos = [Int](repeating: 0, count: n)
         var counts = [Int](repeating: 0, count: n)
         var failures = [Failure?](repeating: nil, count: n)
+        // Each chunk's parser says whether it read a position outside lon/lat
+        // range: the layer is not walked again on one core to find out.
+        var outside = [Bool](repeating: false, count: n)
         struct Fallback: Error {}
         let me = self
         do {
@@ -963,6 +965,7 @@ struct FastParser {
                 endPos.withUnsafeMutableBufferPointer { endBuf in
                 counts.withUnsafeMutableBufferPointer { countBuf in
                 failures.withUnsafeMutableBufferPointer { failBuf in
+                outside.withUnsafeMutableBufferPointer { outsideBuf in
                     DispatchQueue.concurrentPerform(iterations: n) { c in
                         var p = me
                         p.parallel = false
@@ -997,8 +1000,9 @@ struct FastParser {
                         }
                         endBuf[c] = p.i
                         countBuf[c] = k
+                        outsideBuf[c] = p.outsideLonLat
                     }
-                }}}}
+                }}}}}
                 func discardAll() {
                     for c in 0..<n { (out + regionStart[c]).deinitialize(count: counts[c]) }
                     count = 0
@@ -1038,7 +1042,9 @@ struct FastParser {
                 count = cursor
                 giveBack(out + cursor, out + regionStart[n])
             }
-            i = endPos[(0..<n).first { status[$0] == .closed }!] + 1
+            let last = (0..<n).first { status[$0] == .closed }!
+            i = endPos[last] + 1
+            if outside[...last].contains(true) { outsideLonLat = true }
             return features
         } catch is Fallback {
             return nil

@@ -38,8 +38,11 @@ public enum WorkingCRS {
         let samples = try featureCentres(of: layers)
         guard !samples.isEmpty else { return CRS("EPSG:2154") }
         try refuseMetropoleAndOverseas(samples)
-        var xs = samples.lonLat.map(\.x), ys = samples.lonLat.map(\.y)
-        let median = Position(Self.select(&xs, rank: xs.count / 2), Self.select(&ys, rank: ys.count / 2))
+        // One buffer for both coordinates, in turn.
+        var v = samples.lonLat.map(\.x)
+        let medianX = Self.select(&v, rank: v.count / 2)
+        for k in v.indices { v[k] = samples.lonLat[k].y }
+        let median = Position(medianX, Self.select(&v, rank: v.count / 2))
         let crs = choose(lonLatBounds: BoundingBox(median))
         try reportOutsideAreaOfUse(samples, crs: crs, reporter: reporter)
         return crs
@@ -59,13 +62,18 @@ public enum WorkingCRS {
     struct Samples {
         var layers: [Layer] = []
         var lonLat: [Position] = []
-        /// (index in `layers`, index of the feature in its layer), per point.
-        var origin: [(layer: Int, feature: Int)] = []
+        /// Per layer of `layers`: where its points start in `lonLat`, and the
+        /// feature each of its points came from, nil when point j is feature j
+        /// (every feature gave one: a million incidents need no such table).
+        var starts: [Int] = []
+        var featureOf: [[Int]?] = []
         var isEmpty: Bool { lonLat.isEmpty }
 
         func describe(_ k: Int) -> (source: String, feature: String) {
-            let o = origin[k]
-            return (layers[o.layer].source, layers[o.layer].features[o.feature].label)
+            let li = starts.lastIndex { $0 <= k }!
+            let j = k - starts[li]
+            let fi = featureOf[li].map { $0[j] } ?? j
+            return (layers[li].source, layers[li].features[fi].label)
         }
     }
 
@@ -106,25 +114,36 @@ public enum WorkingCRS {
         let extentLayers = layers.filter { !pointsOnly($0) && $0.bounds != nil }
         var out = Samples()
         out.layers = extentLayers.isEmpty ? layers : extentLayers
-        for (li, l) in out.layers.enumerated() {
-            var centres: [Position] = []
-            centres.reserveCapacity(l.features.count)
+        out.lonLat.reserveCapacity(out.layers.reduce(0) { $0 + $1.features.count })
+        for l in out.layers {
+            let start = out.lonLat.count
+            var featureOf: [Int]? = nil
             for (fi, f) in l.features.enumerated() {
+                let centre: Position
                 if case .point(let p)? = f.geometry {
                     // A point is its own centre (no box built per incident).
-                    if p.x.isFinite, p.y.isFinite { centres.append(p); out.origin.append((li, fi)) }
+                    centre = p
+                } else if let b = f.geometry?.bounds {
+                    centre = b.center
+                } else {
+                    centre = Position(.nan, .nan)
+                }
+                guard centre.x.isFinite, centre.y.isFinite else {
+                    // The first feature giving no point starts the table of origins.
+                    if featureOf == nil { featureOf = Array(0..<(out.lonLat.count - start)) }
                     continue
                 }
-                guard let b = f.geometry?.bounds, b.minX.isFinite, b.maxX.isFinite, b.minY.isFinite, b.maxY.isFinite else { continue }
-                centres.append(b.center)
-                out.origin.append((li, fi))
+                out.lonLat.append(centre)
+                featureOf?.append(fi)
             }
-            if centres.isEmpty { continue }
-            if !l.crs.isWGS84LonLat {
+            out.starts.append(start)
+            out.featureOf.append(featureOf)
+            if out.lonLat.count > start, !l.crs.isWGS84LonLat {
                 let t = try CoordinateTransformer(from: l.crs, to: .wgs84)
-                try t.transform(&centres)
+                try out.lonLat.withUnsafeMutableBufferPointer { buf in
+                    try t.transform(UnsafeMutableBufferPointer(rebasing: buf[start...]))
+                }
             }
-            out.lonLat.append(contentsOf: centres)
         }
         return out
     }
@@ -141,10 +160,17 @@ public enum WorkingCRS {
     static func refuseMetropoleAndOverseas(_ samples: Samples) throws {
         var count = [Int](repeating: 0, count: regions.count)
         var example = [Int?](repeating: nil, count: regions.count)
+        // The boxes as plain numbers: the name of each region, copied with
+        // its bounds per point, was most of this loop's time.
+        let boxes = regions.map { [$0.minLon, $0.minLat, $0.maxLon, $0.maxLat] }
         for (k, p) in samples.lonLat.enumerated() {
-            if let r = regions.firstIndex(where: { p.x >= $0.minLon && p.x <= $0.maxLon && p.y >= $0.minLat && p.y <= $0.maxLat }) {
-                count[r] += 1
-                if example[r] == nil { example[r] = k }
+            for r in boxes.indices {
+                let b = boxes[r]
+                if p.x >= b[0], p.x <= b[2], p.y >= b[1], p.y <= b[3] {
+                    count[r] += 1
+                    if example[r] == nil { example[r] = k }
+                    break
+                }
             }
         }
         let present = count.indices.filter { count[$0] > 0 }

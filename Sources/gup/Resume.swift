@@ -28,11 +28,15 @@ struct Resume: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let reporter = TerminalReporter(verbose: false)
-            let layers = try crs.read(all: fichiers)
+            var layers = try crs.read(all: fichiers)
             let working = try crs.workingCRS(for: layers)
             print("Système de travail : \(working)")
-            for l in layers {
-                let d = try LayerDescription.describe(l, working: working, reporter: reporter)
+            for k in layers.indices {
+                // Handed over to be prepared in place: the array keeps no second reference.
+                let l = layers[k]
+                layers[k].features = []
+                let (d, prepared) = try LayerDescription.prepareAndDescribe(l, working: working, reporter: reporter)
+                KeptUntilExit.keep(prepared)
                 print("")
                 print("\(d.name) (\(d.source))")
                 print("  système source : \(d.sourceCRS)")
@@ -44,7 +48,6 @@ struct Resume: ParsableCommand {
                 if let a = d.area { print(String(format: "  surface totale : %.2f ha", a / 10_000)) }
                 for s in d.summary.skipped.prefix(5) { print("  ignorée : \(s.feature) (\(s.reason))") }
             }
-            KeptUntilExit.keep(layers)
         }
     }
 }

@@ -1,6 +1,7 @@
 import XCTest
 import GUPModel
 import GUPTopology
+import GUPProjection
 @testable import GUPAnalysis
 
 final class PointInPolygonTests: XCTestCase {
@@ -89,5 +90,41 @@ final class ReviewRegressionTests: XCTestCase {
         let w = try Loader.prepare(layer, to: .lambert93, expecting: .point)
         XCTAssertEqual(w.count, 1)
         XCTAssertEqual(w.summary.skipped.first?.reason, "position (0, 0) : géocodage manquant")
+    }
+
+    /// Preparation rewrites the features in place, chunk by chunk on every
+    /// core: over several chunks, with skipped features at both ends and in
+    /// the middle and one chunk going feature by feature (a polygon), the
+    /// kept features stay in file order with their own properties and
+    /// positions, and a layer the caller keeps is left as it was.
+    func testPreparationInPlaceKeepsOrderAndTheCallersLayer() throws {
+        let skipped: Set<Int> = [0, 300, 1999]
+        let square = Polygon(exterior: [Position(5.3, 43.4), Position(5.301, 43.4), Position(5.301, 43.401), Position(5.3, 43.401), Position(5.3, 43.4)])
+        let features = (0..<2000).map { k -> Feature in
+            let g: Geometry = skipped.contains(k) ? .point(Position(0, 0))
+                : k == 1000 ? .polygon(square) : .point(Position(5 + Double(k) * 1e-4, 43.3 + Double(k) * 1e-5))
+            return Feature(index: k, geometry: g, properties: ["k": .number(Double(k))])
+        }
+        let layer = Layer(name: "i", source: "i.geojson", crs: .wgs84, features: features)
+        let w = try Loader.prepare(layer, to: .lambert93, expecting: .point)
+        XCTAssertEqual(w.summary.read, 2000)
+        XCTAssertEqual(w.count, 1997)
+        XCTAssertEqual(w.summary.skipped.map(\.feature), ["entité n° 1", "entité n° 301", "entité n° 2000"])
+        let kept = (0..<2000).filter { !skipped.contains($0) }
+        XCTAssertEqual(w.features.map(\.index), kept)
+        XCTAssertEqual(w.features.map { $0.properties["k"] }, kept.map { PropertyValue.number(Double($0)) })
+        // Each point as PROJ gives it alone; the polygon's point on surface lies in its square.
+        let one = try CoordinateTransformer(from: .wgs84, to: .lambert93)
+        for f in w.features where f.index != 1000 {
+            guard case .point(let src)? = features[f.index].geometry, case .point(let p)? = f.geometry else { return XCTFail("\(f.index)") }
+            let expected = try one.transform(src)
+            XCTAssertEqual(p.x, expected.x, accuracy: 1e-6)
+            XCTAssertEqual(p.y, expected.y, accuracy: 1e-6)
+        }
+        let box = try GeometryHandle(one.transform(Geometry.polygon(square)))
+        guard case .point(let onSurface)? = w.features.first(where: { $0.index == 1000 })?.geometry else { return XCTFail("polygone") }
+        XCTAssertTrue(try box.contains(GeometryHandle(.point(onSurface))))
+        // The caller still holds its layer in lon/lat.
+        XCTAssertEqual(layer.features, features)
     }
 }

@@ -273,6 +273,32 @@ final class GeoJSONReaderTests: XCTestCase {
         XCTAssertTrue(m1?.contains("/features/2500/geometry/coordinates/0") == true, m1 ?? "")
     }
 
+
+    /// Each core's parser notes positions outside lon/lat range: a Lambert-93
+    /// point deep in a file without `crs`, parsed on several cores, is refused
+    /// as in the sequential parse, and an in-range file is walked no further.
+    func testParallelParseFindsCoordinatesOutsideLonLat() throws {
+        func collection(badAt: Int?) -> String {
+            var text = #"{"type": "FeatureCollection", "features": ["#
+            for k in 0..<3000 {
+                if k > 0 { text += ",\n" }
+                let xy = k == badAt ? "[652000.5, 6862000.5]" : "[\(2 + Double(k) / 10_000), 48.5]"
+                text += #"{"type": "Feature", "properties": {"k": \#(k)}, "geometry": {"type": "Point", "coordinates": \#(xy)}}"#
+            }
+            return text + "]}"
+        }
+        let saved = GeoJSONReader.parallelThreshold
+        defer { GeoJSONReader.parallelThreshold = saved }
+        var messages: [String?] = []
+        for threshold in [Int.max, 0] {
+            GeoJSONReader.parallelThreshold = threshold
+            XCTAssertEqual(try readString(collection(badAt: nil)).count, 3000)
+            messages.append(errorMessage { try readString(collection(badAt: 2700)) })
+        }
+        XCTAssertEqual(messages[0], messages[1])
+        XCTAssertTrue(messages[1]?.contains("/features/2700/geometry") == true, messages[1] ?? "aucune erreur")
+        XCTAssertTrue(messages[1]?.contains("Lambert-93") == true, messages[1] ?? "")
+    }
     func testMappedFileReadsSpecialCases() throws {
         XCTAssertTrue(errorMessage { try GeoJSONReader.read(path: "/nonexistent/x.geojson") }?.contains("introuvable") == true)
         XCTAssertTrue(errorMessage { try GeoJSONReader.read(path: fixtures.path) }?.contains("dossier") == true)

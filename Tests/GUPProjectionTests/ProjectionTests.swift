@@ -139,6 +139,25 @@ final class WorkingCRSHardeningTests: XCTestCase {
         XCTAssertEqual(clean.warnings, [])
     }
 
+    /// A stray in a second layer, in Lambert-93, after a feature without
+    /// geometry: the warning names that layer and that feature (the points
+    /// are numbered past the features that gave none).
+    func testStrayInASecondLayerAfterANullGeometryIsNamed() throws {
+        func square(_ x: Double, _ y: Double) -> Geometry {
+            .polygon(Polygon(exterior: [Position(x, y), Position(x + 50, y), Position(x + 50, y + 50), Position(x, y + 50), Position(x, y)]))
+        }
+        let l93 = Layer(name: "l93", source: "l93.geojson", crs: .lambert93, features: [
+            Feature(index: 0, geometry: nil),
+            Feature(index: 1, geometry: square(870_000, 6_263_000)),   // Vitrolles
+            Feature(index: 2, geometry: square(2_400_000, 6_600_000)), // far east of the Lambert-93 area
+        ])
+        let r = CollectingReporter()
+        XCTAssertEqual(try WorkingCRS.choose(for: [try layer(plus: []), l93], reporter: r), CRS("EPSG:2154"))
+        XCTAssertEqual(r.warnings.count, 1)
+        XCTAssertTrue(r.warnings.first?.contains("1 entité(s) loin du domaine de validité de EPSG:2154") == true, r.warnings.first ?? "")
+        XCTAssertTrue(r.warnings.first?.contains("l93.geojson, entité n° 3 (lon ") == true, r.warnings.first ?? "")
+    }
+
     func testMetropoleAndOverseasTogetherIsAnError() throws {
         // As in a national QPV file: Vitrolles and Saint-Denis de La Réunion.
         let l = try layer(plus: [(55.45, -20.88), (55.46, -20.89)])

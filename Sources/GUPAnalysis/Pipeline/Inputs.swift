@@ -124,12 +124,16 @@ public struct AnalysisInputs: @unchecked Sendable {
             }
             raw[role] = l
         }
-        let steering = [LayerRole.perimetres, .parcelles, .residences, .secteurs].compactMap { raw[$0] }
-        let working = try spec.workingCRS.map(WorkingCRS.checkProjected) ?? WorkingCRS.choose(for: steering, reporter: reporter)
+        let working = try spec.workingCRS.map(WorkingCRS.checkProjected) ?? {
+            // Scoped: the layers' second references end before they are prepared in place.
+            let steering = [LayerRole.perimetres, .parcelles, .residences, .secteurs].compactMap { raw[$0] }
+            return try WorkingCRS.choose(for: steering, reporter: reporter)
+        }()
         reporter.info("Système de travail : \(working)")
         var layers: [LayerRole: WorkingLayer] = [:]
         for role in LayerRole.allCases {
-            guard let l = raw[role] else { continue }
+            // Removed, not read: the layer is handed over and prepared in place.
+            guard let l = raw.removeValue(forKey: role) else { continue }
             reporter.progress("Préparation de \(role.rawValue)", done: 0, total: 1)
             layers[role] = try Loader.prepare(l, to: working, expecting: role.expectation, reporter: reporter)
         }

@@ -19,7 +19,14 @@ public struct LayerDescription: Sendable {
 
     /// The job: prepares `layer` in `working` (areal when any feature is a
     /// polygon) and describes it in one pass over the features.
-    public static func describe(_ layer: Layer, working: CRS, reporter: Reporter = SilentReporter()) throws -> LayerDescription {
+    public static func describe(_ layer: consuming Layer, working: CRS, reporter: Reporter = SilentReporter()) throws -> LayerDescription {
+        try prepareAndDescribe(layer, working: working, reporter: reporter).description
+    }
+
+    /// The same, returning the prepared layer too: `gup resume` keeps it
+    /// until the process exits rather than free a million features one by one.
+    public static func prepareAndDescribe(_ layer: consuming Layer, working: CRS,
+                                          reporter: Reporter = SilentReporter()) throws -> (description: LayerDescription, layer: WorkingLayer) {
         // Type counts in a fixed table: no string hashing per feature.
         let names = ["null", "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"]
         var counts = [Int](repeating: 0, count: names.count)
@@ -36,6 +43,8 @@ public struct LayerDescription: Sendable {
             case .geometryCollection(let g)?: counts[7] += 1; if !areal, Geometry.geometryCollection(g).isAreal { areal = true }
             }
         }
+        let name = layer.name, source = layer.source, sourceCRS = layer.crs
+        // The layer is handed over: prepared in place (see `Loader.prepare`).
         let w = try Loader.prepare(layer, to: working, expecting: areal ? .areal : .any, reporter: reporter)
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
         for f in w.features {
@@ -51,8 +60,9 @@ public struct LayerDescription: Sendable {
         }
         let extent = minX <= maxX ? BoundingBox(minX: minX, minY: minY, maxX: maxX, maxY: maxY) : nil
         let area = areal ? try w.shapes.reduce(0.0) { $0 + (try $1.area()) } : nil
-        return LayerDescription(name: layer.name, source: layer.source, sourceCRS: layer.crs, summary: w.summary,
-                                types: names.indices.filter { counts[$0] > 0 }.map { (names[$0], counts[$0]) }.sorted { $0.type < $1.type },
-                                extent: extent, area: area)
+        let d = LayerDescription(name: name, source: source, sourceCRS: sourceCRS, summary: w.summary,
+                                 types: names.indices.filter { counts[$0] > 0 }.map { (names[$0], counts[$0]) }.sorted { $0.type < $1.type },
+                                 extent: extent, area: area)
+        return (d, w)
     }
 }

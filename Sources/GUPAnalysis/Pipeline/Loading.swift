@@ -135,96 +135,113 @@ public enum Loader {
     /// Brings a layer into the working CRS, repairs invalid polygons
     /// (GEOS make-valid, keeping the polygonal part), skips null or
     /// unusable geometries, and reports it all. Uses every core.
-    public static func prepare(_ layer: Layer, to working: CRS, expecting: GeometryExpectation,
+    ///
+    /// The layer is consumed: its features are rewritten in place, in the
+    /// array the reader built, when the caller hands it over (its last use,
+    /// or `Dictionary.removeValue`); a caller that keeps its layer pays one
+    /// copy of the array. Before, each chunk gathered copies of its features
+    /// and the merge copied them again: for a million incidents two more
+    /// arrays of 64 MB, a fifth of `gup resume`'s page faults (perf
+    /// `-e page-faults`), and a million retains and releases.
+    public static func prepare(_ layer: consuming Layer, to working: CRS, expecting: GeometryExpectation,
                                reporter: Reporter = SilentReporter()) throws -> WorkingLayer {
         let n = layer.features.count
         let transformer = try CoordinateTransformer.shared(from: layer.crs, to: working)
-        enum Outcome { case used(Feature, GeometryHandle?, repaired: Bool), skipped(String, String) }
-        /// What one chunk kept, in order. Chunks gather their features
-        /// themselves: an `Outcome` per feature, copied and destroyed again
-        /// in the sequential merge, was a third of the preparation of a
-        /// million incidents on the main thread (perf, `gup resume`).
+        let name = layer.name, source = layer.source, crs = layer.crs
+        var features: [Feature] = []
+        swap(&features, &layer.features)   // `features` is now the only reference (when the caller gave up its own)
+        enum Outcome { case used(Geometry, GeometryHandle?, repaired: Bool), skipped(String, String) }
+        /// What one chunk did: features it skipped (their offsets, in order),
+        /// the handles of the features it kept, repairs.
         struct Chunk {
-            var features: [Feature] = []
             var shapes: [GeometryHandle] = []
             var repaired = 0
+            var skippedAt: [Int] = []
             var skipped: [LoadSummary.Skipped] = []
-
-            mutating func add(_ o: Outcome) {
-                switch o {
-                case .used(let f, let h, let r):
-                    features.append(f)
-                    if let h { shapes.append(h) }
-                    if r { repaired += 1 }
-                case .skipped(let label, let why):
-                    skipped.append(.init(feature: label, reason: why))
+        }
+        // In chunks on every core, each chunk with its own PROJ transformer,
+        // each writing the geometries of its own range of `features`.
+        let minChunk = 256
+        let chunks = try features.withUnsafeMutableBufferPointer { buf in
+            try parallelChunks(count: n, minChunk: minChunk) { range -> Chunk in
+                let t = try CoordinateTransformer.shared(from: transformer.source, to: transformer.target)
+                if expecting == .point || expecting == .any, let batch = try pointsInOneCall(range, buf, crs: crs, transformer: t) { return batch }
+                var c = Chunk()
+                for k in range {
+                    switch try prepareOne(buf[k], crs: crs, transformer: t, expecting: expecting) {
+                    case .used(let g, let h, let r):
+                        buf[k].geometry = g
+                        if let h { c.shapes.append(h) }
+                        if r { c.repaired += 1 }
+                    case .skipped(let label, let why):
+                        c.skippedAt.append(k)
+                        c.skipped.append(.init(feature: label, reason: why))
+                    }
                 }
+                return c
             }
         }
-        // In chunks on every core, each chunk with its own PROJ transformer.
-        let minChunk = 256
-        let chunks = try parallelChunks(count: n, minChunk: minChunk) { range -> Chunk in
-            let t = try CoordinateTransformer.shared(from: transformer.source, to: transformer.target)
-            if expecting == .point || expecting == .any, let batch = try pointsInOneCall(range, layer: layer, transformer: t) { return batch }
-            var c = Chunk()
-            c.features.reserveCapacity(range.count)
-            for k in range { c.add(try prepareOne(layer.features[k], layer: layer, transformer: t, expecting: expecting)) }
-            return c
-        }
-        var features: [Feature] = []
         var shapes: [GeometryHandle] = []
-        features.reserveCapacity(n)
-        var summary = LoadSummary(layer: layer.name, source: layer.source, sourceCRS: layer.crs.identifier,
+        var summary = LoadSummary(layer: name, source: source, sourceCRS: crs.identifier,
                                   read: n, used: 0, repaired: 0, skipped: [])
+        var skippedAt: [Int] = []
         for c in chunks {
-            features.append(contentsOf: c.features)
+            if shapes.isEmpty { shapes.reserveCapacity(n) }
             shapes.append(contentsOf: c.shapes)
             summary.repaired += c.repaired
             summary.skipped.append(contentsOf: c.skipped)
+            skippedAt.append(contentsOf: c.skippedAt)
+        }
+        if !skippedAt.isEmpty {
+            // Close the gaps left by skipped features, in order.
+            var kept = 0, next = 0
+            for k in 0..<n {
+                if next < skippedAt.count, skippedAt[next] == k { next += 1; continue }
+                if kept != k { features.swapAt(kept, k) }
+                kept += 1
+            }
+            features.removeLast(n - kept)
         }
         summary.used = features.count
         reporter.info(summary.line)
         if summary.repaired > 0 {
-            reporter.warning("\(layer.source) : \(summary.repaired) géométrie(s) invalide(s) réparée(s) (GEOS make-valid)")
+            reporter.warning("\(source) : \(summary.repaired) géométrie(s) invalide(s) réparée(s) (GEOS make-valid)")
         }
         for s in summary.skipped.prefix(10) {
-            reporter.warning("\(layer.source), \(s.feature) : ignorée (\(s.reason))")
+            reporter.warning("\(source), \(s.feature) : ignorée (\(s.reason))")
         }
         if summary.skipped.count > 10 {
-            reporter.warning("\(layer.source) : \(summary.skipped.count - 10) autre(s) entité(s) ignorée(s)")
+            reporter.warning("\(source) : \(summary.skipped.count - 10) autre(s) entité(s) ignorée(s)")
         }
-        return WorkingLayer(name: layer.name, source: layer.source, crs: working, features: features,
+        return WorkingLayer(name: name, source: source, crs: working, features: features,
                             shapes: shapes, summary: summary)
 
         /// A chunk of points projected in one PROJ call (a million incidents
         /// one call each cost more than reading them); nil when the chunk
         /// holds anything else or a point fails, to go feature by feature.
-        func pointsInOneCall(_ range: Range<Int>, layer: Layer, transformer: CoordinateTransformer) throws -> Chunk? {
+        func pointsInOneCall(_ range: Range<Int>, _ buf: UnsafeMutableBufferPointer<Feature>, crs: CRS,
+                             transformer: CoordinateTransformer) throws -> Chunk? {
             var positions: [Position] = []
             positions.reserveCapacity(range.count)
             for k in range {
-                guard case .point(let p)? = layer.features[k].geometry else { return nil }
+                guard case .point(let p)? = buf[k].geometry else { return nil }
                 positions.append(p)
             }
-            let original = positions
             do { try transformer.transform(&positions) } catch { return nil }
-            let zeroIsMissing = expecting == .point && layer.crs.isWGS84LonLat
+            let zeroIsMissing = expecting == .point && crs.isWGS84LonLat
             var c = Chunk()
-            c.features.reserveCapacity(range.count)
             for (n, k) in range.enumerated() {
-                let f = layer.features[k]
-                if zeroIsMissing, original[n].x == 0, original[n].y == 0 {
-                    c.skipped.append(.init(feature: f.label, reason: "position (0, 0) : géocodage manquant"))
+                if zeroIsMissing, case .point(let p0)? = buf[k].geometry, p0.x == 0, p0.y == 0 {
+                    c.skippedAt.append(k)
+                    c.skipped.append(.init(feature: buf[k].label, reason: "position (0, 0) : géocodage manquant"))
                     continue
                 }
-                var out = f
-                out.geometry = .point(positions[n])
-                c.features.append(out)
+                buf[k].geometry = .point(positions[n])
             }
             return c
         }
 
-        func prepareOne(_ f: Feature, layer: Layer, transformer: CoordinateTransformer,
+        func prepareOne(_ f: Feature, crs: CRS, transformer: CoordinateTransformer,
                         expecting: GeometryExpectation) throws -> Outcome {
             guard var g0 = f.geometry else { return .skipped(f.label, "géométrie nulle") }
             var repaired = false
@@ -258,44 +275,41 @@ public enum Loader {
             do { g = try transformer.transform(g0) } catch {
                 return .skipped(f.label, "coordonnées impossibles à projeter en \(working) (\(error.localizedDescription))")
             }
-            if expecting == .point, layer.crs.isWGS84LonLat, case .point(let p0) = g0, p0.x == 0, p0.y == 0 {
+            if expecting == .point, crs.isWGS84LonLat, case .point(let p0) = g0, p0.x == 0, p0.y == 0 {
                 return .skipped(f.label, "position (0, 0) : géocodage manquant")
             }
-            var out = f
-            out.geometry = g
             switch expecting {
             case .any:
-                return .used(out, nil, repaired: false)
+                return .used(g, nil, repaired: false)
             case .shaped:
                 guard g.positionCount > 0 else { return .skipped(f.label, "géométrie vide") }
-                return try checked(out, areal: g.isAreal, repaired: repaired)
+                return try checked(g, label: f.label, areal: g.isAreal, repaired: repaired)
             case .point:
-                if case .point = g { return .used(out, nil, repaired: false) }
+                if case .point = g { return .used(g, nil, repaired: false) }
                 guard g.isAreal || g.positionCount > 0 else { return .skipped(f.label, "géométrie vide") }
                 let h = try GeometryHandle(g)
                 let p = try h.pointOnSurface()
                 guard !p.isEmpty else { return .skipped(f.label, "géométrie vide") }
-                out.geometry = .point(try p.pointPosition())
-                return .used(out, nil, repaired: false)
+                return .used(.point(try p.pointPosition()), nil, repaired: false)
             case .areal:
-                return try checked(out, areal: true, repaired: repaired)
+                return try checked(g, label: f.label, areal: true, repaired: repaired)
             }
         }
 
-        /// The feature with its GEOS handle; a surface made invalid by the
+        /// The geometry with its GEOS handle; a surface made invalid by the
         /// projection (a valid ring may come to touch itself) is repaired again.
-        func checked(_ f: Feature, areal: Bool, repaired: Bool) throws -> Outcome {
-            var out = f, repaired = repaired
-            var h = try GeometryHandle(f.geometry!)
+        func checked(_ g: Geometry, label: @autoclosure () -> String, areal: Bool, repaired: Bool) throws -> Outcome {
+            var out = g, repaired = repaired
+            var h = try GeometryHandle(g)
             if areal, try !h.isValid() {
                 guard let fixed = try repair(h) else {
-                    return .skipped(f.label, "géométrie invalide sans surface après réparation")
+                    return .skipped(label(), "géométrie invalide sans surface après réparation")
                 }
                 h = fixed
-                out.geometry = try h.geometry()
+                out = try h.geometry()
                 repaired = true
             }
-            if h.isEmpty { return .skipped(f.label, "géométrie vide") }
+            if h.isEmpty { return .skipped(label(), "géométrie vide") }
             return .used(out, h, repaired: repaired)
         }
 
