@@ -271,6 +271,34 @@ final class OutputFolderSafetyTests: TemporaryFolderTestCase {
         XCTAssertEqual(siblings, ["s"], "staging folder left behind")
     }
 
+    /// A file a library writes at the path it is handed (GDAL, cairo,
+    /// libxlsxwriter) is moved into place, not copied: it lands in its
+    /// subfolder with the mode of every output, listed with its size and
+    /// digest; no temporary file is left; a producer that fails leaves nothing.
+    func testAProducedFileIsMovedIntoPlaceAndListed() throws {
+        let out = dir + "/p"
+        let folder = try OutputFolder(path: out)
+        let bytes = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        try folder.subfolder("les-pins").write(to: "plan.pdf") { path in
+            XCTAssertTrue(path.hasSuffix(".tmp"), path)
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: bytes, attributes: [.posixPermissions: 0o600]))
+        }
+        XCTAssertThrowsError(try folder.write(to: "raté.xlsx") { path in
+            FileManager.default.createFile(atPath: path, contents: Data("à moitié".utf8))
+            throw GUPError("échec du producteur")
+        })
+        try folder.commit()
+        XCTAssertEqual(files(out), [".gup-manifeste.json", "les-pins", "les-pins/plan.pdf"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/les-pins/plan.pdf")), bytes)
+        var st = stat()
+        XCTAssertEqual(stat(out + "/les-pins/plan.pdf", &st), 0)
+        XCTAssertEqual(st.st_mode & 0o777, 0o644)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/.gup-manifeste.json"))) as! [String: Any]
+        let listed = (manifest["fichiers"] as! [[String: Any]]).map { "\($0["fichier"]!) \($0["octets"]!) \($0["sha256"]!)" }
+        XCTAssertEqual(listed, ["les-pins/plan.pdf 300000 \(try SHA256.hex(bytes))"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["p"], "staging folder left behind")
+    }
+
     func testAnInputIsNeverOverwrittenNorItsFolderUsed() throws {
         // Case 13 and 14.
         let input = dir + "/domanialite.geojson"

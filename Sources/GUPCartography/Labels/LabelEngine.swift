@@ -183,18 +183,17 @@ extension OrientedBox {
         let hw = s.halfWidth
         guard min(s.a.x, s.b.x) - hw < bounds.maxX, max(s.a.x, s.b.x) + hw > bounds.x,
               min(s.a.y, s.b.y) - hw < bounds.maxY, max(s.a.y, s.b.y) + hw > bounds.y else { return false }
-        for ax in axes {
-            var lo = Double.infinity, hi = -Double.infinity
-            for c in corners { let v = c.x * ax.x + c.y * ax.y; lo = Swift.min(lo, v); hi = Swift.max(hi, v) }
+        @inline(__always) func separated(_ ax: Position) -> Bool {
+            let (lo, hi) = extent(along: ax)
             let va = s.a.x * ax.x + s.a.y * ax.y, vb = s.b.x * ax.x + s.b.y * ax.y
-            if Swift.max(va, vb) + hw <= lo || hi <= Swift.min(va, vb) - hw { return false }
+            return Swift.max(va, vb) + hw <= lo || hi <= Swift.min(va, vb) - hw
         }
+        if separated(axis0) || separated(axis1) { return false }
         let dx = s.b.x - s.a.x, dy = s.b.y - s.a.y
         let len = (dx * dx + dy * dy).squareRoot()
         guard len > 1e-9 else { return true }
         let n = Position(-dy / len, dx / len)
-        var lo = Double.infinity, hi = -Double.infinity
-        for c in corners { let v = c.x * n.x + c.y * n.y; lo = Swift.min(lo, v); hi = Swift.max(hi, v) }
+        let (lo, hi) = extent(along: n)
         let v = s.a.x * n.x + s.a.y * n.y
         return !(v + hw <= lo || hi <= v - hw)
     }
