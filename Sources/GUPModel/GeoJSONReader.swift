@@ -66,7 +66,7 @@ public enum GeoJSONReader {
         do {
             var p = FastParser(bytes: bytes)
             p.release = release
-            p.parallel = bytes.count >= parallelThreshold && ProcessInfo.processInfo.activeProcessorCount > 1
+            p.parallel = bytes.count >= parallelThreshold && Processors.active > 1
             result = try p.document()
         } catch let e as FastParser.Failure {
             // The strict validator names the problem precisely (line:column, pointer).
@@ -930,7 +930,7 @@ struct FastParser {
         guard probe.i < end, probe.cur != B_RBRACKET else { return nil }
         let first = probe.i
         let span = end - first
-        let workers = ProcessInfo.processInfo.activeProcessorCount
+        let workers = Processors.active
         let minChunk = max(64, GeoJSONReader.parallelThreshold / 8)
         let wanted = min(workers * 4, span / minChunk)
         guard wanted >= 2 else { return nil }

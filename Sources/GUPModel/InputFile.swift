@@ -126,7 +126,7 @@ public enum TextDecoding {
     public static func firstInvalidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = b.baseAddress else { return nil }
         let n = b.count
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let cores = Processors.active
         guard n >= 8 << 20, cores > 1 else { return firstInvalidUTF8(base, count: n, from: 0, to: n) }
         let pieces = cores * 4
         let size = (n + pieces - 1) / pieces

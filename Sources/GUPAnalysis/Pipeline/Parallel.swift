@@ -1,4 +1,5 @@
 import Foundation
+import GUPModel
 
 /// Runs `body` on chunks of `0..<count` on every core and returns the
 /// per-chunk results in chunk order (deterministic whatever the scheduling).
@@ -8,7 +9,7 @@ import Foundation
 /// while the other finishes a chunk of dozens of items.
 public func parallelChunks<T>(count: Int, minChunk: Int = 64, maxChunk: Int = .max, _ body: (Range<Int>) throws -> T) throws -> [T] {
     if count == 0 { return [] }
-    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let cores = Processors.active
     let chunk = max(1, min(maxChunk, max(minChunk, (count + cores * 8 - 1) / (cores * 8))))
     let chunks = (count + chunk - 1) / chunk
     var results = [T?](repeating: nil, count: chunks)

@@ -103,7 +103,7 @@ public enum GeoJSONVerifier {
     /// GEOS validity of every non-point geometry, on every core; in feature order.
     static func geometryProblems(_ features: [Feature]) -> [GeometryProblem] {
         let n = features.count
-        let workers = ProcessInfo.processInfo.activeProcessorCount
+        let workers = Processors.active
         let chunk = max(64, n / (workers * 4) + 1)
         let chunks = (n + chunk - 1) / chunk
         var results = [[GeometryProblem]](repeating: [], count: chunks)
