@@ -316,6 +316,18 @@ final class DossierCLITests: XCTestCase {
         XCTAssertEqual(bad.status, 1, bad.stdout + bad.stderr)
         XCTAssertTrue(bad.stdout.contains("coupe.svg : erreur : XML mal formé"), bad.stdout)
         XCTAssertTrue(bad.stdout.contains("table.csv : erreur : ligne 3 : 3 colonnes au lieu de 2"), bad.stdout)
+
+        // A `.json` file is GeoJSON when it has a root `type`: a bow-tie saved
+        // as `.json` gets the whole GeoJSON check (GEOS validity), not a plain
+        // JSON pass; broken JSON is located by line and column.
+        let bowTie = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[5.2,43.4],[5.3,43.5],[5.3,43.4],[5.2,43.5],[5.2,43.4]]]}}]}"#
+        try bowTie.write(to: dir.appendingPathComponent("papillon.json"), atomically: true, encoding: .utf8)
+        try "{\"a\": [1,\n 2}\n".write(to: dir.appendingPathComponent("casse.json"), atomically: true, encoding: .utf8)
+        let json = try CLI.run(["verifier", dir.appendingPathComponent("papillon.json").path, dir.appendingPathComponent("casse.json").path])
+        XCTAssertEqual(json.status, 1, json.stdout + json.stderr)
+        XCTAssertTrue(json.stdout.contains("papillon.json:1:86 : erreur : géométrie invalide (GEOS) : auto-intersection"), json.stdout)
+        XCTAssertTrue(json.stdout.contains("casse.json:2:3 : erreur : JSON invalide"), json.stdout)
+        XCTAssertFalse(json.stdout.contains("papillon.json : valide"), json.stdout)
     }
 
     /// The GIS hand-over: `dossier.gpkg` and `dossier.qgs` pass `gup verifier`,
