@@ -113,3 +113,17 @@ func dayArgument(_ raw: String, option: String) throws -> Day {
     }
     return d
 }
+
+/// The date printed on plans and pages (`--date`): `JJ/MM/AAAA` (day
+/// first, as in France) or `AAAA-MM-JJ`, a date that exists, always
+/// printed `JJ/MM/AAAA` (« 2026-12-06 » was printed as typed, beside the
+/// French dates of the same cartouche).
+func printedDate(_ raw: String, option: String) throws -> String {
+    switch Day.read(raw) {
+    case .iso(let d), .dayFirst(let d), .ambiguous(let d): return d.french
+    case .monthFirstOnly:
+        throw GUPError("\(option) : date « \(raw) » écrite mois d'abord ; attendu JJ/MM/AAAA (jour d'abord), par exemple 06/12/2026")
+    case .unreadable:
+        throw GUPError("\(option) : date « \(raw) » illisible ou inexistante (attendu JJ/MM/AAAA ou AAAA-MM-JJ, par exemple 06/12/2026)")
+    }
+}

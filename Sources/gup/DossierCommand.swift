@@ -47,7 +47,8 @@ struct DossierCommand: ParsableCommand {
     @Flag(name: .customLong("sortie-force"), help: "Accepte un dossier de sortie qui contient des fichiers d'entrée (le dossier du projet, par exemple) ; les entrées ne sont jamais écrasées.")
     var sortieForce = false
 
-    @Option(help: "Date imprimée sur les plans et les pages (par défaut : aujourd'hui, JJ/MM/AAAA).")
+    @Option(help: "Date imprimée sur les plans et les pages, JJ/MM/AAAA ou AAAA-MM-JJ (par défaut : aujourd'hui) ; toujours imprimée JJ/MM/AAAA.",
+            transform: { try printedDate($0, option: "--date") })
     var date: String?
 
     @Flag(name: .customLong("sans-pdf"), help: "N'écrit pas les documents PDF (comme « pdf = false » dans le fichier de projet).")

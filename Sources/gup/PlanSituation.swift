@@ -23,7 +23,8 @@ struct PlanPageOptions: ParsableArguments {
 
     @OptionGroup var crs: CRSOptions
 
-    @Option(help: "Date imprimée dans le cartouche (par défaut : aujourd'hui, JJ/MM/AAAA).")
+    @Option(help: "Date imprimée dans le cartouche, JJ/MM/AAAA ou AAAA-MM-JJ (par défaut : aujourd'hui) ; toujours imprimée JJ/MM/AAAA.",
+            transform: { try printedDate($0, option: "--date") })
     var date: String?
 
     @Option(name: .customLong("source"), help: "Producteur des données à citer dans le cartouche (« IGN BD TOPO », répétable) ; les noms de fichiers ne sont jamais cités.")

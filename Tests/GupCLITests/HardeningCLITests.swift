@@ -30,6 +30,27 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.path + "/pc"))
     }
 
+    /// `--date` is a date: checked, read day first or ISO, printed JJ/MM/AAAA.
+    func testPrintedDateIsCheckedAndPrintedTheFrenchWay() throws {
+        let pm = ["plan-masse", "--perimetres", d + "perimetres.geojson", "--quartier", "Les Pins"]
+        // Refused by the argument parser: the usage exit status (64).
+        for (args, expected) in [(pm + ["--date", "31/02/2026", "--sortie", tmp.path + "/a.svg"], "--date : date « 31/02/2026 » illisible ou inexistante"),
+                                 (pm + ["--date", "12/31/2026", "--sortie", tmp.path + "/a.svg"], "--date : date « 12/31/2026 » écrite mois d'abord"),
+                                 (["dossier", "--sans-pdf", "--date", "demain", "--sortie", tmp.path + "/d"], "--date : date « demain » illisible")] {
+            let r = try CLI.run(args)
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertTrue(r.stderr.contains(expected), r.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.path + "/a.svg"))
+        for (typed, printed) in [("2026-12-06", "06/12/2026"), ("6/12/2026", "06/12/2026"), ("06/12/2026", "06/12/2026")] {
+            let out = tmp.path + "/m-\(printed.replacingOccurrences(of: "/", with: "")).svg"
+            let r = try CLI.run(pm + ["--date", typed, "--sortie", out])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let svg = try String(contentsOfFile: out, encoding: .utf8)
+            XCTAssertTrue(svg.contains("Date : \(printed)"), "\(typed) : \(svg.prefix(300))")
+        }
+    }
+
     func testExplodingWorkIsRefusedWithTheFigureAndTheOption() throws {
         // Case 4: --cellule 0.5 on the demo ran 7 minutes and wrote 2 GB.
         let t0 = Date()

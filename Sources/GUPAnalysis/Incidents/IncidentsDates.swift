@@ -22,6 +22,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return String(format: "%04d-%02d-%02d", y, m, d)
     }
 
+    /// `JJ/MM/AAAA`, as plans and pages print a date.
+    public var french: String {
+        let (y, m, d) = Day.civil(fromDays: Int(number))
+        return String(format: "%02d/%02d/%04d", d, m, y)
+    }
+
     static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
     static func daysIn(month: Int, year: Int) -> Int {
