@@ -308,11 +308,14 @@ final class DossierCLITests: XCTestCase {
 
         let dir = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
+        /// Writes the files (name, text) and runs `gup verifier` on them.
+        func verify(_ files: [(name: String, text: String)]) throws -> CLI.Result {
+            for f in files { try f.text.write(to: dir.appendingPathComponent(f.name), atomically: true, encoding: .utf8) }
+            return try CLI.run(["verifier"] + files.map { dir.appendingPathComponent($0.name).path })
+        }
         var svg = try String(contentsOf: pins.appendingPathComponent("plan_masse.svg"), encoding: .utf8)
         svg.removeLast(8)   // « </svg>\n » cut: the file ends inside the root element
-        try svg.write(to: dir.appendingPathComponent("coupe.svg"), atomically: true, encoding: .utf8)
-        try "gestionnaire,surface_m2\nA,12\nB,3,4\n".write(to: dir.appendingPathComponent("table.csv"), atomically: true, encoding: .utf8)
-        let bad = try CLI.run(["verifier", dir.appendingPathComponent("coupe.svg").path, dir.appendingPathComponent("table.csv").path])
+        let bad = try verify([("coupe.svg", svg), ("table.csv", "gestionnaire,surface_m2\nA,12\nB,3,4\n")])
         XCTAssertEqual(bad.status, 1, bad.stdout + bad.stderr)
         XCTAssertTrue(bad.stdout.contains("coupe.svg : erreur : XML mal formé"), bad.stdout)
         XCTAssertTrue(bad.stdout.contains("table.csv : erreur : ligne 3 : 3 colonnes au lieu de 2"), bad.stdout)
@@ -321,9 +324,7 @@ final class DossierCLITests: XCTestCase {
         // as `.json` gets the whole GeoJSON check (GEOS validity), not a plain
         // JSON pass; broken JSON is located by line and column.
         let bowTie = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[5.2,43.4],[5.3,43.5],[5.3,43.4],[5.2,43.5],[5.2,43.4]]]}}]}"#
-        try bowTie.write(to: dir.appendingPathComponent("papillon.json"), atomically: true, encoding: .utf8)
-        try "{\"a\": [1,\n 2}\n".write(to: dir.appendingPathComponent("casse.json"), atomically: true, encoding: .utf8)
-        let json = try CLI.run(["verifier", dir.appendingPathComponent("papillon.json").path, dir.appendingPathComponent("casse.json").path])
+        let json = try verify([("papillon.json", bowTie), ("casse.json", "{\"a\": [1,\n 2}\n")])
         XCTAssertEqual(json.status, 1, json.stdout + json.stderr)
         XCTAssertTrue(json.stdout.contains("papillon.json:1:86 : erreur : géométrie invalide (GEOS) : auto-intersection"), json.stdout)
         XCTAssertTrue(json.stdout.contains("casse.json:2:3 : erreur : JSON invalide"), json.stdout)
