@@ -103,6 +103,16 @@ public final class OutputFolder: @unchecked Sendable {
     /// Puts the run's files in place (see the type's comment). Idempotent.
     public func commit() throws { try run.commit() }
 
+    /// The process's umask, read from `/proc/self/status` (`umask(2)` can
+    /// only read it by setting it, which would race with the threads
+    /// creating files); 022 when unknown.
+    static let umask: mode_t = {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+              let m = mode_t(line.dropFirst(6).trimmingCharacters(in: .whitespaces), radix: 8) else { return 0o022 }
+        return m
+    }()
+
     static func relative(_ name: String) throws -> String {
         let comps = name.split(separator: "/", omittingEmptySubsequences: false)
         guard !name.isEmpty, !name.hasPrefix("/"), !comps.contains(where: { $0.isEmpty || $0 == ".." || $0 == "." }),
@@ -262,8 +272,8 @@ private final class Run: @unchecked Sendable {
             throw GUPError("Écriture impossible de \(shown) : fichier produit illisible")
         }
         let entry = OutputFolder.Entry(path: rel, size: data.count, sha256: try SHA256.hex(data))
-        // The mode `writeAtomically` gives, whatever the library chose.
-        if chmod(produced, 0o644) != 0 || rename(produced, dir + "/" + (rel as NSString).lastPathComponent) != 0 {
+        // The mode `writeAtomically` gives (0644 less the umask), whatever the library chose.
+        if chmod(produced, 0o644 & ~OutputFolder.umask) != 0 || rename(produced, dir + "/" + (rel as NSString).lastPathComponent) != 0 {
             throw GUPError("Écriture impossible de \(shown) : \(SystemError.french(errno))")
         }
         lock.lock(); written[rel] = entry; lock.unlock()

@@ -162,11 +162,11 @@ public enum WorkingCRS {
         var example = [Int?](repeating: nil, count: regions.count)
         // The boxes as plain numbers: the name of each region, copied with
         // its bounds per point, was most of this loop's time.
-        let boxes = regions.map { [$0.minLon, $0.minLat, $0.maxLon, $0.maxLat] }
+        let boxes = regions.map { (minLon: $0.minLon, minLat: $0.minLat, maxLon: $0.maxLon, maxLat: $0.maxLat) }
         for (k, p) in samples.lonLat.enumerated() {
             for r in boxes.indices {
                 let b = boxes[r]
-                if p.x >= b[0], p.x <= b[2], p.y >= b[1], p.y <= b[3] {
+                if p.x >= b.minLon, p.x <= b.maxLon, p.y >= b.minLat, p.y <= b.maxLat {
                     count[r] += 1
                     if example[r] == nil { example[r] = k }
                     break

@@ -75,13 +75,15 @@ struct CRSOptions: ParsableArguments {
     }
 
     /// Brings a layer read with `read` into the working CRS (see `Loader.prepare`).
-    func prepare(_ layer: Layer, to working: CRS, expecting: GeometryExpectation, reporter: Reporter) throws -> WorkingLayer {
+    /// The layer is handed over (prepared in place, see `Loader.prepare`).
+    func prepare(_ layer: consuming Layer, to working: CRS, expecting: GeometryExpectation, reporter: Reporter) throws -> WorkingLayer {
         try Loader.prepare(layer, to: working, expecting: expecting, reporter: reporter)
     }
 
     /// Prepares an optional layer.
-    func prepare(_ layer: Layer?, to working: CRS, expecting: GeometryExpectation, reporter: Reporter) throws -> WorkingLayer? {
-        try layer.map { try prepare($0, to: working, expecting: expecting, reporter: reporter) }
+    func prepare(_ layer: consuming Layer?, to working: CRS, expecting: GeometryExpectation, reporter: Reporter) throws -> WorkingLayer? {
+        guard let l = layer else { return nil }
+        return try Loader.prepare(l, to: working, expecting: expecting, reporter: reporter)
     }
 
     /// Reads and prepares a file in one step, once the working CRS is known.

@@ -119,7 +119,11 @@ func dayArgument(_ raw: String, option: String) throws -> Day {
 /// printed `JJ/MM/AAAA` (« 2026-12-06 » was printed as typed, beside the
 /// French dates of the same cartouche).
 func printedDate(_ raw: String, option: String) throws -> String {
-    switch Day.read(raw) {
+    let (reading, minute) = Day.readWithTime(raw)
+    guard minute < 0 else {
+        throw GUPError("\(option) : « \(raw) » porte une heure ; attendu une date seule, JJ/MM/AAAA ou AAAA-MM-JJ")
+    }
+    switch reading {
     case .iso(let d), .dayFirst(let d), .ambiguous(let d): return d.french
     case .monthFirstOnly:
         throw GUPError("\(option) : date « \(raw) » écrite mois d'abord ; attendu JJ/MM/AAAA (jour d'abord), par exemple 06/12/2026")

@@ -35,7 +35,11 @@ struct Resume: ParsableCommand {
                 // Handed over to be prepared in place: the array keeps no second reference.
                 let l = layers[k]
                 layers[k].features = []
-                let (d, prepared) = try LayerDescription.prepareAndDescribe(l, working: working, reporter: reporter)
+                var (d, prepared) = try LayerDescription.prepareAndDescribe(consume l, working: working, reporter: reporter)
+                // The features are kept until exit (see `KeptUntilExit`); the GEOS
+                // shapes of an areal layer go now, as before, so that several
+                // large polygon files never hold all their shapes at once.
+                prepared.shapes = []
                 KeptUntilExit.keep(prepared)
                 print("")
                 print("\(d.name) (\(d.source))")

@@ -127,4 +127,36 @@ final class ReviewRegressionTests: XCTestCase {
         // The caller still holds its layer in lon/lat.
         XCTAssertEqual(layer.features, features)
     }
+
+    /// The same for an areal layer handed over (the array rewritten is the
+    /// reader's own), feature by feature: null and non-areal geometries
+    /// skipped in several chunks, a bow-tie repaired; each GEOS shape stays
+    /// with its feature.
+    func testAnArealLayerHandedOverKeepsEachShapeWithItsFeature() throws {
+        func square(_ k: Int) -> Geometry {
+            let x = Double(k % 40) * 20, y = Double(k / 40) * 20, s = 5 + Double(k % 7)
+            return .polygon(Polygon(exterior: [Position(x, y), Position(x + s, y), Position(x + s, y + s), Position(x, y + s), Position(x, y)]))
+        }
+        let bowTie = Geometry.polygon(Polygon(exterior: [Position(0, 900), Position(10, 910), Position(10, 900), Position(0, 910), Position(0, 900)]))
+        let geometries: [Geometry?] = (0..<1200).map { k in
+            k == 0 || k == 1199 ? nil : k == 600 ? .point(Position(1, 1)) : k == 900 ? bowTie : square(k)
+        }
+        let w = try Loader.prepare(Layer(name: "p", source: "p.geojson", crs: .lambert93,
+                                         features: geometries.enumerated().map { Feature(index: $0.offset, geometry: $0.element,
+                                                                                          properties: ["k": .number(Double($0.offset))]) }),
+                                   to: .lambert93, expecting: .areal)
+        XCTAssertEqual(w.summary.skipped.map(\.feature), ["entité n° 1", "entité n° 601", "entité n° 1200"])
+        XCTAssertEqual(w.summary.repaired, 1)
+        XCTAssertEqual(w.count, 1197)
+        XCTAssertEqual(w.shapes.count, w.count)
+        XCTAssertEqual(w.features.map(\.index), (0..<1200).filter { ![0, 600, 1199].contains($0) })
+        for (f, shape) in zip(w.features, w.shapes) {
+            XCTAssertEqual(f.properties["k"], .number(Double(f.index)))
+            XCTAssertEqual(try shape.area(), try GeometryHandle(f.geometry!).area(), accuracy: 1e-9, "\(f.index)")
+            if f.index != 900 {
+                let s = 5 + Double(f.index % 7)
+                XCTAssertEqual(try shape.area(), s * s, accuracy: 1e-9, "\(f.index)")
+            }
+        }
+    }
 }

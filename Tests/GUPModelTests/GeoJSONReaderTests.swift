@@ -276,8 +276,9 @@ final class GeoJSONReaderTests: XCTestCase {
 
     /// Each core's parser notes positions outside lon/lat range: a Lambert-93
     /// point deep in a file without `crs`, parsed on several cores, is refused
-    /// as in the sequential parse, and an in-range file is walked no further.
+    /// as in the sequential parse.
     func testParallelParseFindsCoordinatesOutsideLonLat() throws {
+        try XCTSkipIf(Processors.active < 2, "la lecture parallèle demande au moins deux cœurs")
         func collection(badAt: Int?) -> String {
             var text = #"{"type": "FeatureCollection", "features": ["#
             for k in 0..<3000 {

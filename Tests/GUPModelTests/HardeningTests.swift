@@ -279,9 +279,13 @@ final class OutputFolderSafetyTests: TemporaryFolderTestCase {
         let out = dir + "/p"
         let folder = try OutputFolder(path: out)
         let bytes = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        var producedInode: ino_t = 0
         try folder.subfolder("les-pins").write(to: "plan.pdf") { path in
             XCTAssertTrue(path.hasSuffix(".tmp"), path)
             XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: bytes, attributes: [.posixPermissions: 0o600]))
+            var st = stat()
+            XCTAssertEqual(stat(path, &st), 0)
+            producedInode = st.st_ino
         }
         XCTAssertThrowsError(try folder.write(to: "raté.xlsx") { path in
             FileManager.default.createFile(atPath: path, contents: Data("à moitié".utf8))
@@ -292,7 +296,8 @@ final class OutputFolderSafetyTests: TemporaryFolderTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/les-pins/plan.pdf")), bytes)
         var st = stat()
         XCTAssertEqual(stat(out + "/les-pins/plan.pdf", &st), 0)
-        XCTAssertEqual(st.st_mode & 0o777, 0o644)
+        XCTAssertEqual(st.st_mode & 0o777, 0o644 & ~OutputFolder.umask)
+        XCTAssertEqual(st.st_ino, producedInode, "moved, not copied")
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/.gup-manifeste.json"))) as! [String: Any]
         let listed = (manifest["fichiers"] as! [[String: Any]]).map { "\($0["fichier"]!) \($0["octets"]!) \($0["sha256"]!)" }
         XCTAssertEqual(listed, ["les-pins/plan.pdf 300000 \(try SHA256.hex(bytes))"])

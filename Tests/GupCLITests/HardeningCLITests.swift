@@ -36,14 +36,15 @@ final class HardeningCLITests: XCTestCase {
         // Refused by the argument parser: the usage exit status (64).
         for (args, expected) in [(pm + ["--date", "31/02/2026", "--sortie", tmp.path + "/a.svg"], "--date : date « 31/02/2026 » illisible ou inexistante"),
                                  (pm + ["--date", "12/31/2026", "--sortie", tmp.path + "/a.svg"], "--date : date « 12/31/2026 » écrite mois d'abord"),
+                                 (pm + ["--date", "06/12/2026 10:30", "--sortie", tmp.path + "/a.svg"], "porte une heure"),
                                  (["dossier", "--sans-pdf", "--date", "demain", "--sortie", tmp.path + "/d"], "--date : date « demain » illisible")] {
             let r = try CLI.run(args)
             XCTAssertEqual(r.status, 64, r.stderr)
             XCTAssertTrue(r.stderr.contains(expected), r.stderr)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: tmp.path + "/a.svg"))
-        for (typed, printed) in [("2026-12-06", "06/12/2026"), ("6/12/2026", "06/12/2026"), ("06/12/2026", "06/12/2026")] {
-            let out = tmp.path + "/m-\(printed.replacingOccurrences(of: "/", with: "")).svg"
+        for (n, (typed, printed)) in [("2026-12-06", "06/12/2026"), ("6/12/2026", "06/12/2026"), ("06/12/2026", "06/12/2026")].enumerated() {
+            let out = tmp.path + "/m\(n).svg"
             let r = try CLI.run(pm + ["--date", typed, "--sortie", out])
             XCTAssertEqual(r.status, 0, r.stderr)
             let svg = try String(contentsOfFile: out, encoding: .utf8)

@@ -125,7 +125,9 @@ public enum KernelDensity {
     /// fifth of the metro dossier's plans des points chauds, perf). A cell
     /// on the chord's ends may lie at r or a rounding beyond: its w is taken
     /// as 0 by a select rather than a branch, so the loop has no test and the
-    /// compiler vectorises it; a cell exactly at r gets exactly 0.
+    /// compiler vectorises it (a cell exactly at r on the point's row, dy = 0,
+    /// gets exactly 0; elsewhere rounding may leave a value about 1e-16 of
+    /// the peak, as the earlier form did).
     @inline(__always)
     static func addChord(into row: UnsafeMutablePointer<Double>, centres: UnsafePointer<Double>, from c0: Int, through c1: Int,
                          px: Double, rest: Double, factor k: Double) {

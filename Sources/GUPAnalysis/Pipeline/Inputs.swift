@@ -135,7 +135,7 @@ public struct AnalysisInputs: @unchecked Sendable {
             // Removed, not read: the layer is handed over and prepared in place.
             guard let l = raw.removeValue(forKey: role) else { continue }
             reporter.progress("Préparation de \(role.rawValue)", done: 0, total: 1)
-            layers[role] = try Loader.prepare(l, to: working, expecting: role.expectation, reporter: reporter)
+            layers[role] = try Loader.prepare(consume l, to: working, expecting: role.expectation, reporter: reporter)
         }
         let perimeters = layers[.perimetres]!
         guard perimeters.count > 0 else { throw GUPError.input(file: perimeters.source, "aucun périmètre utilisable") }

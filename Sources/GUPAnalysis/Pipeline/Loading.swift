@@ -185,8 +185,8 @@ public enum Loader {
         var summary = LoadSummary(layer: name, source: source, sourceCRS: crs.identifier,
                                   read: n, used: 0, repaired: 0, skipped: [])
         var skippedAt: [Int] = []
+        shapes.reserveCapacity(chunks.reduce(0) { $0 + $1.shapes.count })
         for c in chunks {
-            if shapes.isEmpty { shapes.reserveCapacity(n) }
             shapes.append(contentsOf: c.shapes)
             summary.repaired += c.repaired
             summary.skipped.append(contentsOf: c.skipped)
