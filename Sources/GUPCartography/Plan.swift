@@ -1,4 +1,5 @@
 import Foundation
+import GUPAnalysis
 import GUPModel
 import GUPProjection
 import GUPTopology
@@ -40,7 +41,7 @@ public struct Cartouche: Sendable, Equatable {
         self.sources = sources; self.notes = notes; self.fields = fields
     }
 
-    /// Today as dd/MM/yyyy.
+    /// Today as dd/MM/yyyy, printed as every date of a plan is (`Day.french`).
     ///
     /// From the calendar's components (the Gregorian calendar, the local
     /// time zone, as a `DateFormatter` « dd/MM/yyyy » gives): a formatter made
@@ -48,7 +49,7 @@ public struct Cartouche: Sendable, Equatable {
     /// default options (perf).
     public static func today() -> String {
         let d = Calendar(identifier: .gregorian).dateComponents(in: TimeZone.current, from: Date())
-        return String(format: "%02d/%02d/%04d", d.day ?? 0, d.month ?? 0, d.year ?? 0)
+        return Day(year: d.year ?? 0, month: d.month ?? 0, day: d.day ?? 0)!.french
     }
 }
 

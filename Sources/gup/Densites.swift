@@ -105,29 +105,3 @@ struct Densites: ParsableCommand {
         }
     }
 }
-
-/// `AAAA-MM-JJ`, a day that exists; the message names the option.
-func dayArgument(_ raw: String, option: String) throws -> Day {
-    guard let d = Day.parseISO8601(raw) else {
-        throw GUPError("\(option) : date « \(raw) » illisible (attendu AAAA-MM-JJ, par exemple 2025-01-31)")
-    }
-    return d
-}
-
-/// The date printed on plans and pages (`--date`): `JJ/MM/AAAA` (day
-/// first, as in France) or `AAAA-MM-JJ`, a date that exists, always
-/// printed `JJ/MM/AAAA` (« 2026-12-06 » was printed as typed, beside the
-/// French dates of the same cartouche).
-func printedDate(_ raw: String, option: String) throws -> String {
-    let (reading, minute) = Day.readWithTime(raw)
-    guard minute < 0 else {
-        throw GUPError("\(option) : « \(raw) » porte une heure ; attendu une date seule, JJ/MM/AAAA ou AAAA-MM-JJ")
-    }
-    switch reading {
-    case .iso(let d), .dayFirst(let d), .ambiguous(let d): return d.french
-    case .monthFirstOnly:
-        throw GUPError("\(option) : date « \(raw) » écrite mois d'abord ; attendu JJ/MM/AAAA (jour d'abord), par exemple 06/12/2026")
-    case .unreadable:
-        throw GUPError("\(option) : date « \(raw) » illisible ou inexistante (attendu JJ/MM/AAAA ou AAAA-MM-JJ, par exemple 06/12/2026)")
-    }
-}
