@@ -18,13 +18,9 @@ public struct LayerDescription: Sendable {
     public var area: Double?
 
     /// The job: prepares `layer` in `working` (areal when any feature is a
-    /// polygon) and describes it in one pass over the features.
-    public static func describe(_ layer: consuming Layer, working: CRS, reporter: Reporter = SilentReporter()) throws -> LayerDescription {
-        try prepareAndDescribe(layer, working: working, reporter: reporter).description
-    }
-
-    /// The same, returning the prepared layer too: `gup resume` keeps it
-    /// until the process exits rather than free a million features one by one.
+    /// polygon) and describes it in one pass over the features; returns the
+    /// prepared layer too: `gup resume` keeps its features until the process
+    /// exits rather than free a million of them one by one.
     public static func prepareAndDescribe(_ layer: consuming Layer, working: CRS,
                                           reporter: Reporter = SilentReporter()) throws -> (description: LayerDescription, layer: WorkingLayer) {
         // Type counts in a fixed table: no string hashing per feature.
